@@ -1,0 +1,41 @@
+# Two commands do all the set-up on a fresh machine: `make run` and `make test`.
+PY ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+DATA ?= sillok-data
+HOST ?= 127.0.0.1
+PORT ?= 8000
+
+.PHONY: run test install install-test demo lint clean
+
+$(BIN)/python:
+	$(PY) -m venv $(VENV)
+
+$(VENV)/.installed: pyproject.toml | $(BIN)/python
+	$(BIN)/pip install --quiet -e .
+	touch $@
+
+$(VENV)/.installed-test: pyproject.toml | $(BIN)/python
+	$(BIN)/pip install --quiet -e '.[test]'
+	touch $@ $(VENV)/.installed
+
+install: $(VENV)/.installed
+install-test: $(VENV)/.installed-test
+
+# Builds the fictional demo archive the first time, then serves it.
+run: install
+	@if [ ! -f "$(DATA)/sillok.db" ]; then $(BIN)/sillok demo --data-dir "$(DATA)"; \
+	 else $(BIN)/sillok init --data-dir "$(DATA)"; fi
+	$(BIN)/sillok serve --data-dir "$(DATA)" --host $(HOST) --port $(PORT)
+
+test: install-test
+	$(BIN)/ruff check src tests bench
+	$(BIN)/mypy
+	$(BIN)/pytest
+
+lint: install-test
+	$(BIN)/ruff check src tests bench
+	$(BIN)/mypy
+
+clean:
+	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache

@@ -1,0 +1,1 @@
+"""The archive's core services: every record type created, read, updated and retracted here."""

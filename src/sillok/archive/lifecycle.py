@@ -1,0 +1,92 @@
+"""Creating, upgrading and filling archives: what ``sillok init`` and ``sillok demo`` do."""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from importlib import resources
+from pathlib import Path
+
+from sqlalchemy import func, select
+
+from sillok.archive.bulk import BulkResult, add_records, read_records
+from sillok.archive.seed import SeedReport, seed
+from sillok.archive.service import Archive
+from sillok.config import Settings
+from sillok.db import migrate
+from sillok.db import models as m
+from sillok.errors import Conflict, Invalid, StorageError
+from sillok.security.policy import Actor, Role
+
+DEMO_ACTOR = Actor("sillok-demo", Role.admin)
+
+
+@dataclass
+class InitReport:
+    location: str
+    schema_before: str  # empty | old | current
+    schema_now: str
+    seed: SeedReport
+
+    @property
+    def changed(self) -> bool:
+        return self.schema_before != "current" or self.seed.changed
+
+
+def prepare_data_dir(settings: Settings) -> None:
+    d = settings.data_dir
+    try:
+        d.mkdir(parents=True, exist_ok=True)
+        settings.blob_dir.mkdir(exist_ok=True)
+    except PermissionError:
+        raise StorageError(f"cannot create the data directory {d}: permission denied") from None
+    except OSError as exc:
+        raise StorageError(f"cannot create the data directory {d}: {exc.strerror}") from None
+    if not os.access(d, os.W_OK):
+        raise StorageError(f"data directory {d} is not writable")
+
+
+def init_archive(settings: Settings) -> InitReport:
+    """Create or upgrade the archive and load the shipped vocabularies and gazetteer."""
+    prepare_data_dir(settings)
+    archive = Archive(settings)
+    try:
+        before = migrate.upgrade(archive.engine)
+        report = seed(archive)
+    finally:
+        archive.close()
+    where = str(settings.data_dir) if settings.is_sqlite else settings.url.split("@")[-1]
+    return InitReport(where, before, migrate.head_revision(), report)
+
+
+def demo_files() -> list[tuple[str, str]]:
+    root = resources.files("sillok") / "data" / "demo"
+    return sorted(
+        (e.name, e.read_text(encoding="utf-8")) for e in root.iterdir() if e.name.endswith(".yaml")
+    )
+
+
+def build_demo(settings: Settings) -> dict[str, int]:
+    """Initialise the archive and load the fictional demo content; refuses a non-empty archive."""
+    init_archive(settings)
+    archive = Archive.open(settings)
+    try:
+        with archive.transaction() as session:
+            existing = session.execute(select(func.count()).select_from(m.Source)).scalar_one()
+        if existing:
+            raise Conflict(
+                f"the archive already holds {existing} sources; build the demo in an empty "
+                "data directory (--data-dir)"
+            )
+        totals: dict[str, int] = {}
+        for name, _text in demo_files():
+            path = Path(str(resources.files("sillok") / "data" / "demo" / name))
+            try:
+                result: BulkResult = add_records(archive, DEMO_ACTOR, read_records(path))
+            except Invalid as exc:
+                raise Invalid(exc.errors, f"demo file {name}") from None
+            for kind, n in result.counts().items():
+                totals[kind] = totals.get(kind, 0) + n
+        return totals
+    finally:
+        archive.close()

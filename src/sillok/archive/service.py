@@ -1,0 +1,221 @@
+"""The Archive: the typed core that the CLI and the web app both call.
+
+Every change goes through :meth:`Archive.create`, :meth:`Archive.update` or
+:meth:`Archive.retract`, which validate, apply, and write the audit entry in one transaction.
+Every read goes through the policy's query filter.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from typing import Any
+
+from sqlalchemy import Engine, func, select
+from sqlalchemy.orm import Session, sessionmaker
+
+from sillok.archive import views
+from sillok.archive.audit import record_change
+from sillok.archive.kinds import Kind, kind_named, protected_digest
+from sillok.archive.resolve import Resolver
+from sillok.archive.schemas import validate_shape
+from sillok.config import Settings
+from sillok.db import migrate
+from sillok.db.engine import make_engine, make_sessionmaker, transaction
+from sillok.db.models import AuditEntry
+from sillok.db.types import utcnow
+from sillok.errors import Conflict, Invalid, NotFound
+from sillok.security.policy import Actor, may_see, require_write, visible_filter
+
+
+@dataclass
+class Page:
+    total: int
+    items: list[dict[str, Any]]
+
+
+class Archive:
+    """One archive (database + blob directory)."""
+
+    def __init__(self, settings: Settings, engine: Engine | None = None) -> None:
+        self.settings = settings
+        self.engine = engine or make_engine(settings)
+        self.sessions: sessionmaker[Session] = make_sessionmaker(self.engine)
+
+    @classmethod
+    def open(cls, settings: Settings) -> Archive:
+        """Open an existing, up-to-date archive (``sillok init`` creates or upgrades one)."""
+        archive = cls(settings)
+        migrate.require_current(archive.engine)
+        return archive
+
+    def close(self) -> None:
+        self.engine.dispose()
+
+    @contextmanager
+    def transaction(self) -> Iterator[Session]:
+        with transaction(self.sessions) as session:
+            yield session
+
+    # -- writing ------------------------------------------------------------------------
+    def create(
+        self,
+        actor: Actor,
+        type_name: str,
+        data: dict[str, Any],
+        *,
+        session: Session | None = None,
+        resolver: Resolver | None = None,
+        record_id: int | None = None,
+        action: str = "create",
+    ) -> int:
+        """Validate and insert one record; returns its id. Raises Invalid with field errors."""
+        require_write(actor)
+        kind = kind_named(type_name)
+        if session is None:
+            with self.transaction() as s:
+                return self.create(actor, type_name, data, session=s, record_id=record_id,
+                                   action=action)
+        r = resolver or Resolver(session)
+        shaped = validate_shape(kind.schema, data)
+        obj = kind.model()
+        if record_id is not None:
+            if session.get(kind.model, record_id) is not None:
+                raise Conflict(f"{kind.name} #{record_id} exists already")
+            obj.id = record_id
+        kind.check_unique(obj, shaped, r)
+        with session.no_autoflush:
+            kind.apply(obj, shaped, r)
+        r.raise_if_errors()
+        session.add(obj)
+        session.flush()
+        record_change(session, actor=actor.name, action=action, record_type=kind.name,
+                      record_id=obj.id, after=self._audit_view(kind, obj, session))
+        return int(obj.id)
+
+    def update(
+        self,
+        actor: Actor,
+        type_name: str,
+        record_id: int,
+        changes: dict[str, Any],
+        *,
+        session: Session | None = None,
+        resolver: Resolver | None = None,
+        action: str = "update",
+    ) -> bool:
+        """Change some fields of a record, validated as a whole; False if nothing changed."""
+        require_write(actor)
+        kind = kind_named(type_name)
+        if not isinstance(changes, dict) or not changes:
+            raise Invalid({"record": "give at least one field to change"})
+        if session is None:
+            with self.transaction() as s:
+                return self.update(actor, type_name, record_id, changes, session=s,
+                                   action=action)
+        obj = self._load(session, actor, kind, record_id)
+        if obj.retracted_at is not None:
+            raise Conflict(f"{kind.name} #{record_id} is retracted and cannot be changed")
+        before = kind.to_input(obj, session)
+        shaped = validate_shape(kind.schema, {**before, **changes})
+        if shaped == validate_shape(kind.schema, before):
+            # Nothing to do: applying would still churn child rows (names, observations).
+            return False
+        r = resolver or Resolver(session)
+        kind.check_unique(obj, shaped, r)
+        with session.no_autoflush:
+            kind.apply(obj, shaped, r)
+        r.raise_if_errors()
+        after = kind.to_input(obj, session)
+        if after == before:
+            return False
+        obj.updated_at = utcnow()
+        session.flush()
+        record_change(session, actor=actor.name, action=action, record_type=kind.name,
+                      record_id=record_id, before=protected_digest(before),
+                      after=protected_digest(after))
+        return True
+
+    def retract(self, actor: Actor, type_name: str, record_id: int, reason: str) -> None:
+        """Withdraw a record without deleting it; it stays in history with the reason."""
+        require_write(actor)
+        kind = kind_named(type_name)
+        if not reason or not reason.strip():
+            raise Invalid({"reason": "a retraction needs a reason"})
+        with self.transaction() as session:
+            obj = self._load(session, actor, kind, record_id)
+            if obj.retracted_at is not None:
+                raise Conflict(f"{kind.name} #{record_id} is already retracted")
+            obj.retracted_at, obj.retracted_by = utcnow(), actor.name
+            obj.retraction_reason = reason.strip()
+            record_change(session, actor=actor.name, action="retract", record_type=kind.name,
+                          record_id=record_id, reason=obj.retraction_reason)
+
+    # -- reading ------------------------------------------------------------------------
+    def get(self, actor: Actor, type_name: str, record_id: int) -> dict[str, Any]:
+        kind = kind_named(type_name)
+        with self.transaction() as session:
+            obj = self._load(session, actor, kind, record_id)
+            return views.view(kind, obj, session, actor, full=True)
+
+    def list_records(
+        self,
+        actor: Actor,
+        type_name: str,
+        filters: dict[str, str] | None = None,
+        *,
+        limit: int = 50,
+        offset: int = 0,
+        include_retracted: bool = False,
+    ) -> Page:
+        kind = kind_named(type_name)
+        where = [visible_filter(kind.model, actor)]
+        if not include_retracted:
+            where.append(kind.model.retracted_at.is_(None))
+        for key, value in (filters or {}).items():
+            if key not in kind.filters:
+                allowed = ", ".join(sorted(kind.filters)) or "none"
+                raise Invalid({f"filter.{key}": f"unknown filter for {kind.plural} "
+                                                f"(filters: {allowed})"})
+            try:
+                where.append(kind.filters[key](value))
+            except ValueError as exc:
+                raise Invalid({f"filter.{key}": str(exc)}) from None
+        if limit < 1 or offset < 0:
+            raise Invalid({"limit": "limit must be at least 1 and offset not negative"})
+        with self.transaction() as session:
+            total = session.execute(
+                select(func.count()).select_from(kind.model).where(*where)
+            ).scalar_one()
+            rows = session.execute(
+                select(kind.model).where(*where).order_by(kind.model.id).limit(limit)
+                .offset(offset)
+            ).scalars().all()
+            items = [views.view(kind, obj, session, actor, full=False) for obj in rows]
+        return Page(total=int(total), items=items)
+
+    def history(self, actor: Actor, type_name: str, record_id: int) -> list[dict[str, Any]]:
+        """Every audit entry of a record, oldest first (only for records the actor may see)."""
+        kind = kind_named(type_name)
+        with self.transaction() as session:
+            self._load(session, actor, kind, record_id, allow_retracted=True)
+            entries = session.execute(
+                select(AuditEntry)
+                .where(AuditEntry.record_type == kind.name, AuditEntry.record_id == record_id)
+                .order_by(AuditEntry.id)
+            ).scalars()
+            return [views.audit_view(e, actor) for e in entries]
+
+    # -- helpers ------------------------------------------------------------------------
+    def _load(self, session: Session, actor: Actor, kind: Kind, record_id: int,
+              allow_retracted: bool = True) -> Any:
+        obj = session.get(kind.model, record_id)
+        # A record the actor may not see is reported exactly like a missing one, so that its
+        # existence is not disclosed either.
+        if obj is None or not may_see(actor, obj):
+            raise NotFound(f"no {kind.name} #{record_id}")
+        return obj
+
+    def _audit_view(self, kind: Kind, obj: Any, session: Session) -> dict[str, Any]:
+        return protected_digest(kind.to_input(obj, session))

@@ -1,0 +1,78 @@
+"""Commands about the archive as a whole: init, demo, verify, serve."""
+
+from __future__ import annotations
+
+import typer
+
+from sillok.archive.lifecycle import build_demo, init_archive
+from sillok.archive.verify import verify
+from sillok.cli.common import DataDir, Json, console, open_archive, print_json, settings_for
+
+
+def init(data_dir: DataDir = None, json_out: Json = False) -> None:
+    """Create an archive, or upgrade it and its vocabularies; running it twice changes nothing."""
+    report = init_archive(settings_for(data_dir))
+    if json_out:
+        print_json({"location": report.location, "schema_before": report.schema_before,
+                    "schema": report.schema_now, "added": report.seed.added,
+                    "updated": report.seed.updated, "changed": report.changed})
+        return
+    verb = {"empty": "created", "old": "upgraded", "current": "up to date"}[report.schema_before]
+    console.print(f"archive {verb}: {report.location} (schema {report.schema_now})")
+    if report.seed.changed:
+        console.print(f"vocabularies and gazetteer: added {report.seed.added['term']} terms, "
+                      f"{report.seed.added['place']} places; updated "
+                      f"{report.seed.updated['term']} terms, {report.seed.updated['place']} places")
+    else:
+        console.print("vocabularies and gazetteer: nothing to change")
+
+
+def demo(data_dir: DataDir = None, json_out: Json = False) -> None:
+    """Build a demo archive from the shipped FICTIONAL content (an empty archive only)."""
+    totals = build_demo(settings_for(data_dir))
+    if json_out:
+        print_json({"created": totals})
+        return
+    parts = ", ".join(f"{n} {kind}" for kind, n in totals.items())
+    console.print(f"demo archive built (fictional content): {parts}")
+
+
+def verify_cmd(data_dir: DataDir = None, json_out: Json = False) -> None:
+    """Recheck every blob's hash, every reference and code, and the audit trail."""
+    archive = open_archive(data_dir)
+    try:
+        report = verify(archive)
+    finally:
+        archive.close()
+    if json_out:
+        print_json({"ok": report.ok, "checked": report.checked, "problems": report.problems})
+    else:
+        for problem in report.problems:
+            console.print(f"[red]problem:[/] {problem}", highlight=False)
+        checked = ", ".join(f"{n} {what}" for what, n in report.checked.items())
+        status = "[green]clean[/]" if report.ok else f"[red]{len(report.problems)} problems[/]"
+        console.print(f"verify: {status} ({checked})")
+    if not report.ok:
+        raise typer.Exit(1)
+
+
+def serve(
+    data_dir: DataDir = None,
+    host: str = typer.Option("127.0.0.1", help="Address to listen on."),
+    port: int = typer.Option(8000, help="Port to listen on."),
+) -> None:
+    """Serve the archive's web site."""
+    import uvicorn
+
+    from sillok.web.app import create_app
+
+    app = create_app(settings_for(data_dir))
+    console.print(f"Sillok serving on http://{host}:{port}  (Ctrl-C stops)")
+    uvicorn.run(app, host=host, port=port, log_level="warning")
+
+
+def register(app: typer.Typer) -> None:
+    app.command("init")(init)
+    app.command("demo")(demo)
+    app.command("verify")(verify_cmd)
+    app.command("serve")(serve)

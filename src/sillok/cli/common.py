@@ -1,0 +1,57 @@
+"""What every command shares: options, the archive it works on, the actor, and output."""
+
+from __future__ import annotations
+
+import getpass
+import json
+import sys
+from pathlib import Path
+from typing import Annotated, Any
+
+import typer
+from rich.console import Console
+
+from sillok.archive.service import Archive
+from sillok.config import Settings
+from sillok.security.policy import Actor, Role, parse_role
+
+console = Console()
+err_console = Console(stderr=True)
+
+DataDir = Annotated[
+    Path | None,
+    typer.Option("--data-dir", help="Archive directory (default: $SILLOK_DATA_DIR or "
+                                     "./sillok-data).", show_default=False),
+]
+AsRole = Annotated[
+    str | None,
+    typer.Option("--as", help="See what this role would see: anonymous, viewer, analyst, "
+                              "editor or admin.", show_default=False),
+]
+Json = Annotated[bool, typer.Option("--json", help="Print JSON instead of a table.")]
+
+
+def settings_for(data_dir: Path | None) -> Settings:
+    return Settings.from_env().with_data_dir(data_dir)
+
+
+def open_archive(data_dir: Path | None) -> Archive:
+    return Archive.open(settings_for(data_dir))
+
+
+def operator() -> str:
+    try:
+        return f"cli:{getpass.getuser()}"
+    except (KeyError, OSError):
+        return "cli:unknown"
+
+
+def actor_for(role: str | None) -> Actor:
+    """The person at the terminal is the archive's operator; ``--as`` narrows what they see."""
+    if role is None:
+        return Actor(operator(), Role.admin)
+    return Actor(operator(), parse_role(role))
+
+
+def print_json(value: Any) -> None:
+    sys.stdout.write(json.dumps(value, ensure_ascii=False, indent=2, default=str) + "\n")

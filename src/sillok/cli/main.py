@@ -1,0 +1,60 @@
+"""Entry point: the Typer app with every command group, and the one place that turns errors
+into a one-line message and an exit code (never a traceback for a user's mistake)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import click
+import typer
+from sqlalchemy.exc import DBAPIError
+from typer.core import TyperGroup
+
+from sillok.cli import archive_cmds, records, transfer_cmds
+from sillok.cli.common import err_console
+from sillok.errors import Invalid, SillokError
+
+
+def report(exc: SillokError) -> None:
+    if isinstance(exc, Invalid) and len(exc.errors) > 1:
+        err_console.print(f"[bold red]error:[/] {exc.context or 'invalid input'}",
+                          highlight=False, soft_wrap=True)
+        for key, msg in exc.errors.items():
+            err_console.print(f"  {key}: {msg}", highlight=False, soft_wrap=True)
+    else:
+        err_console.print(f"[bold red]error:[/] {exc.message}", highlight=False, soft_wrap=True)
+
+
+class SillokGroup(TyperGroup):
+    def invoke(self, ctx: click.Context) -> Any:
+        try:
+            return super().invoke(ctx)
+        except SillokError as exc:
+            report(exc)
+            ctx.exit(exc.exit_code)
+        except DBAPIError as exc:
+            # The server went away or the file broke mid-command: say so in one line.
+            first = str(exc.orig).strip().splitlines()[0] if exc.orig else type(exc).__name__
+            err_console.print(f"[bold red]error:[/] database error: {first}", highlight=False)
+            ctx.exit(1)
+
+
+app = typer.Typer(
+    name="sillok",
+    cls=SillokGroup,
+    help="Sillok (실록): documentation of North Korean human rights violations.",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+)
+archive_cmds.register(app)
+records.register(app)
+transfer_cmds.register(app)
+
+
+def run() -> None:
+    app()
+
+
+if __name__ == "__main__":
+    run()

@@ -1,0 +1,387 @@
+"""The data model of DESIGN.md (HURIDOCS Events Standard Formats, adapted) as SQLAlchemy models.
+
+Terms are referred to by their stable code (validated by the archive services, not by foreign
+keys, because a code belongs to a vocabulary and codes outlive renumbering). Every other link is a
+real foreign key. Records are never deleted: they are retracted with a reason.
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from typing import Any, ClassVar
+
+from sqlalchemy import (
+    JSON,
+    BigInteger,
+    Boolean,
+    CheckConstraint,
+    Column,
+    Date,
+    Float,
+    ForeignKey,
+    Index,
+    Integer,
+    MetaData,
+    String,
+    Table,
+    Text,
+    UniqueConstraint,
+)
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
+
+from sillok.db.types import UTCDateTime, utcnow
+
+NAMING = {
+    "ix": "ix_%(column_0_label)s",
+    "uq": "uq_%(table_name)s_%(column_0_name)s",
+    "ck": "ck_%(table_name)s_%(constraint_name)s",
+    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+    "pk": "pk_%(table_name)s",
+}
+
+LEVELS = ("public", "internal", "restricted")
+PRECISIONS = ("day", "month", "quarter", "year")
+
+
+class Base(DeclarativeBase):
+    metadata = MetaData(naming_convention=NAMING)
+    type_annotation_map: ClassVar[dict[Any, Any]] = {
+        datetime: UTCDateTime(),
+        dict[str, Any]: JSON(),
+        list[Any]: JSON(),
+    }
+
+
+def _level_check() -> CheckConstraint:
+    return CheckConstraint("level IN ('public', 'internal', 'restricted')", name="level")
+
+
+class RecordMixin:
+    """Columns every coded record has: confidentiality, timestamps and retraction."""
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    level: Mapped[str] = mapped_column(String(12), default="internal", index=True)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
+    retracted_at: Mapped[datetime | None] = mapped_column(default=None)
+    retracted_by: Mapped[str | None] = mapped_column(String(120), default=None)
+    retraction_reason: Mapped[str | None] = mapped_column(Text, default=None)
+
+
+class DateRangeMixin:
+    """A date with its precision: ``date_start``..``date_end`` inclusive, maybe an estimate."""
+
+    date_start: Mapped[date | None] = mapped_column(Date, default=None, index=True)
+    date_end: Mapped[date | None] = mapped_column(Date, default=None)
+    date_precision: Mapped[str | None] = mapped_column(String(8), default=None)
+    date_estimate: Mapped[bool] = mapped_column(Boolean, default=False)
+
+
+class Term(RecordMixin, Base):
+    __tablename__ = "terms"
+    __table_args__ = (UniqueConstraint("vocabulary", "code"), _level_check())
+
+    vocabulary: Mapped[str] = mapped_column(String(40), index=True)
+    code: Mapped[str] = mapped_column(String(80))
+    parent_code: Mapped[str | None] = mapped_column(String(80), default=None)
+    label_en: Mapped[str] = mapped_column(String(200))
+    label_ko: Mapped[str] = mapped_column(String(200))
+    synonyms_en: Mapped[list[Any]] = mapped_column(default=list)
+    synonyms_ko: Mapped[list[Any]] = mapped_column(default=list)
+    description_en: Mapped[str | None] = mapped_column(Text, default=None)
+    description_ko: Mapped[str | None] = mapped_column(Text, default=None)
+    source_note: Mapped[str | None] = mapped_column(Text, default=None)
+    sort_order: Mapped[int] = mapped_column(Integer, default=0)
+
+
+class Place(RecordMixin, Base):
+    __tablename__ = "places"
+    __table_args__ = (_level_check(),)
+
+    code: Mapped[str] = mapped_column(String(80), unique=True)
+    kind: Mapped[str] = mapped_column(String(40))
+    parent_id: Mapped[int | None] = mapped_column(ForeignKey("places.id"), default=None)
+    iso_code: Mapped[str | None] = mapped_column(String(12), default=None)
+    name_en: Mapped[str] = mapped_column(String(200))
+    name_ko: Mapped[str] = mapped_column(String(200))
+    facility_type: Mapped[str | None] = mapped_column(String(80), default=None)
+    agency: Mapped[str | None] = mapped_column(String(80), default=None)
+    latitude: Mapped[float | None] = mapped_column(Float, default=None)
+    longitude: Mapped[float | None] = mapped_column(Float, default=None)
+    source_note: Mapped[str | None] = mapped_column(Text, default=None)
+
+    parent: Mapped[Place | None] = relationship(remote_side="Place.id")
+    names: Mapped[list[PlaceName]] = relationship(
+        back_populates="place", cascade="all, delete-orphan", order_by="PlaceName.position"
+    )
+
+
+class PlaceName(Base):
+    __tablename__ = "place_names"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    place_id: Mapped[int] = mapped_column(ForeignKey("places.id"), index=True)
+    name: Mapped[str] = mapped_column(String(200), index=True)
+    system: Mapped[str] = mapped_column(String(40))
+    position: Mapped[int] = mapped_column(Integer, default=0)
+
+    place: Mapped[Place] = relationship(back_populates="names")
+
+
+class Blob(Base):
+    """Original bytes, content-addressed; the file lives at blobs/ab/cd/<sha256>."""
+
+    __tablename__ = "blobs"
+
+    sha256: Mapped[str] = mapped_column(String(64), primary_key=True)
+    size: Mapped[int] = mapped_column(BigInteger)
+    media_type: Mapped[str] = mapped_column(String(120), default="application/octet-stream")
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class Source(RecordMixin, Base):
+    __tablename__ = "sources"
+    __table_args__ = (_level_check(),)
+
+    kind: Mapped[str] = mapped_column(String(40), index=True)
+    title: Mapped[str] = mapped_column(String(500))
+    text: Mapped[str] = mapped_column(Text, default="")
+    language: Mapped[str | None] = mapped_column(String(8), default=None)
+    origin: Mapped[str | None] = mapped_column(Text, default=None)
+    reliability: Mapped[str | None] = mapped_column(String(40), default=None)
+    published_start: Mapped[date | None] = mapped_column(Date, default=None, index=True)
+    published_end: Mapped[date | None] = mapped_column(Date, default=None)
+    published_precision: Mapped[str | None] = mapped_column(String(8), default=None)
+    published_estimate: Mapped[bool] = mapped_column(Boolean, default=False)
+    recorded_start: Mapped[date | None] = mapped_column(Date, default=None)
+    recorded_end: Mapped[date | None] = mapped_column(Date, default=None)
+    recorded_precision: Mapped[str | None] = mapped_column(String(8), default=None)
+    recorded_estimate: Mapped[bool] = mapped_column(Boolean, default=False)
+    original_filename: Mapped[str | None] = mapped_column(Text, default=None)
+    media_type: Mapped[str | None] = mapped_column(String(120), default=None)
+    blob_sha256: Mapped[str | None] = mapped_column(
+        ForeignKey("blobs.sha256"), default=None, index=True
+    )
+    parent_id: Mapped[int | None] = mapped_column(ForeignKey("sources.id"), default=None)
+    # Character offsets at which each page starts, so evidence can cite a page.
+    pages: Mapped[list[Any] | None] = mapped_column(JSON, default=None)
+    extra: Mapped[dict[str, Any]] = mapped_column(default=dict)
+    ingested_by: Mapped[str | None] = mapped_column(String(120), default=None)
+
+
+event_places = Table(
+    "event_places",
+    Base.metadata,
+    Column("event_id", ForeignKey("events.id"), primary_key=True),
+    Column("place_id", ForeignKey("places.id"), primary_key=True, index=True),
+)
+
+
+class Event(RecordMixin, DateRangeMixin, Base):
+    __tablename__ = "events"
+    __table_args__ = (_level_check(),)
+
+    title: Mapped[str] = mapped_column(String(500))
+    description: Mapped[str] = mapped_column(Text, default="")
+
+    places: Mapped[list[Place]] = relationship(secondary=event_places, order_by="Place.id")
+    acts: Mapped[list[Act]] = relationship(back_populates="event", order_by="Act.id")
+
+
+class Person(RecordMixin, Base):
+    __tablename__ = "persons"
+    __table_args__ = (_level_check(),)
+
+    kind: Mapped[str] = mapped_column(String(40), default="individual")
+    sex: Mapped[str | None] = mapped_column(String(20), default=None)
+    birth_year: Mapped[int | None] = mapped_column(Integer, default=None)
+    birth_year_estimate: Mapped[bool] = mapped_column(Boolean, default=False)
+    origin_place_id: Mapped[int | None] = mapped_column(ForeignKey("places.id"), default=None)
+    roles: Mapped[list[Any]] = mapped_column(default=list)
+    description: Mapped[str] = mapped_column(Text, default="")
+
+    names: Mapped[list[PersonName]] = relationship(
+        back_populates="person", cascade="all, delete-orphan", order_by="PersonName.position"
+    )
+    protected: Mapped[PersonProtected | None] = relationship(
+        back_populates="person", cascade="all, delete-orphan", uselist=False
+    )
+    origin_place: Mapped[Place | None] = relationship()
+
+
+class PersonName(Base):
+    __tablename__ = "person_names"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    person_id: Mapped[int] = mapped_column(ForeignKey("persons.id"), index=True)
+    name: Mapped[str] = mapped_column(String(300), index=True)
+    system: Mapped[str] = mapped_column(String(40))
+    position: Mapped[int] = mapped_column(Integer, default=0)
+
+    person: Mapped[Person] = relationship(back_populates="names")
+
+
+class PersonProtected(Base):
+    """The part of a person that identifies them; always restricted, whatever the person's level."""
+
+    __tablename__ = "person_protected"
+
+    person_id: Mapped[int] = mapped_column(ForeignKey("persons.id"), primary_key=True)
+    real_name: Mapped[str | None] = mapped_column(Text, default=None)
+    birth_date: Mapped[date | None] = mapped_column(Date, default=None)
+    home_village: Mapped[str | None] = mapped_column(Text, default=None)
+    family: Mapped[str | None] = mapped_column(Text, default=None)
+    contacts: Mapped[str | None] = mapped_column(Text, default=None)
+    notes: Mapped[str | None] = mapped_column(Text, default=None)
+
+    person: Mapped[Person] = relationship(back_populates="protected")
+
+
+class Act(RecordMixin, DateRangeMixin, Base):
+    __tablename__ = "acts"
+    __table_args__ = (_level_check(),)
+
+    event_id: Mapped[int] = mapped_column(ForeignKey("events.id"), index=True)
+    act_type: Mapped[str] = mapped_column(String(80), index=True)
+    victim_id: Mapped[int] = mapped_column(ForeignKey("persons.id"), index=True)
+    place_id: Mapped[int | None] = mapped_column(ForeignKey("places.id"), default=None, index=True)
+    facility_id: Mapped[int | None] = mapped_column(ForeignKey("places.id"), default=None)
+    victim_status: Mapped[str | None] = mapped_column(String(40), default=None)
+    description: Mapped[str] = mapped_column(Text, default="")
+
+    event: Mapped[Event] = relationship(back_populates="acts")
+    victim: Mapped[Person] = relationship(foreign_keys=[victim_id])
+    place: Mapped[Place | None] = relationship(foreign_keys=[place_id])
+    facility: Mapped[Place | None] = relationship(foreign_keys=[facility_id])
+
+
+class Involvement(RecordMixin, Base):
+    __tablename__ = "involvements"
+    __table_args__ = (_level_check(),)
+
+    act_id: Mapped[int] = mapped_column(ForeignKey("acts.id"), index=True)
+    perpetrator_id: Mapped[int] = mapped_column(ForeignKey("persons.id"), index=True)
+    agency: Mapped[str | None] = mapped_column(String(80), default=None)
+    degree: Mapped[str | None] = mapped_column(String(40), default=None)
+    description: Mapped[str] = mapped_column(Text, default="")
+
+    act: Mapped[Act] = relationship()
+    perpetrator: Mapped[Person] = relationship()
+
+
+class Evidence(RecordMixin, Base):
+    """A record tied to a passage of a source: character offsets plus the quoted text."""
+
+    __tablename__ = "evidence"
+    __table_args__ = (
+        _level_check(),
+        CheckConstraint("start_offset >= 0 AND end_offset > start_offset", name="offsets"),
+        Index("ix_evidence_record", "record_type", "record_id"),
+    )
+
+    source_id: Mapped[int] = mapped_column(ForeignKey("sources.id"), index=True)
+    record_type: Mapped[str] = mapped_column(String(20))
+    record_id: Mapped[int] = mapped_column(Integer)
+    start_offset: Mapped[int] = mapped_column(Integer)
+    end_offset: Mapped[int] = mapped_column(Integer)
+    quote: Mapped[str] = mapped_column(Text)
+    page: Mapped[int | None] = mapped_column(Integer, default=None)
+    connection: Mapped[str | None] = mapped_column(String(40), default=None)
+    reliability: Mapped[str | None] = mapped_column(String(40), default=None)
+
+    source: Mapped[Source] = relationship()
+
+
+class Series(RecordMixin, Base):
+    __tablename__ = "series"
+    __table_args__ = (_level_check(),)
+
+    code: Mapped[str] = mapped_column(String(80), unique=True)
+    title_en: Mapped[str] = mapped_column(String(300))
+    title_ko: Mapped[str] = mapped_column(String(300))
+    unit: Mapped[str] = mapped_column(String(40), default="persons")
+    description: Mapped[str] = mapped_column(Text, default="")
+    source_note: Mapped[str | None] = mapped_column(Text, default=None)
+
+    observations: Mapped[list[Observation]] = relationship(
+        back_populates="series",
+        cascade="all, delete-orphan",
+        order_by="(Observation.period_start, Observation.breakdown)",
+    )
+
+
+class Observation(Base):
+    __tablename__ = "observations"
+    __table_args__ = (UniqueConstraint("series_id", "period", "breakdown"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    series_id: Mapped[int] = mapped_column(ForeignKey("series.id"), index=True)
+    period: Mapped[str] = mapped_column(String(20))
+    period_start: Mapped[date] = mapped_column(Date)
+    period_end: Mapped[date] = mapped_column(Date)
+    # "" for the total, otherwise e.g. "sex=female".
+    breakdown: Mapped[str] = mapped_column(String(120), default="")
+    value: Mapped[float] = mapped_column(Float)
+    source_note: Mapped[str | None] = mapped_column(Text, default=None)
+    provisional: Mapped[bool] = mapped_column(Boolean, default=False)
+    derived: Mapped[bool] = mapped_column(Boolean, default=False)
+
+    series: Mapped[Series] = relationship(back_populates="observations")
+
+
+class User(Base):
+    __tablename__ = "users"
+    __table_args__ = (
+        CheckConstraint(
+            "role IN ('viewer', 'editor', 'analyst', 'admin')", name="role"
+        ),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    username: Mapped[str] = mapped_column(String(120), unique=True)
+    display_name: Mapped[str] = mapped_column(String(200), default="")
+    role: Mapped[str] = mapped_column(String(20), default="viewer")
+    password_hash: Mapped[str | None] = mapped_column(Text, default=None)
+    disabled: Mapped[bool] = mapped_column(Boolean, default=False)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class AuditEntry(Base):
+    """One change, in the same transaction as the change; hash-chained to the entry before."""
+
+    __tablename__ = "audit_entries"
+    __table_args__ = (Index("ix_audit_record", "record_type", "record_id"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    at: Mapped[datetime] = mapped_column(default=utcnow)
+    actor: Mapped[str] = mapped_column(String(120))
+    action: Mapped[str] = mapped_column(String(20))
+    record_type: Mapped[str] = mapped_column(String(20))
+    record_id: Mapped[int | None] = mapped_column(Integer, default=None)
+    before: Mapped[dict[str, Any] | None] = mapped_column(JSON, default=None)
+    after: Mapped[dict[str, Any] | None] = mapped_column(JSON, default=None)
+    reason: Mapped[str | None] = mapped_column(Text, default=None)
+    prev_hash: Mapped[str] = mapped_column(String(64), default="", server_default="")
+    entry_hash: Mapped[str] = mapped_column(String(64), default="", server_default="")
+
+
+class Job(Base):
+    """Long work (ingest batches, re-indexing, exports) with progress others can watch."""
+
+    __tablename__ = "jobs"
+    __table_args__ = (
+        CheckConstraint(
+            "status IN ('queued', 'running', 'done', 'failed', 'cancelled')", name="status"
+        ),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    kind: Mapped[str] = mapped_column(String(40))
+    status: Mapped[str] = mapped_column(String(20), default="queued")
+    total: Mapped[int | None] = mapped_column(Integer, default=None)
+    done: Mapped[int] = mapped_column(Integer, default=0)
+    message: Mapped[str] = mapped_column(Text, default="")
+    created_by: Mapped[str] = mapped_column(String(120), default="")
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
+    result: Mapped[dict[str, Any] | None] = mapped_column(JSON, default=None)

@@ -1,0 +1,1 @@
+"""Who may see and do what: the policy, and (later) accounts, redaction and backups."""

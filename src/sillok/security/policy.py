@@ -1,0 +1,113 @@
+"""The one place that decides what an actor may see and do.
+
+Every way out of the archive (CLI, web pages, API, exports, statistics) asks this module, and
+visibility is applied *inside the query* via :func:`visible_filter`, so that a record an actor
+may not see is never loaded, counted or matched in the first place.
+
+Roles and clearance (docs/policy.md states the same in prose):
+
+=========  ====================  ===================  ===========
+role       sees records up to    protected details    may write
+=========  ====================  ===================  ===========
+anonymous  public                no                   no
+viewer     internal              no                   no
+analyst    restricted            no                   no
+editor     restricted            yes                  yes
+admin      restricted            yes                  yes (and users)
+=========  ====================  ===================  ===========
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from enum import StrEnum
+from typing import Any
+
+from sqlalchemy import ColumnElement, true
+
+from sillok.errors import Forbidden
+
+
+class Role(StrEnum):
+    anonymous = "anonymous"
+    viewer = "viewer"
+    analyst = "analyst"
+    editor = "editor"
+    admin = "admin"
+
+
+class Level(StrEnum):
+    public = "public"
+    internal = "internal"
+    restricted = "restricted"
+
+
+LEVEL_RANK = {Level.public: 0, Level.internal: 1, Level.restricted: 2}
+
+CLEARANCE: dict[Role, Level] = {
+    Role.anonymous: Level.public,
+    Role.viewer: Level.internal,
+    Role.analyst: Level.restricted,
+    Role.editor: Level.restricted,
+    Role.admin: Level.restricted,
+}
+
+# Identities of witnesses and victims: only those who took the testimony and administrators.
+PROTECTED_READERS = frozenset({Role.editor, Role.admin})
+WRITERS = frozenset({Role.editor, Role.admin})
+
+
+@dataclass(frozen=True)
+class Actor:
+    """Someone acting on the archive: a user name (for the audit) and a role (for the policy)."""
+
+    name: str
+    role: Role
+
+    @classmethod
+    def anonymous(cls) -> Actor:
+        return cls("anonymous", Role.anonymous)
+
+
+def parse_role(value: str) -> Role:
+    try:
+        return Role(value.strip().lower())
+    except ValueError:
+        allowed = ", ".join(r.value for r in Role)
+        raise Forbidden(f"unknown role '{value}' (one of: {allowed})") from None
+
+
+def visible_levels(actor: Actor) -> list[str]:
+    top = LEVEL_RANK[CLEARANCE[actor.role]]
+    return [lvl.value for lvl, rank in LEVEL_RANK.items() if rank <= top]
+
+
+def may_see_level(actor: Actor, level: str) -> bool:
+    return level in visible_levels(actor)
+
+
+def may_see_protected(actor: Actor) -> bool:
+    return actor.role in PROTECTED_READERS
+
+
+def may_write(actor: Actor) -> bool:
+    return actor.role in WRITERS
+
+
+def require_write(actor: Actor) -> None:
+    if not may_write(actor):
+        raise Forbidden(f"role '{actor.role.value}' may not change the archive")
+
+
+def visible_filter(model: Any, actor: Actor) -> ColumnElement[bool]:
+    """A WHERE clause limiting ``model`` (with a ``level`` column) to what ``actor`` sees."""
+    levels = visible_levels(actor)
+    if len(levels) == len(LEVEL_RANK):
+        return true()
+    clause: ColumnElement[bool] = model.level.in_(levels)
+    return clause
+
+
+def may_see(actor: Actor, record: Any) -> bool:
+    """The same rule as :func:`visible_filter`, for a record already loaded."""
+    return may_see_level(actor, record.level)

@@ -1,0 +1,163 @@
+"""Fixtures: a fresh, initialised archive per test, on SQLite and on PostgreSQL.
+
+An archive is initialised once per backend (migrations + vocabularies + gazetteer) and copied
+for each test — a file copy on SQLite, ``CREATE DATABASE … TEMPLATE`` on PostgreSQL — so every
+test starts from the real ``sillok init`` result without paying for it each time.
+
+PostgreSQL comes from ``SILLOK_TEST_POSTGRES`` (default: the local server, user postgres). When
+it cannot be reached the PostgreSQL half is skipped on a developer's machine but *fails* in CI
+(``CI`` or ``SILLOK_REQUIRE_POSTGRES`` set), so CI can never pass without it.
+"""
+
+from __future__ import annotations
+
+import itertools
+import os
+import shutil
+from collections.abc import Iterator
+from pathlib import Path
+
+import psycopg
+import pytest
+from typer.testing import CliRunner
+
+from sillok.archive.lifecycle import init_archive
+from sillok.archive.service import Archive
+from sillok.config import Settings
+from sillok.security.policy import Actor, Role
+
+PG_SERVER = os.environ.get(
+    "SILLOK_TEST_POSTGRES", "postgresql+psycopg://postgres@127.0.0.1:5432/postgres"
+)
+REQUIRE_PG = bool(os.environ.get("CI") or os.environ.get("SILLOK_REQUIRE_POSTGRES"))
+_counter = itertools.count()
+
+ADMIN = Actor("test-admin", Role.admin)
+EDITOR = Actor("test-editor", Role.editor)
+ANALYST = Actor("test-analyst", Role.analyst)
+VIEWER = Actor("test-viewer", Role.viewer)
+ANON = Actor.anonymous()
+
+
+def _pg_conninfo(dbname: str = "postgres") -> str:
+    url = PG_SERVER.replace("postgresql+psycopg://", "postgresql://")
+    base, _, _ = url.rpartition("/")
+    return f"{base}/{dbname}"
+
+
+def _pg_url(dbname: str) -> str:
+    base, _, _ = PG_SERVER.rpartition("/")
+    return f"{base}/{dbname}"
+
+
+def _pg_admin(sql: str) -> None:
+    with psycopg.connect(_pg_conninfo(), autocommit=True, connect_timeout=5) as conn:
+        conn.execute(sql)  # type: ignore[arg-type]
+
+
+@pytest.fixture(scope="session")
+def pg_template() -> Iterator[str]:
+    name = f"sillok_tpl_{os.getpid()}"
+    try:
+        _pg_admin(f"DROP DATABASE IF EXISTS {name}")
+        _pg_admin(f"CREATE DATABASE {name}")
+    except psycopg.OperationalError as exc:
+        if REQUIRE_PG:
+            pytest.fail(f"PostgreSQL is required here and unreachable: {exc}")
+        pytest.skip(f"PostgreSQL not reachable ({str(exc).splitlines()[0]})")
+    init_archive(Settings(data_dir=Path("/nonexistent-unused"), database_url=_pg_url(name)))
+    yield name
+    _pg_admin(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)")
+
+
+@pytest.fixture(scope="session")
+def sqlite_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    data_dir = tmp_path_factory.mktemp("template") / "data"
+    init_archive(Settings(data_dir=data_dir))
+    return data_dir / "sillok.db"
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def backend(request: pytest.FixtureRequest) -> str:
+    return str(request.param)
+
+
+@pytest.fixture
+def settings(backend: str, tmp_path: Path, request: pytest.FixtureRequest) -> Iterator[Settings]:
+    """Settings of a fresh initialised archive on the test's backend."""
+    data_dir = tmp_path / "data"
+    data_dir.mkdir()
+    (data_dir / "blobs").mkdir()
+    if backend == "sqlite":
+        template: Path = request.getfixturevalue("sqlite_template")
+        shutil.copy(template, data_dir / "sillok.db")
+        yield Settings(data_dir=data_dir)
+        return
+    tpl: str = request.getfixturevalue("pg_template")
+    name = f"sillok_t_{os.getpid()}_{next(_counter)}"
+    _pg_admin(f"CREATE DATABASE {name} TEMPLATE {tpl}")
+    try:
+        yield Settings(data_dir=data_dir, database_url=_pg_url(name))
+    finally:
+        _pg_admin(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)")
+
+
+@pytest.fixture
+def empty_settings(backend: str, tmp_path: Path,
+                   request: pytest.FixtureRequest) -> Iterator[Settings]:
+    """Settings of a place with no archive yet (an empty database on PostgreSQL)."""
+    data_dir = tmp_path / "fresh"
+    if backend == "sqlite":
+        yield Settings(data_dir=data_dir)
+        return
+    request.getfixturevalue("pg_template")  # skips/fails consistently when PG is missing
+    name = f"sillok_e_{os.getpid()}_{next(_counter)}"
+    _pg_admin(f"CREATE DATABASE {name}")
+    try:
+        yield Settings(data_dir=data_dir, database_url=_pg_url(name))
+    finally:
+        _pg_admin(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)")
+
+
+@pytest.fixture
+def archive(settings: Settings) -> Iterator[Archive]:
+    a = Archive.open(settings)
+    yield a
+    a.close()
+
+
+@pytest.fixture
+def cli_env(settings: Settings) -> dict[str, str]:
+    """Environment for running the CLI against the test's archive."""
+    env = {"SILLOK_DATA_DIR": str(settings.data_dir), "SILLOK_DATABASE_URL": ""}
+    if settings.database_url:
+        env["SILLOK_DATABASE_URL"] = settings.database_url
+    return env
+
+
+@pytest.fixture
+def runner() -> CliRunner:
+    return CliRunner()
+
+
+def make_person(archive: Archive, level: str = "public", name: str = "테스트 인물",
+                **extra: object) -> int:
+    data: dict[str, object] = {"level": level, "names": [{"name": name, "system": "hangul"}]}
+    data.update(extra)
+    return archive.create(ADMIN, "person", data)
+
+
+def make_source(archive: Archive, level: str = "public",
+                text: str = "[Fictional test text] 탈북민 34명이 2023년 1분기에 입국했다.",
+                **extra: object) -> int:
+    data: dict[str, object] = {"level": level, "kind": "news_report", "title": "Test source",
+                               "language": "ko", "text": text}
+    data.update(extra)
+    return archive.create(ADMIN, "source", data)
+
+
+def make_event(archive: Archive, level: str = "public", **extra: object) -> int:
+    data: dict[str, object] = {"level": level, "title": "Test event (fictional)",
+                               "date": "2023-Q1", "places": ["cn-yanji"]}
+    data.update(extra)
+    return archive.create(ADMIN, "event", data)
