@@ -35,6 +35,8 @@ class InitReport:
 
 def prepare_data_dir(settings: Settings) -> None:
     d = settings.data_dir
+    if d.exists() and not d.is_dir():
+        raise StorageError(f"data directory {d} is not a directory")
     try:
         d.mkdir(parents=True, exist_ok=True)
         settings.blob_dir.mkdir(exist_ok=True)

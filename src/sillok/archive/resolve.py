@@ -115,7 +115,8 @@ class Resolver:
                 return None
             found_kind, found_id = self.refs[ref]
             if found_kind != kind:
-                self.fail(field_name, f"'{ref}' is a {found_kind}, not a {kind}")
+                article = "an" if found_kind[0] in "aeiou" else "a"
+                self.fail(field_name, f"'{ref}' names {article} {found_kind} record, not a {kind}")
                 return None
             ref = found_id
         obj = self.session.get(MODELS[kind], ref)

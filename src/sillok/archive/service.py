@@ -25,7 +25,7 @@ from sillok.db import migrate
 from sillok.db.engine import make_engine, make_sessionmaker, transaction
 from sillok.db.models import AuditEntry
 from sillok.db.types import utcnow
-from sillok.errors import Conflict, Invalid, NotFound
+from sillok.errors import Conflict, Invalid, NotFound, StorageError
 from sillok.security.policy import Actor, may_see, require_write, visible_filter
 
 
@@ -46,6 +46,9 @@ class Archive:
     @classmethod
     def open(cls, settings: Settings) -> Archive:
         """Open an existing, up-to-date archive (``sillok init`` creates or upgrades one)."""
+        if settings.is_sqlite and not (settings.data_dir / "sillok.db").exists():
+            # Checked first: connecting would quietly create an empty database file.
+            raise StorageError(f"no archive at {settings.data_dir}: run 'sillok init' first")
         archive = cls(settings)
         migrate.require_current(archive.engine)
         return archive

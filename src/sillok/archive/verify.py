@@ -94,10 +94,12 @@ def _codes(session: Session, report: VerifyReport) -> None:
 
 
 def _audit(session: Session, report: VerifyReport) -> None:
-    audited = set(session.execute(
-        select(m.AuditEntry.record_type, m.AuditEntry.record_id)
-        .where(m.AuditEntry.action.in_(("create", "seed", "import")))
-    ).tuples())
+    audited = {
+        (kind, rid) for kind, rid in session.execute(
+            select(m.AuditEntry.record_type, m.AuditEntry.record_id)
+            .where(m.AuditEntry.action.in_(("create", "seed", "import")))
+        )
+    }
     total = 0
     for kind in KINDS.values():
         for (rid,) in session.execute(select(kind.model.id)):

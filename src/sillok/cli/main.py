@@ -5,9 +5,9 @@ from __future__ import annotations
 
 from typing import Any
 
-import click
 import typer
 from sqlalchemy.exc import DBAPIError
+from typer._click.core import Context as ClickContext  # Typer vendors click
 from typer.core import TyperGroup
 
 from sillok.cli import archive_cmds, records, transfer_cmds
@@ -26,7 +26,7 @@ def report(exc: SillokError) -> None:
 
 
 class SillokGroup(TyperGroup):
-    def invoke(self, ctx: click.Context) -> Any:
+    def invoke(self, ctx: ClickContext) -> Any:
         try:
             return super().invoke(ctx)
         except SillokError as exc:

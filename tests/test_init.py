@@ -1,0 +1,133 @@
+"""``sillok init``: create, re-run, upgrade an old archive, refuse a newer or foreign one."""
+
+from __future__ import annotations
+
+import os
+import sqlite3
+from pathlib import Path
+
+import pytest
+from sqlalchemy import func, select, text
+from typer.testing import CliRunner
+
+from sillok.archive.lifecycle import init_archive
+from sillok.archive.service import Archive
+from sillok.archive.verify import verify
+from sillok.cli.main import app
+from sillok.config import Settings
+from sillok.db import migrate
+from sillok.db import models as m
+from sillok.db.engine import make_engine
+
+
+def _env(settings: Settings) -> dict[str, str]:
+    return {"SILLOK_DATA_DIR": str(settings.data_dir),
+            "SILLOK_DATABASE_URL": settings.database_url or ""}
+
+
+def _counts(settings: Settings) -> tuple[int, int, int]:
+    a = Archive.open(settings)
+    try:
+        with a.transaction() as s:
+            return tuple(  # type: ignore[return-value]
+                int(s.execute(select(func.count()).select_from(t)).scalar_one())
+                for t in (m.Term, m.Place, m.AuditEntry)
+            )
+    finally:
+        a.close()
+
+
+def test_init_creates_then_changes_nothing(runner: CliRunner, empty_settings: Settings) -> None:
+    out = runner.invoke(app, ["init", "--json"], env=_env(empty_settings))
+    assert out.exit_code == 0, out.output
+    assert '"schema_before": "empty"' in out.stdout
+    first = _counts(empty_settings)
+    assert first[0] > 100 and first[1] > 50
+    out = runner.invoke(app, ["init"], env=_env(empty_settings))
+    assert out.exit_code == 0, out.output
+    assert "up to date" in out.stdout and "nothing to change" in out.stdout
+    assert _counts(empty_settings) == first
+    if empty_settings.is_sqlite:
+        with sqlite3.connect(empty_settings.data_dir / "sillok.db") as conn:
+            assert conn.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
+
+
+def test_old_archive_is_migrated(empty_settings: Settings) -> None:
+    engine = make_engine(_prepared(empty_settings))
+    migrate.upgrade(engine, "0001")
+    with engine.begin() as conn:
+        conn.execute(text(
+            "INSERT INTO audit_entries (at, actor, action, record_type, record_id) "
+            "VALUES (:at, 'old-version', 'create', 'event', 1)"), {"at": "2024-01-01 00:00:00"})
+    engine.dispose()
+    report = init_archive(empty_settings)
+    assert report.schema_before == "old"
+    a = Archive.open(empty_settings)
+    try:
+        assert verify(a).problems == []
+        with a.transaction() as s:
+            entry = s.execute(select(m.AuditEntry).order_by(m.AuditEntry.id)).scalars().first()
+            assert entry is not None and entry.actor == "old-version" and entry.entry_hash
+    finally:
+        a.close()
+
+
+def _prepared(settings: Settings) -> Settings:
+    settings.data_dir.mkdir(parents=True, exist_ok=True)
+    return settings
+
+
+def test_newer_archive_is_refused(runner: CliRunner, settings: Settings) -> None:
+    engine = make_engine(settings)
+    with engine.begin() as conn:
+        conn.execute(text("UPDATE alembic_version SET version_num = '9999'"))
+    engine.dispose()
+    for args in (["init"], ["list", "events"]):
+        out = runner.invoke(app, args, env=_env(settings))
+        assert out.exit_code == 1
+        assert "newer version of Sillok" in out.stderr
+        assert "Traceback" not in out.output
+
+
+def test_unreachable_postgres(runner: CliRunner, tmp_path: Path) -> None:
+    env = {"SILLOK_DATA_DIR": str(tmp_path),
+           "SILLOK_DATABASE_URL": "postgresql+psycopg://postgres@127.0.0.1:1/nowhere"}
+    out = runner.invoke(app, ["init"], env=env)
+    assert out.exit_code == 1
+    assert "cannot open the archive database" in out.stderr
+    assert len(out.stderr.strip().splitlines()) == 1
+
+
+def test_corrupt_and_foreign_sqlite_files(runner: CliRunner, tmp_path: Path) -> None:
+    corrupt = tmp_path / "corrupt"
+    corrupt.mkdir()
+    (corrupt / "sillok.db").write_bytes(b"this is not a database at all" * 100)
+    out = runner.invoke(app, ["init", "--data-dir", str(corrupt)], env={})
+    assert out.exit_code == 1 and "not a SQLite database" in out.stderr
+    foreign = tmp_path / "foreign"
+    foreign.mkdir()
+    with sqlite3.connect(foreign / "sillok.db") as conn:
+        conn.execute("CREATE TABLE recipes (name TEXT)")
+    out = runner.invoke(app, ["list", "events", "--data-dir", str(foreign)], env={})
+    assert out.exit_code == 1 and "not a Sillok archive" in out.stderr
+    out = runner.invoke(app, ["list", "events", "--data-dir", str(tmp_path / "none")], env={})
+    assert out.exit_code == 1 and "run 'sillok init' first" in out.stderr
+
+
+@pytest.mark.skipif(os.geteuid() == 0, reason="root may write anywhere; checked as a user only")
+def test_unwritable_data_dir(runner: CliRunner, tmp_path: Path) -> None:
+    locked = tmp_path / "locked"
+    locked.mkdir()
+    locked.chmod(0o500)
+    try:
+        out = runner.invoke(app, ["init", "--data-dir", str(locked / "archive")], env={})
+        assert out.exit_code == 1 and "permission denied" in out.stderr
+    finally:
+        locked.chmod(0o700)
+
+
+def test_data_dir_that_is_a_file(runner: CliRunner, tmp_path: Path) -> None:
+    f = tmp_path / "file"
+    f.write_text("x")
+    out = runner.invoke(app, ["init", "--data-dir", str(f)], env={})
+    assert out.exit_code == 1 and "not a directory" in out.stderr
