@@ -3,10 +3,13 @@
 from __future__ import annotations
 
 import os
+import shutil
 import sqlite3
+import subprocess
+import sys
+import tempfile
 from pathlib import Path
 
-import pytest
 from sqlalchemy import func, select, text
 from typer.testing import CliRunner
 
@@ -114,16 +117,28 @@ def test_corrupt_and_foreign_sqlite_files(runner: CliRunner, tmp_path: Path) -> 
     assert out.exit_code == 1 and "run 'sillok init' first" in out.stderr
 
 
-@pytest.mark.skipif(os.geteuid() == 0, reason="root may write anywhere; checked as a user only")
-def test_unwritable_data_dir(runner: CliRunner, tmp_path: Path) -> None:
-    locked = tmp_path / "locked"
-    locked.mkdir()
-    locked.chmod(0o500)
+def test_unwritable_data_dir(tmp_path: Path) -> None:
+    """Run as an unprivileged user (root may write anywhere, so CI drops to 'nobody')."""
+    locked = Path(tempfile.mkdtemp(prefix="sillok-locked-"))
+    locked.chmod(0o755)
     try:
-        out = runner.invoke(app, ["init", "--data-dir", str(locked / "archive")], env={})
-        assert out.exit_code == 1 and "permission denied" in out.stderr
+        prefix = ([] if os.geteuid() != 0 else
+                  ["setpriv", "--reuid=65534", "--regid=65534", "--clear-groups"])
+        if os.geteuid() != 0:
+            locked.chmod(0o555)
+        for target in (locked / "archive", locked):
+            proc = subprocess.run(
+                [*prefix, sys.executable, "-m", "sillok.cli.main", "init", "--data-dir",
+                 str(target)],
+                capture_output=True, text=True, timeout=60, env={**os.environ, "HOME": "/tmp"},
+                check=False,
+            )
+            assert proc.returncode == 1, proc.stderr
+            assert "permission denied" in proc.stderr or "not writable" in proc.stderr
+            assert len(proc.stderr.strip().splitlines()) == 1, proc.stderr
     finally:
-        locked.chmod(0o700)
+        locked.chmod(0o755)
+        shutil.rmtree(locked, ignore_errors=True)
 
 
 def test_data_dir_that_is_a_file(runner: CliRunner, tmp_path: Path) -> None:

@@ -19,6 +19,7 @@ from sillok.db.models import AuditEntry
 from sillok.db.types import utcnow
 
 AUDIT_LOCK_KEY = 0x5111_0C
+LAST_HASH = "sillok.audit.last_hash"
 
 
 def canonical(value: Any) -> str:
@@ -27,7 +28,6 @@ def canonical(value: Any) -> str:
 
 def compute_hash(
     *,
-    entry_id: int,
     at: datetime,
     actor: str,
     action: str,
@@ -39,15 +39,13 @@ def compute_hash(
     prev_hash: str,
 ) -> str:
     body = canonical(
-        [entry_id, at.isoformat(), actor, action, record_type, record_id, before, after, reason,
-         prev_hash]
+        [at.isoformat(), actor, action, record_type, record_id, before, after, reason, prev_hash]
     )
     return hashlib.sha256(body.encode("utf-8")).hexdigest()
 
 
 def hash_of(entry: AuditEntry) -> str:
     return compute_hash(
-        entry_id=entry.id,
         at=entry.at,
         actor=entry.actor,
         action=entry.action,
@@ -72,12 +70,15 @@ def record_change(
     reason: str | None = None,
 ) -> AuditEntry:
     """Append an entry. The caller's transaction makes change and entry one unit."""
-    if session.get_bind().dialect.name == "postgresql":
-        # Writers take turns at the end of the chain; SQLite already allows one writer only.
-        session.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": AUDIT_LOCK_KEY})
-    last = session.execute(
-        select(AuditEntry.entry_hash).order_by(AuditEntry.id.desc()).limit(1)
-    ).scalar_one_or_none()
+    last = session.info.get(LAST_HASH)
+    if last is None:
+        if session.get_bind().dialect.name == "postgresql":
+            # Writers take turns at the end of the chain until they commit; SQLite already
+            # allows one writer at a time.
+            session.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": AUDIT_LOCK_KEY})
+        last = session.execute(
+            select(AuditEntry.entry_hash).order_by(AuditEntry.id.desc()).limit(1)
+        ).scalar_one_or_none() or ""
     # Round-trip through JSON now so that the hash is computed over exactly what is stored.
     entry = AuditEntry(
         at=utcnow(),
@@ -88,11 +89,13 @@ def record_change(
         before=_jsonable(before),
         after=_jsonable(after),
         reason=reason,
-        prev_hash=last or "",
+        prev_hash=last,
     )
-    session.add(entry)
-    session.flush()
     entry.entry_hash = hash_of(entry)
+    session.add(entry)
+    # The session lives for one transaction (db/engine.transaction), so this is the chain's
+    # end for as long as we hold the lock.
+    session.info[LAST_HASH] = entry.entry_hash
     return entry
 
 

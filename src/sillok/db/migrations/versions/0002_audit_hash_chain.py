@@ -39,7 +39,7 @@ def upgrade() -> None:
     prev = ""
     for row in conn.execute(sa.select(entries).order_by(entries.c.id)).mappings():
         digest = compute_hash(
-            entry_id=row["id"], at=row["at"], actor=row["actor"], action=row["action"],
+            at=row["at"], actor=row["actor"], action=row["action"],
             record_type=row["record_type"], record_id=row["record_id"], before=row["before"],
             after=row["after"], reason=row["reason"], prev_hash=prev,
         )
