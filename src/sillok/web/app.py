@@ -5,6 +5,8 @@ The full web application (search, staff workspace, API) is built on this app fac
 
 from __future__ import annotations
 
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from pathlib import Path
 
 from fastapi import FastAPI, Request
@@ -22,7 +24,14 @@ TEMPLATES = Jinja2Templates(directory=str(Path(__file__).parent / "templates"))
 
 def create_app(settings: Settings) -> FastAPI:
     archive = Archive.open(settings)
-    app = FastAPI(title="Sillok", docs_url=None, redoc_url=None, openapi_url=None)
+
+    @asynccontextmanager
+    async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
+        yield
+        archive.close()
+
+    app = FastAPI(title="Sillok", docs_url=None, redoc_url=None, openapi_url=None,
+                  lifespan=lifespan)
     app.state.archive = archive
 
     @app.get("/", response_class=HTMLResponse)
@@ -57,9 +66,5 @@ def create_app(settings: Settings) -> FastAPI:
             request, "error.html", {"status": exc.http_status, "message": exc.message},
             status_code=exc.http_status,
         )
-
-    @app.on_event("shutdown")
-    def close() -> None:
-        archive.close()
 
     return app
