@@ -85,3 +85,13 @@ def test_import_refuses_garbage(runner: CliRunner, cli_env: dict[str, str], arch
     bad.write_text("not json\n", encoding="utf-8")
     out = runner.invoke(app, ["import", str(bad)], env=cli_env)
     assert out.exit_code == 1 and "not a JSON line" in out.stderr
+
+
+def test_export_to_a_missing_directory(runner: CliRunner, cli_env: dict[str, str],
+                                       tmp_path: Path) -> None:
+    target = tmp_path / "no" / "such" / "dir" / "out.jsonl"
+    out = runner.invoke(app, ["export", str(target)], env=cli_env)
+    assert out.exit_code == 1 and "no such directory" in out.stderr
+    out = runner.invoke(app, ["export", str(tmp_path / "x"), "--format", "xml"], env=cli_env)
+    assert out.exit_code == 1 and "unknown format" in out.stderr
+    assert not (tmp_path / "x").exists()

@@ -54,6 +54,13 @@ class Kind(ABC):
         """Refuse a second record with the same natural key (codes); most types have none."""
 
 
+def _unique(r: Resolver, obj: Any, query: Any, what: str) -> None:
+    """Fail 'code' if another record already has this natural key."""
+    other = r.session.execute(query).scalar_one_or_none()
+    if other is not None and other != obj.id:
+        r.fail("code", f"{what} is taken already (#{other})")
+
+
 def _date(obj: Any, prefix: str = "date") -> str | None:
     return render(
         getattr(obj, f"{prefix}_start"),
@@ -356,11 +363,8 @@ class PlaceKind(Kind):
         obj.latitude, obj.longitude, obj.source_note = d.latitude, d.longitude, d.source
 
     def check_unique(self, obj: m.Place, d: s.PlaceIn, r: Resolver) -> None:
-        other = r.session.execute(
-            select(m.Place.id).where(m.Place.code == d.code)
-        ).scalar_one_or_none()
-        if other is not None and other != obj.id:
-            r.fail("code", f"place code '{d.code}' is taken by place #{other}")
+        _unique(r, obj, select(m.Place.id).where(m.Place.code == d.code),
+                f"place code '{d.code}'")
 
     def to_input(self, obj: m.Place, session: Session) -> dict[str, Any]:
         return {
@@ -395,11 +399,9 @@ class TermKind(Kind):
         r.forget_codes(d.vocabulary)
 
     def check_unique(self, obj: m.Term, d: s.TermIn, r: Resolver) -> None:
-        other = r.session.execute(
-            select(m.Term.id).where(m.Term.vocabulary == d.vocabulary, m.Term.code == d.code)
-        ).scalar_one_or_none()
-        if other is not None and other != obj.id:
-            r.fail("code", f"{d.vocabulary} code '{d.code}' exists already (term #{other})")
+        _unique(r, obj, select(m.Term.id).where(m.Term.vocabulary == d.vocabulary,
+                                                m.Term.code == d.code),
+                f"{d.vocabulary} code '{d.code}'")
 
     def to_input(self, obj: m.Term, session: Session) -> dict[str, Any]:
         return {
@@ -441,11 +443,8 @@ class SeriesKind(Kind):
         obj.observations = observations
 
     def check_unique(self, obj: m.Series, d: s.SeriesIn, r: Resolver) -> None:
-        other = r.session.execute(
-            select(m.Series.id).where(m.Series.code == d.code)
-        ).scalar_one_or_none()
-        if other is not None and other != obj.id:
-            r.fail("code", f"series code '{d.code}' exists already (series #{other})")
+        _unique(r, obj, select(m.Series.id).where(m.Series.code == d.code),
+                f"series code '{d.code}'")
 
     def to_input(self, obj: m.Series, session: Session) -> dict[str, Any]:
         return {

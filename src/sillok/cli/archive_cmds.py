@@ -6,7 +6,7 @@ import typer
 
 from sillok.archive.lifecycle import build_demo, init_archive
 from sillok.archive.verify import verify
-from sillok.cli.common import DataDir, Json, console, open_archive, print_json, settings_for
+from sillok.cli.common import DataDir, Json, archive_for, console, print_json, settings_for
 
 
 def init(data_dir: DataDir = None, json_out: Json = False) -> None:
@@ -39,11 +39,8 @@ def demo(data_dir: DataDir = None, json_out: Json = False) -> None:
 
 def verify_cmd(data_dir: DataDir = None, json_out: Json = False) -> None:
     """Recheck every blob's hash, every reference and code, and the audit trail."""
-    archive = open_archive(data_dir)
-    try:
+    with archive_for(data_dir) as archive:
         report = verify(archive)
-    finally:
-        archive.close()
     if json_out:
         print_json({"ok": report.ok, "checked": report.checked, "problems": report.problems})
     else:

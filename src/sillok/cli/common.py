@@ -5,6 +5,8 @@ from __future__ import annotations
 import getpass
 import json
 import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Annotated, Any
 
@@ -35,8 +37,14 @@ def settings_for(data_dir: Path | None) -> Settings:
     return Settings.from_env().with_data_dir(data_dir)
 
 
-def open_archive(data_dir: Path | None) -> Archive:
-    return Archive.open(settings_for(data_dir))
+@contextmanager
+def archive_for(data_dir: Path | None) -> Iterator[Archive]:
+    """The archive a command works on, closed when the command is done."""
+    archive = Archive.open(settings_for(data_dir))
+    try:
+        yield archive
+    finally:
+        archive.close()
 
 
 def operator() -> str:

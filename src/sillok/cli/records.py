@@ -12,7 +12,7 @@ from rich.table import Table
 
 from sillok.archive.bulk import add_file, add_records, read_records
 from sillok.archive.kinds import KINDS
-from sillok.cli.common import AsRole, DataDir, Json, actor_for, console, open_archive, print_json
+from sillok.cli.common import AsRole, DataDir, Json, actor_for, archive_for, console, print_json
 from sillok.errors import Invalid, SillokError
 
 TYPES = ", ".join(KINDS)
@@ -25,6 +25,8 @@ def _fmt(value: Any) -> str:
     if isinstance(value, dict) and "label" in value:
         ident = f"#{value['id']} " if value.get("id") is not None else ""
         return f"{ident}{value['label']}"
+    if isinstance(value, dict) and {"name", "system"} <= value.keys():
+        return f"{value['name']} ({value['system']})"
     if isinstance(value, list):
         return ", ".join(_fmt(v) for v in value)
     if isinstance(value, dict):
@@ -40,11 +42,8 @@ def show(
     json_out: Json = False,
 ) -> None:
     """Show one record, as the role may see it."""
-    archive = open_archive(data_dir)
-    try:
+    with archive_for(data_dir) as archive:
         rec = archive.get(actor_for(as_role), type_name, record_id)
-    finally:
-        archive.close()
     if json_out:
         print_json(rec)
         return
@@ -90,12 +89,9 @@ def list_cmd(
     json_out: Json = False,
 ) -> None:
     """List records of one type that the role may see."""
-    archive = open_archive(data_dir)
-    try:
+    with archive_for(data_dir) as archive:
         page = archive.list_records(actor_for(as_role), type_name, _filters(where), limit=limit,
                             offset=offset, include_retracted=include_retracted)
-    finally:
-        archive.close()
     if json_out:
         print_json({"total": page.total, "limit": limit, "offset": offset, "items": page.items})
         return
@@ -117,8 +113,7 @@ def add(
     json_out: Json = False,
 ) -> None:
     """Add records from a file, all or nothing: one invalid record and nothing is added."""
-    archive = open_archive(data_dir)
-    try:
+    with archive_for(data_dir) as archive:
         if type_name:
             records = read_records(source)
             for rec in records:
@@ -130,8 +125,6 @@ def add(
                 raise Invalid(exc.errors, f"{source}: nothing was added") from None
         else:
             result = add_file(archive, actor_for(None), source)
-    finally:
-        archive.close()
     if json_out:
         print_json({"created": [{"type": k, "id": i, "ref": r} for k, i, r in result.created]})
         return
@@ -146,11 +139,8 @@ def update(
 ) -> None:
     """Change fields of a record; the change is audited."""
     changes = _mapping(source)
-    archive = open_archive(data_dir)
-    try:
+    with archive_for(data_dir) as archive:
         changed = archive.update(actor_for(None), type_name, record_id, changes)
-    finally:
-        archive.close()
     console.print(f"{type_name} #{record_id} " + ("updated" if changed else "unchanged"))
 
 
@@ -168,11 +158,8 @@ def retract(
     data_dir: DataDir = None,
 ) -> None:
     """Withdraw a record: kept with its history and reason, hidden from lists."""
-    archive = open_archive(data_dir)
-    try:
+    with archive_for(data_dir) as archive:
         archive.retract(actor_for(None), type_name, record_id, reason)
-    finally:
-        archive.close()
     console.print(f"{type_name} #{record_id} retracted")
 
 
@@ -184,11 +171,8 @@ def history(
     json_out: Json = False,
 ) -> None:
     """Every change of a record, oldest first: who, when, what before and after."""
-    archive = open_archive(data_dir)
-    try:
+    with archive_for(data_dir) as archive:
         entries = archive.history(actor_for(as_role), type_name, record_id)
-    finally:
-        archive.close()
     if json_out:
         print_json(entries)
         return

@@ -3,14 +3,17 @@
 from __future__ import annotations
 
 import os
+import sys
 import tempfile
 from pathlib import Path
 
 import typer
 
+from sillok.archive.service import Archive
 from sillok.archive.transfer import import_file, write_export
-from sillok.cli.common import AsRole, DataDir, Json, actor_for, console, open_archive, print_json
+from sillok.cli.common import AsRole, DataDir, Json, actor_for, archive_for, console, print_json
 from sillok.errors import Invalid, SillokError
+from sillok.security.policy import Actor
 
 
 def export(
@@ -23,34 +26,35 @@ def export(
     """Write every record the role may see (all, for the operator) as JSON Lines."""
     if fmt != "jsonl":
         raise Invalid({"format": f"unknown format '{fmt}' (jsonl)"})
-    archive = open_archive(data_dir)
     actor = actor_for(as_role)
-    try:
+    with archive_for(data_dir) as archive:
         if str(out) == "-":
-            import sys
-
-            counts = write_export(archive, actor, sys.stdout)
+            write_export(archive, actor, sys.stdout)
             return
-        # Written beside the target and renamed, so a failed export never leaves half a file.
-        target = out.resolve()
-        fd, tmp = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.")
-        try:
-            with os.fdopen(fd, "w", encoding="utf-8") as fh:
-                counts = write_export(archive, actor, fh)
-            os.replace(tmp, target)
-        except BaseException:
-            Path(tmp).unlink(missing_ok=True)
-            raise
-    except FileNotFoundError:
-        raise SillokError(f"cannot write {out}: no such directory") from None
-    except PermissionError:
-        raise SillokError(f"cannot write {out}: permission denied") from None
-    finally:
-        archive.close()
+        counts = _export_to_file(archive, actor, out)
     if json_out:
         print_json({"file": str(out), "counts": counts})
     else:
         console.print(f"exported to {out}: " + ", ".join(f"{n} {k}" for k, n in counts.items()))
+
+
+def _export_to_file(archive: Archive, actor: Actor, out: Path) -> dict[str, int]:
+    """Written beside the target and renamed, so a failed export never leaves half a file."""
+    target = out.resolve()
+    try:
+        fd, tmp = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.")
+    except FileNotFoundError:
+        raise SillokError(f"cannot write {out}: no such directory") from None
+    except PermissionError:
+        raise SillokError(f"cannot write {out}: permission denied") from None
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8") as fh:
+            counts = write_export(archive, actor, fh)
+        os.replace(tmp, target)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+    return counts
 
 
 def import_cmd(
@@ -59,11 +63,8 @@ def import_cmd(
     json_out: Json = False,
 ) -> None:
     """Import an export into this archive, all or nothing (ids are kept)."""
-    archive = open_archive(data_dir)
-    try:
+    with archive_for(data_dir) as archive:
         result = import_file(archive, actor_for(None), src)
-    finally:
-        archive.close()
     if json_out:
         print_json({"file": str(src), "counts": result.counts})
     else:
