@@ -426,6 +426,9 @@ class SeriesKind(Kind):
         obj.level, obj.code, obj.title_en, obj.title_ko = d.level, d.code, d.title_en, d.title_ko
         obj.unit, obj.description, obj.source_note = d.unit, d.description, d.source
         seen: set[tuple[str, str]] = set()
+        # Existing rows are updated in place: replacing them would insert the new row before
+        # the old one is deleted and trip the (series, period, breakdown) unique key.
+        existing = {(o.period, o.breakdown): o for o in obj.observations}
         observations = []
         for i, o in enumerate(d.observations):
             try:
@@ -436,10 +439,11 @@ class SeriesKind(Kind):
             if (period, o.breakdown) in seen:
                 r.fail(f"observations.{i}.period", f"{period} {o.breakdown} given twice")
             seen.add((period, o.breakdown))
-            observations.append(m.Observation(
-                period=period, period_start=start, period_end=end, breakdown=o.breakdown,
-                value=o.value, source_note=o.source, provisional=o.provisional, derived=o.derived,
-            ))
+            row = existing.get((period, o.breakdown)) or m.Observation(period=period,
+                                                                        breakdown=o.breakdown)
+            row.period_start, row.period_end, row.value = start, end, o.value
+            row.source_note, row.provisional, row.derived = o.source, o.provisional, o.derived
+            observations.append(row)
         obj.observations = observations
 
     def check_unique(self, obj: m.Series, d: s.SeriesIn, r: Resolver) -> None:
@@ -454,7 +458,7 @@ class SeriesKind(Kind):
             "observations": [
                 {"period": o.period, "breakdown": o.breakdown, "value": o.value,
                  "source": o.source_note, "provisional": o.provisional, "derived": o.derived}
-                for o in obj.observations
+                for o in sorted(obj.observations, key=lambda o: (o.period.upper(), o.breakdown))
             ],
         }
 

@@ -9,7 +9,15 @@ from __future__ import annotations
 from datetime import date
 from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, StrictInt, ValidationError
+from pydantic import (
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    Field,
+    StrictInt,
+    ValidationError,
+    model_validator,
+)
 
 from sillok.errors import Invalid
 
@@ -174,6 +182,12 @@ class SeriesIn(RecordIn):
     description: str = ""
     source: str | None = None
     observations: list[ObservationIn] = Field(default_factory=list)
+
+    @model_validator(mode="after")
+    def _canonical_order(self) -> SeriesIn:
+        # Observations are a set keyed by (period, breakdown); one order makes equal sets equal.
+        self.observations.sort(key=lambda o: (o.period.upper(), o.breakdown))
+        return self
 
 
 def validate_shape(schema: type[Shape], data: Any) -> Any:

@@ -25,8 +25,8 @@ SEED_ACTOR = Actor("sillok-init", Role.admin)
 
 @dataclass
 class SeedReport:
-    added: dict[str, int] = field(default_factory=lambda: {"term": 0, "place": 0})
-    updated: dict[str, int] = field(default_factory=lambda: {"term": 0, "place": 0})
+    added: dict[str, int] = field(default_factory=lambda: {"term": 0, "place": 0, "series": 0})
+    updated: dict[str, int] = field(default_factory=lambda: {"term": 0, "place": 0, "series": 0})
 
     @property
     def changed(self) -> bool:
@@ -77,8 +77,13 @@ def gazetteer_records() -> list[dict[str, Any]]:
     return out
 
 
+def series_records() -> list[dict[str, Any]]:
+    """The official statistical series shipped with Sillok (data/series/*.yaml)."""
+    return [doc for _name, doc in _data_files("series")]
+
+
 def seed(archive: Archive) -> SeedReport:
-    """Add or update the shipped terms, then places, in one transaction."""
+    """Add or update the shipped terms, places and series, in one transaction."""
     report = SeedReport()
     with archive.transaction() as session:
         r = Resolver(session)
@@ -93,6 +98,11 @@ def seed(archive: Archive) -> SeedReport:
                 select(m.Place).where(m.Place.code == rec["code"])
             ).scalar_one_or_none()
             _upsert(archive, session, r, "place", place, rec, report)
+        for rec in series_records():
+            found = session.execute(
+                select(m.Series).where(m.Series.code == rec["code"])
+            ).scalar_one_or_none()
+            _upsert(archive, session, r, "series", found, rec, report)
     return report
 
 

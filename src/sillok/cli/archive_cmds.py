@@ -20,11 +20,11 @@ def init(data_dir: DataDir = None, json_out: Json = False) -> None:
     verb = {"empty": "created", "old": "upgraded", "current": "up to date"}[report.schema_before]
     console.print(f"archive {verb}: {report.location} (schema {report.schema_now})")
     if report.seed.changed:
-        console.print(f"vocabularies and gazetteer: added {report.seed.added['term']} terms, "
-                      f"{report.seed.added['place']} places; updated "
-                      f"{report.seed.updated['term']} terms, {report.seed.updated['place']} places")
+        added = ", ".join(f"{n} {k}" for k, n in report.seed.added.items())
+        updated = ", ".join(f"{n} {k}" for k, n in report.seed.updated.items())
+        console.print(f"vocabularies, gazetteer and series: added {added}; updated {updated}")
     else:
-        console.print("vocabularies and gazetteer: nothing to change")
+        console.print("vocabularies, gazetteer and series: nothing to change")
 
 
 def demo(data_dir: DataDir = None, json_out: Json = False) -> None:

@@ -1,0 +1,1 @@
+"""Statistics: official series, counts from the records, disclosure control, charts."""
