@@ -18,6 +18,8 @@ class Settings:
     data_dir: Path = field(default_factory=lambda: Path("sillok-data"))
     database_url: str | None = None
     echo_sql: bool = False
+    # Public statistics hide cells with fewer victims than this (disclosure control).
+    min_cell: int = 5
 
     @classmethod
     def from_env(cls, environ: dict[str, str] | None = None) -> Settings:
@@ -26,6 +28,7 @@ class Settings:
             data_dir=Path(env.get("SILLOK_DATA_DIR") or "sillok-data"),
             database_url=env.get("SILLOK_DATABASE_URL") or None,
             echo_sql=env.get("SILLOK_ECHO_SQL", "") == "1",
+            min_cell=int(env.get("SILLOK_MIN_CELL") or 5),
         )
 
     def with_data_dir(self, data_dir: Path | None) -> Settings:

@@ -12,6 +12,7 @@ from rich.table import Table
 from sillok.cli.common import AsRole, DataDir, Json, actor_for, archive_for, console, print_json
 from sillok.errors import Invalid
 from sillok.stats.arrivals import arrivals, sentence
+from sillok.stats.counts import DIMENSIONS, FILTERS, count_acts
 from sillok.stats.series_io import import_csv
 
 series_app = typer.Typer(help="Statistical series (e.g. defector arrivals): list, show, import.",
@@ -144,6 +145,47 @@ def stats_arrivals(
         chosen = matches[0]
     console.print(sentence(chosen, "en"), highlight=False)
     console.print(sentence(chosen, "ko"), highlight=False)
+
+
+@stats_app.command("acts")
+def stats_acts(
+    by: str = typer.Option("type,year", "--by", help="Comma-separated: " + ", ".join(DIMENSIONS)),
+    where: list[str] = typer.Option([], "--filter", "-f", help="KEY=VALUE with KEY one of "
+                                    + ", ".join(FILTERS) + " (repeatable)."),
+    fmt: str = typer.Option("table", "--format", help="table, csv or json."),
+    data_dir: DataDir = None,
+    as_role: AsRole = None,
+) -> None:
+    """Acts, victims (each counted once) and events from the coded records."""
+    filters = {}
+    for item in where:
+        if "=" not in item:
+            raise Invalid({"filter": f"'{item}' is not KEY=VALUE"})
+        key, value = item.split("=", 1)
+        filters[key.strip()] = value.strip()
+    dims = [d.strip() for d in by.split(",") if d.strip()]
+    with archive_for(data_dir) as archive:
+        table = count_acts(archive, actor_for(as_role), dims, filters,
+                           min_cell=archive.settings.min_cell)
+    if fmt == "json":
+        print_json({"by": table.by, "suppressed_below": table.suppressed_below,
+                    "rows": table.rows})
+        return
+    header = [*table.by, "acts", "victims", "events"]
+    if fmt == "csv":
+        writer = csv.writer(sys.stdout)
+        writer.writerow(header)
+        for row in table.rows:
+            writer.writerow([row.get(h) for h in header])
+        return
+    if fmt != "table":
+        raise Invalid({"format": f"'{fmt}' is not one of: table, csv, json"})
+    out = Table(*header, title="행위·피해자·사건 / acts, victims, events")
+    for row in table.rows:
+        out.add_row(*["" if row.get(h) is None else str(row[h]) for h in table.by],
+                    *[f"<{table.suppressed_below}" if row.get("suppressed") else str(row[h])
+                      for h in ("acts", "victims", "events")])
+    console.print(out)
 
 
 def _pct(value: float | None) -> str:
