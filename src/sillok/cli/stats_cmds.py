@@ -5,14 +5,16 @@ from __future__ import annotations
 import csv
 import sys
 from pathlib import Path
+from typing import Any
 
 import typer
 from rich.table import Table
 
 from sillok.cli.common import AsRole, DataDir, Json, actor_for, archive_for, console, print_json
-from sillok.errors import Invalid
+from sillok.errors import Invalid, SillokError
 from sillok.stats.arrivals import arrivals, sentence
-from sillok.stats.counts import DIMENSIONS, FILTERS, count_acts
+from sillok.stats.charts import Lang, acts_spec, arrivals_spec, render
+from sillok.stats.counts import DIMENSIONS, FILTERS, count_acts, term_labels
 from sillok.stats.series_io import import_csv
 
 series_app = typer.Typer(help="Statistical series (e.g. defector arrivals): list, show, import.",
@@ -91,7 +93,9 @@ def series_import(
 def stats_arrivals(
     by: str = typer.Option("year", "--by", help="year or quarter."),
     sex: bool = typer.Option(False, "--sex", help="Show men and women."),
-    fmt: str = typer.Option("table", "--format", help="table, csv or json."),
+    fmt: str = typer.Option("table", "--format", help="table, csv, json, png or svg."),
+    out: Path | None = typer.Option(None, "--out", help="File for png/svg charts."),
+    lang: str = typer.Option("en", "--lang", help="Language of chart labels: en or ko."),
     baseline: int = typer.Option(2019, help="Year to compare with (before COVID: 2019)."),
     period: str | None = typer.Option(None, help="Period to state as a sentence, e.g. 2023-Q1 "
                                                  "(default: the latest)."),
@@ -101,6 +105,9 @@ def stats_arrivals(
     """North Korean defectors arriving in South Korea (Ministry of Unification), with changes."""
     with archive_for(data_dir) as archive:
         rows = arrivals(archive, actor_for(as_role), by, baseline)
+    if fmt in ("png", "svg"):
+        _write_chart(arrivals_spec(rows, _lang(lang)), fmt, out)
+        return
     if fmt == "json":
         print_json([{**r.as_dict(), "sentence_en": sentence(r, "en"),
                      "sentence_ko": sentence(r, "ko")} for r in rows])
@@ -116,7 +123,7 @@ def stats_arrivals(
                              r.source])
         return
     if fmt != "table":
-        raise Invalid({"format": f"'{fmt}' is not one of: table, csv, json"})
+        raise Invalid({"format": f"'{fmt}' is not one of: table, csv, json, png, svg"})
     columns = ["period", "arrivals"] + (["men", "women"] if sex else []) + [
         "vs prev.", "vs yr before", f"vs {baseline}", "flags", "source"]
     table = Table(*columns, title="북한이탈주민 입국 / Defectors arriving in South Korea")
@@ -152,7 +159,9 @@ def stats_acts(
     by: str = typer.Option("type,year", "--by", help="Comma-separated: " + ", ".join(DIMENSIONS)),
     where: list[str] = typer.Option([], "--filter", "-f", help="KEY=VALUE with KEY one of "
                                     + ", ".join(FILTERS) + " (repeatable)."),
-    fmt: str = typer.Option("table", "--format", help="table, csv or json."),
+    fmt: str = typer.Option("table", "--format", help="table, csv, json, png or svg."),
+    out: Path | None = typer.Option(None, "--out", help="File for png/svg charts."),
+    lang: str = typer.Option("en", "--lang", help="Language of chart labels: en or ko."),
     data_dir: DataDir = None,
     as_role: AsRole = None,
 ) -> None:
@@ -167,6 +176,10 @@ def stats_acts(
     with archive_for(data_dir) as archive:
         table = count_acts(archive, actor_for(as_role), dims, filters,
                            min_cell=archive.settings.min_cell)
+        labels = term_labels(archive, _lang(lang))
+    if fmt in ("png", "svg"):
+        _write_chart(acts_spec(table, _lang(lang), labels), fmt, out)
+        return
     if fmt == "json":
         print_json({"by": table.by, "suppressed_below": table.suppressed_below,
                     "rows": table.rows})
@@ -179,13 +192,30 @@ def stats_acts(
             writer.writerow([row.get(h) for h in header])
         return
     if fmt != "table":
-        raise Invalid({"format": f"'{fmt}' is not one of: table, csv, json"})
-    out = Table(*header, title="행위·피해자·사건 / acts, victims, events")
+        raise Invalid({"format": f"'{fmt}' is not one of: table, csv, json, png, svg"})
+    grid = Table(*header, title="행위·피해자·사건 / acts, victims, events")
     for row in table.rows:
-        out.add_row(*["" if row.get(h) is None else str(row[h]) for h in table.by],
+        grid.add_row(*["" if row.get(h) is None else str(row[h]) for h in table.by],
                     *[f"<{table.suppressed_below}" if row.get("suppressed") else str(row[h])
                       for h in ("acts", "victims", "events")])
-    console.print(out)
+    console.print(grid)
+
+
+def _lang(value: str) -> Lang:
+    if value not in ("en", "ko"):
+        raise Invalid({"lang": f"'{value}' is not one of: en, ko"})
+    return "en" if value == "en" else "ko"
+
+
+def _write_chart(spec: dict[str, Any], fmt: str, out: Path | None) -> None:
+    if out is None:
+        raise Invalid({"out": f"--out FILE is needed for a {fmt} chart"})
+    data = render(spec, fmt)
+    try:
+        out.write_bytes(data)
+    except OSError as exc:
+        raise SillokError(f"cannot write {out}: {exc.strerror}") from None
+    console.print(f"chart written to {out} ({len(data):,} bytes)")
 
 
 def _pct(value: float | None) -> str:

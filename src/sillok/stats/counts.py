@@ -105,6 +105,17 @@ def count_acts(archive: Archive, actor: Actor, by: list[str],
     return CountTable(by=list(by), rows=rows, suppressed_below=suppress)
 
 
+def term_labels(archive: Archive, lang: str) -> dict[str, str]:
+    """Code → label in ``lang`` for the coded dimensions (act types, agencies, sexes, …)."""
+    with archive.transaction() as session:
+        rows = session.execute(select(m.Term.code, m.Term.label_en, m.Term.label_ko).where(
+            m.Term.vocabulary.in_(("act_type", "agency", "facility_type", "sex"))))
+        labels = {code: (ko if lang == "ko" else en) for code, en, ko in rows}
+        for place in session.execute(select(m.Place)).scalars():
+            labels[place.code] = place.name_ko if lang == "ko" else place.name_en
+    return labels
+
+
 def _filter(key: str, value: str, columns: dict[str, Any], year: Any) -> Any:
     try:
         if key == "year":

@@ -11,6 +11,7 @@ from pathlib import Path
 
 from fastapi import FastAPI, Request
 from fastapi.responses import HTMLResponse
+from fastapi.staticfiles import StaticFiles
 from fastapi.templating import Jinja2Templates
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
@@ -18,6 +19,7 @@ from sillok.archive.service import Archive
 from sillok.config import Settings
 from sillok.errors import NotFound, SillokError
 from sillok.security.policy import Actor
+from sillok.web import stats_routes
 
 TEMPLATES = Jinja2Templates(directory=str(Path(__file__).parent / "templates"))
 
@@ -33,6 +35,10 @@ def create_app(settings: Settings) -> FastAPI:
     app = FastAPI(title="Sillok", docs_url=None, redoc_url=None, openapi_url=None,
                   lifespan=lifespan)
     app.state.archive = archive
+
+    app.mount("/static", StaticFiles(directory=str(Path(__file__).parent / "static")),
+              name="static")
+    app.include_router(stats_routes.router(archive, TEMPLATES))
 
     @app.get("/", response_class=HTMLResponse)
     def home(request: Request, offset: int = 0) -> HTMLResponse:
