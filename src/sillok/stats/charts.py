@@ -73,9 +73,10 @@ def arrivals_spec(rows: list[ArrivalRow], lang: Lang = "en") -> dict[str, Any]:
     }
 
 
-def acts_spec(table: CountTable, lang: Lang = "en",
-              labels: dict[str, str] | None = None) -> dict[str, Any]:
-    """A bar chart of the first dimension, stacked by the second if there is one."""
+def acts_spec(table: CountTable, lang: Lang = "en", labels: dict[str, str] | None = None,
+              by_value: bool = True) -> dict[str, Any]:
+    """A bar chart of the first dimension, stacked by the second if there is one; bars in
+    order of size, or of the dimension itself (years) with ``by_value=False``."""
     labels = labels or {}
     first = table.by[0]
     values = []
@@ -87,7 +88,8 @@ def acts_spec(table: CountTable, lang: Lang = "en",
         item["acts"] = row["acts"]
         values.append(item)
     encoding: dict[str, Any] = {
-        "y": {"field": first, "type": "nominal", "sort": "-x", "title": None},
+        "y": {"field": first, "type": "nominal", "sort": "-x" if by_value else "ascending",
+              "title": None},
         "x": {"field": "acts", "type": "quantitative", "title": _t("acts", lang),
               "axis": {"tickMinStep": 1, "format": "d"}},
         "tooltip": [{"field": d} for d in table.by] + [{"field": "acts"}],

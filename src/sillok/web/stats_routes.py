@@ -55,11 +55,17 @@ def router(archive: Archive, templates: Jinja2Templates) -> APIRouter:
         lang = pick_lang(request)
         yearly = arrivals(archive, PUBLIC, "year")
         quarterly = arrivals(archive, PUBLIC, "quarter")
-        counts = count_acts(archive, PUBLIC, ["type"], min_cell=archive.settings.min_cell)
+        k = archive.settings.min_cell
+        counts = count_acts(archive, PUBLIC, ["type"], min_cell=k)
+        labels = term_labels(archive, lang)
         specs = {
             "chart-year": arrivals_spec(yearly, lang),
             "chart-quarter": arrivals_spec(quarterly, lang),
-            "chart-acts": acts_spec(counts, lang, term_labels(archive, lang)),
+            "chart-acts": acts_spec(counts, lang, labels),
+            "chart-acts-year": acts_spec(count_acts(archive, PUBLIC, ["year"], min_cell=k),
+                                         lang, labels, by_value=False),
+            "chart-acts-province": acts_spec(
+                count_acts(archive, PUBLIC, ["province"], min_cell=k), lang, labels),
         }
         latest_q1 = next((q for q in reversed(quarterly) if q.period.endswith("Q1")), None)
         return templates.TemplateResponse(request, "stats.html", {
