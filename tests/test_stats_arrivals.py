@@ -80,3 +80,19 @@ def test_series_csv_import(runner: CliRunner, cli_env: dict[str, str], tmp_path:
     out = runner.invoke(app, ["series", "list", "--json"], env=cli_env)
     assert {"mou-arrivals-year", "mou-arrivals-quarter", "test-hanawon"} <= {
         s["code"] for s in json.loads(out.stdout)}
+
+
+def test_monthly_series_once_imported(runner: CliRunner, cli_env: dict[str, str],
+                                      tmp_path: Path, archive: Archive) -> None:
+    out = runner.invoke(app, ["stats", "arrivals", "--by", "month"], env=cli_env)
+    assert out.exit_code == 1 and "sillok series import" in out.stderr
+    f = tmp_path / "m.csv"
+    f.write_text("series,period,value\nmou-arrivals-month,2022-05,12\n"
+                 "mou-arrivals-month,2023-05,20\n", encoding="utf-8")
+    out = runner.invoke(app, ["series", "import", str(f), "--title-en", "Fictional monthly test",
+                              "--title-ko", "가상 월별 시험"], env=cli_env)
+    assert out.exit_code == 0, out.output
+    rows = {r.period: r for r in arrivals(archive, ANON, "month")}
+    assert rows["2023-05"].change_year_before == 66.7
+    assert sentence(rows["2023-05"], "en").startswith("May 2023: 20 arrivals")
+    assert sentence(rows["2023-05"], "ko").startswith("2023년 5월: 입국 20명")

@@ -91,7 +91,8 @@ def series_import(
 
 @stats_app.command("arrivals")
 def stats_arrivals(
-    by: str = typer.Option("year", "--by", help="year or quarter."),
+    by: str = typer.Option("year", "--by", help="year, quarter or month (if a monthly series "
+                                                "was imported)."),
     sex: bool = typer.Option(False, "--sex", help="Show men and women."),
     fmt: str = typer.Option("table", "--format", help="table, csv, json, png or svg."),
     out: Path | None = typer.Option(None, "--out", help="File for png/svg charts."),

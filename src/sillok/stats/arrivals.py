@@ -18,7 +18,10 @@ from sillok.db import models as m
 from sillok.errors import Invalid, NotFound
 from sillok.security.policy import Actor, visible_filter
 
-SERIES = {"year": "mou-arrivals-year", "quarter": "mou-arrivals-quarter"}
+# Monthly figures are not shipped (none are published in our sources); an archive that imports
+# a series with this code (sillok series import) gets --by month as well.
+SERIES = {"year": "mou-arrivals-year", "quarter": "mou-arrivals-quarter",
+          "month": "mou-arrivals-month"}
 Lang = Literal["en", "ko"]
 
 
@@ -61,7 +64,9 @@ def arrivals(archive: Archive, actor: Actor, by: str = "year",
                                    m.Series.retracted_at.is_(None))
         ).scalar_one_or_none()
         if series is None:
-            raise NotFound(f"no series {SERIES[by]}: run 'sillok init' to load the shipped series")
+            hint = ("import one with 'sillok series import'" if by == "month"
+                    else "run 'sillok init' to load the shipped series")
+            raise NotFound(f"no series {SERIES[by]}: {hint}")
         cells: dict[str, dict[str, m.Observation]] = {}
         for o in series.observations:
             cells.setdefault(o.period, {})[o.breakdown] = o
@@ -96,6 +101,8 @@ def arrivals(archive: Archive, actor: Actor, by: str = "year",
 
 
 _Q_EN = {"1": "first", "2": "second", "3": "third", "4": "fourth"}
+_MONTHS = ("January", "February", "March", "April", "May", "June", "July", "August",
+           "September", "October", "November", "December")
 
 
 def period_label(period: str, lang: Lang, long: bool = False) -> str:
@@ -104,7 +111,10 @@ def period_label(period: str, lang: Lang, long: bool = False) -> str:
         if lang == "ko":
             return f"{year}년 {q}분기"
         return f"the {_Q_EN[q]} quarter of {year}" if long else f"Q{q} {year}"
-    return f"{period}년" if lang == "ko" else (f"{period}")
+    if len(period) == 7:  # 2023-05
+        year, month = period.split("-")
+        return f"{year}년 {int(month)}월" if lang == "ko" else f"{_MONTHS[int(month) - 1]} {year}"
+    return f"{period}년" if lang == "ko" else period
 
 
 def sentence(row: ArrivalRow, lang: Lang) -> str:
