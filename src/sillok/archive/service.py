@@ -160,7 +160,12 @@ class Archive:
         kind = kind_named(type_name)
         with self.transaction() as session:
             obj = self._load(session, actor, kind, record_id)
-            return views.view(kind, obj, session, actor, full=True)
+            shown = views.view(kind, obj, session, actor, full=True)
+            if obj.level == "restricted" or shown["fields"].get("protected"):
+                # Every look at restricted data is on the record (protection issue, item 5).
+                record_change(session, actor=actor.name, action="view", record_type=kind.name,
+                              record_id=record_id)
+            return shown
 
     def list_records(
         self,
@@ -205,7 +210,8 @@ class Archive:
             self._load(session, actor, kind, record_id, allow_retracted=True)
             entries = session.execute(
                 select(AuditEntry)
-                .where(AuditEntry.record_type == kind.name, AuditEntry.record_id == record_id)
+                .where(AuditEntry.record_type == kind.name, AuditEntry.record_id == record_id,
+                       AuditEntry.action != "view")
                 .order_by(AuditEntry.id)
             ).scalars()
             return [views.audit_view(e, actor) for e in entries]

@@ -19,13 +19,20 @@ from typing import IO, Any
 from sqlalchemy import func, select, text
 from sqlalchemy.orm import Session
 
+from sillok.archive.audit import record_change
 from sillok.archive.blobs import BlobStore
 from sillok.archive.kinds import KINDS
 from sillok.archive.resolve import Resolver
 from sillok.archive.service import Archive
 from sillok.db import models as m
 from sillok.errors import Conflict, Invalid, SillokError
-from sillok.security.policy import Actor, may_see_protected, require_write, visible_filter
+from sillok.security.policy import (
+    Actor,
+    may_see_protected,
+    require_write,
+    visible_filter,
+    visible_levels,
+)
 
 FORMAT = "sillok-export/1"
 # Terms and places are seeded by init in every archive; import matches them by code.
@@ -71,6 +78,10 @@ def write_export(archive: Archive, actor: Actor, out: IO[str]) -> dict[str, int]
         out.write(json.dumps(line, ensure_ascii=False, sort_keys=True) + "\n")
         counts[line["type"]] = counts.get(line["type"], 0) + 1
     counts.pop("header", None)
+    if "restricted" in visible_levels(actor):
+        with archive.transaction() as session:
+            record_change(session, actor=actor.name, action="export", record_type="archive",
+                          record_id=None, after={"role": actor.role.value, "counts": counts})
     return counts
 
 
