@@ -10,7 +10,14 @@ from sqlalchemy.exc import DBAPIError
 from typer._click.core import Context as ClickContext  # Typer vendors click
 from typer.core import TyperGroup
 
-from sillok.cli import archive_cmds, audit_cmds, records, stats_cmds, transfer_cmds
+from sillok.cli import (
+    archive_cmds,
+    audit_cmds,
+    records,
+    stats_cmds,
+    transfer_cmds,
+    users_cmds,
+)
 from sillok.cli.common import err_console
 from sillok.errors import Invalid, SillokError
 
@@ -52,6 +59,7 @@ records.register(app)
 transfer_cmds.register(app)
 stats_cmds.register(app)
 audit_cmds.register(app)
+users_cmds.register(app)
 
 
 def run() -> None:

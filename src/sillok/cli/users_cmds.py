@@ -1,0 +1,88 @@
+"""users: staff accounts (add, list, role, disable, passwd)."""
+
+from __future__ import annotations
+
+import sys
+
+import typer
+from rich.table import Table
+
+from sillok.cli.common import DataDir, Json, actor_for, archive_for, console, print_json
+from sillok.errors import Invalid
+from sillok.security.accounts import add_user, disable, list_users, set_password, set_role
+
+users_app = typer.Typer(help="Staff accounts: add, list, role, disable, passwd.",
+                        no_args_is_help=True)
+PasswordStdin = typer.Option(False, "--password-stdin",
+                             help="Read the password from standard input (for scripts).")
+
+
+def _password(from_stdin: bool) -> str:
+    if from_stdin:
+        line = sys.stdin.readline().rstrip("\n")
+        if not line:
+            raise Invalid({"password": "nothing on standard input"})
+        return line
+    value: str = typer.prompt("Password", hide_input=True, confirmation_prompt=True)
+    return value
+
+
+@users_app.command("add")
+def add(
+    username: str = typer.Argument(..., help="Login name."),
+    role: str = typer.Option("viewer", help="viewer, editor, analyst or admin."),
+    display_name: str = typer.Option("", help="Name shown in the interface."),
+    password_stdin: bool = PasswordStdin,
+    data_dir: DataDir = None,
+) -> None:
+    """Create an account (password asked twice, or read from --password-stdin)."""
+    password = _password(password_stdin)
+    with archive_for(data_dir) as archive:
+        add_user(archive, actor_for(None), username, role, password, display_name)
+    console.print(f"user {username} added ({role})")
+
+
+@users_app.command("list")
+def list_cmd(data_dir: DataDir = None, json_out: Json = False) -> None:
+    """List accounts (never their passwords)."""
+    with archive_for(data_dir) as archive:
+        users = list_users(archive, actor_for(None))
+    if json_out:
+        print_json(users)
+        return
+    table = Table("username", "role", "disabled", "name", "created")
+    for u in users:
+        table.add_row(u["username"], u["role"], "yes" if u["disabled"] else "",
+                      u["display_name"], u["created_at"][:10])
+    console.print(table)
+
+
+@users_app.command("role")
+def role(username: str, new_role: str = typer.Argument(..., metavar="ROLE"),
+         data_dir: DataDir = None) -> None:
+    """Change an account's role."""
+    with archive_for(data_dir) as archive:
+        set_role(archive, actor_for(None), username, new_role)
+    console.print(f"user {username} is now {new_role}")
+
+
+@users_app.command("disable")
+def disable_cmd(username: str, data_dir: DataDir = None) -> None:
+    """Disable an account: it can no longer sign in; its history stays."""
+    with archive_for(data_dir) as archive:
+        disable(archive, actor_for(None), username)
+    console.print(f"user {username} disabled")
+
+
+@users_app.command("passwd")
+def passwd(username: str, password_stdin: bool = PasswordStdin,
+           data_dir: DataDir = None) -> None:
+    """Set a new password."""
+    password = _password(password_stdin)
+    with archive_for(data_dir) as archive:
+        set_password(archive, actor_for(None), username, password)
+    console.print(f"password of {username} changed")
+
+
+def register(app: typer.Typer) -> None:
+    app.add_typer(users_app, name="users")

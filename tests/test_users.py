@@ -1,0 +1,68 @@
+"""Staff accounts: Argon2id hashes, roles, disabling, audited changes, CLI."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+from sqlalchemy import select
+from typer.testing import CliRunner
+
+from sillok.archive.service import Archive
+from sillok.cli.main import app
+from sillok.db import models as m
+from sillok.errors import Conflict, Forbidden, Invalid
+from sillok.security.accounts import add_user, authenticate, set_role
+from sillok.security.audit_log import audit_entries
+from sillok.security.policy import Role
+from tests.conftest import ADMIN, EDITOR
+
+PASSWORD = "correct horse battery staple"
+
+
+def test_accounts(archive: Archive) -> None:
+    uid = add_user(archive, ADMIN, "coder1", "editor", PASSWORD, "Coder One (fictional)")
+    with archive.transaction() as s:
+        stored = s.get_one(m.User, uid).password_hash or ""
+    assert stored.startswith("$argon2id$") and PASSWORD not in stored
+    actor = authenticate(archive, "coder1", PASSWORD)
+    assert actor is not None and actor.role == Role.editor
+    assert authenticate(archive, "coder1", "wrong password!!") is None
+    assert authenticate(archive, "nobody", PASSWORD) is None
+    set_role(archive, ADMIN, "coder1", "analyst")
+    assert authenticate(archive, "coder1", PASSWORD).role == Role.analyst  # type: ignore[union-attr]
+    with pytest.raises(Conflict):
+        add_user(archive, ADMIN, "coder1", "viewer", PASSWORD)
+    with pytest.raises(Invalid, match="at least 12"):
+        add_user(archive, ADMIN, "coder2", "viewer", "short")
+    with pytest.raises(Invalid):
+        add_user(archive, ADMIN, "Bad Name!", "viewer", PASSWORD)
+    with pytest.raises(Forbidden):
+        add_user(archive, EDITOR, "coder3", "viewer", PASSWORD)
+    trail = audit_entries(archive, ADMIN, record=f"user:{uid}")
+    assert [e["action"] for e in trail] == ["create", "update"]
+    with archive.transaction() as s:
+        after = s.execute(select(m.AuditEntry.after).where(
+            m.AuditEntry.record_type == "user")).scalars().all()
+    assert "argon2" not in json.dumps(after)
+
+
+def test_cli(runner: CliRunner, cli_env: dict[str, str], archive: Archive) -> None:
+    out = runner.invoke(app, ["users", "add", "field1", "--role", "editor", "--password-stdin"],
+                        input=PASSWORD + "\n", env=cli_env)
+    assert out.exit_code == 0, out.output
+    out = runner.invoke(app, ["users", "add", "field2"], input=f"{PASSWORD}\n{PASSWORD}\n",
+                        env=cli_env)
+    assert out.exit_code == 0, out.output
+    out = runner.invoke(app, ["users", "role", "field2", "emperor"], env=cli_env)
+    assert out.exit_code == 1 and "not one of" in out.stderr
+    assert runner.invoke(app, ["users", "disable", "field1"], env=cli_env).exit_code == 0
+    assert authenticate(archive, "field1", PASSWORD) is None
+    out = runner.invoke(app, ["users", "passwd", "field2", "--password-stdin"],
+                        input="a brand new passphrase\n", env=cli_env)
+    assert out.exit_code == 0
+    assert authenticate(archive, "field2", "a brand new passphrase") is not None
+    listed = json.loads(runner.invoke(app, ["users", "list", "--json"], env=cli_env).stdout)
+    assert [(u["username"], u["role"], u["disabled"]) for u in listed] == [
+        ("field1", "editor", True), ("field2", "viewer", False)]
+    assert "argon2" not in json.dumps(listed)
