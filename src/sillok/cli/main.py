@@ -13,6 +13,7 @@ from typer.core import TyperGroup
 from sillok.cli import (
     archive_cmds,
     audit_cmds,
+    backup_cmds,
     records,
     stats_cmds,
     transfer_cmds,
@@ -60,6 +61,7 @@ transfer_cmds.register(app)
 stats_cmds.register(app)
 audit_cmds.register(app)
 users_cmds.register(app)
+backup_cmds.register(app)
 
 
 def run() -> None:

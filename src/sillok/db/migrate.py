@@ -8,7 +8,7 @@ from alembic import command
 from alembic.config import Config
 from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
-from sqlalchemy import Engine, inspect
+from sqlalchemy import Connection, Engine, inspect
 from sqlalchemy.exc import DatabaseError, OperationalError
 
 from sillok.db.engine import describe_db_error
@@ -62,14 +62,19 @@ def upgrade(engine: Engine, target: str = "head") -> str:
     state = schema_state(engine)
     if state == "current" and target == "head":
         return state
-    cfg = alembic_config()
     try:
         with engine.begin() as conn:
-            cfg.attributes["connection"] = conn
-            command.upgrade(cfg, target)
+            upgrade_on(conn, target)
     except (OperationalError, DatabaseError) as exc:
         raise StorageError(describe_db_error(engine, exc)) from None
     return state
+
+
+def upgrade_on(conn: Connection, target: str = "head") -> None:
+    """Run the migrations inside the caller's transaction (PostgreSQL rolls DDL back too)."""
+    cfg = alembic_config()
+    cfg.attributes["connection"] = conn
+    command.upgrade(cfg, target)
 
 
 def require_current(engine: Engine) -> None:
