@@ -16,6 +16,7 @@ from sillok.config import Settings
 from sillok.db import migrate
 from sillok.db import models as m
 from sillok.errors import Conflict, Invalid, StorageError
+from sillok.search.index import reindex_all
 from sillok.security.policy import Actor, Role
 
 DEMO_ACTOR = Actor("sillok-demo", Role.admin)
@@ -55,6 +56,10 @@ def init_archive(settings: Settings) -> InitReport:
     try:
         before = migrate.upgrade(archive.engine)
         report = seed(archive)
+        if before == "old":
+            # Upgraded archives may predate the search index (migration 0003): build it.
+            with archive.transaction() as session:
+                reindex_all(session)
     finally:
         archive.close()
     where = str(settings.data_dir) if settings.is_sqlite else settings.url.split("@")[-1]

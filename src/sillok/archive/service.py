@@ -26,6 +26,7 @@ from sillok.db.engine import make_engine, make_sessionmaker, transaction
 from sillok.db.models import AuditEntry
 from sillok.db.types import utcnow
 from sillok.errors import Conflict, Invalid, NotFound, StorageError
+from sillok.search.index import index_record, remove_record
 from sillok.security.policy import Actor, may_see, require_write, visible_filter
 
 
@@ -93,6 +94,7 @@ class Archive:
         r.raise_if_errors()
         session.add(obj)
         session.flush()
+        index_record(session, kind.name, obj)
         record_change(session, actor=actor.name, action=action, record_type=kind.name,
                       record_id=obj.id, after=self._audit_view(kind, obj, session))
         return int(obj.id)
@@ -135,6 +137,7 @@ class Archive:
             return False
         obj.updated_at = utcnow()
         session.flush()
+        index_record(session, kind.name, obj)
         record_change(session, actor=actor.name, action=action, record_type=kind.name,
                       record_id=record_id, before=protected_digest(before),
                       after=protected_digest(after))
@@ -152,6 +155,7 @@ class Archive:
                 raise Conflict(f"{kind.name} #{record_id} is already retracted")
             obj.retracted_at, obj.retracted_by = utcnow(), actor.name
             obj.retraction_reason = reason.strip()
+            remove_record(session, kind.name, record_id)
             record_change(session, actor=actor.name, action="retract", record_type=kind.name,
                           record_id=record_id, reason=obj.retraction_reason)
 

@@ -26,6 +26,7 @@ from sillok.archive.resolve import Resolver
 from sillok.archive.service import Archive
 from sillok.db import models as m
 from sillok.errors import Conflict, Invalid, SillokError
+from sillok.search.index import index_record
 from sillok.security.policy import (
     Actor,
     may_see_protected,
@@ -168,7 +169,9 @@ def _import_record(archive: Archive, session: Session, r: Resolver, actor: Actor
             record_id = None  # a code-matched record may take any free id
     new_id = archive.create(actor, kind.name, record, session=session, resolver=r,
                             record_id=record_id, action="import")
-    _restore_meta(session, session.get_one(kind.model, new_id), meta)
+    obj = session.get_one(kind.model, new_id)
+    _restore_meta(session, obj, meta)
+    index_record(session, kind.name, obj)  # a restored retraction leaves the index
 
 
 def _by_code(session: Session, kind_name: str, record: dict[str, Any]) -> Any:

@@ -15,6 +15,7 @@ from sillok.cli import (
     audit_cmds,
     backup_cmds,
     records,
+    search_cmds,
     stats_cmds,
     transfer_cmds,
     users_cmds,
@@ -62,6 +63,7 @@ stats_cmds.register(app)
 audit_cmds.register(app)
 users_cmds.register(app)
 backup_cmds.register(app)
+search_cmds.register(app)
 
 
 def run() -> None:

@@ -385,3 +385,24 @@ class Job(Base):
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
     result: Mapped[dict[str, Any] | None] = mapped_column(JSON, default=None)
+
+
+class SearchEntry(Base):
+    """One searchable record: the analyser's terms of its title and body, with the record's
+    level copied so that permissions are applied inside the search query itself.
+
+    SQLite indexes it with an FTS5 table kept in step by triggers; PostgreSQL with a generated
+    tsvector column and a GIN index (migration 0003)."""
+
+    __tablename__ = "search_index"
+    __table_args__ = (UniqueConstraint("record_type", "record_id"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    record_type: Mapped[str] = mapped_column(String(20))
+    record_id: Mapped[int] = mapped_column(Integer)
+    level: Mapped[str] = mapped_column(String(12), index=True)
+    language: Mapped[str | None] = mapped_column(String(8), default=None)
+    kind: Mapped[str | None] = mapped_column(String(80), default=None)
+    date_start: Mapped[date | None] = mapped_column(Date, default=None)
+    title: Mapped[str] = mapped_column(Text, default="")
+    body: Mapped[str] = mapped_column(Text, default="")

@@ -1,0 +1,68 @@
+"""search and reindex."""
+
+from __future__ import annotations
+
+import re
+
+import typer
+from rich.markup import escape
+from rich.progress import Progress, TaskID
+
+from sillok.cli.common import AsRole, DataDir, Json, actor_for, archive_for, console, print_json
+from sillok.search.index import reindex_all
+from sillok.search.service import search
+
+
+def search_cmd(
+    query: str = typer.Argument(..., help='Words, "phrases", -excluded, OR, and filters '
+                                          "type: lang: level: kind: year: from: to:"),
+    limit: int = typer.Option(20, help="At most this many results."),
+    offset: int = typer.Option(0, help="Skip this many results first."),
+    data_dir: DataDir = None,
+    as_role: AsRole = None,
+    json_out: Json = False,
+) -> None:
+    """Search sources, events, acts, persons, places and terms, as the role may see them."""
+    with archive_for(data_dir) as archive:
+        result = search(archive, actor_for(as_role), query, limit=limit, offset=offset)
+    if json_out:
+        print_json({"query": result.query, "total": result.total, "limit": limit,
+                    "offset": offset, "items": result.items})
+        return
+    console.print(f"{result.total} results for {query!r}", highlight=False)
+    for item in result.items:
+        console.print(f"[bold]{item['type']} #{item['id']}[/] {escape(item['label'])} "
+                      f"[dim]({item['level']})[/]", highlight=False)
+        if item["snippet"]:
+            plain = re.sub(r"</?mark>", "", item["snippet"])
+            console.print(f"   {escape(_unescape(plain))}", highlight=False)
+
+
+def _unescape(value: str) -> str:
+    import html
+
+    return html.unescape(value)
+
+
+def reindex_cmd(data_dir: DataDir = None, json_out: Json = False) -> None:
+    """Rebuild the search index from the records (with progress)."""
+    with archive_for(data_dir) as archive, Progress(console=console,
+                                                    disable=json_out) as progress:
+        tasks: dict[str, TaskID] = {}
+
+        def report(kind: str, done: int, total: int) -> None:
+            if kind not in tasks:
+                tasks[kind] = progress.add_task(kind, total=total)
+            progress.update(tasks[kind], completed=done)
+
+        with archive.transaction() as session:
+            counts = reindex_all(session, report)
+    if json_out:
+        print_json({"indexed": counts})
+    else:
+        console.print("reindexed " + ", ".join(f"{n} {k}" for k, n in counts.items()))
+
+
+def register(app: typer.Typer) -> None:
+    app.command("search")(search_cmd)
+    app.command("reindex")(reindex_cmd)

@@ -1,0 +1,1 @@
+"""Korean and English text analysis shared by indexing and querying."""

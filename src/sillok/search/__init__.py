@@ -1,0 +1,1 @@
+"""Search: the index written with every record, query parsing, backends, results."""

@@ -1,0 +1,101 @@
+"""Search on both backends: Korean morphology, English stems, permissions inside the query,
+a parser that never fails, and HTML-safe snippets."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+
+import pytest
+from typer.testing import CliRunner
+
+from sillok.archive.lifecycle import build_demo
+from sillok.archive.service import Archive
+from sillok.cli.main import app
+from sillok.config import Settings
+from sillok.search.query import parse
+from sillok.search.service import search, snippet
+from tests.conftest import ADMIN, ANON, EDITOR, make_person, make_source
+
+
+@pytest.fixture
+def demo(empty_settings: Settings) -> Iterator[Archive]:
+    build_demo(empty_settings)
+    archive = Archive.open(empty_settings)
+    yield archive
+    archive.close()
+
+
+def _labels(archive: Archive, actor: object, q: str) -> list[str]:
+    return [f"{i['type']}:{i['label']}" for i in search(archive, actor, q, limit=50).items]  # type: ignore[arg-type]
+
+
+def test_korean_morphology_finds_inflected_forms(archive: Archive) -> None:
+    src = make_source(archive, title="가상 기사",
+                      text="[가상] 탈북민들이 중국 공안에게 체포되었다고 전해졌다.")
+    result = search(archive, ANON, "type:sources 탈북민")
+    assert [i["id"] for i in result.items] == [src]
+    assert "<mark>탈북민</mark>들이" in result.items[0]["snippet"]
+    assert search(archive, ANON, "type:sources 체포").total == 1
+    assert search(archive, ANON, "type:sources 탈북민 -공안").total == 0
+
+
+def test_english_stems_and_demo_queries(demo: Archive) -> None:
+    for query, expected in (
+        ("탈북민", "source:올해 1분기 입국 탈북민 34명"),
+        ("강제북송", "term:act_type:forced_repatriation"),
+        ('"forced repatriation"', "event:Mass forced repatriation from China"),
+        ("Kim Jong Un", "person:김정은"),
+        ("김정은", "person:김정은"),
+        ("repatriated", "term:act_type:forced_repatriation"),
+    ):
+        labels = _labels(demo, ANON, query)
+        assert any(label.startswith(expected) for label in labels), (query, labels)
+
+
+def test_permissions_inside_the_query(archive: Archive) -> None:
+    make_source(archive, level="restricted", title="가상 제한 증언", text="MARKERWORD 쥐똥나무")
+    make_person(archive, level="restricted", name="MARKERNAME 한가람")
+    for query in ("markerword", "markername", "쥐똥나무", "한가람"):
+        public = search(archive, ANON, query)
+        assert public.total == 0 and public.items == [], query
+        assert search(archive, EDITOR, query).total == 1, query
+    assert search(archive, ANON, "level:restricted markerword").total == 0
+
+
+@pytest.mark.parametrize("query", [
+    '"unbalanced', "OR OR OR", "-", 'NEAR("a" "b")', "*", "a AND OR NOT b", "x" * 10_000,
+    "type:", "year:soon 탈북민", "'; DROP TABLE sources; --", '"""', "탈북민 OR",
+    "^start", "column:title", "\x00",
+])
+def test_parser_never_fails(archive: Archive, query: str) -> None:
+    make_source(archive)
+    result = search(archive, ADMIN, query)
+    assert result.total >= 0
+    assert isinstance(parse(query).clauses, list)
+
+
+def test_snippets_are_html_safe() -> None:
+    out = snippet("<script>alert(1)</script> 탈북민들이 왔다", parse("탈북민"))
+    assert "<script>" not in out and "&lt;script&gt;" in out
+    assert "<mark>탈북민</mark>" in out
+
+
+def test_cli_and_reindex(runner: CliRunner, cli_env: dict[str, str], archive: Archive) -> None:
+    make_source(archive, title="Fictional report on repatriation",
+                text="[Fictional] Escapees were repatriated from China.")
+    out = runner.invoke(app, ["search", "repatriation", "--json"], env=cli_env)
+    assert out.exit_code == 0, out.output
+    assert json.loads(out.stdout)["total"] >= 1
+    out = runner.invoke(app, ["reindex", "--json"], env=cli_env)
+    assert out.exit_code == 0, out.output
+    assert json.loads(out.stdout)["indexed"]["source"] == 1
+    out = runner.invoke(app, ["search", "repatriation", "--json"], env=cli_env)
+    assert json.loads(out.stdout)["total"] >= 1
+
+
+def test_retracted_records_leave_the_index(archive: Archive) -> None:
+    src = make_source(archive, text="[가상] 고유한단어 하나")
+    assert search(archive, ADMIN, "고유한단어").total == 1
+    archive.retract(ADMIN, "source", src, "test")
+    assert search(archive, ADMIN, "고유한단어").total == 0
