@@ -99,3 +99,17 @@ def test_retracted_records_leave_the_index(archive: Archive) -> None:
     assert search(archive, ADMIN, "고유한단어").total == 1
     archive.retract(ADMIN, "source", src, "test")
     assert search(archive, ADMIN, "고유한단어").total == 0
+
+
+def test_names_across_scripts(archive: Archive) -> None:
+    en = make_source(archive, title="Fictional English report", language="en",
+                     text="[Fictional] Kim Jong Un ordered the border closed.")
+    ko = make_source(archive, title="가상 한국어 기사",
+                     text="[가상] 김정은은 국경을 봉쇄하라고 지시했다.")
+    for query in ("김정은", "Kim Jong Un", "Gim Jeong-eun", "Kim Chŏng-ŭn", "kim jong-un"):
+        ids = {i["id"] for i in search(archive, ANON, f"type:sources {query}").items}
+        assert ids == {en, ko}, (query, ids)
+    nk = make_source(archive, title="가상", text="[가상] 로동신문과 량강도 소식")
+    for query in ("노동신문", "양강도", "Rodong", "Ryanggang"):
+        ids = {i["id"] for i in search(archive, ANON, f"type:sources {query}").items}
+        assert nk in ids, query

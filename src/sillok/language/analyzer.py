@@ -6,6 +6,8 @@
   Korean word, so that a name Kiwi does not know (한가람) still matches its parts.
 - Latin runs: lower-cased words stemmed with Snowball English (repatriation ~ repatriated).
 - Numbers are kept as they are.
+- Names: Korean proper nouns and capitalised Latin words also yield name keys (names.py), so
+  김정은, Kim Jong Un and Gim Jeong-eun meet in the index.
 
 The same function analyses documents and queries, which is what makes them meet.
 """
@@ -19,8 +21,11 @@ from typing import Any
 
 import snowballstemmer
 
+from sillok.language.names import PREFIX, hangul_keys, index_terms, latin_keys
+
 RUN = re.compile(r"[\uac00-\ud7a3]+|[a-z]+(?:'[a-z]+)?|[0-9]+|[\u4e00-\u9fff]+")
 HANGUL = re.compile(r"[\uac00-\ud7a3]+")
+CAPITALISED = re.compile(r"\b[A-Z][A-Za-zŎŏŬŭ’'-]*[a-zŏŭ]")
 CONTENT_TAGS = ("NNG", "NNP", "NR", "XR", "SL", "SH", "SN", "VV", "VA", "MAG")
 MAX_CHARS = 200_000  # beyond this a single text is analysed in pieces
 
@@ -48,12 +53,23 @@ def bigrams(word: str) -> list[str]:
     return [word[i:i + 2] for i in range(len(word) - 1)]
 
 
-def korean_morphemes(text: str) -> list[str]:
+def korean_morphemes(text: str, names: list[str] | None = None) -> list[str]:
+    """Content morphemes; proper nouns' name keys are appended to ``names`` if given."""
     out: list[str] = []
     for start in range(0, len(text), MAX_CHARS):
         for token in _kiwi().tokenize(text[start:start + MAX_CHARS]):
             if token.tag.startswith(CONTENT_TAGS) and HANGUL.fullmatch(token.form):
                 out.append(token.form)
+                if names is not None and token.tag == "NNP":
+                    names.extend(index_terms(hangul_keys(token.form)))
+    return out
+
+
+def latin_name_terms(text: str) -> list[str]:
+    """Name keys of the capitalised Latin words of ``text`` (Kim, Jong-un, Hoeryong)."""
+    out: list[str] = []
+    for word in CAPITALISED.findall(unicodedata.normalize("NFKC", text)):
+        out.extend(index_terms(latin_keys(word)))
     return out
 
 
@@ -73,21 +89,38 @@ def analyse(text: str) -> list[str]:
         else:
             terms.append(run)
     if has_korean:
-        terms.extend(korean_morphemes(norm))
+        names: list[str] = []
+        terms.extend(korean_morphemes(norm, names))
+        terms.extend(names)
+    terms.extend(latin_name_terms(text))
     return terms
 
 
-def analyse_word(word: str) -> tuple[list[str], list[str]]:
-    """A query word as (morpheme terms, bigram/other terms): a document matches the word if
-    it has every term of either list."""
+def analyse_word(word: str) -> list[list[str]]:
+    """A query word as alternative groups of terms: a document matches the word if it has
+    every term of any one group — its morphemes, its bigrams (or stems), or its name key in
+    syllables or whole."""
     norm = normalise(word)
-    if not HANGUL.search(norm):
-        return [], analyse(word)
-    morphemes = korean_morphemes(norm)
-    grams: list[str] = []
-    for run in RUN.findall(norm):
-        if "\uac00" <= run[0] <= "\ud7a3":
-            grams.extend(bigrams(run))
-        else:
-            grams.extend(analyse(run))
-    return morphemes, grams
+    groups: list[list[str]] = []
+    if HANGUL.search(norm):
+        groups.append(korean_morphemes(norm))
+        grams: list[str] = []
+        for run in RUN.findall(norm):
+            if "\uac00" <= run[0] <= "\ud7a3":
+                grams.extend(bigrams(run))
+            else:
+                grams.extend(analyse(run))
+        groups.append(grams)
+        keys = hangul_keys("".join(HANGUL.findall(norm)))
+    else:
+        groups.append([t for t in analyse(word.lower()) if not t.startswith(PREFIX)])
+        keys = latin_keys(word) if re.search(r"[a-z]", norm) else []
+    if keys:
+        syllables, whole = keys[:-1] or keys, keys[-1:]
+        groups.append(index_terms(syllables))
+        groups.append(index_terms(whole))
+    unique: list[list[str]] = []
+    for group in groups:
+        if group and group not in unique:
+            unique.append(group)
+    return unique

@@ -17,7 +17,7 @@ from sillok.archive.kinds import KINDS
 from sillok.archive.resolve import MODELS
 from sillok.archive.service import Archive
 from sillok.errors import Invalid
-from sillok.language.analyzer import analyse_word, normalise
+from sillok.language.analyzer import HANGUL, analyse_word, korean_morphemes, normalise
 from sillok.search.index import INDEXED
 from sillok.search.query import Query, parse
 from sillok.security.policy import Actor, visible_levels
@@ -33,9 +33,8 @@ class SearchResult:
 
 
 def _word_expr(word: str, dialect: str) -> str | None:
-    """A word as 'all its morphemes' OR 'all its bigrams/terms' in the backend's syntax."""
-    morphemes, grams = analyse_word(word)
-    groups = [g for g in (morphemes, grams) if g]
+    """A word as 'all the terms of one of its groups' in the backend's syntax."""
+    groups = analyse_word(word)
     if not groups:
         return None
     if dialect == "sqlite":
@@ -146,9 +145,9 @@ def _hit(session: Session, actor: Actor, q: Query, record_type: str, record_id: 
 def _needles(q: Query) -> list[str]:
     needles: set[str] = set()
     for word in q.words:
-        morphemes, _grams = analyse_word(word)
         needles.add(normalise(word))
-        needles.update(m for m in morphemes if len(m) > 1)
+        if HANGUL.search(word):
+            needles.update(m for m in korean_morphemes(normalise(word)) if len(m) > 1)
     return sorted((n for n in needles if n), key=len, reverse=True)
 
 
