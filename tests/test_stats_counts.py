@@ -33,11 +33,11 @@ def _rows(table: object) -> dict[tuple[object, ...], dict[str, object]]:
 
 def test_a_victim_is_counted_once(demo: Archive) -> None:
     rows = _rows(count_acts(demo, ADMIN, ["year"]))
-    # Witness A's arrest, repatriation, interrogation and holding centre: 4 acts, 1 victim.
+    # Witness A's arrest, repatriation, interrogations and holding centre: 8 acts, 1 victim.
     assert {k: rows[(2019,)][k] for k in ("acts", "victims", "events")} == {
-        "acts": 4, "victims": 1, "events": 1}
+        "acts": 8, "victims": 1, "events": 1}
     total = count_acts(demo, ADMIN, ["sex"])
-    assert sum(r["acts"] for r in total.rows) == 20
+    assert sum(r["acts"] for r in total.rows) == 38
 
 
 def test_breakdowns_by_type_and_agency(demo: Archive) -> None:
@@ -47,15 +47,15 @@ def test_breakdowns_by_type_and_agency(demo: Archive) -> None:
     by_agency = _rows(count_acts(demo, ADMIN, ["agency", "type"], {"agency": "china_psb"}))
     assert set(by_agency) == {("china_psb", "arrest_abroad"), ("china_psb", "forced_repatriation")}
     provinces = _rows(count_acts(demo, ADMIN, ["province"], {"from": "2019"}))
-    assert provinces[("kp-10",)]["acts"] == 3 and provinces[("cn",)]["victims"] == 4
+    assert provinces[("kp-10",)]["acts"] == 8 and provinces[("cn",)]["victims"] == 4
 
 
 def test_permission_scope_and_suppression(demo: Archive) -> None:
     admin = sum(r["acts"] for r in count_acts(demo, ADMIN, ["type"]).rows)
     viewer = sum(r["acts"] for r in count_acts(demo, VIEWER, ["type"]).rows)
-    assert (admin, viewer) == (20, 12)
+    assert (admin, viewer) == (38, 25)
     public = count_acts(demo, ANON, ["type"], min_cell=1)
-    assert sum(r["acts"] for r in public.rows) == 9
+    assert sum(r["acts"] for r in public.rows) == 14
     assert "detention_kyohwaso" not in {r["type"] for r in public.rows}
     suppressed = count_acts(demo, ANON, ["type"])
     assert suppressed.suppressed_below == 5
