@@ -113,3 +113,16 @@ def test_names_across_scripts(archive: Archive) -> None:
     for query in ("노동신문", "양강도", "Rodong", "Ryanggang"):
         ids = {i["id"] for i in search(archive, ANON, f"type:sources {query}").items}
         assert nk in ids, query
+
+
+def test_vocabulary_expansion_across_languages(archive: Archive) -> None:
+    ko = make_source(archive, title="가상 기사", text="[가상] 여성 세 명이 강제북송되었다.")
+    en = make_source(archive, title="Fictional", language="en",
+                     text="[Fictional] Three women faced forced repatriation last year.")
+    result = search(archive, ANON, "type:sources forced repatriation")
+    assert {i["id"] for i in result.items} == {ko, en}
+    assert result.expansions[0]["term"] == "act_type:forced_repatriation"
+    assert "강제북송" in result.expansions[0]["added"]
+    assert {i["id"] for i in search(archive, ANON, "type:sources 강제북송").items} == {ko, en}
+    plain = search(archive, ANON, "type:sources forced repatriation", expand_terms=False)
+    assert {i["id"] for i in plain.items} == {en} and plain.expansions == []

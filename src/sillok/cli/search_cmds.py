@@ -18,18 +18,25 @@ def search_cmd(
                                           "type: lang: level: kind: year: from: to:"),
     limit: int = typer.Option(20, help="At most this many results."),
     offset: int = typer.Option(0, help="Skip this many results first."),
+    expand_terms: bool = typer.Option(True, "--expand/--no-expand",
+                                      help="Also search the other-language labels of "
+                                           "vocabulary terms the query names."),
     data_dir: DataDir = None,
     as_role: AsRole = None,
     json_out: Json = False,
 ) -> None:
     """Search sources, events, acts, persons, places and terms, as the role may see them."""
     with archive_for(data_dir) as archive:
-        result = search(archive, actor_for(as_role), query, limit=limit, offset=offset)
+        result = search(archive, actor_for(as_role), query, limit=limit, offset=offset,
+                        expand_terms=expand_terms)
     if json_out:
         print_json({"query": result.query, "total": result.total, "limit": limit,
-                    "offset": offset, "items": result.items})
+                    "offset": offset, "expansions": result.expansions, "items": result.items})
         return
     console.print(f"{result.total} results for {query!r}", highlight=False)
+    for e in result.expansions:
+        console.print(f"[dim]also searched ({e['term']}): {', '.join(e['added'])}[/]",
+                      highlight=False)
     for item in result.items:
         console.print(f"[bold]{item['type']} #{item['id']}[/] {escape(item['label'])} "
                       f"[dim]({item['level']})[/]", highlight=False)

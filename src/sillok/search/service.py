@@ -18,6 +18,7 @@ from sillok.archive.resolve import MODELS
 from sillok.archive.service import Archive
 from sillok.errors import Invalid
 from sillok.language.analyzer import HANGUL, analyse_word, korean_morphemes, normalise
+from sillok.search.expand import expand
 from sillok.search.index import INDEXED
 from sillok.search.query import Query, parse
 from sillok.security.policy import Actor, visible_levels
@@ -30,6 +31,7 @@ class SearchResult:
     query: str
     total: int
     items: list[dict[str, Any]] = field(default_factory=list)
+    expansions: list[dict[str, Any]] = field(default_factory=list)
 
 
 def _word_expr(word: str, dialect: str) -> str | None:
@@ -96,13 +98,19 @@ def _filters(q: Query) -> tuple[list[str], dict[str, Any]]:
 
 
 def search(archive: Archive, actor: Actor, text_query: str, *, limit: int = 20,
-           offset: int = 0) -> SearchResult:
+           offset: int = 0, expand_terms: bool = True) -> SearchResult:
     if not 1 <= limit <= 200 or offset < 0:
         raise Invalid({"limit": "limit must be 1–200 and offset not negative"})
     q = parse(text_query)
     dialect = archive.engine.dialect.name
-    match = compile_query(q, dialect)
     result = SearchResult(query=text_query, total=0)
+    if expand_terms:
+        with archive.transaction() as session:
+            result.expansions = [
+                {"matched": e.matched, "term": e.term, "added": list(e.added)}
+                for e in expand(session, q)
+            ]
+    match = compile_query(q, dialect)
     if match is None:
         return result
     where, params = _filters(q)
