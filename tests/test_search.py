@@ -126,3 +126,17 @@ def test_vocabulary_expansion_across_languages(archive: Archive) -> None:
     assert {i["id"] for i in search(archive, ANON, "type:sources 강제북송").items} == {ko, en}
     plain = search(archive, ANON, "type:sources forced repatriation", expand_terms=False)
     assert {i["id"] for i in plain.items} == {en} and plain.expansions == []
+
+
+def test_facets_share_the_permission_scope(archive: Archive) -> None:
+    make_source(archive, level="public", text="[가상] 쥐똥나무 공개", published="2021-03")
+    make_source(archive, level="restricted", kind="testimony", text="[가상] 쥐똥나무 제한")
+    public = search(archive, ANON, "쥐똥나무", facets=True)
+    assert public.total == 1
+    assert public.facets["type"] == {"source": 1}
+    assert public.facets["kind"] == {"news_report": 1}
+    assert public.facets["year"] == {"2021": 1}
+    full = search(archive, EDITOR, "쥐똥나무", facets=True, sort="date")
+    assert full.total == 2 and sum(full.facets["type"].values()) == 2
+    assert full.facets["kind"] == {"news_report": 1, "testimony": 1}
+    assert full.items[0]["level"] == "public"  # the dated one first

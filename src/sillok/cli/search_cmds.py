@@ -18,6 +18,9 @@ def search_cmd(
                                           "type: lang: level: kind: year: from: to:"),
     limit: int = typer.Option(20, help="At most this many results."),
     offset: int = typer.Option(0, help="Skip this many results first."),
+    facets: bool = typer.Option(False, "--facets", help="Also count results by type, "
+                                                         "language, kind and year."),
+    sort: str = typer.Option("relevance", "--sort", help="relevance or date."),
     expand_terms: bool = typer.Option(True, "--expand/--no-expand",
                                       help="Also search the other-language labels of "
                                            "vocabulary terms the query names."),
@@ -28,10 +31,11 @@ def search_cmd(
     """Search sources, events, acts, persons, places and terms, as the role may see them."""
     with archive_for(data_dir) as archive:
         result = search(archive, actor_for(as_role), query, limit=limit, offset=offset,
-                        expand_terms=expand_terms)
+                        expand_terms=expand_terms, facets=facets, sort=sort)
     if json_out:
         print_json({"query": result.query, "total": result.total, "limit": limit,
-                    "offset": offset, "expansions": result.expansions, "items": result.items})
+                    "offset": offset, "expansions": result.expansions,
+                    "facets": result.facets, "items": result.items})
         return
     console.print(f"{result.total} results for {query!r}", highlight=False)
     for e in result.expansions:
@@ -43,6 +47,9 @@ def search_cmd(
         if item["snippet"]:
             plain = re.sub(r"</?mark>", "", item["snippet"])
             console.print(f"   {escape(_unescape(plain))}", highlight=False)
+    for name, counts in result.facets.items():
+        shown = ", ".join(f"{value} {n}" for value, n in counts.items())
+        console.print(f"[bold]{name}[/]: {escape(shown)}", highlight=False)
 
 
 def _unescape(value: str) -> str:

@@ -32,6 +32,15 @@ class SearchResult:
     total: int
     items: list[dict[str, Any]] = field(default_factory=list)
     expansions: list[dict[str, Any]] = field(default_factory=list)
+    facets: dict[str, dict[str, int]] = field(default_factory=dict)
+
+
+# Facet name → the SQL expression it groups by (fixed strings, never user input).
+FACETS = {
+    "type": "si.record_type",
+    "lang": "si.language",
+    "kind": "si.kind",
+}
 
 
 def _word_expr(word: str, dialect: str) -> str | None:
@@ -98,9 +107,12 @@ def _filters(q: Query) -> tuple[list[str], dict[str, Any]]:
 
 
 def search(archive: Archive, actor: Actor, text_query: str, *, limit: int = 20,
-           offset: int = 0, expand_terms: bool = True) -> SearchResult:
+           offset: int = 0, expand_terms: bool = True, facets: bool = False,
+           sort: str = "relevance") -> SearchResult:
     if not 1 <= limit <= 200 or offset < 0:
         raise Invalid({"limit": "limit must be 1–200 and offset not negative"})
+    if sort not in ("relevance", "date"):
+        raise Invalid({"sort": f"'{sort}' is not one of: relevance, date"})
     q = parse(text_query)
     dialect = archive.engine.dialect.name
     result = SearchResult(query=text_query, total=0)
@@ -121,11 +133,16 @@ def search(archive: Archive, actor: Actor, text_query: str, *, limit: int = 20,
                 "WHERE search_fts MATCH :match AND " + " AND ".join(where))
         score = "bm25(search_fts, 5.0, 1.0)"
         order = "score ASC"
+        year = "CAST(strftime('%Y', si.date_start) AS INTEGER)"
     else:
         base = ("FROM search_index si WHERE si.tsv @@ to_tsquery('simple', :match) AND "
                 + " AND ".join(where))
         score = "ts_rank(si.tsv, to_tsquery('simple', :match), 1)"
         order = "score DESC"
+        year = "CAST(EXTRACT(YEAR FROM si.date_start) AS INTEGER)"
+    if sort == "date":
+        # Newest first; undated records after dated ones, then by relevance.
+        order = f"si.date_start IS NULL, si.date_start DESC, {order}"
     with archive.transaction() as session:
         count_sql = text(f"SELECT count(*) {base}").bindparams(
             bindparam("levels", expanding=True))
@@ -136,6 +153,17 @@ def search(archive: Archive, actor: Actor, text_query: str, *, limit: int = 20,
         ).bindparams(bindparam("levels", expanding=True))
         for record_type, record_id, score_value in session.execute(hits_sql, params):
             result.items.append(_hit(session, actor, q, record_type, record_id, score_value))
+        if facets:
+            # Counted with the very same WHERE clause: the same permission scope as the hits.
+            for name, expr in {**FACETS, "year": year}.items():
+                facet_sql = text(
+                    f"SELECT {expr} AS value, count(*) {base} "
+                    f"GROUP BY {expr} ORDER BY count(*) DESC"
+                ).bindparams(bindparam("levels", expanding=True))
+                result.facets[name] = {
+                    str(value): int(n) for value, n in session.execute(facet_sql, params)
+                    if value is not None
+                }
     return result
 
 
