@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import re
+from pathlib import Path
 
 import typer
 from rich.markup import escape
 from rich.progress import Progress, TaskID
 
 from sillok.cli.common import AsRole, DataDir, Json, actor_for, archive_for, console, print_json
+from sillok.search.evaluate import evaluate
 from sillok.search.index import reindex_all
 from sillok.search.service import search
 
@@ -77,6 +79,23 @@ def reindex_cmd(data_dir: DataDir = None, json_out: Json = False) -> None:
         console.print("reindexed " + ", ".join(f"{n} {k}" for k, n in counts.items()))
 
 
+def eval_cmd(
+    files: list[Path] = typer.Argument(..., help="SQuAD v1-format JSON files."),
+    json_out: Json = False,
+) -> None:
+    """Measure search quality (MRR@10, Recall@1/@10) and speed on question files."""
+    with Progress(console=console, disable=json_out) as progress:
+        task = progress.add_task("questions", total=None)
+        report = evaluate(files, lambda done, total: progress.update(task, completed=done,
+                                                                     total=total))
+    if json_out:
+        print_json(report)
+        return
+    for key, value in report.items():
+        console.print(f"{key:>13}  {value}")
+
+
 def register(app: typer.Typer) -> None:
+    app.command("eval-search")(eval_cmd)
     app.command("search")(search_cmd)
     app.command("reindex")(reindex_cmd)

@@ -55,10 +55,15 @@ def _word_expr(word: str, dialect: str) -> str | None:
     return "(" + " | ".join(parts) + ")"
 
 
-def compile_query(q: Query, dialect: str) -> str | None:
-    """The MATCH / tsquery text; only analyser terms (letters and digits) ever appear in it."""
+def compile_query(q: Query, dialect: str, match_all: bool = True) -> str | None:
+    """The MATCH / tsquery text; only analyser terms (letters and digits) ever appear in it.
+
+    ``match_all=False`` joins the clauses with OR and leaves the rest to ranking (questions
+    in natural language, as eval-search asks them)."""
     joiner, negator, orer = (" AND ", "NOT ", " OR ") if dialect == "sqlite" else (" & ", "!",
                                                                                    " | ")
+    if not match_all:
+        joiner = orer
     clauses = []
     for clause in q.clauses:
         alternatives = [e for e in (_word_expr(w, dialect) for w in clause) if e]
@@ -108,7 +113,7 @@ def _filters(q: Query) -> tuple[list[str], dict[str, Any]]:
 
 def search(archive: Archive, actor: Actor, text_query: str, *, limit: int = 20,
            offset: int = 0, expand_terms: bool = True, facets: bool = False,
-           sort: str = "relevance") -> SearchResult:
+           sort: str = "relevance", match_all: bool = True) -> SearchResult:
     if not 1 <= limit <= 200 or offset < 0:
         raise Invalid({"limit": "limit must be 1–200 and offset not negative"})
     if sort not in ("relevance", "date"):
@@ -122,7 +127,7 @@ def search(archive: Archive, actor: Actor, text_query: str, *, limit: int = 20,
                 {"matched": e.matched, "term": e.term, "added": list(e.added)}
                 for e in expand(session, q)
             ]
-    match = compile_query(q, dialect)
+    match = compile_query(q, dialect, match_all)
     if match is None:
         return result
     where, params = _filters(q)
