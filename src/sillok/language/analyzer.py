@@ -14,6 +14,7 @@ The same function analyses documents and queries, which is what makes them meet.
 
 from __future__ import annotations
 
+import os
 import re
 import unicodedata
 from functools import lru_cache
@@ -32,15 +33,23 @@ MAX_CHARS = 200_000  # beyond this a single text is analysed in pieces
 
 @lru_cache(maxsize=1)
 def _kiwi() -> Any:
-    # Loading the model takes about a second; do it once per process, on first use.
+    # Loading the model takes about a second; do it once per process, on first use. Its worker
+    # threads analyse a batch of texts in parallel (analyse_many).
     from kiwipiepy import Kiwi
 
-    return Kiwi()
+    return Kiwi(num_workers=os.cpu_count() or 1)
 
 
 @lru_cache(maxsize=1)
 def _stemmer() -> Any:
     return snowballstemmer.stemmer("english")
+
+
+@lru_cache(maxsize=200_000)
+def stem(word: str) -> str:
+    # The pure-Python Snowball stemmer is the slowest step of analysis; words repeat a lot.
+    result: str = _stemmer().stemWord(word)
+    return result
 
 
 def normalise(text: str) -> str:
@@ -53,15 +62,19 @@ def bigrams(word: str) -> list[str]:
     return [word[i:i + 2] for i in range(len(word) - 1)]
 
 
+def _content(tokens: Any, out: list[str], names: list[str] | None) -> None:
+    for token in tokens:
+        if token.tag.startswith(CONTENT_TAGS) and HANGUL.fullmatch(token.form):
+            out.append(token.form)
+            if names is not None and token.tag == "NNP":
+                names.extend(index_terms(hangul_keys(token.form)))
+
+
 def korean_morphemes(text: str, names: list[str] | None = None) -> list[str]:
     """Content morphemes; proper nouns' name keys are appended to ``names`` if given."""
     out: list[str] = []
     for start in range(0, len(text), MAX_CHARS):
-        for token in _kiwi().tokenize(text[start:start + MAX_CHARS]):
-            if token.tag.startswith(CONTENT_TAGS) and HANGUL.fullmatch(token.form):
-                out.append(token.form)
-                if names is not None and token.tag == "NNP":
-                    names.extend(index_terms(hangul_keys(token.form)))
+        _content(_kiwi().tokenize(text[start:start + MAX_CHARS]), out, names)
     return out
 
 
@@ -73,11 +86,9 @@ def latin_name_terms(text: str) -> list[str]:
     return out
 
 
-def analyse(text: str) -> list[str]:
-    """Index terms of ``text`` in order (duplicates kept: frequencies matter to ranking)."""
-    norm = normalise(text)
+def _surface(text: str, norm: str) -> tuple[list[str], bool]:
+    """Bigrams, stems, numbers and Latin name keys; and whether Kiwi is needed."""
     terms: list[str] = []
-    stem = _stemmer().stemWord
     has_korean = False
     for run in RUN.findall(norm):
         first = run[0]
@@ -88,12 +99,37 @@ def analyse(text: str) -> list[str]:
             terms.append(stem(run.replace("'", "")))
         else:
             terms.append(run)
-    if has_korean:
-        names: list[str] = []
-        terms.extend(korean_morphemes(norm, names))
-        terms.extend(names)
     terms.extend(latin_name_terms(text))
-    return terms
+    return terms, has_korean
+
+
+def analyse(text: str) -> list[str]:
+    """Index terms of ``text`` (duplicates kept: frequencies matter to ranking)."""
+    return analyse_many([text])[0]
+
+
+def analyse_many(texts: list[str]) -> list[list[str]]:
+    """``analyse`` for many texts at once: Kiwi's workers take the Korean ones in parallel,
+    which is what keeps a batch of records (a bulk file, an ingest) fast."""
+    norms = [normalise(t) for t in texts]
+    results: list[list[str]] = []
+    korean: list[int] = []
+    for i, (text, norm) in enumerate(zip(texts, norms, strict=True)):
+        terms, has_korean = _surface(text, norm)
+        results.append(terms)
+        if has_korean and len(norm) <= MAX_CHARS:
+            korean.append(i)
+        elif has_korean:
+            names: list[str] = []
+            results[i].extend(korean_morphemes(norm, names) + names)
+    if korean:
+        batch = [norms[i] for i in korean]
+        for i, tokens in zip(korean, _kiwi().tokenize(batch), strict=True):
+            names = []
+            morphemes: list[str] = []
+            _content(tokens, morphemes, names)
+            results[i].extend(morphemes + names)
+    return results
 
 
 def analyse_word(word: str) -> list[list[str]]:

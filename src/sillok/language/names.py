@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from functools import lru_cache
 
 PREFIX = "nk"  # keeps name keys apart from ordinary words in the index
 
@@ -93,7 +94,17 @@ def hangul_keys(word: str) -> list[str]:
     return [*keys, _finish("".join(syllables))] if len(keys) > 1 else keys
 
 
+@lru_cache(maxsize=100_000)
+def _latin_keys(word: str) -> tuple[str, ...]:
+    return tuple(_compute_latin_keys(word))
+
+
 def latin_keys(word: str) -> list[str]:
+    """Keys of a romanized word (cached: the same capitalised words recur across texts)."""
+    return list(_latin_keys(word))
+
+
+def _compute_latin_keys(word: str) -> list[str]:
     """Keys of a romanized word; a hyphen separates syllables (Jong-un, Saeppyŏl-ŭp)."""
     plain = "".join(c for c in unicodedata.normalize("NFKD", word.lower())
                     if not unicodedata.combining(c))
