@@ -21,16 +21,20 @@ INDEXED = ("source", "event", "act", "person", "place", "term")
 
 
 PENDING = "sillok.search.pending"
+LABELS = "sillok.search.term_labels"
 
 
 def _term_labels(session: Session, vocabulary: str, code: str | None) -> str:
     if code is None:
         return ""
-    term = session.execute(select(m.Term).where(m.Term.vocabulary == vocabulary,
-                                                m.Term.code == code)).scalar_one_or_none()
-    if term is None:
-        return code
-    return " ".join([term.label_en, term.label_ko, *term.synonyms_en, *term.synonyms_ko])
+    # Looked up once per transaction: a batch of acts shares a handful of act types.
+    cache: dict[tuple[str, str], str] = session.info.setdefault(LABELS, {})
+    if (vocabulary, code) not in cache:
+        term = session.execute(select(m.Term).where(m.Term.vocabulary == vocabulary,
+                                                    m.Term.code == code)).scalar_one_or_none()
+        cache[(vocabulary, code)] = code if term is None else " ".join(
+            [term.label_en, term.label_ko, *term.synonyms_en, *term.synonyms_ko])
+    return cache[(vocabulary, code)]
 
 
 def document(session: Session, kind: str, obj: Any) -> dict[str, Any] | None:
@@ -87,11 +91,17 @@ def write_pending(session: Session) -> None:
             docs.append((kind, obj, doc))
     texts = [part for _k, _o, doc in docs for part in (doc["title"] or "", doc["body"] or "")]
     analysed = iter(analyse_many(texts))
+    existing: dict[tuple[str, int], m.SearchEntry] = {}
+    for kind in {k for k, _o, _d in docs}:
+        ids = [o.id for k, o, _d in docs if k == kind]
+        for start in range(0, len(ids), 500):
+            rows = session.execute(select(m.SearchEntry).where(
+                m.SearchEntry.record_type == kind,
+                m.SearchEntry.record_id.in_(ids[start:start + 500]))).scalars()
+            existing.update({(kind, e.record_id): e for e in rows})
     for kind, obj, doc in docs:
         title, body = " ".join(next(analysed)), " ".join(next(analysed))
-        entry = session.execute(select(m.SearchEntry).where(
-            m.SearchEntry.record_type == kind, m.SearchEntry.record_id == obj.id)
-        ).scalar_one_or_none()
+        entry = existing.get((kind, obj.id))
         if entry is None:
             entry = m.SearchEntry(record_type=kind, record_id=obj.id)
             session.add(entry)
