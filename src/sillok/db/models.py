@@ -406,3 +406,58 @@ class SearchEntry(Base):
     date_start: Mapped[date | None] = mapped_column(Date, default=None)
     title: Mapped[str] = mapped_column(Text, default="")
     body: Mapped[str] = mapped_column(Text, default="")
+
+
+class SourceLink(Base):
+    """A relation between two sources found at ingest, e.g. a near duplicate, kept for review.
+
+    Near duplicates are never dropped: they are stored and linked here with their similarity,
+    and a person decides (status ``open`` → ``confirmed`` or ``dismissed``)."""
+
+    __tablename__ = "source_links"
+    __table_args__ = (
+        UniqueConstraint("source_id", "other_id", "relation"),
+        CheckConstraint("status IN ('open', 'confirmed', 'dismissed')", name="status"),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    source_id: Mapped[int] = mapped_column(ForeignKey("sources.id"), index=True)
+    other_id: Mapped[int] = mapped_column(ForeignKey("sources.id"), index=True)
+    relation: Mapped[str] = mapped_column(String(30))
+    score: Mapped[float] = mapped_column(Float, default=0.0)
+    status: Mapped[str] = mapped_column(String(12), default="open")
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class SourceBand(Base):
+    """One locality-sensitive-hashing band of a source's MinHash signature: sources sharing a
+    (band, bucket) are candidate near duplicates, found with an index lookup, not a scan."""
+
+    __tablename__ = "source_bands"
+    __table_args__ = (Index("ix_source_bands_bucket", "band", "bucket"),)
+
+    source_id: Mapped[int] = mapped_column(ForeignKey("sources.id"), primary_key=True)
+    band: Mapped[int] = mapped_column(Integer, primary_key=True)
+    bucket: Mapped[int] = mapped_column(BigInteger)
+
+
+class Suggestion(Base):
+    """Something the extractors propose to code from a passage of a source, with its offsets."""
+
+    __tablename__ = "suggestions"
+    __table_args__ = (
+        CheckConstraint("status IN ('open', 'accepted', 'dismissed')", name="status"),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    source_id: Mapped[int] = mapped_column(ForeignKey("sources.id"), index=True)
+    kind: Mapped[str] = mapped_column(String(20))
+    start: Mapped[int] = mapped_column(Integer)
+    end: Mapped[int] = mapped_column(Integer)
+    text: Mapped[str] = mapped_column(Text)
+    value: Mapped[dict[str, Any]] = mapped_column(default=dict)
+    confidence: Mapped[float] = mapped_column(Float)
+    status: Mapped[str] = mapped_column(String(12), default="open")
+    record_type: Mapped[str | None] = mapped_column(String(20), default=None)
+    record_id: Mapped[int | None] = mapped_column(Integer, default=None)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
