@@ -20,6 +20,8 @@ class Settings:
     echo_sql: bool = False
     # Public statistics hide cells with fewer victims than this (disclosure control).
     min_cell: int = 5
+    # Ingest refuses files larger than this (SILLOK_MAX_FILE_MB, default 200 MB).
+    max_file_bytes: int = 200 * 1024 * 1024
 
     @classmethod
     def from_env(cls, environ: dict[str, str] | None = None) -> Settings:
@@ -29,6 +31,7 @@ class Settings:
             database_url=env.get("SILLOK_DATABASE_URL") or None,
             echo_sql=env.get("SILLOK_ECHO_SQL", "") == "1",
             min_cell=int(env.get("SILLOK_MIN_CELL") or 5),
+            max_file_bytes=int(float(env.get("SILLOK_MAX_FILE_MB") or 200) * 1024 * 1024),
         )
 
     def with_data_dir(self, data_dir: Path | None) -> Settings:

@@ -14,6 +14,7 @@ from sillok.cli import (
     archive_cmds,
     audit_cmds,
     backup_cmds,
+    ingest_cmds,
     records,
     search_cmds,
     stats_cmds,
@@ -64,6 +65,7 @@ audit_cmds.register(app)
 users_cmds.register(app)
 backup_cmds.register(app)
 search_cmds.register(app)
+ingest_cmds.register(app)
 
 
 def run() -> None:

@@ -1,0 +1,1 @@
+"""Suggestions from a source's text: dates, counts, names, places, organisations, terms."""

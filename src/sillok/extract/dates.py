@@ -1,0 +1,145 @@
+"""Dates in Korean and English text, absolute and relative, resolved to a start and precision.
+
+Relative forms (작년 3월, 지난해, last March, last year) are resolved against an anchor: the
+source's publication date. Without an anchor they are not suggested, since a guess would be
+worse than nothing. Durations (3년 동안, for five years) and ages are not dates.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import date
+
+MONTHS = {m: i for i, m in enumerate(
+    [
+    "january", "february", "march", "april", "may", "june", "july", "august", "september",
+    "october", "november", "december"
+], start=1)}
+MONTHS.update({m[:3]: i for m, i in list(MONTHS.items())})
+MONTHS["sept"] = 9
+# Month names must be capitalised: "this may be" is not a date.
+MONTH = (r"(?-i:(?P<mon>" + "|".join(sorted((m.capitalize() for m in MONTHS), key=len,
+                                            reverse=True)) + r"))\.?")
+ORDINAL_Q = {"first": 1, "1st": 1, "second": 2, "2nd": 2, "third": 3, "3rd": 3,
+             "fourth": 4, "4th": 4, "last": 4}
+KO_REL_YEAR = {"재작년": -2, "작년": -1, "지난해": -1, "지난 해": -1, "전년": -1, "올해": 0,
+               "금년": 0, "올": 0, "이듬해": 1, "내년": 1}
+KO_REL = "|".join(sorted(map(re.escape, KO_REL_YEAR), key=len, reverse=True))
+
+# Each pattern: (regex, kind). Named groups y (year), yy (two-digit year), m, d, q, mon, rel.
+PATTERNS: list[tuple[re.Pattern[str], str]] = [(re.compile(p, re.IGNORECASE), k) for p, k in [
+    (r"(?P<y>(?:19|20)\d{2})\s*년\s*(?P<m>1[0-2]|0?[1-9])\s*월\s*(?P<d>3[01]|[12]\d|0?[1-9])\s*일",
+     "day"),
+    (r"(?P<y>(?:19|20)\d{2})\s*[.\-/]\s*(?P<m>1[0-2]|0?[1-9])\s*[.\-/]\s*"
+     r"(?P<d>3[01]|[12]\d|0?[1-9])(?!\d)\.?", "day"),
+    (r"(?P<y>(?:19|20)\d{2})\s*년\s*(?:제\s*)?(?P<q>[1-4])\s*(?:/\s*4\s*)?분기", "quarter"),
+    (r"(?P<y>(?:19|20)\d{2})\s*년\s*(?P<m>1[0-2]|0?[1-9])\s*월", "month"),
+    (r"(?<![\d.])(?P<yy>\d{2})\s*년\s*(?P<m>1[0-2]|0?[1-9])\s*월(?:\s*(?P<d>3[01]|[12]\d|0?[1-9])"
+     r"\s*일)?", "yy"),
+    (r"(?P<rel>" + KO_REL + r")\s*(?:제\s*)?(?P<q>[1-4])\s*(?:/\s*4\s*)?분기", "rel_quarter"),
+    (r"(?P<rel>" + KO_REL + r")\s*(?P<m>1[0-2]|0?[1-9])\s*월(?:\s*(?P<d>3[01]|[12]\d|0?[1-9])"
+     r"\s*일)?", "rel_month"),
+    (r"(?P<y>(?:19|20)\d{2})\s*년(?!\s*(?:동안|간|째|만에|이상|이내|가량|정도))", "year"),
+    (r"(?<![가-힣])(?P<rel>재작년|작년|지난해|지난 해|올해|금년|이듬해|내년)(?![가-힣]*\s*동안)",
+     "rel_year"),
+    # English
+    (MONTH + r"\s+(?P<d>3[01]|[12]\d|0?[1-9])(?:st|nd|rd|th)?,?\s+(?P<y>(?:19|20)\d{2})", "day"),
+    (r"(?P<d>3[01]|[12]\d|0?[1-9])(?:st|nd|rd|th)?\s+(?:of\s+)?" + MONTH
+     + r",?\s+(?P<y>(?:19|20)\d{2})", "day"),
+    (r"(?P<y>(?:19|20)\d{2})-(?P<m>1[0-2]|0[1-9])-(?P<d>3[01]|[12]\d|0[1-9])", "day"),
+    (r"(?:the\s+)?(?P<qw>first|second|third|fourth|1st|2nd|3rd|4th)\s+quarter\s+of\s+"
+     r"(?P<y>(?:19|20)\d{2})", "quarter"),
+    (r"\bQ(?P<q>[1-4])\s*(?P<y>(?:19|20)\d{2})\b", "quarter"),
+    (r"\b(?P<y>(?:19|20)\d{2})\s*Q(?P<q>[1-4])\b", "quarter"),
+    (MONTH + r",?\s+(?:of\s+)?(?P<y>(?:19|20)\d{2})", "month"),
+    (r"\b(?P<rel>last|this|next)\s+" + MONTH + r"(?![\w])", "rel_en_month"),
+    (r"\b(?P<rel>last|this|next)\s+year\b", "rel_en_year"),
+    (r"(?<![\d,.$₩])\b(?P<y>(?:19[5-9]|20[0-3])\d)\b(?!\s*(?:people|persons|defectors|won|"
+     r"dollars|yuan|km|kg|명|원|%))(?![\d,.]\d)", "year"),
+]]
+PRECISION = {"day": "day", "month": "month", "quarter": "quarter", "year": "year"}
+
+
+@dataclass(frozen=True)
+class DateHit:
+    start: int
+    end: int
+    text: str
+    first_day: date
+    precision: str
+    confidence: float
+
+
+def find_dates(text: str, anchor: date | None) -> list[DateHit]:
+    """Date expressions in ``text``; where two overlap, the earlier pattern (the more precise
+    one) wins."""
+    taken: list[tuple[int, int]] = []
+    hits: list[DateHit] = []
+    for pattern, kind in PATTERNS:
+        for match in pattern.finditer(text):
+            start, end = match.span()
+            if any(start < e and s < end for s, e in taken):
+                continue
+            resolved = _resolve(match, kind, anchor)
+            if resolved is None:
+                continue
+            first, precision, confidence = resolved
+            taken.append((start, end))
+            hits.append(DateHit(start, end, match.group(0).rstrip(". "), first, precision,
+                                confidence))
+    hits = [DateHit(h.start, h.start + len(h.text), h.text, h.first_day, h.precision,
+                    h.confidence) for h in hits]
+    return sorted(hits, key=lambda h: h.start)
+
+
+def _resolve(match: re.Match[str], kind: str,
+             anchor: date | None) -> tuple[date, str, float] | None:
+    g = match.groupdict()
+    try:
+        if kind in PRECISION:
+            year = int(g["y"])
+            if kind == "quarter":
+                q = int(g["q"]) if g.get("q") else ORDINAL_Q[g["qw"].lower()]
+                return date(year, 3 * q - 2, 1), "quarter", 0.95
+            if kind == "year":
+                # A bare four-digit number is a year more often than not, but not always.
+                return date(year, 1, 1), "year", 0.9 if "년" in match.group(0) else 0.75
+            month = _month(g)
+            if kind == "month":
+                return date(year, month, 1), "month", 0.95
+            return date(year, month, int(g["d"])), "day", 0.97
+        if kind == "yy":
+            yy = int(g["yy"])
+            pivot = (anchor or date.today()).year % 100
+            year = 2000 + yy if yy <= pivot + 1 else 1900 + yy
+            if g.get("d"):
+                return date(year, int(g["m"]), int(g["d"])), "day", 0.85
+            return date(year, int(g["m"]), 1), "month", 0.85
+        if anchor is None:
+            return None
+        if kind.startswith("rel_en"):
+            offset = {"last": -1, "this": 0, "next": 1}[g["rel"].lower()]
+            if kind == "rel_en_year":
+                return date(anchor.year + offset, 1, 1), "year", 0.85
+            month = _month(g)
+            year = anchor.year + offset if offset else anchor.year
+            if offset == -1 and month < anchor.month:
+                year = anchor.year  # "last March" said in May is this year's March
+            return date(year, month, 1), "month", 0.8
+        year = anchor.year + KO_REL_YEAR[g["rel"]]
+        if kind == "rel_year":
+            return date(year, 1, 1), "year", 0.85
+        if kind == "rel_quarter":
+            return date(year, 3 * int(g["q"]) - 2, 1), "quarter", 0.9
+        if g.get("d"):
+            return date(year, int(g["m"]), int(g["d"])), "day", 0.9
+        return date(year, int(g["m"]), 1), "month", 0.9
+    except (ValueError, KeyError):
+        return None
+
+
+def _month(g: dict[str, str | None]) -> int:
+    if g.get("m"):
+        return int(g["m"] or 0)
+    return MONTHS[(g.get("mon") or "").lower().rstrip(".")]

@@ -1,0 +1,100 @@
+"""Person names: Korean through Kiwi's proper-noun tags and name patterns, romanized Korean
+names, and capitalised English names after a title.
+
+A Korean proper noun is proposed when it looks like a name (a common surname and one or two
+more syllables) and is not a place or term the lexicon knows; a following 씨, a title or an age
+in brackets raises the confidence. Names are proposals for a person to review, never facts.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+from typing import Any
+
+SURNAMES_KO = set(
+    "김이리박최정강조윤장림임한오서신권황안송류유전홍고문량양손배백허남심로노하곽성차주우구라나민"
+    "진지엄채원천방공현함변염여추도소석선설마길연위표명기반왕금옥육인맹제모탁국어은편용"
+)
+TITLES_KO = ("씨", "氏", "여사", "선생", "위원장", "총비서", "국무위원장", "부부장", "동무", "군",
+             "양", "목사", "교수", "대표", "기자", "의원", "장관", "대사")
+NAME_KO = re.compile(r"(?<![가-힣])(?P<name>[가-힣]{2,4}?)(?=\s*(?:\(\d{1,3}(?:세|살)?[,)·]|"
+                     + "|".join(TITLES_KO) + r"))")
+SURNAMES_LATIN = (
+    [
+    "Kim", "Gim", "Lee", "Yi", "Rhee", "Ri", "Rhie", "Park", "Pak", "Bak", "Choi", "Choe",
+    "Choy", "Jung", "Jeong", "Chung", "Chong", "Kang", "Cho", "Jo", "Yoon", "Yun", "Jang",
+    "Chang", "Lim", "Im", "Rim", "Han", "Oh", "O", "Seo", "Suh", "Shin", "Sin", "Kwon",
+    "Hwang", "Ahn", "An", "Song", "Ryu", "Yoo", "Yu", "Jeon", "Jun", "Chon", "Hong", "Ko",
+    "Koh", "Go", "Moon", "Mun", "Ryang", "Yang", "Son", "Sohn", "Bae", "Pae", "Baek", "Paek",
+    "Heo", "Hur", "Nam", "Sim", "Shim", "Ro", "Roh", "No", "Noh", "Ha", "Kwak", "Sung",
+    "Seong", "Cha", "Ju", "Joo", "Woo", "U", "Ku", "Koo", "Ra", "Na", "Min", "Jin", "Chin",
+    "Ji", "Chi", "Um", "Eom", "Chae", "Won", "Cheon", "Chun", "Bang", "Pang", "Gong", "Kong",
+    "Hyun", "Hyon", "Ham", "Byun", "Pyon", "Yeom", "Yom", "Yeo", "Choo", "Chu", "Do", "To",
+    "Ma", "Gil", "Kil", "Yeon", "Yon", "Wi", "Pyo", "Myung", "Ki", "Ban", "Pan", "Wang",
+    "Kum", "Keum", "Ok", "Yuk", "In", "Je", "Mo", "Tak", "Kook", "Guk", "Eo", "Eun", "Pyeon"
+])
+SYLLABLE = r"[A-Z][a-zŏŭ]+(?:[-'’][a-zŏŭ]+)?"
+NAME_LATIN = re.compile(r"\b(?P<name>(?:" + "|".join(SURNAMES_LATIN) + r")(?:\s+" + SYLLABLE
+                        + r"){1,2})\b")
+TITLED_EN = re.compile(r"\b(?:Mr|Mrs|Ms|Miss|Dr|Prof|Rev|Pastor|Father|Sister)\.?\s+"
+                       r"(?P<name>[A-Z][a-z]+(?:\s+[A-Z][a-z]+){0,2})")
+STOP_LATIN = {"Korea", "Korean", "Koreans", "Province", "County", "City", "Camp", "Party",
+              "River", "University", "Ministry", "Agency", "Center", "Centre", "Institute"}
+
+
+@dataclass(frozen=True)
+class NameHit:
+    start: int
+    end: int
+    text: str
+    confidence: float
+
+
+@lru_cache(maxsize=1)
+def _kiwi() -> Any:
+    from sillok.language.analyzer import _kiwi as shared
+
+    return shared()
+
+
+def find_persons(text: str, known: set[str]) -> list[NameHit]:
+    """Names in ``text``; ``known`` holds lower-cased lexicon aliases (places, terms) that a
+    proper noun must not be."""
+    hits: dict[tuple[int, int], NameHit] = {}
+
+    def add(start: int, end: int, confidence: float) -> None:
+        name = text[start:end]
+        if name.lower() in known or any(w in STOP_LATIN for w in name.split()):
+            return
+        old = hits.get((start, end))
+        if old is None or old.confidence < confidence:
+            hits[(start, end)] = NameHit(start, end, name, confidence)
+
+    for match in NAME_KO.finditer(text):
+        if match.group("name")[0] in SURNAMES_KO:
+            add(*match.span("name"), 0.85)
+    if re.search(r"[가-힣]", text):
+        for token in _kiwi().tokenize(text):
+            form = token.form
+            if (token.tag == "NNP" and 2 <= len(form) <= 4 and form[0] in SURNAMES_KO
+                    and re.fullmatch(r"[가-힣]+", form)
+                    and text[token.start:token.start + len(form)] == form):
+                add(token.start, token.start + len(form), 0.6)
+    for match in NAME_LATIN.finditer(text):
+        add(*match.span("name"), 0.8)
+    for match in TITLED_EN.finditer(text):
+        add(*match.span("name"), 0.8)
+    return _without_overlaps(sorted(hits.values(), key=lambda h: (h.start, -h.end)))
+
+
+def _without_overlaps(hits: list[NameHit]) -> list[NameHit]:
+    kept: list[NameHit] = []
+    for hit in hits:
+        clash = [k for k in kept if hit.start < k.end and k.start < hit.end]
+        if not clash:
+            kept.append(hit)
+        elif all(hit.confidence > k.confidence for k in clash):
+            kept = [k for k in kept if k not in clash] + [hit]
+    return sorted(kept, key=lambda h: h.start)

@@ -1,0 +1,48 @@
+"""Suggestions kept with their source, for review: computed at ingest, listed, accepted."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sqlalchemy import delete, select
+from sqlalchemy.orm import Session
+
+from sillok.db import models as m
+from sillok.errors import NotFound
+from sillok.extract.lexicon import lexicon_for
+from sillok.extract.suggest import suggest
+from sillok.security.policy import Actor, may_see
+
+
+def store_suggestions(session: Session, source: m.Source) -> int:
+    """(Re)compute the open suggestions of ``source``; accepted and dismissed ones are kept."""
+    session.execute(delete(m.Suggestion).where(m.Suggestion.source_id == source.id,
+                                               m.Suggestion.status == "open"))
+    decided = {(s.kind, s.start, s.end) for s in session.execute(
+        select(m.Suggestion).where(m.Suggestion.source_id == source.id)).scalars()}
+    found = suggest(source.text, lexicon_for(session), source.published_start)
+    rows = [m.Suggestion(source_id=source.id, kind=f.kind, start=f.start, end=f.end,
+                         text=f.text[:1000], value=f.value, confidence=f.confidence)
+            for f in found if (f.kind, f.start, f.end) not in decided]
+    session.add_all(rows)
+    return len(rows)
+
+
+def suggestions_of(session: Session, actor: Actor, source_id: int,
+                   status: str | None = "open") -> list[dict[str, Any]]:
+    """The suggestions of a source the actor may see (a suggestion is a passage of its source,
+    so it is exactly as confidential as the source)."""
+    source = session.get(m.Source, source_id)
+    if source is None or not may_see(actor, source):
+        raise NotFound(f"source #{source_id} not found")
+    query = select(m.Suggestion).where(m.Suggestion.source_id == source_id)
+    if status:
+        query = query.where(m.Suggestion.status == status)
+    return [as_dict(s) for s in session.execute(
+        query.order_by(m.Suggestion.start, m.Suggestion.kind)).scalars()]
+
+
+def as_dict(s: m.Suggestion) -> dict[str, Any]:
+    return {"id": s.id, "source": s.source_id, "kind": s.kind, "start": s.start, "end": s.end,
+            "text": s.text, "value": s.value, "confidence": s.confidence, "status": s.status,
+            "record": {"type": s.record_type, "id": s.record_id} if s.record_id else None}

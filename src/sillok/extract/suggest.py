@@ -1,0 +1,64 @@
+"""All suggestions for one text: dates, counts, persons, places, organisations and terms,
+each with character offsets into the text and a confidence between 0 and 1."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import asdict, dataclass
+from datetime import date
+from typing import Any
+
+from sillok.extract.counts import find_counts
+from sillok.extract.dates import find_dates
+from sillok.extract.lexicon import Lexicon
+from sillok.extract.persons import find_persons
+
+KINDS = ("date", "count", "person", "place", "organisation", "term")
+ORG_EN = re.compile(
+    r"\b(?:the\s+)?(?P<name>(?:Ministry|Department|Office|Committee|Commission|Council)\s+of"
+    r"(?:\s+(?:the\s+)?[A-Z][\w'’-]+){1,4}|(?:[A-Z][\w'’-]+\s+){1,5}(?:Agency|Ministry|Bureau|"
+    r"Committee|Commission|Council|Center|Centre|Foundation|Institute|Association|Network|"
+    r"Watch|Alliance|Coalition|Service|Agency|News|Times|Post|Daily|Radio)\b|United Nations"
+    r"(?:\s+[A-Z][\w'’-]+){0,4}|UN\s+(?:[A-Z][\w'’-]+\s*){1,3}|(?:NKDB|KCNA|UNHCR|OHCHR))")
+ORG_KO = re.compile(
+    r"(?<![가-힣])(?P<name>[가-힣]{1,12}(?:인권위원회|위원회|협회|센터|연구원|연구소|재단|연합|"
+    r"정보센터|통신|신문|방송|일보|네트워크)|통일부|외교부|법무부|국가정보원|국정원|유엔[가-힣]{0,10}"
+    r"(?:위원회|사무소|이사회|기구))(?=[^가-힣]|[은는이가을를에의도와과]|$)")
+
+
+@dataclass(frozen=True)
+class Found:
+    kind: str
+    start: int
+    end: int
+    text: str
+    value: dict[str, Any]
+    confidence: float
+
+    def as_dict(self) -> dict[str, Any]:
+        return asdict(self)
+
+
+def suggest(text: str, lexicon: Lexicon, anchor: date | None = None) -> list[Found]:
+    found: list[Found] = []
+    for d in find_dates(text, anchor):
+        found.append(Found("date", d.start, d.end, d.text,
+                           {"start": d.first_day.isoformat(), "precision": d.precision},
+                           d.confidence))
+    for c in find_counts(text):
+        found.append(Found("count", c.start, c.end, c.text, {"n": c.n}, c.confidence))
+    hits = lexicon.find(text)
+    for h in hits:
+        found.append(Found(h.kind, h.start, h.end, h.text, h.value, h.confidence))
+    known = {h.text.lower() for h in hits}
+    for p in find_persons(text, known | set(lexicon.by_alias)):
+        found.append(Found("person", p.start, p.end, p.text, {"name": p.text}, p.confidence))
+    lexicon_orgs = [(h.start, h.end) for h in hits if h.kind == "organisation"]
+    for pattern in (ORG_EN, ORG_KO):
+        for match in pattern.finditer(text):
+            start, end = match.span("name")
+            if any(start < e and s < end for s, e in lexicon_orgs):
+                continue
+            found.append(Found("organisation", start, end, text[start:end],
+                               {"name": text[start:end]}, 0.7))
+    return sorted(found, key=lambda f: (f.start, f.kind))

@@ -1,0 +1,1 @@
+"""Ingest: files of every kind in, as sources with their original bytes."""

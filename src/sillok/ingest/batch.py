@@ -1,0 +1,66 @@
+"""Batches: files and folders in, one outcome per file, whatever happens to the others."""
+
+from __future__ import annotations
+
+import os
+from collections import Counter
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from sillok.ingest.pipeline import Ingestor, Outcome
+
+
+@dataclass
+class BatchReport:
+    outcomes: list[Outcome] = field(default_factory=list)
+
+    @property
+    def counts(self) -> dict[str, int]:
+        counted = Counter(o.status for o in self.outcomes)
+        return {s: counted.get(s, 0) for s in ("ingested", "near_duplicate", "duplicate",
+                                               "failed")}
+
+    @property
+    def failed(self) -> int:
+        return self.counts["failed"]
+
+    def as_dict(self) -> dict[str, Any]:
+        return {"files": len(self.outcomes), "counts": self.counts,
+                "outcomes": [o.as_dict() for o in self.outcomes]}
+
+
+def files_in(paths: list[Path], recursive: bool) -> Iterator[tuple[Path, str]]:
+    """(path, name to show) for every file named or found in a named folder, in a stable order;
+    hidden files and folders (.git, .DS_Store) are skipped inside folders."""
+    for path in paths:
+        if path.is_dir():
+            if recursive:
+                for root, dirs, names in os.walk(path):
+                    dirs[:] = sorted(d for d in dirs if not d.startswith("."))
+                    for name in sorted(names):
+                        if not name.startswith("."):
+                            yield Path(root) / name, str(Path(root) / name)
+            else:
+                for child in sorted(path.iterdir()):
+                    if child.is_file() and not child.name.startswith("."):
+                        yield child, str(child)
+        else:
+            yield path, str(path)
+
+
+def run_batch(ingestor: Ingestor, paths: list[Path], recursive: bool = False,
+              progress: Callable[[Outcome, int, int], None] | None = None) -> BatchReport:
+    """Ingest every file; ``progress(outcome, done, total)`` is called after each one."""
+    report = BatchReport()
+    todo = list(files_in(paths, recursive))
+    for path, name in todo:
+        if not path.exists():
+            outcome = Outcome(name, "failed", reason="no such file or folder")
+        else:
+            outcome = ingestor.ingest_path(path, display=name)
+        report.outcomes.append(outcome)
+        if progress is not None:
+            progress(outcome, len(report.outcomes), len(todo))
+    return report

@@ -1,0 +1,168 @@
+"""Text families: plain text, Markdown, HTML pages, e-mail and tables of many short sources."""
+
+from __future__ import annotations
+
+import csv
+import email
+import email.policy
+import io
+import json
+from datetime import date
+from email.message import EmailMessage, MIMEPart
+from email.utils import parsedate_to_datetime
+from typing import Any
+
+from sillok.ingest.detect import Detected, Refused
+from sillok.ingest.document import (
+    Attachment,
+    Extracted,
+    first_line,
+    join_blocks,
+    paragraph_offsets,
+)
+from sillok.ingest.guards import Limits, check_html_depth
+from sillok.ingest.textcodec import NotText, decode
+
+# Column names understood without a mapping, in English and Korean.
+COLUMNS: dict[str, tuple[str, ...]] = {
+    "text": ("text", "body", "content", "본문", "내용"),
+    "title": ("title", "headline", "제목"),
+    "published": ("published", "date", "날짜", "일자", "발행일"),
+    "language": ("language", "lang", "언어"),
+    "origin": ("origin", "url", "source", "출처"),
+    "kind": ("kind", "type", "유형"),
+}
+
+
+def plain(d: Detected) -> Extracted:
+    text = (d.text or "").replace("\r\n", "\n")
+    title = first_line(text)
+    if d.family == "markdown":
+        for line in text.splitlines():
+            if line.startswith("#"):
+                title = line.lstrip("#").strip() or title
+                break
+    return Extracted(d.family, d.media_type, text=text, title=title, encoding=d.encoding,
+                     paragraphs=paragraph_offsets(text))
+
+
+def html(d: Detected, limits: Limits) -> Extracted:
+    import trafilatura
+    from trafilatura.settings import Document
+
+    source = d.text or ""
+    check_html_depth(source, limits)
+    doc = trafilatura.bare_extraction(source, with_metadata=True, include_comments=False,
+                                      include_tables=True, favor_precision=True)
+    if not isinstance(doc, Document) or not (doc.text or "").strip():
+        raise Refused("no main text found in the HTML page")
+    text, offsets = join_blocks((doc.text or "").split("\n"))
+    return Extracted("html", "text/html", text=text, title=doc.title or first_line(text),
+                     encoding=d.encoding, published=_iso_date(doc.date), author=doc.author,
+                     paragraphs=offsets,
+                     metadata={k: v for k, v in (("sitename", doc.sitename), ("url", doc.url))
+                               if v})
+
+
+def eml(data: bytes, limits: Limits) -> Extracted:
+    message = email.message_from_bytes(data, policy=email.policy.default)
+    if not isinstance(message, EmailMessage):  # pragma: no cover - policy.default guarantees it
+        raise Refused("not an e-mail message")
+    body = message.get_body(preferencelist=("plain", "html"))
+    text = ""
+    if body is not None:
+        content = _content_text(body)
+        if body.get_content_type() == "text/html":
+            content = html(Detected("html", "text/html", "utf-8", content), limits).text
+        text = content.replace("\r\n", "\n").strip()
+    attachments: list[Attachment] = []
+    total = 0
+    for part in message.iter_attachments():
+        payload = part.get_payload(decode=True)
+        if not isinstance(payload, bytes):
+            continue
+        total += len(payload)
+        if len(attachments) >= limits.max_attachments:
+            raise Refused(f"more than {limits.max_attachments} attachments")
+        if total > limits.max_unpacked_bytes:
+            raise Refused(f"attachments expand past {limits.max_unpacked_bytes} bytes")
+        attachments.append(Attachment(part.get_filename(), payload, part.get_content_type()))
+    subject = str(message.get("subject") or "").strip()
+    metadata = {k: str(message[k]) for k in ("from", "to", "cc", "message-id") if message[k]}
+    return Extracted("eml", "message/rfc822", text=text, title=subject or first_line(text),
+                     published=_mail_date(message.get("date")), author=metadata.get("from"),
+                     paragraphs=paragraph_offsets(text), metadata=metadata,
+                     attachments=attachments)
+
+
+def table(d: Detected, mapping: dict[str, str]) -> Extracted:
+    """Each row (CSV) or line (JSON lines) becomes one short source."""
+    text = d.text or ""
+    records: list[dict[str, Any]]
+    if d.family == "jsonl":
+        records = [json.loads(line) for line in text.splitlines() if line.strip()]
+    else:
+        dialect = csv.Sniffer().sniff(text[:20000], delimiters=",\t;")
+        records = list(csv.DictReader(io.StringIO(text), dialect=dialect))
+    columns = _columns(list(records[0].keys()) if records else [], mapping)
+    if "text" not in columns:
+        raise Refused("no text column: name one with --map text=COLUMN")
+    rows: list[dict[str, Any]] = []
+    for number, record in enumerate(records, start=1):
+        row: dict[str, Any] = {f: _cell(record.get(c)) for f, c in columns.items()}
+        row["row"] = number
+        rows.append(row)
+    return Extracted(d.family, d.media_type, encoding=d.encoding, rows=rows,
+                     metadata={"columns": columns})
+
+
+def _columns(header: list[str], mapping: dict[str, str]) -> dict[str, str]:
+    found: dict[str, str] = {}
+    lower = {h.strip().lower(): h for h in header}
+    for field, names in COLUMNS.items():
+        for name in names:
+            if name in lower:
+                found[field] = lower[name]
+                break
+    for field, column in mapping.items():
+        if column not in header:
+            raise Refused(f"--map {field}={column}: no such column (columns: {', '.join(header)})")
+        found[field] = column
+    return found
+
+
+def _cell(value: Any) -> str | None:
+    if value is None:
+        return None
+    text = value if isinstance(value, str) else json.dumps(value, ensure_ascii=False)
+    return text.strip() or None
+
+
+def _content_text(part: MIMEPart) -> str:
+    try:
+        content = part.get_content()
+    except (LookupError, UnicodeDecodeError):
+        raw = part.get_payload(decode=True)
+        try:
+            content, _ = decode(raw if isinstance(raw, bytes) else b"")
+        except NotText as exc:
+            raise Refused(f"e-mail body: {exc}") from None
+    return content if isinstance(content, str) else ""
+
+
+def _iso_date(value: str | None) -> str | None:
+    if not value:
+        return None
+    try:
+        return date.fromisoformat(value[:10]).isoformat()
+    except ValueError:
+        return None
+
+
+def _mail_date(value: Any) -> str | None:
+    if not value:
+        return None
+    try:
+        return parsedate_to_datetime(str(value)).date().isoformat()
+    except (TypeError, ValueError):
+        return None
