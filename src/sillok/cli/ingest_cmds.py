@@ -126,14 +126,16 @@ def _summary(counts: dict[str, int]) -> None:
 def suggestions_cmd(
     source: int = typer.Argument(..., help="Source id."),
     status: str = typer.Option("open", "--status", help="open, accepted, dismissed or all."),
+    refresh: bool = typer.Option(False, "--refresh", help="Draw the open suggestions again "
+                                 "(after the vocabularies or gazetteer changed)."),
     data_dir: DataDir = None,
     as_role: AsRole = None,
     json_out: Json = False,
 ) -> None:
     """List what the extractors propose to code from a source's text."""
-    with archive_for(data_dir) as archive, archive.sessions() as session:
+    with archive_for(data_dir) as archive, archive.transaction() as session:
         items = suggestions_of(session, actor_for(as_role), source,
-                               None if status == "all" else status)
+                               None if status == "all" else status, refresh=refresh)
     if json_out:
         print_json(items)
         return

@@ -34,6 +34,8 @@ PATTERNS: list[tuple[re.Pattern[str], str]] = [(re.compile(p, re.IGNORECASE), k)
     (r"(?P<y>(?:19|20)\d{2})\s*[.\-/]\s*(?P<m>1[0-2]|0?[1-9])\s*[.\-/]\s*"
      r"(?P<d>3[01]|[12]\d|0?[1-9])(?!\d)\.?", "day"),
     (r"(?P<y>(?:19|20)\d{2})\s*년\s*(?:제\s*)?(?P<q>[1-4])\s*(?:/\s*4\s*)?분기", "quarter"),
+    (r"(?P<y>(?:19|20)\d{2})\s*년\s*(?P<m>1[0-2]|0?[1-9])\s*[~∼-]\s*(?P<m2>1[0-2]|0?[1-9])\s*월",
+     "range"),
     (r"(?P<y>(?:19|20)\d{2})\s*년\s*(?P<m>1[0-2]|0?[1-9])\s*월", "month"),
     (r"(?<![\d.])(?P<yy>\d{2})\s*년\s*(?P<m>1[0-2]|0?[1-9])\s*월(?:\s*(?P<d>3[01]|[12]\d|0?[1-9])"
      r"\s*일)?", "yy"),
@@ -52,6 +54,8 @@ PATTERNS: list[tuple[re.Pattern[str], str]] = [(re.compile(p, re.IGNORECASE), k)
      r"(?P<y>(?:19|20)\d{2})", "quarter"),
     (r"\bQ(?P<q>[1-4])\s*(?P<y>(?:19|20)\d{2})\b", "quarter"),
     (r"\b(?P<y>(?:19|20)\d{2})\s*Q(?P<q>[1-4])\b", "quarter"),
+    (r"(?:between\s+|from\s+)?" + MONTH + r"\s+(?:and|to|through|until|-|–)\s+"
+     + MONTH.replace("mon>", "mon2>") + r",?\s+(?P<y>(?:19|20)\d{2})", "range"),
     (MONTH + r",?\s+(?:of\s+)?(?P<y>(?:19|20)\d{2})", "month"),
     (r"\b(?P<rel>last|this|next)\s+" + MONTH + r"(?![\w])", "rel_en_month"),
     (r"\b(?P<rel>last|this|next)\s+year\b", "rel_en_year"),
@@ -97,6 +101,8 @@ def _resolve(match: re.Match[str], kind: str,
              anchor: date | None) -> tuple[date, str, float] | None:
     g = match.groupdict()
     try:
+        if kind == "range":
+            return _range(g, int(g["y"] or 0))
         if kind in PRECISION:
             year = int(g["y"])
             if kind == "quarter":
@@ -137,6 +143,17 @@ def _resolve(match: re.Match[str], kind: str,
         return date(year, int(g["m"]), 1), "month", 0.9
     except (ValueError, KeyError):
         return None
+
+
+def _range(g: dict[str, str | None], year: int) -> tuple[date, str, float] | None:
+    """January to March 2023 is the first quarter; other spans are kept at their first month."""
+    first = _month(g)
+    last = int(g["m2"]) if g.get("m2") else MONTHS[(g.get("mon2") or "").lower().rstrip(".")]
+    if last < first:
+        return None
+    if first % 3 == 1 and last == first + 2:
+        return date(year, first, 1), "quarter", 0.9
+    return date(year, first, 1), "month", 0.8
 
 
 def _month(g: dict[str, str | None]) -> int:

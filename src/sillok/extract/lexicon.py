@@ -4,8 +4,8 @@ Chinese), every label and synonym of the violation vocabularies, every agency.
 All aliases go into one regular expression, longest first, so "North Korea" wins over "Korea"
 and 북조선 over 조선. Korean aliases must not start inside a longer Hangul word (탈북한 is not
 북한); short ones (two syllables or less) must also be followed by a particle or a non-Hangul
-character, so 조선족 is not 조선. Latin aliases need word boundaries, and a capitalised alias
-(a proper name) must be capitalised in the text too.
+character, so 조선족 is not 조선. Latin aliases need word boundaries; a place name must be
+capitalised in the text as in the gazetteer, and an acronym (MSS, ROK) written exactly so.
 """
 
 from __future__ import annotations
@@ -63,7 +63,7 @@ class Lexicon:
             start, end = match.span()
             found = match.group(0)
             entries = self.by_alias.get(_key(found), [])
-            if not entries or not _bounded(norm, start, end, found, entries[0].alias):
+            if not entries or not _bounded(norm, start, end, found, entries[0]):
                 continue
             for entry in entries:
                 hits.append(Hit(entry.kind, start, end, text[start:end], dict(entry.value),
@@ -75,7 +75,8 @@ def _key(alias: str) -> str:
     return unicodedata.normalize("NFKC", alias).strip().lower()
 
 
-def _bounded(text: str, start: int, end: int, found: str, alias: str) -> bool:
+def _bounded(text: str, start: int, end: int, found: str, entry: Entry) -> bool:
+    alias = entry.alias
     before = text[start - 1] if start else " "
     after = text[end] if end < len(text) else " "
     if HANGUL.match(found[0]):
@@ -85,8 +86,11 @@ def _bounded(text: str, start: int, end: int, found: str, alias: str) -> bool:
         return not (syllables <= 2 and HANGUL.match(after) and after not in PARTICLES)
     if before.isalnum() or (after.isalnum() and not (after == "s" and _plural_ok(text, end))):
         return False
-    # A proper name written in capitals must be capitalised in the text (China, not china).
-    return not (alias[:1].isupper() and not found[:1].isupper())
+    if alias.isupper() and len(alias) <= 6:
+        return found == alias  # acronyms: MSS, DPRK, ROK — not "mss" or "rok"
+    # A place's name must be capitalised in the text too (China, not china); vocabulary
+    # labels are only sentence-cased (Forced repatriation = forced repatriation).
+    return not (entry.kind == "place" and alias[:1].isupper() and not found[:1].isupper())
 
 
 def _plural_ok(text: str, end: int) -> bool:

@@ -38,6 +38,20 @@ SURNAMES_LATIN = (
 SYLLABLE = r"[A-Z][a-zŏŭ]+(?:[-'’][a-zŏŭ]+)?"
 NAME_LATIN = re.compile(r"\b(?P<name>(?:" + "|".join(SURNAMES_LATIN) + r")(?:\s+" + SYLLABLE
                         + r"){1,2})\b")
+# Given name first, as Koreans abroad often write it: Hanna Song, Joseph Kim.
+GIVEN_FIRST = re.compile(r"\b(?P<name>(?-i:[A-Z][a-z]{2,})\s+(?:" + "|".join(SURNAMES_LATIN)
+                         + r"))\b(?!\s+[A-Z])")
+NOT_GIVEN = {"The", "This", "That", "These", "Those", "When", "While", "After", "Before",
+             "Earlier", "Later", "In", "On", "At", "For", "From", "With", "And", "But", "North",
+             "South", "East", "West", "Central", "Upper", "Lower", "New", "Old", "Mount",
+             "President", "Chairman", "General", "Leader", "Comrade", "Minister", "Said",
+             "According", "Seoul", "Pyongyang", "Korean", "Chinese", "Ministry", "Party",
+             "January", "February", "March", "April", "May", "June", "July", "August",
+             "September", "October", "November", "December", "Monday", "Tuesday", "Wednesday",
+             "Thursday", "Friday", "Saturday", "Sunday", "Ms", "Mr", "Mrs", "Dr"}
+# Proper nouns Kiwi tags that begin with a surname syllable but are not people.
+NOT_PERSON_KO = {"유엔", "한국", "조선", "정부", "통일", "중국", "미국", "일본", "노동", "로동",
+                 "인민", "국제", "안보", "유럽", "신의주", "정치", "이북", "남한", "북한"}
 TITLED_EN = re.compile(r"\b(?:Mr|Mrs|Ms|Miss|Dr|Prof|Rev|Pastor|Father|Sister)\.?\s+"
                        r"(?P<name>[A-Z][a-z]+(?:\s+[A-Z][a-z]+){0,2})")
 STOP_LATIN = {"Korea", "Korean", "Koreans", "Province", "County", "City", "Camp", "Party",
@@ -66,7 +80,8 @@ def find_persons(text: str, known: set[str]) -> list[NameHit]:
 
     def add(start: int, end: int, confidence: float) -> None:
         name = text[start:end]
-        if name.lower() in known or any(w in STOP_LATIN for w in name.split()):
+        if (name.lower() in known or name in NOT_PERSON_KO
+                or any(w in STOP_LATIN for w in name.split())):
             return
         old = hits.get((start, end))
         if old is None or old.confidence < confidence:
@@ -84,6 +99,9 @@ def find_persons(text: str, known: set[str]) -> list[NameHit]:
                 add(token.start, token.start + len(form), 0.6)
     for match in NAME_LATIN.finditer(text):
         add(*match.span("name"), 0.8)
+    for match in GIVEN_FIRST.finditer(text):
+        if match.group("name").split()[0] not in NOT_GIVEN:
+            add(*match.span("name"), 0.7)
     for match in TITLED_EN.finditer(text):
         add(*match.span("name"), 0.8)
     return _without_overlaps(sorted(hits.values(), key=lambda h: (h.start, -h.end)))

@@ -29,12 +29,18 @@ def store_suggestions(session: Session, source: m.Source) -> int:
 
 
 def suggestions_of(session: Session, actor: Actor, source_id: int,
-                   status: str | None = "open") -> list[dict[str, Any]]:
+                   status: str | None = "open", refresh: bool = False) -> list[dict[str, Any]]:
     """The suggestions of a source the actor may see (a suggestion is a passage of its source,
-    so it is exactly as confidential as the source)."""
+    so it is exactly as confidential as the source). Sources that were typed in or imported
+    rather than ingested get theirs drawn on first request; ``refresh`` draws them again."""
     source = session.get(m.Source, source_id)
     if source is None or not may_see(actor, source):
         raise NotFound(f"source #{source_id} not found")
+    drawn = session.execute(select(m.Suggestion.id).where(
+        m.Suggestion.source_id == source_id).limit(1)).first()
+    if (refresh or drawn is None) and source.text:
+        store_suggestions(session, source)
+        session.flush()
     query = select(m.Suggestion).where(m.Suggestion.source_id == source_id)
     if status:
         query = query.where(m.Suggestion.status == status)

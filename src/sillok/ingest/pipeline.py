@@ -118,14 +118,17 @@ class Ingestor:
             extracted = worker.parse(data, self.options.limits, self.options.mapping)
             outcome.media_type = extracted.media_type
             children = self._parse_attachments(extracted, outcome)
-            self._store_blobs(data, extracted, children)
+        except Refused as exc:
+            outcome.reason = str(exc)
+            return outcome
+        written = self._store_blobs([data] + [a.data for a, _ in children])
+        try:
             with self.archive.transaction() as session:
                 self._write(session, data, sha, _clean_name(filename), extracted, children,
                             origin, outcome)
-        except Refused as exc:
-            outcome.status, outcome.reason = "failed", str(exc)
-        except SillokError as exc:
+        except (Refused, SillokError) as exc:
             outcome.status, outcome.reason = "failed", str(exc).splitlines()[0]
+            self._forget_blobs(written)
         return outcome
 
     # -- steps ----------------------------------------------------------------------------
@@ -150,13 +153,25 @@ class Ingestor:
                 children.append((attachment, None))
         return children
 
-    def _store_blobs(self, data: bytes, extracted: Extracted,
-                     children: list[tuple[Attachment, Extracted | None]]) -> None:
-        # Bytes first, fsynced, then the rows that point at them: a crash in between leaves an
-        # unreferenced file the re-run reuses, never a row without its bytes.
-        self.blobs.put(data)
-        for attachment, _ in children:
-            self.blobs.put(attachment.data)
+    def _store_blobs(self, contents: list[bytes]) -> list[str]:
+        """Write the bytes (fsynced) before the rows that point at them: a crash in between
+        leaves an unreferenced file the re-run reuses, never a row without its bytes. Returns
+        the digests of files this call created."""
+        created: list[str] = []
+        for content in contents:
+            digest = hashlib.sha256(content).hexdigest()
+            if not self.blobs.path(digest).exists():
+                created.append(digest)
+            self.blobs.put(content)
+        return created
+
+    def _forget_blobs(self, digests: list[str]) -> None:
+        # The rows were rolled back: remove the files they would have referred to, unless
+        # another ingest stored the same bytes meanwhile.
+        with self.archive.sessions() as session:
+            for digest in digests:
+                if session.get(m.Blob, digest) is None:
+                    self.blobs.path(digest).unlink(missing_ok=True)
 
     def _write(self, session: Session, data: bytes, sha: str, filename: str | None,
                extracted: Extracted, children: list[tuple[Attachment, Extracted | None]],
