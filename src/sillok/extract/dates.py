@@ -148,7 +148,8 @@ def _resolve(match: re.Match[str], kind: str,
 def _range(g: dict[str, str | None], year: int) -> tuple[date, str, float] | None:
     """January to March 2023 is the first quarter; other spans are kept at their first month."""
     first = _month(g)
-    last = int(g["m2"]) if g.get("m2") else MONTHS[(g.get("mon2") or "").lower().rstrip(".")]
+    m2 = g.get("m2")
+    last = int(m2) if m2 else MONTHS[(g.get("mon2") or "").lower().rstrip(".")]
     if last < first:
         return None
     if first % 3 == 1 and last == first + 2:

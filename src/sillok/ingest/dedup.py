@@ -25,7 +25,7 @@ PERMUTATIONS = 64
 BANDS = 16  # 16 bands of 4 rows: pairs above ~0.5 similarity almost always share a band
 ROWS = PERMUTATIONS // BANDS
 THRESHOLD = 0.7
-MIN_CHARS = 80  # shorter texts share too many shingles by chance to be compared this way
+MIN_SHINGLES = 40  # shorter texts share too many shingles by chance to be compared so
 NOISE = re.compile(r"[\W_]+")
 
 
@@ -58,7 +58,7 @@ def register(session: Session, source_id: int, text: str) -> list[tuple[int, flo
     """Store the source's bands and link it to its near duplicates; returns (other id, score)
     for each, most similar first."""
     grams = shingles(text)
-    if len(grams) < MIN_CHARS:
+    if len(grams) < MIN_SHINGLES:
         return []
     buckets = bands(grams)
     candidates = session.execute(

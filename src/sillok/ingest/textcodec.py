@@ -12,6 +12,9 @@ import codecs
 
 from charset_normalizer import from_bytes
 
+# The encodings an archive of Korean and Western documents meets. Keeping the list short is
+# what lets a damaged file fail instead of "succeeding" as some unrelated code page.
+CANDIDATES = ["utf_8", "cp949", "euc_kr", "johab", "iso2022_kr", "cp1252", "latin_1"]
 BOMS = (
     (codecs.BOM_UTF8, "utf-8-sig"),
     (codecs.BOM_UTF16_LE, "utf-16"),
@@ -43,7 +46,7 @@ def decode(data: bytes) -> tuple[str, str]:
             pass
     if b"\x00" in data:
         raise NotText(BINARY)
-    best = from_bytes(data[:200_000]).best()
+    best = from_bytes(data[:200_000], cp_isolation=CANDIDATES).best()
     if best is None or best.encoding is None:
         raise NotText("invalid byte sequences: not text in any known encoding")
     encoding = "cp949" if best.encoding in ("euc_kr", "cp949", "johab") else best.encoding

@@ -9,6 +9,7 @@ not the batch's. The worker is started once and reused, so the cost is one round
 
 from __future__ import annotations
 
+import atexit
 import multiprocessing
 import multiprocessing.pool
 import resource
@@ -60,6 +61,7 @@ def _worker(memory: int) -> multiprocessing.pool.Pool:
         _pool = context.Pool(1, initializer=_limit_memory, initargs=(memory,),
                              maxtasksperchild=500)
         _pool_memory = memory
+        atexit.register(shutdown)
     return _pool
 
 

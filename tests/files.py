@@ -1,0 +1,187 @@
+"""Test files of every format ingest accepts, made on the fly (all content fictional)."""
+
+from __future__ import annotations
+
+import io
+import zipfile
+from email.message import EmailMessage
+from pathlib import Path
+
+KO = ("[가상 자료] 탈북민 34명이 2023년 1분기에 한국에 입국했다고 통일부가 밝혔다. "
+      "함경북도 회령 출신 박철수 씨는 작년 3월 중국 공안에 체포돼 강제북송됐다고 증언했다.")
+EN = ("[Fictional] Thirty-four people arrived in the first quarter of 2023. A group of five "
+      "escapees was arrested by Chinese police in Shenyang and faced forced repatriation.")
+LONG_KO = ("[가상 증언] 저는 양강도 혜산에서 장사를 하며 살았습니다. 겨울이 되면 강이 얼어서 "
+           "사람들이 밤에 몰래 건너가곤 했습니다. 어느 날 보위부원이 집에 찾아와 남동생의 행방을 "
+           "물었고, 어머니는 아무것도 모른다고 대답했습니다. 그 뒤로 우리 가족은 매일 감시를 "
+           "받았고, 장마당에서도 사람들이 우리와 말을 섞지 않으려 했습니다. 결국 저는 이듬해 봄에 "
+           "집을 떠나기로 마음먹었습니다.")
+TOPICS = ["border crossing", "market crackdown", "school closure", "labour mobilisation",
+          "rice ration", "hospital visit", "train journey", "river crossing", "letter home",
+          "phone call", "broker fee", "family reunion"]
+
+
+def fiction(seed: int, words: int = 60) -> str:
+    """A distinct fictional English text, so that unrelated test files never look alike."""
+    import random
+
+    rng = random.Random(seed)
+    vocabulary = [
+        "the", "a", "witness", "said", "that", "in", "village", "town", "market", "winter",
+        "summer", "border", "guard", "family", "brother", "sister", "mother", "father",
+        "school", "worker", "farm", "mine", "factory", "night", "morning", "river",
+        "mountain", "road", "train", "bus", "letter", "radio", "film", "song", "book"
+    ]
+    body = " ".join(rng.choice(vocabulary) for _ in range(words))
+    return f"[Fictional] {TOPICS[seed % len(TOPICS)]} {seed}: {body}."
+
+
+def pdf(pages: list[str]) -> bytes:
+    """A small valid PDF with one line of Latin text per page (Helvetica)."""
+    objects: list[bytes] = []
+    kids = " ".join(f"{4 + 2 * i} 0 R" for i in range(len(pages)))
+    objects.append(b"<< /Type /Catalog /Pages 2 0 R >>")
+    objects.append(f"<< /Type /Pages /Kids [{kids}] /Count {len(pages)} >>".encode())
+    objects.append(b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>")
+    for i, text in enumerate(pages):
+        safe = text.replace("\\", "\\\\").replace("(", "\\(").replace(")", "\\)")
+        stream = f"BT /F1 12 Tf 72 720 Td ({safe}) Tj ET".encode()
+        objects.append(f"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 612 792] "
+                       f"/Resources << /Font << /F1 3 0 R >> >> /Contents {5 + 2 * i} 0 R >>"
+                       .encode())
+        objects.append(b"<< /Length %d >>\nstream\n" % len(stream) + stream
+                       + b"\nendstream")
+    out = io.BytesIO()
+    out.write(b"%PDF-1.4\n")
+    offsets = []
+    for number, body in enumerate(objects, start=1):
+        offsets.append(out.tell())
+        out.write(b"%d 0 obj\n" % number + body + b"\nendobj\n")
+    xref = out.tell()
+    out.write(b"xref\n0 %d\n0000000000 65535 f \n" % (len(objects) + 1))
+    for offset in offsets:
+        out.write(b"%010d 00000 n \n" % offset)
+    out.write(b"trailer\n<< /Size %d /Root 1 0 R >>\nstartxref\n%d\n%%%%EOF\n"
+              % (len(objects) + 1, xref))
+    return out.getvalue()
+
+
+def docx(paragraphs: list[str], title: str = "") -> bytes:
+    import docx as python_docx
+
+    document = python_docx.Document()
+    for text in paragraphs:
+        document.add_paragraph(text)
+    document.core_properties.title = title
+    out = io.BytesIO()
+    document.save(out)
+    return out.getvalue()
+
+
+def hancom(paragraphs: list[str], path: Path) -> bytes:
+    """HWPX or, for a path ending in .hwp, HWP 5 binary (python-hwpx writes both)."""
+    from hwpx import HwpxDocument
+
+    document = HwpxDocument.new()
+    for text in paragraphs:
+        document.add_paragraph(text)
+    document.save_to_path(str(path))
+    return path.read_bytes()
+
+
+def html(body: str, title: str = "Fictional news") -> bytes:
+    chrome = ("<nav><a href='/'>Home</a> <a href='/news'>News</a> <a href='/about'>About us</a>"
+              "</nav><form><input placeholder='Search this site…'></form>")
+    footer = ("<div class='as-seen-in'>As Seen In: The Daily Example, Radio Example</div>"
+              "<footer>Copyright 2023 Example Media. All rights reserved.</footer>")
+    return (f"<!DOCTYPE html><html><head><title>{title}</title>"
+            "<meta name='author' content='Jane Example'>"
+            "<meta property='article:published_time' content='2023-05-08'></head><body>"
+            f"{chrome}<article><h1>{title}</h1>"
+            + "".join(f"<p>{p}</p>" for p in body.split("\n\n"))
+            + f"</article>{footer}</body></html>").encode()
+
+
+def eml(body: str, attachments: list[tuple[str, bytes]]) -> bytes:
+    message = EmailMessage()
+    message["From"] = "field.office@example.org"
+    message["To"] = "archive@example.org"
+    message["Subject"] = "[Fictional] testimony transcript"
+    message["Date"] = "Mon, 08 May 2023 10:00:00 +0900"
+    message.set_content(body)
+    for name, data in attachments:
+        message.add_attachment(data, maintype="application", subtype="octet-stream",
+                               filename=name)
+    return bytes(message)
+
+
+def png(text: str = "") -> bytes:
+    from PIL import Image, ImageDraw
+
+    image = Image.new("RGB", (200, 60), "white")
+    if text:
+        ImageDraw.Draw(image).text((10, 20), text, fill="black")
+    out = io.BytesIO()
+    image.save(out, format="PNG")
+    return out.getvalue()
+
+
+def zip_bomb(inner: str = "word/document.xml") -> bytes:
+    """A DOCX-looking zip whose one member expands 100 MB from a few hundred kB."""
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as archive:
+        archive.writestr("[Content_Types].xml", "<Types/>")
+        archive.writestr(inner, b"\0" * (100 * 1024 * 1024))
+    return out.getvalue()
+
+
+def billion_laughs_docx() -> bytes:
+    entities = "".join(f'<!ENTITY l{i} "&l{i - 1};&l{i - 1};&l{i - 1};&l{i - 1};">'
+                       for i in range(1, 10))
+    xml = (f'<?xml version="1.0"?><!DOCTYPE d [<!ENTITY l0 "lol">{entities}]>'
+           '<w:document xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main">'
+           "<w:body><w:p><w:r><w:t>&l9;</w:t></w:r></w:p></w:body></w:document>")
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as archive:
+        archive.writestr("[Content_Types].xml", "<Types/>")
+        archive.writestr("word/document.xml", xml)
+    return out.getvalue()
+
+
+def mixed_folder(root: Path) -> dict[str, str]:
+    """A folder of every format, legacy encodings, duplicates and hostile files; returns the
+    expected outcome status of each file (by path relative to ``root``)."""
+    (root / "web").mkdir(parents=True)
+    (root / "office").mkdir()
+    (root / "hostile").mkdir()
+    files: dict[str, tuple[bytes, str]] = {
+        "notes-utf8.txt": (LONG_KO.encode(), "ingested"),
+        "legacy-euckr.txt": (KO.replace("34", "35").encode("euc-kr"), "ingested"),
+        "legacy-cp949.txt": (("똠방각하 " + fiction(1)).encode("cp949"), "ingested"),
+        "utf16.txt": (fiction(2).encode("utf-16"), "ingested"),
+        "readme.md": (b"# Fictional notes\n\n- first\n- second\n\n" + fiction(3).encode(),
+                      "ingested"),
+        "web/article.html": (html(EN + "\n\n" + fiction(4)), "ingested"),
+        "office/report.pdf": (pdf(["Page one: forced repatriation.", "Page two: detention."]),
+                              "ingested"),
+        "office/testimony.docx": (docx([KO, EN], title="Fictional testimony"), "ingested"),
+        "mail.eml": (eml(fiction(5), [("../../etc/passwd", b"plain attached text, fictional")]),
+                     "ingested"),
+        "scan.png": (png("34"), "ingested"),
+        "rows.csv": ("title,text\n가상 1,첫째 짧은 자료\n가상 2,둘째 짧은 자료\n".encode(),
+                     "ingested"),
+        "rows.jsonl": (b'{"title": "Fictional A", "text": "short one"}\n'
+                       b'{"title": "Fictional B", "text": "short two"}\n', "ingested"),
+        "notes-zz-copy.txt": (LONG_KO.encode(), "duplicate"),
+        "notes-zz-retyped.txt": (LONG_KO.replace("장사를 하며", "장사하며", 1).encode(),
+                                 "near_duplicate"),
+        "hostile/bomb.docx": (zip_bomb(), "failed"),
+        "hostile/laughs.docx": (billion_laughs_docx(), "failed"),
+        "hostile/random.bin": (bytes(range(256)) * 8, "failed"),
+        "hostile/bad-bytes.txt": (b"\x81\xfe\xfa" + "가나".encode() + b"\x81", "failed"),
+        "hostile/deep.html": (b"<html><body>" + b"<div>" * 3000 + b"</body></html>", "failed"),
+        "hostile/empty.txt": (b"", "failed"),
+    }
+    for name, (data, _) in files.items():
+        (root / name).write_bytes(data)
+    return {name: status for name, (_, status) in files.items()}
