@@ -21,6 +21,7 @@ from sqlalchemy import (
     ForeignKey,
     Index,
     Integer,
+    LargeBinary,
     MetaData,
     String,
     Table,
@@ -439,6 +440,16 @@ class SourceBand(Base):
     source_id: Mapped[int] = mapped_column(ForeignKey("sources.id"), primary_key=True)
     band: Mapped[int] = mapped_column(Integer, primary_key=True)
     bucket: Mapped[int] = mapped_column(BigInteger)
+
+
+class SourceSignature(Base):
+    """A source's MinHash signature: candidates from shared bands are first compared by their
+    signatures (cheap), and only likely near duplicates by their full texts."""
+
+    __tablename__ = "source_signatures"
+
+    source_id: Mapped[int] = mapped_column(ForeignKey("sources.id"), primary_key=True)
+    signature: Mapped[bytes] = mapped_column(LargeBinary)
 
 
 class Suggestion(Base):

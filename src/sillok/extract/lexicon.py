@@ -15,6 +15,7 @@ import threading
 import unicodedata
 from dataclasses import dataclass
 
+import ahocorasick
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
@@ -50,22 +51,37 @@ class Lexicon:
             key = _key(entry.alias)
             if key and entry not in self.by_alias.setdefault(key, []):
                 self.by_alias[key].append(entry)
-        aliases = sorted(self.by_alias, key=lambda a: (-len(a), a))
-        self.pattern = re.compile("|".join(re.escape(a) for a in aliases) or r"(?!x)x",
-                                  re.IGNORECASE)
+        # Aho–Corasick: every alias found in one pass over the text, however many there are.
+        self.automaton = ahocorasick.Automaton()
+        for key in self.by_alias:
+            self.automaton.add_word(key, key)
+        if self.by_alias:
+            self.automaton.make_automaton()
 
     def find(self, text: str) -> list[Hit]:
         norm = unicodedata.normalize("NFKC", text)
-        if len(norm) != len(text):  # offsets must stay the caller's: fall back to the raw text
-            norm = text
+        lower = norm.lower()
+        if len(lower) != len(text):  # offsets must stay the caller's: fall back to the raw text
+            norm, lower = text, text.lower()
+            if len(lower) != len(text):
+                return []
+        if not self.by_alias:
+            return []
+        spans: list[tuple[int, int, str]] = []
+        for last, key in self.automaton.iter(lower):
+            start, end = last - len(key) + 1, last + 1
+            if _bounded(norm, start, end, norm[start:end], self.by_alias[key][0]):
+                spans.append((start, end, key))
+        # Leftmost, then longest: "North Korea" and not "Korea" inside it.
+        spans.sort(key=lambda s: (s[0], s[0] - s[1]))
         hits: list[Hit] = []
-        for match in self.pattern.finditer(norm):
-            start, end = match.span()
-            found = match.group(0)
-            entries = self.by_alias.get(_key(found), [])
-            if not entries or not _bounded(norm, start, end, found, entries[0]):
+        taken_until = 0
+        for start, end, key in spans:
+            if start < taken_until:
                 continue
-            for entry in entries:
+            taken_until = end
+            found = norm[start:end]
+            for entry in self.by_alias[key]:
                 hits.append(Hit(entry.kind, start, end, text[start:end], dict(entry.value),
                                 _confidence(entry, found)))
         return hits

@@ -26,6 +26,12 @@ def upgrade() -> None:
     with op.batch_alter_table('source_bands', schema=None) as batch_op:
         batch_op.create_index('ix_source_bands_bucket', ['band', 'bucket'], unique=False)
 
+    op.create_table('source_signatures',
+    sa.Column('source_id', sa.Integer(), nullable=False),
+    sa.Column('signature', sa.LargeBinary(), nullable=False),
+    sa.ForeignKeyConstraint(['source_id'], ['sources.id'], name=op.f('fk_source_signatures_source_id_sources')),
+    sa.PrimaryKeyConstraint('source_id', name=op.f('pk_source_signatures'))
+    )
     op.create_table('source_links',
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('source_id', sa.Integer(), nullable=False),
@@ -75,6 +81,7 @@ def downgrade() -> None:
         batch_op.drop_index(batch_op.f('ix_source_links_other_id'))
 
     op.drop_table('source_links')
+    op.drop_table('source_signatures')
     with op.batch_alter_table('source_bands', schema=None) as batch_op:
         batch_op.drop_index('ix_source_bands_bucket')
 

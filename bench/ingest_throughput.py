@@ -1,0 +1,118 @@
+"""Ingest throughput: N fictional ~2 KB text files, half Korean, ingested end to end into a new
+SQLite archive, against the Korean analyzer's own speed on the same texts.
+
+    .venv/bin/python bench/ingest_throughput.py [--files 10000] [--out bench/out/ingest.json]
+
+Everything generated here is fictional (random sentences from fixed phrase lists).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import platform
+import random
+import resource
+import tempfile
+import time
+from pathlib import Path
+
+KO_PARTS = [
+    "[가상 자료] 증언자는", "함경북도 회령에서", "양강도 혜산 근처에서", "평안남도의 한 마을에서",
+    "장마당에서 일하던 중", "보위부원들에게", "중국 공안에 의해", "국경 경비대가", "가족과 함께",
+    "새벽에 강을 건너", "구류장에 갇혀", "노동단련대로 보내졌다고", "교화소에서 3년을 보냈다고",
+    "한국 드라마를 봤다는 이유로", "강제북송된 뒤", "심문을 받으며", "말했다.", "증언했다.",
+    "기억했다.", "이웃 주민 네 명이", "작년 3월", "2019년 겨울", "탈북민들이", "브로커에게 돈을 주고",
+]
+EN_PARTS = [
+    "[Fictional]", "the witness said", "near Hyesan", "in North Hamgyong province",
+    "border guards", "Chinese police arrested", "a group of five", "was sent to a labour camp",
+    "after watching South Korean dramas", "during the winter of 2019", "forced repatriation",
+    "interrogated for weeks", "her brother", "the market", "a broker", "crossed the Tumen river",
+    "detained in a holding centre", "released in March 2021", "public execution", "neighbours",
+]
+
+
+def text_for(i: int, rng: random.Random) -> str:
+    parts = KO_PARTS if i % 2 == 0 else EN_PARTS
+    words: list[str] = [f"#{i}"]
+    while sum(len(w.encode()) + 1 for w in words) < 2000:
+        words.append(rng.choice(parts))
+    return " ".join(words)
+
+
+def rss_mb() -> float:
+    with open("/proc/self/status", encoding="ascii") as fh:
+        for line in fh:
+            if line.startswith("VmRSS:"):
+                return int(line.split()[1]) / 1024
+    return 0.0
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--files", type=int, default=10_000)
+    parser.add_argument("--out", type=Path)
+    args = parser.parse_args()
+
+    from sillok.archive.lifecycle import init_archive
+    from sillok.archive.service import Archive
+    from sillok.config import Settings
+    from sillok.ingest import worker
+    from sillok.ingest.batch import run_batch
+    from sillok.ingest.pipeline import Ingestor, Options, Outcome
+    from sillok.language.analyzer import analyse_many
+    from sillok.security.policy import Actor, Role
+
+    rng = random.Random(2026)
+    with tempfile.TemporaryDirectory() as tmp:
+        folder = Path(tmp) / "in"
+        folder.mkdir()
+        texts = [text_for(i, rng) for i in range(args.files)]
+        for i, text in enumerate(texts):
+            (folder / f"{i:06d}.txt").write_text(text, encoding="utf-8")
+
+        # The analyzer alone, in the batches the index uses.
+        analyse_many(texts[:10])  # load Kiwi first, as ingest's first file does
+        start = time.perf_counter()
+        for i in range(0, len(texts), 64):
+            analyse_many(texts[i:i + 64])
+        analyzer_s = time.perf_counter() - start
+
+        settings = Settings(data_dir=Path(tmp) / "data")
+        init_archive(settings)
+        archive = Archive.open(settings)
+        memory: list[tuple[int, float]] = []
+
+        def progress(outcome: Outcome, done: int, total: int) -> None:
+            if done % max(1, total // 20) == 0:
+                memory.append((done, round(rss_mb(), 1)))
+
+        ingestor = Ingestor(archive, Actor("bench", Role.admin), Options(kind="testimony"))
+        start = time.perf_counter()
+        report = run_batch(ingestor, [folder], progress=progress)
+        ingest_s = time.perf_counter() - start
+        worker.shutdown()
+        archive.close()
+
+    result = {
+        "date": time.strftime("%Y-%m-%d"),
+        "machine": f"{platform.machine()}, {platform.python_version()}, "
+                   f"{__import__('os').cpu_count()} cores",
+        "files": args.files,
+        "counts": report.counts,
+        "analyzer_docs_per_s": round(args.files / analyzer_s, 1),
+        "ingest_docs_per_s": round(args.files / ingest_s, 1),
+        "ratio": round(analyzer_s / ingest_s, 3),
+        "ingest_seconds": round(ingest_s, 1),
+        "rss_mb_over_batch": memory,
+        "max_rss_mb": round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1),
+    }
+    text = json.dumps(result, indent=2)
+    print(text)
+    if args.out:
+        args.out.write_text(text + "\n", encoding="utf-8")
+
+
+if __name__ == "__main__":
+    main()
