@@ -122,12 +122,17 @@ def _confidence(entry: Entry, found: str) -> float:
     return 0.95
 
 
+SESSION_KEY = "sillok.extract.lexicon"
 _cache: dict[tuple[str, object], Lexicon] = {}
 _cache_lock = threading.Lock()
 
 
 def lexicon_for(session: Session) -> Lexicon:
-    """The lexicon of this archive, rebuilt only when its terms or places change."""
+    """The lexicon of this archive, rebuilt only when its terms or places change (checked once
+    per transaction: a batch of sources shares one)."""
+    if SESSION_KEY in session.info:
+        cached: Lexicon = session.info[SESSION_KEY]
+        return cached
     version = (
         session.execute(select(func.count(), func.max(m.Term.updated_at))).one(),
         session.execute(select(func.count(), func.max(m.Place.updated_at))).one(),
@@ -138,6 +143,7 @@ def lexicon_for(session: Session) -> Lexicon:
         if key not in _cache:
             _cache.clear()
             _cache[key] = Lexicon(_entries(session))
+        session.info[SESSION_KEY] = _cache[key]
         return _cache[key]
 
 

@@ -4,27 +4,35 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import delete, select
+from sqlalchemy import delete, insert, select
 from sqlalchemy.orm import Session
 
 from sillok.db import models as m
+from sillok.db.types import utcnow
 from sillok.errors import NotFound
 from sillok.extract.lexicon import lexicon_for
 from sillok.extract.suggest import suggest
 from sillok.security.policy import Actor, may_see
 
 
-def store_suggestions(session: Session, source: m.Source) -> int:
-    """(Re)compute the open suggestions of ``source``; accepted and dismissed ones are kept."""
-    session.execute(delete(m.Suggestion).where(m.Suggestion.source_id == source.id,
-                                               m.Suggestion.status == "open"))
-    decided = {(s.kind, s.start, s.end) for s in session.execute(
-        select(m.Suggestion).where(m.Suggestion.source_id == source.id)).scalars()}
+def store_suggestions(session: Session, source: m.Source, new: bool = False) -> int:
+    """(Re)compute the open suggestions of ``source``; accepted and dismissed ones are kept.
+    ``new``: the source was just created, so there is nothing to replace."""
+    decided: set[tuple[str, int, int]] = set()
+    if not new:
+        session.execute(delete(m.Suggestion).where(m.Suggestion.source_id == source.id,
+                                                   m.Suggestion.status == "open"))
+        decided = {(s.kind, s.start, s.end) for s in session.execute(
+            select(m.Suggestion).where(m.Suggestion.source_id == source.id)).scalars()}
     found = suggest(source.text, lexicon_for(session), source.published_start)
-    rows = [m.Suggestion(source_id=source.id, kind=f.kind, start=f.start, end=f.end,
-                         text=f.text[:1000], value=f.value, confidence=f.confidence)
+    now = utcnow()
+    rows = [{"source_id": source.id, "kind": f.kind, "start": f.start, "end": f.end,
+             "text": f.text[:1000], "value": f.value, "confidence": f.confidence,
+             "status": "open", "created_at": now}
             for f in found if (f.kind, f.start, f.end) not in decided]
-    session.add_all(rows)
+    if rows:
+        # Plain executemany: dozens of rows per source, no need for an object each.
+        session.execute(insert(m.Suggestion), rows)
     return len(rows)
 
 

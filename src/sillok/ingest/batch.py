@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import os
 from collections import Counter
 from collections.abc import Callable, Iterator
@@ -10,6 +11,9 @@ from pathlib import Path
 from typing import Any
 
 from sillok.ingest.pipeline import Ingestor, Outcome
+
+CHUNK_FILES = 32
+CHUNK_BYTES = 32 * 1024 * 1024
 
 
 @dataclass
@@ -55,12 +59,29 @@ def run_batch(ingestor: Ingestor, paths: list[Path], recursive: bool = False,
     """Ingest every file; ``progress(outcome, done, total)`` is called after each one."""
     report = BatchReport()
     todo = list(files_in(paths, recursive))
-    for path, name in todo:
-        if not path.exists():
-            outcome = Outcome(name, "failed", reason="no such file or folder")
-        else:
-            outcome = ingestor.ingest_path(path, display=name)
-        report.outcomes.append(outcome)
-        if progress is not None:
-            progress(outcome, len(report.outcomes), len(todo))
+    for chunk in _chunks(todo):
+        found = [(p, n) for p, n in chunk if p.exists()]
+        done = iter(ingestor.ingest_paths(found))
+        for path, name in chunk:
+            outcome = (next(done) if path.exists()
+                       else Outcome(name, "failed", reason="no such file or folder"))
+            report.outcomes.append(outcome)
+            if progress is not None:
+                progress(outcome, len(report.outcomes), len(todo))
     return report
+
+
+def _chunks(todo: list[tuple[Path, str]]) -> Iterator[list[tuple[Path, str]]]:
+    """Files are committed in chunks (one transaction, one parallel analysis of their texts);
+    a chunk is small enough that a crash loses little and memory stays flat."""
+    chunk: list[tuple[Path, str]] = []
+    size = 0
+    for path, name in todo:
+        with contextlib.suppress(OSError):  # a vanished file fails later, with its reason
+            size += path.stat().st_size
+        chunk.append((path, name))
+        if len(chunk) >= CHUNK_FILES or size >= CHUNK_BYTES:
+            yield chunk
+            chunk, size = [], 0
+    if chunk:
+        yield chunk

@@ -17,7 +17,7 @@ from typing import Any
 
 import numpy
 from datasketch import MinHash
-from sqlalchemy import select, tuple_
+from sqlalchemy import insert, select, tuple_
 from sqlalchemy.orm import Session
 
 from sillok.db import models as m
@@ -83,9 +83,10 @@ def register(session: Session, source_id: int, text: str) -> list[tuple[int, flo
                     m.SourceBand.source_id != source_id))
         )
     ).all()
-    session.add_all(m.SourceBand(source_id=source_id, band=b, bucket=v)
-                    for b, v in enumerate(buckets))
-    session.add(m.SourceSignature(source_id=source_id, signature=values.tobytes()))
+    session.execute(insert(m.SourceBand), [{"source_id": source_id, "band": b, "bucket": v}
+                                           for b, v in enumerate(buckets)])
+    session.execute(insert(m.SourceSignature), [{"source_id": source_id,
+                                                 "signature": values.tobytes()}])
     likely = [other for other, sig in candidates
               if _estimate(values, sig) >= THRESHOLD - ESTIMATE_MARGIN]
     found: list[tuple[int, float]] = []

@@ -17,13 +17,14 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from sillok.archive.blobs import BlobStore
 from sillok.archive.service import Archive
 from sillok.db import models as m
 from sillok.errors import SillokError
+from sillok.extract.persons import prepare as prepare_persons
 from sillok.extract.store import store_suggestions
 from sillok.ingest import dedup, worker
 from sillok.ingest.detect import Refused
@@ -80,6 +81,40 @@ class Outcome:
         return f"ingested as {created}" + (" (needs OCR)" if self.needs_ocr else "")
 
 
+@dataclass
+class Item:
+    data: bytes
+    filename: str | None
+    display: str
+    origin: str | None = None
+    sha: str = field(init=False)
+
+    def __post_init__(self) -> None:
+        self.sha = hashlib.sha256(self.data).hexdigest()
+
+
+@dataclass
+class Parsed:
+    item: Item
+    extracted: Extracted
+    children: list[tuple[Attachment, Extracted | None]]
+    outcome: Outcome
+    notes: list[str] = field(default_factory=list)
+
+    def __post_init__(self) -> None:
+        self.notes = list(self.outcome.notes)
+
+    @property
+    def contents(self) -> list[bytes]:
+        return [self.item.data] + [a.data for a, _ in self.children]
+
+    def fresh(self) -> Outcome:
+        """The outcome as it was before a write was attempted."""
+        return Outcome(self.outcome.file, "failed", sha256=self.item.sha,
+                       size=len(self.item.data), media_type=self.extracted.media_type,
+                       notes=list(self.notes))
+
+
 class Ingestor:
     def __init__(self, archive: Archive, actor: Actor, options: Options | None = None) -> None:
         require_write(actor)
@@ -88,56 +123,109 @@ class Ingestor:
         self.blobs = BlobStore(archive.settings.blob_dir)
 
     def ingest_path(self, path: Path, display: str | None = None) -> Outcome:
-        name = display or str(path)
+        return self.ingest_paths([(path, display or str(path))])[0]
+
+    def ingest_paths(self, paths: list[tuple[Path, str]]) -> list[Outcome]:
+        """Ingest files (path, name to show) together; one outcome each, in order."""
+        items: list[Item | Outcome] = []
         limit = self.options.limits.max_file_bytes
-        try:
-            size = path.stat().st_size
-            if size > limit:
-                return Outcome(name, "failed", size=size,
-                               reason=f"file of {size:,} bytes is over the limit of {limit:,}")
-            data = path.read_bytes()
-        except OSError as exc:
-            return Outcome(name, "failed", reason=f"cannot read: {exc.strerror or exc}")
-        return self.ingest_bytes(data, path.name, display=name)
+        for path, name in paths:
+            try:
+                size = path.stat().st_size
+                if size > limit:
+                    items.append(Outcome(name, "failed", size=size, reason=(
+                        f"file of {size:,} bytes is over the limit of {limit:,}")))
+                    continue
+                items.append(Item(path.read_bytes(), path.name, name))
+            except OSError as exc:
+                items.append(Outcome(name, "failed",
+                                     reason=f"cannot read: {exc.strerror or exc}"))
+        return self._ingest_items(items)
 
     def ingest_bytes(self, data: bytes, filename: str | None, *, display: str | None = None,
                      origin: str | None = None) -> Outcome:
         """Ingest one file's bytes; never raises for a bad file, it returns a failed outcome."""
-        name = display or filename or "(upload)"
-        sha = hashlib.sha256(data).hexdigest()
-        outcome = Outcome(name, "failed", sha256=sha, size=len(data))
-        if len(data) > self.options.limits.max_file_bytes:
-            outcome.reason = (f"file of {len(data):,} bytes is over the limit of "
-                              f"{self.options.limits.max_file_bytes:,}")
-            return outcome
-        existing = self._source_with_blob(sha)
-        if existing is not None:
-            outcome.status, outcome.duplicate_of = "duplicate", existing
-            return outcome
+        return self._ingest_items([Item(data, filename, display or filename or "(upload)",
+                                        origin)])[0]
+
+    def _ingest_items(self, items: list[Item | Outcome]) -> list[Outcome]:
+        """Parse every item, then write them all in one transaction, so that the search index
+        analyses their texts in one parallel batch and the disk is synced once. If any write is
+        refused, the batch is rolled back and its files are written one per transaction: a bad
+        file costs time, never another file's place."""
+        ready: list[Parsed] = []
+        outcomes: list[Outcome] = []
+        known = self._sources_with_blobs([i.sha for i in items if isinstance(i, Item)])
+        first_in_batch: dict[str, Outcome] = {}
+        for item in items:
+            if isinstance(item, Outcome):
+                outcomes.append(item)
+                continue
+            outcome = Outcome(item.display, "failed", sha256=item.sha, size=len(item.data))
+            outcomes.append(outcome)
+            if len(item.data) > self.options.limits.max_file_bytes:
+                outcome.reason = (f"file of {len(item.data):,} bytes is over the limit of "
+                                  f"{self.options.limits.max_file_bytes:,}")
+            elif item.sha in known:
+                outcome.status, outcome.duplicate_of = "duplicate", known[item.sha]
+            elif item.sha in first_in_batch:
+                outcome.status = "duplicate"  # of a file earlier in this batch; id set below
+            else:
+                first_in_batch[item.sha] = outcome
+                parsed = self._parse(item, outcome)
+                if parsed is not None:
+                    ready.append(parsed)
+        if ready:
+            self._write_all(ready)
+        for outcome in outcomes:
+            if outcome.status == "duplicate" and outcome.duplicate_of is None:
+                first = first_in_batch[outcome.sha256 or ""]
+                if first.source_id is None:
+                    outcome.status, outcome.reason = "failed", first.reason
+                else:
+                    outcome.duplicate_of = first.source_id
+        return outcomes
+
+    def _parse(self, item: Item, outcome: Outcome) -> Parsed | None:
         try:
-            extracted = worker.parse(data, self.options.limits, self.options.mapping)
+            extracted = worker.parse(item.data, self.options.limits, self.options.mapping)
             outcome.media_type = extracted.media_type
             children = self._parse_attachments(extracted, outcome)
         except Refused as exc:
             outcome.reason = str(exc)
-            return outcome
-        written = self._store_blobs([data] + [a.data for a, _ in children])
+            return None
+        return Parsed(item, extracted, children, outcome)
+
+    def _write_all(self, ready: list[Parsed]) -> None:
+        written = self._store_blobs([c for p in ready for c in p.contents])
+        if self.options.suggest:
+            prepare_persons([p.extracted.text for p in ready])
         try:
             with self.archive.transaction() as session:
-                self._write(session, data, sha, _clean_name(filename), extracted, children,
-                            origin, outcome)
+                for p in ready:
+                    self._write(session, p, p.outcome)
+            return
         except (Refused, SillokError) as exc:
-            outcome.status, outcome.reason = "failed", str(exc).splitlines()[0]
-            self._forget_blobs(written)
-        return outcome
+            if len(ready) == 1:
+                ready[0].outcome.status = "failed"
+                ready[0].outcome.reason = str(exc).splitlines()[0]
+                self._forget_blobs(written)
+                return
+        for p in ready:  # one at a time, so that only the bad file fails
+            p.outcome.__dict__.update(p.fresh().__dict__)
+            self._write_all([p])
 
     # -- steps ----------------------------------------------------------------------------
-    def _source_with_blob(self, sha: str) -> int | None:
+    def _sources_with_blobs(self, shas: list[str]) -> dict[str, int]:
+        found: dict[str, int] = {}
         with self.archive.sessions() as session:
-            found = session.execute(
-                select(m.Source.id).where(m.Source.blob_sha256 == sha).order_by(m.Source.id)
-                .limit(1)
-            ).scalar_one_or_none()
+            for start in range(0, len(shas), 500):
+                rows = session.execute(
+                    select(m.Source.blob_sha256, func.min(m.Source.id))
+                    .where(m.Source.blob_sha256.in_(shas[start:start + 500]))
+                    .group_by(m.Source.blob_sha256)
+                ).all()
+                found.update({str(sha): int(i) for sha, i in rows})
         return found
 
     def _parse_attachments(self, extracted: Extracted,
@@ -173,9 +261,9 @@ class Ingestor:
                 if session.get(m.Blob, digest) is None:
                     self.blobs.path(digest).unlink(missing_ok=True)
 
-    def _write(self, session: Session, data: bytes, sha: str, filename: str | None,
-               extracted: Extracted, children: list[tuple[Attachment, Extracted | None]],
-               origin: str | None, outcome: Outcome) -> None:
+    def _write(self, session: Session, p: Parsed, outcome: Outcome) -> None:
+        data, sha, extracted, children = p.item.data, p.item.sha, p.extracted, p.children
+        filename, origin = _clean_name(p.item.filename), p.item.origin
         _blob_row(session, sha, len(data), extracted.media_type)
         if extracted.rows:
             for row in extracted.rows:
@@ -241,8 +329,7 @@ class Ingestor:
             "blob_sha256": sha, "extra": {"family": extracted.family, "row": row["row"]},
         }
         try:
-            with session.begin_nested():
-                source_id = self.archive.create(self.actor, "source", data, session=session)
+            source_id = self.archive.create(self.actor, "source", data, session=session)
         except SillokError as exc:
             raise Refused(f"row {row['row']}: {str(exc).splitlines()[0]}") from None
         self._finish(session, source_id)
@@ -252,7 +339,7 @@ class Ingestor:
         source = session.get_one(m.Source, source_id)
         source.ingested_by = self.actor.name
         if self.options.suggest and source.text:
-            store_suggestions(session, source)
+            store_suggestions(session, source, new=True)
 
     def _language(self, text: str) -> str | None:
         if self.options.language != "auto":
