@@ -21,7 +21,9 @@ def search_cmd(
     limit: int = typer.Option(20, help="At most this many results."),
     offset: int = typer.Option(0, help="Skip this many results first."),
     facets: bool = typer.Option(False, "--facets", help="Also count results by type, "
-                                                         "language, kind and year."),
+                                                         "language, kind, act type, source "
+                                                         "kind, year, province and facility "
+                                                         "type (in your permission scope)."),
     sort: str = typer.Option("relevance", "--sort", help="relevance or date."),
     expand_terms: bool = typer.Option(True, "--expand/--no-expand",
                                       help="Also search the other-language labels of "

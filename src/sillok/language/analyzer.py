@@ -6,10 +6,16 @@
   Korean word, so that a name Kiwi does not know (한가람) still matches its parts.
 - Latin runs: lower-cased words stemmed with Snowball English (repatriation ~ repatriated).
 - Numbers are kept as they are.
-- Names: Korean proper nouns and capitalised Latin words also yield name keys (names.py), so
-  김정은, Kim Jong Un and Gim Jeong-eun meet in the index.
+- Names: Korean proper nouns (and nouns Kiwi does not know, and a surname Kiwi split from its
+  given name) and capitalised Latin words also yield name keys (names.py), so 김정은,
+  Kim Jong Un and Gim Jeong-eun meet in the index.
 
-The same function analyses documents and queries, which is what makes them meet.
+A document's terms come out as streams, each in text order: the surface terms (bigrams, stems,
+numbers), the Latin name keys, the Korean morphemes, the Korean name keys. Order within a
+stream is what makes "quoted phrases" and adjacency ranking possible: the words of a phrase
+are adjacent in at least one stream (see search/compile.py).
+
+The same functions analyse documents and queries, which is what makes them meet.
 """
 
 from __future__ import annotations
@@ -17,6 +23,7 @@ from __future__ import annotations
 import os
 import re
 import unicodedata
+from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any
 
@@ -29,6 +36,16 @@ HANGUL = re.compile(r"[\uac00-\ud7a3]+")
 CAPITALISED = re.compile(r"\b[A-Z][A-Za-zŎŏŬŭ’'-]*[a-zŏŭ]")
 CONTENT_TAGS = ("NNG", "NNP", "NR", "XR", "SL", "SH", "SN", "VV", "VA", "MAG")
 MAX_CHARS = 200_000  # beyond this a single text is analysed in pieces
+# English function words: indexed like any word (so phrases keep them), but a question's
+# "how many", "was", "the" carry no evidence of which record it is about, so ranking-mode
+# searches leave them out when the query has other words (search/compile.py).
+STOPWORDS = frozenset((
+    "a", "an", "and", "are", "as", "at", "be", "been", "being", "but", "by", "can", "could",
+    "did", "do", "does", "doing", "for", "from", "had", "has", "have", "how", "if", "in",
+    "into", "is", "it", "its", "many", "much", "of", "on", "or", "so", "than", "that", "the",
+    "their", "them", "then", "there", "these", "they", "this", "those", "to", "was", "were",
+    "what", "when", "where", "which", "who", "whom", "whose", "why", "will", "with", "would",
+))
 
 
 @lru_cache(maxsize=1)
@@ -62,12 +79,56 @@ def bigrams(word: str) -> list[str]:
     return [word[i:i + 2] for i in range(len(word) - 1)]
 
 
+@lru_cache(maxsize=50_000)
+def _name_terms(name: str) -> tuple[str, ...]:
+    keys = hangul_keys(name)
+    stem = _place_stem(name)
+    if stem != name:
+        # 신의주시 is also written Sinuiju: the whole key without the suffix is kept too.
+        keys.append(hangul_keys(stem)[-1])
+    return tuple(index_terms(keys))
+
+
+def _is_name(token: Any) -> bool:
+    # Proper nouns, and nouns Kiwi has never seen (an unknown place such as 라선특별시 comes
+    # back as one out-of-vocabulary NNG): both are where romanized spellings are searched.
+    return bool(token.tag == "NNP" or (token.oov and token.tag.startswith("NN")))
+
+
+RUN_TAGS = ("NNP", "NNG", "MM")  # what Kiwi makes of the pieces of a name it does not know
+MAX_NAME = 4  # syllables: a Korean personal or place name written as one word is short
+
+
+def _leading_name(tokens: Any, i: int) -> int:
+    """If a short name begins at token ``i`` (the start of a word), the index after it.
+
+    Kiwi splits names it does not know into pieces — 전혜진 as 전/MM 혜진/NNP, 송하윤 as
+    송/NNP 하/NNG 윤/NNG, 최선미 as 최/NNP 선미/NNG — so the run of noun-like pieces that
+    opens a word is the name when one of them is a proper noun and the run is short."""
+    j, end, size, named = i, tokens[i].start, 0, False
+    while (j < len(tokens) and tokens[j].tag in RUN_TAGS and tokens[j].start == end
+           and HANGUL.fullmatch(tokens[j].form)):
+        named = named or _is_name(tokens[j])
+        size += len(tokens[j].form)
+        end = tokens[j].start + tokens[j].len
+        j += 1
+    return j if named and j - i > 1 and size <= MAX_NAME else i
+
+
 def _content(tokens: Any, out: list[str], names: list[str] | None) -> None:
-    for token in tokens:
+    done = 0  # tokens before this index already belong to a name
+    for i, token in enumerate(tokens):
         if token.tag.startswith(CONTENT_TAGS) and HANGUL.fullmatch(token.form):
             out.append(token.form)
-            if names is not None and token.tag == "NNP":
-                names.extend(index_terms(hangul_keys(token.form)))
+        if names is None or i < done:
+            continue
+        starts_word = i == 0 or tokens[i - 1].word_position != token.word_position
+        end = _leading_name(tokens, i) if starts_word else i
+        if end > i:
+            names.extend(_name_terms("".join(t.form for t in tokens[i:end])))
+            done = end
+        elif _is_name(token) and HANGUL.fullmatch(token.form):
+            names.extend(_name_terms(token.form))
 
 
 def korean_morphemes(text: str, names: list[str] | None = None) -> list[str]:
@@ -78,11 +139,30 @@ def korean_morphemes(text: str, names: list[str] | None = None) -> list[str]:
     return out
 
 
+NAME_GAP = re.compile(r"[ \t\u00a0-]+")
+BREAK = PREFIX  # between runs of capitalised words; never a query term (keys are not empty)
+
+
 def latin_name_terms(text: str) -> list[str]:
-    """Name keys of the capitalised Latin words of ``text`` (Kim, Jong-un, Hoeryong)."""
+    """Name keys of the capitalised Latin words of ``text`` (Kim, Jong-un, Hoeryong).
+
+    The syllable keys of a run of capitalised words (Rodong Sinmun, Kim Jong-un) are emitted
+    next to each other, the words' whole keys after them, and a break before the next run,
+    so that a name matches as a phrase only where it is written out in one piece."""
     out: list[str] = []
-    for word in CAPITALISED.findall(unicodedata.normalize("NFKC", text)):
-        out.extend(index_terms(latin_keys(word)))
+    wholes: list[str] = []
+    last_end = -1
+    norm = unicodedata.normalize("NFKC", text)
+    for m in CAPITALISED.finditer(norm):
+        if last_end >= 0 and not NAME_GAP.fullmatch(norm[last_end:m.start()]):
+            out.extend(wholes)
+            out.append(BREAK)
+            wholes = []
+        keys = latin_keys(m.group())
+        out.extend(index_terms(keys[:-1] if len(keys) > 1 else keys))
+        wholes.extend(index_terms(keys[-1:] if len(keys) > 1 else []))
+        last_end = m.end()
+    out.extend(wholes)
     return out
 
 
@@ -132,31 +212,93 @@ def analyse_many(texts: list[str]) -> list[list[str]]:
     return results
 
 
+@dataclass(frozen=True)
+class WordTerms:
+    """A query word's terms by stream, each in text order.
+
+    A document matches the word if it has every term of one of ``groups`` (anywhere);
+    the words of a phrase must be adjacent in one stream (``streams``)."""
+
+    morphemes: tuple[str, ...]
+    surface: tuple[str, ...]  # bigrams, stems, numbers
+    name_syllables: tuple[str, ...]  # one key per syllable, in order
+    name_whole: tuple[str, ...]  # the key of the whole word, when it has several syllables
+    stop: bool  # a function word: no content of its own (how, the, 어디에서)
+    # Written as a name: a Korean word, or a capitalised Latin one. In "forced labour" nothing
+    # is, even though a record may capitalise Labour at the start of a sentence.
+    proper: bool = False
+
+    @property
+    def streams(self) -> list[tuple[str, ...]]:
+        return [s for s in (self.morphemes, self.surface, self.name_syllables) if s]
+
+    @property
+    def groups(self) -> list[list[str]]:
+        unique: list[list[str]] = []
+        for group in (self.morphemes, self.surface, self.name_syllables, self.name_whole):
+            if group and list(group) not in unique:
+                unique.append(list(group))
+        return unique
+
+
+# Administrative suffixes of Korean place names. English texts mostly leave them out or
+# translate them (자강도 = Chagang Province, 회령시 = Hoeryong), so a query's name key is taken
+# without them; 회령 still matches 회령시, whose keys begin with 회령's.
+PLACE_SUFFIXES = ("특별시", "직할시", "광역시", "노동자구", "구역", "북도", "남도", "시", "군",
+                  "도", "구", "읍", "면", "리")
+
+
+def _leading_noun(tokens: Any) -> str:
+    """The noun a Korean query word starts with, without its particles (리명순의 → 리명순)
+    and without a place suffix (자강도 → 자강)."""
+    text, end = "", None
+    for token in tokens:
+        if not token.tag.startswith("NN") or (end is not None and token.start != end):
+            break
+        text, end = text + token.form, token.start + token.len
+    return _place_stem(text)
+
+
+def _place_stem(name: str) -> str:
+    if len(name) >= 3:
+        for suffix in PLACE_SUFFIXES:
+            if name.endswith(suffix) and len(name) - len(suffix) >= 2:
+                return name[:-len(suffix)]
+    return name
+
+
+@lru_cache(maxsize=20_000)
+def word_terms(word: str, latin_name: bool = True) -> WordTerms:
+    """Analyse one query word (cached: the same words recur across searches).
+
+    ``latin_name=False`` gives a Latin word no name keys (a lower-case word in a query that
+    capitalises its names: "child" in "Ha Un-byol stateless child")."""
+    norm = normalise(word)
+    if HANGUL.search(norm):
+        tokens = _kiwi().tokenize(norm)
+        morphemes: list[str] = []
+        _content(tokens, morphemes, None)
+        surface: list[str] = []
+        for run in RUN.findall(norm):
+            surface.extend(bigrams(run) if "\uac00" <= run[0] <= "\ud7a3" else analyse(run))
+        noun = _leading_noun(tokens)
+        # Kiwi may read an unknown name as something else (이명순 as 이 + 명 + 순): without a
+        # noun of two syllables at its start, the whole word is taken as a possible name.
+        keys = hangul_keys(noun if len(noun) > 1 else "".join(HANGUL.findall(norm)))
+        stop = not morphemes
+    else:
+        morphemes = []
+        surface = [t for t in analyse(word.lower()) if not t.startswith(PREFIX)]
+        keys = latin_keys(word) if latin_name and re.search(r"[a-z]", norm) else []
+        stop = norm.strip(".,?!:;'\"") in STOPWORDS
+    syllables, whole = (keys[:-1], keys[-1:]) if len(keys) > 1 else (keys, [])
+    proper = bool(HANGUL.search(norm)) or word[:1].isupper()
+    return WordTerms(tuple(morphemes), tuple(surface), tuple(index_terms(syllables)),
+                     tuple(index_terms(whole)), stop, proper)
+
+
 def analyse_word(word: str) -> list[list[str]]:
     """A query word as alternative groups of terms: a document matches the word if it has
     every term of any one group — its morphemes, its bigrams (or stems), or its name key in
     syllables or whole."""
-    norm = normalise(word)
-    groups: list[list[str]] = []
-    if HANGUL.search(norm):
-        groups.append(korean_morphemes(norm))
-        grams: list[str] = []
-        for run in RUN.findall(norm):
-            if "\uac00" <= run[0] <= "\ud7a3":
-                grams.extend(bigrams(run))
-            else:
-                grams.extend(analyse(run))
-        groups.append(grams)
-        keys = hangul_keys("".join(HANGUL.findall(norm)))
-    else:
-        groups.append([t for t in analyse(word.lower()) if not t.startswith(PREFIX)])
-        keys = latin_keys(word) if re.search(r"[a-z]", norm) else []
-    if keys:
-        syllables, whole = keys[:-1] or keys, keys[-1:]
-        groups.append(index_terms(syllables))
-        groups.append(index_terms(whole))
-    unique: list[list[str]] = []
-    for group in groups:
-        if group and group not in unique:
-            unique.append(group)
-    return unique
+    return word_terms(word).groups

@@ -3,27 +3,31 @@ query, rank, and return records as the actor may see them with HTML-safe snippet
 
 from __future__ import annotations
 
-import html
-import re
+import time
 from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
-from sqlalchemy import bindparam, text
+from sqlalchemy import bindparam, select, text
 from sqlalchemy.orm import Session
 
-from sillok.archive import views
 from sillok.archive.kinds import KINDS
 from sillok.archive.resolve import MODELS
 from sillok.archive.service import Archive
 from sillok.errors import Invalid
-from sillok.language.analyzer import HANGUL, analyse_word, korean_morphemes, normalise
+from sillok.search.compile import Dialect, clause_expr, clauses_and_gaps, compile_query
 from sillok.search.expand import expand
+from sillok.search.facets import facets as count_facets
 from sillok.search.index import INDEXED
 from sillok.search.query import Query, parse
+from sillok.search.rank import Candidate, idf, rerank
+from sillok.search.snippet import Highlighter, snippet
 from sillok.security.policy import Actor, visible_levels
 
-SNIPPET = 90
+# Relevance is settled among this many best candidates by the backend's own score (rank.py);
+# deeper pages follow the backend's order. Wider windows cost time on every search.
+RERANK_WINDOW = 30
+CORPUS_TTL = 60.0  # seconds a count of the index is reused for IDF
 
 
 @dataclass
@@ -33,50 +37,6 @@ class SearchResult:
     items: list[dict[str, Any]] = field(default_factory=list)
     expansions: list[dict[str, Any]] = field(default_factory=list)
     facets: dict[str, dict[str, int]] = field(default_factory=dict)
-
-
-# Facet name → the SQL expression it groups by (fixed strings, never user input).
-FACETS = {
-    "type": "si.record_type",
-    "lang": "si.language",
-    "kind": "si.kind",
-}
-
-
-def _word_expr(word: str, dialect: str) -> str | None:
-    """A word as 'all the terms of one of its groups' in the backend's syntax."""
-    groups = analyse_word(word)
-    if not groups:
-        return None
-    if dialect == "sqlite":
-        parts = ["(" + " AND ".join(f'"{t}"' for t in g) + ")" for g in groups]
-        return "(" + " OR ".join(parts) + ")"
-    parts = ["(" + " & ".join(f"'{t}'" for t in g) + ")" for g in groups]
-    return "(" + " | ".join(parts) + ")"
-
-
-def compile_query(q: Query, dialect: str, match_all: bool = True) -> str | None:
-    """The MATCH / tsquery text; only analyser terms (letters and digits) ever appear in it.
-
-    ``match_all=False`` joins the clauses with OR and leaves the rest to ranking (questions
-    in natural language, as eval-search asks them)."""
-    joiner, negator, orer = (" AND ", "NOT ", " OR ") if dialect == "sqlite" else (" & ", "!",
-                                                                                   " | ")
-    if not match_all:
-        joiner = orer
-    clauses = []
-    for clause in q.clauses:
-        alternatives = [e for e in (_word_expr(w, dialect) for w in clause) if e]
-        if alternatives:
-            clauses.append("(" + orer.join(alternatives) + ")")
-    if not clauses:
-        return None
-    expr = joiner.join(clauses)
-    for word in q.excluded:
-        e = _word_expr(word, dialect)
-        if e:
-            expr = f"{expr} NOT {e}" if dialect == "sqlite" else f"{expr} & {negator}{e}"
-    return expr
 
 
 def _filters(q: Query) -> tuple[list[str], dict[str, Any]]:
@@ -111,6 +71,49 @@ def _filters(q: Query) -> tuple[list[str], dict[str, Any]]:
     return where, params
 
 
+def _base(dialect: str, where: list[str], match: str = "match") -> str:
+    """``FROM … WHERE …`` of the records that match ``:match`` in the permission scope."""
+    if dialect == "sqlite":
+        # CROSS JOIN fixes the order: the full-text match first, then its rows' filters. Left
+        # to itself SQLite may scan the index by level and re-run the match for every row.
+        return ("FROM search_fts CROSS JOIN search_index si ON si.id = search_fts.rowid "
+                f"WHERE search_fts MATCH :{match} AND " + " AND ".join(where))
+    return (f"FROM search_index si WHERE si.tsv @@ to_tsquery('simple', :{match}) AND "
+            + " AND ".join(where))
+
+
+_corpus: dict[str, tuple[float, int]] = {}
+
+
+def _corpus_size(session: Session) -> int:
+    """How many records the index holds, for IDF; counted at most once a minute."""
+    key = str(session.get_bind().engine.url)
+    now = time.monotonic()
+    cached = _corpus.get(key)
+    if cached is None or now - cached[0] > CORPUS_TTL:
+        n = int(session.execute(text("SELECT count(*) FROM search_index")).scalar_one())
+        cached = _corpus[key] = (now, n)
+    return cached[1]
+
+
+def _counts(session: Session, dialect: str, where: list[str], params: dict[str, Any],
+            exprs: list[str | None]) -> tuple[int, list[float]]:
+    """The number of results, and each clause's IDF, its document frequency counted in the
+    actor's scope: what the actor may not see never shapes the order of what they do see.
+    One statement, one round trip."""
+    total = _corpus_size(session)
+    subqueries, values = [f"(SELECT count(*) {_base(dialect, where)})"], dict(params)
+    for i, expr in enumerate(exprs):
+        if expr is not None:
+            subqueries.append(f"(SELECT count(*) {_base(dialect, where, f'df{i}')})")
+            values[f"df{i}"] = expr
+        else:
+            subqueries.append("0")
+    row = session.execute(text("SELECT " + ", ".join(subqueries)).bindparams(
+        bindparam("levels", expanding=True)), values).one()
+    return int(row[0]), [idf(int(df), max(total, int(df))) for df in row[1:]]
+
+
 def search(archive: Archive, actor: Actor, text_query: str, *, limit: int = 20,
            offset: int = 0, expand_terms: bool = True, facets: bool = False,
            sort: str = "relevance", match_all: bool = True) -> SearchResult:
@@ -132,93 +135,68 @@ def search(archive: Archive, actor: Actor, text_query: str, *, limit: int = 20,
         return result
     where, params = _filters(q)
     where.append("si.level IN :levels")
-    params.update(match=match, levels=visible_levels(actor), limit=limit, offset=offset)
+    params.update(match=match, levels=visible_levels(actor))
+    base = _base(dialect, where)
     if dialect == "sqlite":
-        base = ("FROM search_fts JOIN search_index si ON si.id = search_fts.rowid "
-                "WHERE search_fts MATCH :match AND " + " AND ".join(where))
-        score = "bm25(search_fts, 5.0, 1.0)"
-        order = "score ASC"
+        score = "-bm25(search_fts, 5.0, 1.0)"
         year = "CAST(strftime('%Y', si.date_start) AS INTEGER)"
     else:
-        base = ("FROM search_index si WHERE si.tsv @@ to_tsquery('simple', :match) AND "
-                + " AND ".join(where))
         score = "ts_rank(si.tsv, to_tsquery('simple', :match), 1)"
-        order = "score DESC"
         year = "CAST(EXTRACT(YEAR FROM si.date_start) AS INTEGER)"
+    order = "score DESC"
     if sort == "date":
         # Newest first; undated records after dated ones, then by relevance.
         order = f"si.date_start IS NULL, si.date_start DESC, {order}"
-    with archive.transaction() as session:
-        count_sql = text(f"SELECT count(*) {base}").bindparams(
-            bindparam("levels", expanding=True))
-        result.total = int(session.execute(count_sql, params).scalar_one())
-        hits_sql = text(
-            f"SELECT si.record_type, si.record_id, {score} AS score {base} "
+
+    def page(start: int, count: int, session: Session) -> list[Candidate]:
+        stmt = text(
+            f"SELECT si.record_type, si.record_id, {score} AS score, si.title, si.body {base} "
             f"ORDER BY {order}, si.id LIMIT :limit OFFSET :offset"
         ).bindparams(bindparam("levels", expanding=True))
-        for record_type, record_id, score_value in session.execute(hits_sql, params):
-            result.items.append(_hit(session, actor, q, record_type, record_id, score_value))
+        rows = session.execute(stmt, {**params, "limit": count, "offset": start})
+        return [Candidate((t, int(i)), float(s or 0.0), ti or "", b or "")
+                for t, i, s, ti, b in rows]
+
+    with archive.transaction() as session:
+        rerank_now = sort == "relevance" and offset < RERANK_WINDOW
+        clauses, gaps = clauses_and_gaps(q, match_all) if rerank_now else ([], [])
+        d = Dialect(dialect)
+        result.total, weights = _counts(session, dialect, where, params,
+                                        [clause_expr(c, d) for c in clauses])
+        if rerank_now:
+            hits = rerank(clauses, weights, page(0, RERANK_WINDOW, session), gaps)
+            hits = hits[offset:offset + limit]
+            if offset + limit > RERANK_WINDOW:
+                hits += page(RERANK_WINDOW, offset + limit - RERANK_WINDOW, session)
+        else:
+            hits = page(offset, limit, session)
+        result.items = _items(session, q, hits)
         if facets:
-            # Counted with the very same WHERE clause: the same permission scope as the hits.
-            for name, expr in {**FACETS, "year": year}.items():
-                facet_sql = text(
-                    f"SELECT {expr} AS value, count(*) {base} "
-                    f"GROUP BY {expr} ORDER BY count(*) DESC"
-                ).bindparams(bindparam("levels", expanding=True))
-                result.facets[name] = {
-                    str(value): int(n) for value, n in session.execute(facet_sql, params)
-                    if value is not None
-                }
+            result.facets = count_facets(session, base, year, params)
     return result
 
 
-def _hit(session: Session, actor: Actor, q: Query, record_type: str, record_id: int,
-         score: float) -> dict[str, Any]:
-    obj = session.get_one(MODELS[record_type], record_id)
-    shown = views.view(KINDS[record_type], obj, session, actor, full=False)
-    source_text = obj.text if record_type == "source" else (
-        getattr(obj, "description", "") or "")
-    return {"type": record_type, "id": record_id, "label": shown["label"],
-            "level": shown["level"], "score": round(abs(float(score)), 4),
-            "snippet": snippet(source_text, q)}
-
-
-def _needles(q: Query) -> list[str]:
-    needles: set[str] = set()
-    for word in q.words:
-        needles.add(normalise(word))
-        if HANGUL.search(word):
-            needles.update(m for m in korean_morphemes(normalise(word)) if len(m) > 1)
-    return sorted((n for n in needles if n), key=len, reverse=True)
-
-
-def snippet(raw: str, q: Query) -> str:
-    """A window of the text around the first match, HTML-escaped, matches in <mark>.
-
-    Matching is on the text itself, so a morpheme inside a longer Korean word (탈북민 in
-    탈북민들이) is marked where it stands."""
-    if not raw:
-        return ""
-    needles = _needles(q)
-    lowered = normalise(raw)
-    if len(lowered) != len(raw):  # NFKC changed lengths: fall back to a case fold only
-        lowered = raw.lower()
-    first = min((i for i in (lowered.find(n) for n in needles) if i >= 0), default=0)
-    start = max(0, first - SNIPPET // 3)
-    end = min(len(raw), start + SNIPPET * 2)
-    window, low = raw[start:end], lowered[start:end]
-    if not needles:
-        return html.escape(window)
-    pattern = re.compile("|".join(re.escape(n) for n in needles))
-    out, pos = [], 0
-    for m in pattern.finditer(low):
-        out.append(html.escape(window[pos:m.start()]))
-        out.append(f"<mark>{html.escape(window[m.start():m.end()])}</mark>")
-        pos = m.end()
-    out.append(html.escape(window[pos:]))
-    prefix = "…" if start > 0 else ""
-    suffix = "…" if end < len(raw) else ""
-    return prefix + "".join(out).replace("\n", " ") + suffix
+def _items(session: Session, q: Query, hits: list[Candidate]) -> list[dict[str, Any]]:
+    """The hits as the actor may see them; each record type loaded in one query."""
+    loaded: dict[tuple[str, int], Any] = {}
+    for record_type in {c.key[0] for c in hits}:
+        model = MODELS[record_type]
+        ids = [c.key[1] for c in hits if c.key[0] == record_type]
+        for obj in session.execute(select(model).where(model.id.in_(ids))).scalars():
+            loaded[(record_type, obj.id)] = obj
+    items = []
+    marks = Highlighter(q)
+    for cand in hits:
+        record_type, record_id = cand.key
+        obj = loaded[cand.key]
+        source_text = obj.text if record_type == "source" else (
+            getattr(obj, "description", "") or "")
+        # The label is the record's own (a title, a person's first name): the record is in
+        # the actor's scope, or the search would not have found it.
+        items.append({"type": record_type, "id": record_id, "label": KINDS[record_type].label(obj),
+                      "level": obj.level, "score": round(abs(cand.score or cand.backend_score), 4),
+                      "snippet": marks.snippet(source_text)})
+    return items
 
 
 __all__ = ["INDEXED", "SearchResult", "compile_query", "search", "snippet"]

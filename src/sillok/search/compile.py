@@ -1,0 +1,166 @@
+"""A parsed query → the backend's full-text expression (FTS5 MATCH or a tsquery).
+
+Only analyser terms (letters and digits) ever appear in the expression, quoted; user text never
+reaches the database as query syntax.
+
+- A word matches a record that has every term of one of its groups (its morphemes, its bigrams
+  or stems, its name key syllables, its whole name key). Name key syllables must be adjacent
+  and in order (a phrase): 박철수 is Pak Chol-su, not a Pak, a Chol and a Su anywhere.
+- A "quoted phrase" matches where its words stand next to each other in that order: its words'
+  terms, concatenated, must occur as one phrase in one of the analyser's streams (morphemes,
+  surface terms, name keys; see language/analyzer.py). A phrase whose words share no stream
+  cannot be adjacent anywhere and matches nothing.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from sillok.language.analyzer import WordTerms, word_terms
+from sillok.search.query import Query
+
+SAFE = re.compile(r"\W")
+
+
+@dataclass(frozen=True)
+class Alternative:
+    """One alternative of a clause: a word, or a phrase's words in order."""
+
+    words: tuple[WordTerms, ...]
+    quoted: bool = False
+
+    @property
+    def phrase(self) -> bool:
+        return self.quoted or len(self.words) > 1
+
+    @property
+    def stop(self) -> bool:
+        return all(w.stop for w in self.words)
+
+    def phrase_streams(self) -> list[tuple[str, ...]]:
+        """The phrase as one term sequence per stream that every word has."""
+        out = []
+        for kind in ("morphemes", "surface", "name_syllables"):
+            parts = [getattr(w, kind) for w in self.words]
+            if all(parts):
+                out.append(tuple(t for part in parts for t in part))
+        return out
+
+
+def alternatives(q: Query, clause: list[str]) -> list[Alternative]:
+    out = []
+    for text in clause:
+        words = tuple(w for w in (word_terms(part, q.latin_name(part)) for part in text.split())
+                      if w.groups)
+        if words:
+            out.append(Alternative(words, text in q.quoted))
+    return out
+
+
+class Dialect:
+    """How one backend spells a phrase, AND, OR and NOT."""
+
+    def __init__(self, name: str) -> None:
+        self.sqlite = name == "sqlite"
+        self.and_, self.or_ = (" AND ", " OR ") if self.sqlite else (" & ", " | ")
+
+    def term(self, term: str) -> str:
+        clean = SAFE.sub("", term)
+        return f'"{clean}"' if self.sqlite else f"'{clean}'"
+
+    def phrase(self, terms: tuple[str, ...] | list[str]) -> str:
+        if len(terms) == 1:
+            return self.term(terms[0])
+        if self.sqlite:
+            return '"' + " ".join(SAFE.sub("", t) for t in terms) + '"'
+        return "(" + " <-> ".join(self.term(t) for t in terms) + ")"
+
+    def all_of(self, terms: tuple[str, ...] | list[str]) -> str:
+        return "(" + self.and_.join(self.term(t) for t in terms) + ")"
+
+    def any_of(self, exprs: list[str]) -> str:
+        return "(" + self.or_.join(exprs) + ")"
+
+    def without(self, expr: str, excluded: str) -> str:
+        return f"{expr} NOT {excluded}" if self.sqlite else f"{expr} & !{excluded}"
+
+
+def word_expr(w: WordTerms, d: Dialect) -> str | None:
+    parts = []
+    for group in (w.morphemes, w.surface, w.name_whole):
+        if group:
+            parts.append(d.all_of(group))
+    if w.name_syllables:
+        parts.append(d.phrase(w.name_syllables))
+    unique = list(dict.fromkeys(parts))
+    return d.any_of(unique) if unique else None
+
+
+def alternative_expr(alt: Alternative, d: Dialect) -> str | None:
+    if not alt.phrase:
+        return word_expr(alt.words[0], d)
+    streams = alt.phrase_streams()
+    return d.any_of([d.phrase(s) for s in streams]) if streams else None
+
+
+def clause_expr(alts: list[Alternative], d: Dialect) -> str | None:
+    exprs = [e for e in (alternative_expr(a, d) for a in alts) if e]
+    return d.any_of(exprs) if exprs else None
+
+
+def ranked_clauses(q: Query, match_all: bool) -> list[list[Alternative]]:
+    """The clauses that take part in matching. In ranking mode (``match_all=False``, natural
+    language questions) function words are left out as long as something else is left."""
+    return clauses_and_gaps(q, match_all)[0]
+
+
+def clauses_and_gaps(q: Query, match_all: bool) -> tuple[list[list[Alternative]], list[int]]:
+    """``ranked_clauses``, and after each how many words were left out before the next: where
+    the query said "reports on returnees", a record may have one word between the two."""
+    clauses: list[list[Alternative]] = []
+    stops: list[bool] = []
+    for i, clause in enumerate(q.clauses):
+        alts = alternatives(q, clause)
+        if not alts:
+            continue
+        stop = all(a.stop for a in alts)
+        if stop and _names_a_person(q, i):
+            stop = False  # An, So, O are surnames too: "An Jae-min", "So Kwang-il"
+        clauses.append(alts)
+        stops.append(stop)
+    if match_all or all(stops):
+        return clauses, [0] * len(clauses)
+    content: list[list[Alternative]] = []
+    gaps: list[int] = []
+    for alts, stop in zip(clauses, stops, strict=True):
+        if not stop:
+            content.append(alts)
+            gaps.append(0)
+        elif gaps:
+            gaps[-1] += 1
+    return content, gaps
+
+
+def _names_a_person(q: Query, i: int) -> bool:
+    """Whether the capitalised word of clause ``i`` opens a name: the next word is a
+    capitalised given name (Jae-min, Kwang-il)."""
+    word = q.clauses[i][0]
+    following = q.clauses[i + 1][0] if i + 1 < len(q.clauses) else ""
+    return (q.cased and word[:1].isupper() and following[:1].isupper()
+            and not word_terms(following).stop)
+
+
+def compile_query(q: Query, dialect: str, match_all: bool = True) -> str | None:
+    """The MATCH / tsquery text. ``match_all=False`` joins the clauses with OR and leaves the
+    rest to ranking (questions in natural language, as eval-search asks them)."""
+    d = Dialect(dialect)
+    exprs = [e for e in (clause_expr(c, d) for c in ranked_clauses(q, match_all)) if e]
+    if not exprs:
+        return None
+    expr = "(" + (d.and_ if match_all else d.or_).join(exprs) + ")"
+    for text in q.excluded:
+        excluded = clause_expr(alternatives(q, [text]), d)
+        if excluded:
+            expr = d.without(expr, excluded)
+    return expr

@@ -1,0 +1,186 @@
+"""Second-stage ranking: the backend's own score (BM25 on SQLite, ts_rank on PostgreSQL) picks
+a window of candidates; this module orders them the same way on every backend.
+
+Why a second stage: the backend scores every analyser term separately, so a Korean word that
+yields a morpheme and four bigrams counts five times and an English function word as much as a
+name. Here a record earns, for each query *word* it contains, that word's rarity (IDF over the
+records the actor may see), a little more for repeats, and a bonus when consecutive query
+words stand next to each other in the record — an exact phrase or a name written out in full
+(Pak Chol-su next to each other, not a Pak and a Chol-su in different sentences). The
+backend's score stays as a small tie-breaker.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+
+from sillok.language.analyzer import WordTerms
+from sillok.search.compile import Alternative
+
+TITLE_GAP = 2  # positions between title and body, so that no phrase spans the two
+ADJACENT = 0.6  # share of the rarer word's weight earned by standing next to the other word
+NAME = 1.0  # share of both words' weight earned by being one name written out in full
+REPEAT = 0.15  # weight of log(term frequency): repeats count, but far less than coverage
+PARTIAL = 0.4  # credit for a compound Korean word only some of whose morphemes are present
+TITLE = 0.3  # extra share of a word's weight when it is in the record's title
+BACKEND = 0.5  # weight of the backend's normalised score
+
+
+@dataclass
+class Candidate:
+    key: tuple[str, int]
+    backend_score: float  # higher is better
+    title: str
+    body: str
+    score: float = 0.0
+
+
+class Positions:
+    """Where each query term stands in one record's analysed text."""
+
+    def __init__(self, title: str, body: str, wanted: set[str]) -> None:
+        tokens = title.split()
+        self.title_end = len(tokens)
+        tokens += [""] * TITLE_GAP + body.split()
+        self.at: dict[str, set[int]] = {}
+        # One comprehension over the record's terms; the few that are query terms are grouped.
+        for i, token in [(i, t) for i, t in enumerate(tokens) if t in wanted]:
+            found = self.at.get(token)
+            if found is None:
+                self.at[token] = {i}
+            else:
+                found.add(i)
+
+    def count(self, term: str) -> int:
+        return len(self.at.get(term, ()))
+
+    def starts(self, seq: tuple[str, ...]) -> list[int]:
+        """Positions where ``seq`` begins as a contiguous run."""
+        first = self.at.get(seq[0])
+        if not first:
+            return []
+        rest = [self.at.get(t) for t in seq[1:]]
+        if any(r is None for r in rest):
+            return []
+        return [p for p in first
+                if all(p + k + 1 in r for k, r in enumerate(rest) if r is not None)]
+
+
+Match = tuple[float, int, bool, bool]  # share 0–1, frequency, in the title, as a full name
+
+
+def _word_match(w: WordTerms, pos: Positions) -> Match:
+    """How fully the record has the word (0–1), how often, whether in the title, and whether
+    as a name of two syllables or more (계성훈 for Kye Sung-hun, 혜산 in 혜산시)."""
+    best, tf, in_title, named = 0.0, 0, False, False
+    for group in (w.morphemes, w.surface, w.name_whole):
+        if not group:
+            continue
+        counts = [pos.count(t) for t in group]
+        present = sum(1 for c in counts if c)
+        if present == len(group):
+            share = 1.0
+        elif group is w.morphemes and len(group) > 1:
+            share = PARTIAL * present / len(group)
+        else:
+            share = 0.0
+        if share > best or (share == best and share > 0 and min(counts) > tf):
+            best, tf = share, min(counts) if share == 1.0 else max(counts)
+            in_title = any(p < pos.title_end for t in group for p in pos.at.get(t, ()))
+    if w.name_syllables:
+        starts = pos.starts(w.name_syllables)
+        if starts:
+            named = w.proper and len(w.name_syllables) > 1
+            if best < 1.0 or len(starts) > tf:
+                best, tf = 1.0, len(starts)
+                in_title = in_title or min(starts) < pos.title_end
+    return best, tf, in_title, named
+
+
+def _alternative_match(alt: Alternative, pos: Positions) -> Match:
+    if not alt.phrase:
+        return _word_match(alt.words[0], pos)
+    starts = [p for s in alt.phrase_streams() for p in pos.starts(s)]
+    if not starts:
+        return 0.0, 0, False, False
+    return 1.0, len(starts), min(starts) < pos.title_end, False
+
+
+def _ends(alt: Alternative, pos: Positions) -> dict[str, set[int]]:
+    """Per stream, the positions just after each occurrence of the alternative."""
+    out: dict[str, set[int]] = {}
+    for kind in ("morphemes", "surface", "name_syllables"):
+        parts = [getattr(w, kind) for w in alt.words]
+        if all(parts):
+            seq = tuple(t for part in parts for t in part)
+            out[kind] = {p + len(seq) for p in pos.starts(seq)}
+    return out
+
+
+def _starts(alt: Alternative, pos: Positions) -> dict[str, set[int]]:
+    out: dict[str, set[int]] = {}
+    for kind in ("morphemes", "surface", "name_syllables"):
+        parts = [getattr(w, kind) for w in alt.words]
+        if all(parts):
+            out[kind] = set(pos.starts(tuple(t for part in parts for t in part)))
+    return out
+
+
+def _adjacent(left: list[Alternative], right: list[Alternative], pos: Positions,
+              gap: int) -> str | None:
+    """Whether some alternative of ``left`` is directly followed by one of ``right``: "name"
+    if they are one name written out (adjacent name keys), "text" if adjacent words. As many
+    words as the query left out between them (function words) may stand between them in the
+    surface stream; Korean particles are not in the morpheme stream, so need no gap."""
+    found = None
+    for a in left:
+        ends = _ends(a, pos)
+        if not ends:
+            continue
+        for b in right:
+            for kind, starts in _starts(b, pos).items():
+                after = ends.get(kind)
+                if not after:
+                    continue
+                allowed = range(gap + 1 if kind == "surface" else 1)
+                if any(p + g in starts for p in after for g in allowed):
+                    if kind == "name_syllables":
+                        return "name"
+                    found = "text"
+    return found
+
+
+def idf(df: int, total: int) -> float:
+    return math.log(1 + (total - df + 0.5) / (df + 0.5))
+
+
+def rerank(clauses: list[list[Alternative]], weights: list[float],
+           candidates: list[Candidate], gaps: list[int] | None = None) -> list[Candidate]:
+    """Score and sort ``candidates`` (best first); ``weights`` are the clauses' IDFs, ``gaps``
+    the words the query left out after each clause (clauses_and_gaps)."""
+    gaps = gaps or [0] * len(clauses)
+    wanted = {t for clause in clauses for alt in clause for w in alt.words
+              for group in w.groups for t in group}
+    top = max((c.backend_score for c in candidates), default=0.0) or 1.0
+    for cand in candidates:
+        pos = Positions(cand.title, cand.body, wanted)
+        score = 0.0
+        matched = []
+        for clause, weight in zip(clauses, weights, strict=True):
+            share, tf, in_title, named = max((_alternative_match(a, pos) for a in clause),
+                                             default=(0.0, 0, False, False))
+            matched.append(share == 1.0)
+            if share:
+                score += weight * share * (1 + REPEAT * math.log(max(tf, 1)))
+                score += weight * (TITLE * in_title + NAME * named)
+        for i in range(len(clauses) - 1):
+            if not (matched[i] and matched[i + 1]):
+                continue
+            adjacent = _adjacent(clauses[i], clauses[i + 1], pos, gaps[i])
+            if adjacent == "name":
+                score += NAME * (weights[i] + weights[i + 1])
+            elif adjacent == "text":
+                score += ADJACENT * min(weights[i], weights[i + 1])
+        cand.score = score + BACKEND * cand.backend_score / top
+    return sorted(candidates, key=lambda c: -c.score)

@@ -1,0 +1,157 @@
+"""Snippets: a window of a record's text around the first match, HTML-escaped, with the
+matches in <mark>.
+
+Matching is on the text itself, so a morpheme inside a longer Korean word (탈북민 in 탈북민들이)
+is marked where it stands. Names are matched by their keys as the index matches them, so a
+search for Kim Jong Un marks 김정은 in a Korean text and 김정은 marks Kim Jong-un in an English
+one.
+"""
+
+from __future__ import annotations
+
+import html
+import re
+from functools import lru_cache
+
+from sillok.language.analyzer import CAPITALISED, HANGUL, normalise, word_terms
+from sillok.language.names import hangul_keys, index_terms, latin_keys
+from sillok.search.query import Query
+
+SNIPPET = 90
+MAX_NAME_WORDS = 4  # a name is written in at most this many words (Kim Jong Un: three)
+LATIN_GAP = re.compile(r"[ \t-]+")
+
+
+def _needles(q: Query) -> list[str]:
+    needles: set[str] = set()
+    for alt in q.words:
+        for word in alt.split():
+            needles.add(normalise(word))
+            if HANGUL.search(word):
+                needles.update(m for m in word_terms(word).morphemes if len(m) > 1)
+    return sorted((n for n in needles if n), key=len, reverse=True)
+
+
+def _name_sequences(q: Query) -> set[tuple[str, ...]]:
+    """The name keys of every run of consecutive query words, of two syllables or more: in
+    the query as typed (Kim Jong Un: three clauses) and in each alternative on its own."""
+    out: set[tuple[str, ...]] = set()
+    typed = " ".join(clause[0] for clause in q.clauses)
+    for alt in [typed, *q.words]:
+        keys = [word_terms(w, q.latin_name(w)).name_syllables for w in alt.split()]
+        for i in range(len(keys)):
+            seq: tuple[str, ...] = ()
+            for part in keys[i:i + MAX_NAME_WORDS]:
+                if not part:
+                    break
+                seq += part
+                if len(seq) > 1:
+                    out.add(seq)
+    return out
+
+
+@lru_cache(maxsize=50_000)
+def _hangul_syllables(word: str) -> tuple[str, ...]:
+    keys = hangul_keys(word)
+    return tuple(index_terms(keys[:-1] if len(keys) > 1 else keys))
+
+
+@lru_cache(maxsize=50_000)
+def _latin_syllables(word: str) -> tuple[str, ...]:
+    keys = latin_keys(word)
+    return tuple(index_terms(keys[:-1] if len(keys) > 1 else keys))
+
+
+@lru_cache(maxsize=1)
+def _syllables_by_key() -> dict[str, str]:
+    """Every Hangul syllable, by the key it has at the start of a word (nkkim: 김, 킴, 긤…)."""
+    out: dict[str, list[str]] = {}
+    for code in range(0xAC00, 0xD7A4):
+        out.setdefault(_hangul_syllables(chr(code))[0], []).append(chr(code))
+    return {key: "".join(chars) for key, chars in out.items()}
+
+
+@lru_cache(maxsize=1000)
+def _name_starts(firsts: frozenset[str]) -> re.Pattern[str] | None:
+    """Korean words that begin with a syllable a name of the query can begin with: only
+    these few are tried against the names, not every word of the text."""
+    chars = "".join(_syllables_by_key().get(key, "") for key in sorted(firsts))
+    return re.compile(f"(?<![\uac00-\ud7a3])[{chars}][\uac00-\ud7a3]*") if chars else None
+
+
+def _name_spans(raw: str, names: set[tuple[str, ...]]) -> list[tuple[int, int]]:
+    """Where the text writes one of ``names``: the start of a Korean word (김정은 in 김정은은),
+    or a run of capitalised Latin words (Kim Jong-un)."""
+    starts = _name_starts(frozenset(seq[0] for seq in names))
+    spans = []
+    for m in starts.finditer(raw) if starts else ():
+        word = m.group()
+        for length in range(len(word), 1, -1):
+            if _hangul_syllables(word[:length]) in names:
+                spans.append((m.start(), m.start() + length))
+                break
+    words = list(CAPITALISED.finditer(raw))
+    i = 0
+    while i < len(words):
+        seq: tuple[str, ...] = ()
+        found = None
+        for j in range(i, min(i + MAX_NAME_WORDS, len(words))):
+            if j > i and not LATIN_GAP.fullmatch(raw[words[j - 1].end():words[j].start()]):
+                break
+            seq += _latin_syllables(words[j].group())
+            if seq in names:
+                found = j
+        if found is not None:
+            spans.append((words[i].start(), words[found].end()))
+            i = found + 1
+        else:
+            i += 1
+    return spans
+
+
+class Highlighter:
+    """What to mark for one query, worked out once for all of its hits."""
+
+    def __init__(self, q: Query) -> None:
+        self.needles = _needles(q)
+        self.names = _name_sequences(q)
+        self.pattern = (re.compile("|".join(re.escape(n) for n in self.needles))
+                        if self.needles else None)
+
+    def snippet(self, raw: str) -> str:
+        return _snippet(raw, self)
+
+
+def snippet(raw: str, q: Query) -> str:
+    """A window of the text around the first match, HTML-escaped, matches in <mark>."""
+    return _snippet(raw, Highlighter(q))
+
+
+def _snippet(raw: str, h: Highlighter) -> str:
+    if not raw:
+        return ""
+    needles, names = h.needles, h.names
+    lowered = normalise(raw)
+    if len(lowered) != len(raw):  # NFKC changed lengths: fall back to a case fold only
+        lowered = raw.lower()
+    name_spans = _name_spans(raw, names) if names else []
+    starts = [i for i in (lowered.find(n) for n in needles) if i >= 0]
+    starts += [s for s, _e in name_spans]
+    first = min(starts, default=0)
+    start = max(0, first - SNIPPET // 3)
+    end = min(len(raw), start + SNIPPET * 2)
+    spans = [(s - start, e - start) for s, e in name_spans if s >= start and e <= end]
+    if h.pattern is not None:
+        spans += [(m.start(), m.end()) for m in h.pattern.finditer(lowered[start:end])]
+    window = raw[start:end]
+    out, pos = [], 0
+    for s, e in sorted(spans, key=lambda span: (span[0], -span[1])):
+        if s < pos:
+            continue  # overlaps a mark already made (a name that contains a needle)
+        out.append(html.escape(window[pos:s]))
+        out.append(f"<mark>{html.escape(window[s:e])}</mark>")
+        pos = e
+    out.append(html.escape(window[pos:]))
+    prefix = "…" if start > 0 else ""
+    suffix = "…" if end < len(raw) else ""
+    return prefix + "".join(out).replace("\n", " ") + suffix

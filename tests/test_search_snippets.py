@@ -1,0 +1,37 @@
+"""Snippets mark names by their keys, across scripts, and stay HTML-safe. Fictional texts."""
+
+from __future__ import annotations
+
+from sillok.archive.service import Archive
+from sillok.search.query import parse
+from sillok.search.service import search, snippet
+from tests.conftest import ANON, make_source
+
+
+def test_romanized_query_marks_the_hangul_name() -> None:
+    out = snippet("[가상] 김정은은 국경을 봉쇄하라고 지시했다.", parse("Kim Jong Un"))
+    assert "<mark>김정은</mark>은" in out
+    assert snippet("[가상] 김정은 위원장", parse("kim jong-un")).count("<mark>") == 1
+
+
+def test_hangul_query_marks_the_romanized_name() -> None:
+    out = snippet("[Fictional] On Monday Kim Jong-un ordered the border closed.", parse("김정은"))
+    assert "<mark>Kim Jong-un</mark>" in out
+
+
+def test_only_the_name_asked_for_is_marked() -> None:
+    out = snippet("[가상] 박철호 씨와 박철수 씨가 함께 체포되었다.", parse("Pak Chol-su"))
+    assert "<mark>박철수</mark>" in out and "<mark>박철호" not in out
+    out = snippet("[가상] 량강도 혜산시와 자강도", parse("Ryanggang"))
+    assert "<mark>량강</mark>도" in out and "<mark>자강" not in out
+
+
+def test_name_marks_are_escaped() -> None:
+    out = snippet("<b>김정은</b> & 군중", parse("Kim Jong Un"))
+    assert "<b>" not in out and "&lt;b&gt;<mark>김정은</mark>&lt;/b&gt; &amp;" in out
+
+
+def test_search_snippet_marks_the_name(archive: Archive) -> None:
+    make_source(archive, text="[가상] 보고서에 따르면 " + "긴 앞부분 " * 40 + "김정은은 지시했다.")
+    item = search(archive, ANON, "type:sources Kim Jong Un").items[0]
+    assert "<mark>김정은</mark>" in item["snippet"] and item["snippet"].startswith("…")
