@@ -10,8 +10,9 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from functools import lru_cache
 from typing import Any
+
+from sillok.language.analyzer import kiwi, normalise, tokens_ahead
 
 SURNAMES_KO = set(
     "김이리박최정강조윤장림임한오서신권황안송류유전홍고문량양손배백허남심로노하곽성차주우구라나민"
@@ -66,23 +67,21 @@ class NameHit:
     confidence: float
 
 
-@lru_cache(maxsize=1)
 def _kiwi() -> Any:
-    from sillok.language.analyzer import _kiwi as shared
-
-    return shared()
+    return kiwi()
 
 
 _prepared: dict[str, list[Any]] = {}
 
 
 def prepare(texts: list[str]) -> None:
-    """Analyse the Korean texts of a batch in one parallel Kiwi call, ahead of find_persons."""
+    """Analyse the Korean texts of a batch in one parallel Kiwi call, ahead of find_persons;
+    the search index reuses the same analysis when the batch is committed."""
     _prepared.clear()
-    korean = [t for t in dict.fromkeys(texts) if re.search(r"[가-힣]", t)]
-    if korean:
-        for text, tokens in zip(korean, _kiwi().tokenize(korean), strict=True):
-            _prepared[text] = list(tokens)
+    for text, tokens in zip(texts, tokens_ahead(texts), strict=True):
+        # Offsets are into the normalised text: usable when normalising kept every length.
+        if tokens is not None and len(normalise(text)) == len(text):
+            _prepared[text] = tokens
 
 
 def find_persons(text: str, known: set[str]) -> list[NameHit]:

@@ -57,6 +57,11 @@ def _kiwi() -> Any:
     return Kiwi(num_workers=os.cpu_count() or 1)
 
 
+def kiwi() -> Any:
+    """The process's shared Kiwi (for extractors that need its tags, not index terms)."""
+    return _kiwi()
+
+
 @lru_cache(maxsize=1)
 def _stemmer() -> Any:
     return snowballstemmer.stemmer("english")
@@ -188,6 +193,26 @@ def analyse(text: str) -> list[str]:
     return analyse_many([text])[0]
 
 
+# Kiwi tokens of normalised texts analysed ahead of indexing (by the ingest extractors), so
+# that the index does not analyse the same text a second time. Bounded: a batch's worth.
+_ahead: dict[str, list[Any]] = {}
+AHEAD_LIMIT = 1024
+
+
+def tokens_ahead(texts: list[str]) -> list[list[Any] | None]:
+    """Kiwi tokens of each text's normalised form (None for texts without Hangul or too long),
+    analysed in one parallel batch and kept for the analysis the index does at commit. Token
+    offsets are into ``normalise(text)``."""
+    norms = [normalise(t) for t in texts]
+    todo = [n for n in dict.fromkeys(norms)
+            if n not in _ahead and HANGUL.search(n) and len(n) <= MAX_CHARS]
+    if len(_ahead) + len(todo) > AHEAD_LIMIT:
+        _ahead.clear()
+    for norm, tokens in zip(todo, _kiwi().tokenize(todo) if todo else [], strict=True):
+        _ahead[norm] = list(tokens)
+    return [_ahead.get(n) for n in norms]
+
+
 def analyse_many(texts: list[str]) -> list[list[str]]:
     """``analyse`` for many texts at once: Kiwi's workers take the Korean ones in parallel,
     which is what keeps a batch of records (a bulk file, an ingest) fast."""
@@ -203,8 +228,10 @@ def analyse_many(texts: list[str]) -> list[list[str]]:
             names: list[str] = []
             results[i].extend(korean_morphemes(norm, names) + names)
     if korean:
-        batch = [norms[i] for i in korean]
-        for i, tokens in zip(korean, _kiwi().tokenize(batch), strict=True):
+        ready = {i: _ahead.pop(norms[i]) for i in korean if norms[i] in _ahead}
+        rest = [i for i in korean if i not in ready]
+        analysed = _kiwi().tokenize([norms[i] for i in rest]) if rest else []
+        for i, tokens in list(ready.items()) + list(zip(rest, analysed, strict=True)):
             names = []
             morphemes: list[str] = []
             _content(tokens, morphemes, names)
