@@ -180,7 +180,10 @@ class Archive:
         limit: int = 50,
         offset: int = 0,
         include_retracted: bool = False,
+        newest_first: bool = False,
     ) -> Page:
+        """A page of the records the actor may see, by id, or newest first (by the record's
+        own date where it has one: publication for sources, the date for events and acts)."""
         kind = kind_named(type_name)
         where = [visible_filter(kind.model, actor)]
         if not include_retracted:
@@ -201,8 +204,8 @@ class Archive:
                 select(func.count()).select_from(kind.model).where(*where)
             ).scalar_one()
             rows = session.execute(
-                select(kind.model).where(*where).order_by(kind.model.id).limit(limit)
-                .offset(offset)
+                select(kind.model).where(*where).order_by(*_order(kind.model, newest_first))
+                .limit(limit).offset(offset)
             ).scalars().all()
             items = [views.view(kind, obj, session, actor, full=False) for obj in rows]
         return Page(total=int(total), items=items)
@@ -232,3 +235,12 @@ class Archive:
 
     def _audit_view(self, kind: Kind, obj: Any, session: Session) -> dict[str, Any]:
         return protected_digest(kind.to_input(obj, session))
+
+
+def _order(model: Any, newest_first: bool) -> list[Any]:
+    if not newest_first:
+        return [model.id]
+    dated = getattr(model, "published_start", None) or getattr(model, "date_start", None)
+    if dated is None:
+        return [model.id.desc()]
+    return [dated.desc().nulls_last(), model.id.desc()]

@@ -1,16 +1,14 @@
-"""A minimal public site: the list of public sources and each source's page.
-
-The full web application (search, staff workspace, API) is built on this app factory.
-"""
+"""The web application: the public site (search, record pages, statistics, open data) in
+Korean and English, built by one app factory around one archive."""
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import asynccontextmanager
 from pathlib import Path
 
 from fastapi import FastAPI, Request
-from fastapi.responses import HTMLResponse
+from fastapi.responses import HTMLResponse, Response
 from fastapi.staticfiles import StaticFiles
 from fastapi.templating import Jinja2Templates
 from starlette.exceptions import HTTPException as StarletteHTTPException
@@ -18,8 +16,8 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 from sillok.archive.service import Archive
 from sillok.config import Settings
 from sillok.errors import NotFound, SillokError
-from sillok.security.policy import Actor
-from sillok.web import stats_routes
+from sillok.web import i18n, pages, search_routes, stats_routes
+from sillok.web.template_globals import install_template_globals
 
 TEMPLATES = Jinja2Templates(directory=str(Path(__file__).parent / "templates"))
 
@@ -38,19 +36,25 @@ def create_app(settings: Settings) -> FastAPI:
 
     app.mount("/static", StaticFiles(directory=str(Path(__file__).parent / "static")),
               name="static")
+    install_template_globals(TEMPLATES.env, archive)
+    app.include_router(pages.router(archive, TEMPLATES))
+    app.include_router(search_routes.router(archive, TEMPLATES))
     app.include_router(stats_routes.router(archive, TEMPLATES))
 
-    @app.get("/", response_class=HTMLResponse)
-    def home(request: Request, offset: int = 0) -> HTMLResponse:
-        page = archive.list_records(Actor.anonymous(), "source", limit=50, offset=max(offset, 0))
-        return TEMPLATES.TemplateResponse(
-            request, "home.html", {"page": page, "offset": max(offset, 0)}
-        )
-
-    @app.get("/sources/{source_id}", response_class=HTMLResponse)
-    def source(request: Request, source_id: int) -> HTMLResponse:
-        rec = archive.get(Actor.anonymous(), "source", source_id)
-        return TEMPLATES.TemplateResponse(request, "source.html", {"rec": rec})
+    @app.middleware("http")
+    async def language(request: Request, call_next: Callable[[Request], Awaitable[Response]]
+                       ) -> Response:
+        # The page's language for this request; a ?lang= choice is remembered in a cookie.
+        token = i18n.current.set(i18n.pick_lang(request))
+        try:
+            response = await call_next(request)
+        finally:
+            i18n.current.reset(token)
+        asked = request.query_params.get("lang")
+        if asked in i18n.LANGS:
+            response.set_cookie("lang", asked, max_age=365 * 86400, samesite="lax",
+                                httponly=True)
+        return response
 
     @app.exception_handler(NotFound)
     def not_found(request: Request, exc: NotFound) -> HTMLResponse:

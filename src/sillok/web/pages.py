@@ -1,0 +1,101 @@
+"""Public pages: the home page, sources, events, places and terms, each read through the archive
+services as the visitor's actor, so the policy decides what is shown."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from fastapi import APIRouter, Request
+from fastapi.responses import HTMLResponse
+from fastapi.templating import Jinja2Templates
+
+from sillok.archive.service import Archive
+from sillok.errors import NotFound
+from sillok.security.policy import Actor
+from sillok.stats.arrivals import arrivals, sentence
+from sillok.web.deps import page_actor
+from sillok.web.i18n import current
+
+
+def router(archive: Archive, templates: Jinja2Templates) -> APIRouter:
+    r = APIRouter()
+
+    def render(request: Request, name: str, context: dict[str, Any]) -> HTMLResponse:
+        return templates.TemplateResponse(request, name, context)
+
+    @r.get("/", response_class=HTMLResponse)
+    def home(request: Request) -> HTMLResponse:
+        actor = page_actor(request)
+        recent = archive.list_records(actor, "source", limit=8, newest_first=True)
+        quarterly = arrivals(archive, Actor.anonymous(), "quarter")
+        headline = sentence(quarterly[-1], "ko" if current.get() == "ko" else "en") \
+            if quarterly else ""
+        return render(request, "home.html", {"recent": recent.items, "headline": headline})
+
+    @r.get("/sources", response_class=HTMLResponse)
+    def sources(request: Request, offset: int = 0) -> HTMLResponse:
+        page = archive.list_records(page_actor(request), "source", limit=50,
+                                    offset=max(offset, 0))
+        return render(request, "sources.html", {"page": page, "offset": max(offset, 0)})
+
+    @r.get("/sources/{source_id}", response_class=HTMLResponse)
+    def source(request: Request, source_id: int) -> HTMLResponse:
+        actor = page_actor(request)
+        rec = archive.get(actor, "source", source_id)
+        supports = archive.list_records(actor, "evidence", {"source": str(source_id)},
+                                        limit=200).items
+        return render(request, "source.html", {"rec": rec, "supports": supports})
+
+    @r.get("/events/{event_id}", response_class=HTMLResponse)
+    def event(request: Request, event_id: int) -> HTMLResponse:
+        actor = page_actor(request)
+        rec = archive.get(actor, "event", event_id)
+        acts = archive.list_records(actor, "act", {"event": str(event_id)}, limit=200).items
+        places = [_place(archive, actor, code) for code in rec["fields"].get("places") or []]
+        return render(request, "event.html", {"rec": rec, "acts": acts,
+                                              "places": [p for p in places if p]})
+
+    @r.get("/places/{code}", response_class=HTMLResponse)
+    def place(request: Request, code: str) -> HTMLResponse:
+        actor = page_actor(request)
+        rec = _place(archive, actor, code)
+        if rec is None:
+            raise NotFound(f"place {code} not found")
+        events = archive.list_records(actor, "event", {"place": code}, limit=100).items
+        children = archive.list_records(actor, "place", {"parent": code}, limit=200).items
+        return render(request, "place.html", {"rec": rec, "events": events,
+                                              "children": children})
+
+    @r.get("/terms/{vocabulary}/{code}", response_class=HTMLResponse)
+    def term(request: Request, vocabulary: str, code: str) -> HTMLResponse:
+        actor = page_actor(request)
+        found = archive.list_records(actor, "term", {"vocabulary": vocabulary, "code": code},
+                                     limit=1).items
+        if not found:
+            raise NotFound(f"term {vocabulary}:{code} not found")
+        acts = archive.list_records(actor, "act", {"act_type": code}, limit=100).items \
+            if vocabulary == "act_type" else []
+        return render(request, "term.html", {"rec": found[0], "acts": acts})
+
+    @r.get("/records/{type_name}/{record_id}", response_class=HTMLResponse)
+    def record(request: Request, type_name: str, record_id: int) -> HTMLResponse:
+        if type_name not in GENERIC:
+            raise NotFound(f"no page for {type_name}")
+        rec = archive.get(page_actor(request), type_name, record_id)
+        if type_name == "place":
+            return place(request, rec["fields"]["code"])
+        return render(request, "record.html", {"rec": rec, "type_name": type_name})
+
+    @r.get("/about", response_class=HTMLResponse)
+    def about(request: Request) -> HTMLResponse:
+        return render(request, "about.html", {})
+
+    return r
+
+
+GENERIC = ("person", "act", "place", "term", "involvement", "evidence")
+
+
+def _place(archive: Archive, actor: Actor, code: str) -> dict[str, Any] | None:
+    items = archive.list_records(actor, "place", {"code": code}, limit=1).items
+    return items[0] if items else None

@@ -1,0 +1,127 @@
+"""The search page: one bar, results with highlighted snippets, facets as filters, pages.
+
+The whole state is in the URL (``/search?q=강제북송+type:source&page=2``), so a search can be
+bookmarked and shared; a facet is a filter added to the query text. With htmx, following a
+facet or a page replaces only the results, and the address bar is updated to the same URL.
+"""
+
+from __future__ import annotations
+
+import difflib
+import re
+from typing import Any
+from urllib.parse import urlencode
+
+from fastapi import APIRouter, Request
+from fastapi.responses import HTMLResponse
+from fastapi.templating import Jinja2Templates
+
+from sillok.archive.service import Archive
+from sillok.errors import Invalid
+from sillok.extract.lexicon import lexicon_for
+from sillok.search.query import FILTER_KEYS
+from sillok.search.service import SearchResult, search
+from sillok.web.deps import page_actor
+
+PER_PAGE = 20
+# Facets whose values can be added to the query as a filter, and the filter they become.
+FACET_FILTERS = {"type": "type", "lang": "lang", "year": "year", "kind": "kind",
+                 "source_kind": "kind", "act_type": "act", "province": "place",
+                 "facility_type": "facility"}
+
+
+def router(archive: Archive, templates: Jinja2Templates) -> APIRouter:
+    r = APIRouter()
+
+    @r.get("/search", response_class=HTMLResponse)
+    def search_page(request: Request, q: str = "", page: int = 1,
+                    expand: bool = True) -> HTMLResponse:
+        page = max(page, 1)
+        result: SearchResult | None = None
+        error = None
+        if q.strip():
+            try:
+                result = search(archive, page_actor(request), q, limit=PER_PAGE,
+                                offset=(page - 1) * PER_PAGE, facets=True,
+                                expand_terms=expand)
+            except Invalid as exc:
+                error = exc.message
+        context: dict[str, Any] = {
+            "q": q, "page": page, "expand": expand, "result": result, "error": error,
+            "facets": _facets(q, result, expand) if result else [],
+            "pages": _pages(q, page, result.total, expand) if result else {},
+            "suggestions": _suggestions(archive, q) if result and result.total == 0 else [],
+        }
+        name = "_results.html" if request.headers.get("hx-request") else "search.html"
+        return templates.TemplateResponse(request, name, context)
+
+    return r
+
+
+def search_url(q: str, page: int = 1, expand: bool = True) -> str:
+    params: dict[str, Any] = {"q": q}
+    if page > 1:
+        params["page"] = page
+    if not expand:
+        params["expand"] = "false"
+    return "/search?" + urlencode(params)
+
+
+def _filters(q: str) -> dict[str, str]:
+    found: dict[str, str] = {}
+    for token in q.split():
+        key, sep, value = token.partition(":")
+        if sep and key.lower() in FILTER_KEYS and value:
+            found[key.lower()] = value
+    return found
+
+
+def _with_filter(q: str, key: str, value: str | None) -> str:
+    """The query with filter ``key`` set to ``value`` (or removed)."""
+    kept = [t for t in q.split() if t.partition(":")[0].lower() != key]
+    if value is not None:
+        kept.append(f"{key}:{value}")
+    return " ".join(kept)
+
+
+def _facets(q: str, result: SearchResult, expand: bool) -> list[dict[str, Any]]:
+    active = _filters(q)
+    out = []
+    for name, counts in result.facets.items():
+        key = FACET_FILTERS.get(name)
+        if not counts:
+            continue
+        values = []
+        for value, count in counts.items():
+            on = key is not None and active.get(key) == str(value)
+            link = None
+            if key is not None and key in FILTER_KEYS:
+                link = search_url(_with_filter(q, key, None if on else str(value)),
+                                  expand=expand)
+            values.append({"value": value, "count": count, "on": on, "url": link})
+        out.append({"name": name, "values": values})
+    return out
+
+
+def _pages(q: str, page: int, total: int, expand: bool) -> dict[str, Any]:
+    last = max(1, -(-total // PER_PAGE))
+    return {"last": last,
+            "prev": search_url(q, page - 1, expand) if page > 1 else None,
+            "next": search_url(q, page + 1, expand) if page < last else None}
+
+
+def _suggestions(archive: Archive, q: str) -> list[dict[str, str]]:
+    """When nothing is found: the query's words one at a time, and the names of places and
+    terms closest in spelling, in any script (Hoeryeong → Hoeryong, 회령)."""
+    words = [w for w in re.split(r"\s+", q) if w and ":" not in w and not w.startswith("-")]
+    out: list[dict[str, str]] = []
+    if len(words) > 1:
+        any_of = " OR ".join(words)
+        out.append({"text": any_of, "url": search_url(any_of)})
+    with archive.sessions() as session:
+        aliases = list(lexicon_for(session).by_alias)
+    for word in words:
+        for alias in difflib.get_close_matches(word.lower(), aliases, n=3, cutoff=0.75):
+            if alias != word.lower() and all(s["text"] != alias for s in out):
+                out.append({"text": alias, "url": search_url(alias)})
+    return out[:8]

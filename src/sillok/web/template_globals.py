@@ -1,0 +1,108 @@
+"""What every template may call: translations, the page language, labels of codes, links."""
+
+from __future__ import annotations
+
+import threading
+import time
+from typing import Any
+from urllib.parse import urlencode
+
+from jinja2 import Environment, pass_context
+from jinja2.runtime import Context
+from sqlalchemy import select
+
+from sillok.archive.service import Archive
+from sillok.db import models as m
+from sillok.web import i18n
+from sillok.web.search_routes import search_url
+
+TYPE_LABELS = {"source": ("Source", "자료"), "event": ("Event", "사건"),
+               "act": ("Act", "행위"), "person": ("Person", "인물"), "place": ("Place", "장소"),
+               "term": ("Term", "용어"), "involvement": ("Involvement", "관여"),
+               "evidence": ("Evidence", "근거")}
+FACET_LABELS = {"type": ("Record type", "기록 종류"), "lang": ("Language", "언어"),
+                "year": ("Year", "연도"), "kind": ("Kind", "종류"),
+                "source_kind": ("Source kind", "자료 유형"), "act_type": ("Violation", "침해 유형"),
+                "province": ("Province", "도"), "facility_type": ("Facility", "시설 유형")}
+LANG_LABELS = {"ko": "한국어", "en": "English", "mixed": "한국어 + English"}
+
+
+class Labels:
+    """Public term and place names by code, re-read at most once a minute."""
+
+    def __init__(self, archive: Archive) -> None:
+        self.archive = archive
+        self.lock = threading.Lock()
+        self.loaded = 0.0
+        self.terms: dict[str, tuple[str, str]] = {}
+        self.places: dict[str, tuple[str, str]] = {}
+
+    def _refresh(self) -> None:
+        with self.lock:
+            if time.monotonic() - self.loaded < 60:
+                return
+            with self.archive.sessions() as session:
+                self.terms = {t.code: (t.label_en, t.label_ko) for t in session.execute(
+                    select(m.Term).where(m.Term.level == "public")).scalars()}
+                self.places = {p.code: (p.name_en, p.name_ko) for p in session.execute(
+                    select(m.Place).where(m.Place.level == "public")).scalars()}
+            self.loaded = time.monotonic()
+
+    def term(self, code: Any) -> str:
+        self._refresh()
+        pair = self.terms.get(str(code))
+        return _pick(pair) if pair else str(code or "")
+
+    def place(self, code: Any) -> str:
+        self._refresh()
+        pair = self.places.get(str(code))
+        return _pick(pair) if pair else str(code or "")
+
+
+def _pick(pair: tuple[str, str]) -> str:
+    return pair[1] if i18n.current.get() == "ko" else pair[0]
+
+
+def record_url(item: dict[str, Any]) -> str:
+    kind, ident = item.get("type"), item.get("id")
+    if kind in ("source", "event"):
+        return f"/{kind}s/{ident}"
+    return f"/records/{kind}/{ident}"
+
+
+def install_template_globals(env: Environment, archive: Archive) -> None:
+    labels = Labels(archive)
+    env.add_extension("jinja2.ext.i18n")
+    env.install_gettext_callables(i18n.gettext, i18n.ngettext, newstyle=True)  # type: ignore[attr-defined]
+
+    @pass_context
+    def switch_lang_url(ctx: Context, lang: str) -> str:
+        request = ctx.get("request")
+        if request is None:
+            return f"/?lang={lang}"
+        params = dict(request.query_params)
+        params["lang"] = lang
+        return f"{request.url.path}?{urlencode(params)}"
+
+    def value_label(facet: str, value: Any) -> str:
+        if facet == "type":
+            return _pick(TYPE_LABELS.get(str(value), (str(value), str(value))))
+        if facet == "lang":
+            return LANG_LABELS.get(str(value), str(value))
+        if facet == "province":
+            return labels.place(value)
+        if facet in ("kind", "source_kind", "act_type", "facility_type"):
+            return labels.term(value)
+        return str(value)
+
+    env.globals.update(
+        ui_lang=lambda: i18n.current.get(),
+        switch_lang_url=switch_lang_url,
+        kind_label=labels.term,
+        place_name=lambda rec: labels.place(rec["fields"]["code"]),
+        type_label=lambda t: _pick(TYPE_LABELS.get(str(t), (str(t), str(t)))),
+        facet_label=lambda f: _pick(FACET_LABELS.get(str(f), (str(f), str(f)))),
+        value_label=value_label,
+        record_url=record_url,
+        search_url=search_url,
+    )
