@@ -54,11 +54,14 @@ def arrivals_spec(rows: list[ArrivalRow], lang: Lang = "en") -> dict[str, Any]:
     return {
         "$schema": SCHEMA,
         "title": {"text": _t("arrivals_title", lang), "subtitle": _t("arrivals_subtitle", lang)},
+        "description": _t("arrivals_title", lang),
         "width": max(480, 22 * len(values)),
         "height": 280,
-        "config": {"font": FONT},
+        # Marks are not announced one by one: the chart is described, and the same numbers are
+        # in the table beside it, which is what a screen reader should read.
+        "config": {"font": FONT, "aria": False},
         "data": {"values": values},
-        "mark": {"type": "bar", "tooltip": True},
+        "mark": {"type": "bar", "tooltip": True, "aria": False},
         "encoding": {
             "x": {"field": "period", "type": "ordinal", "sort": {"field": "order"},
                   "title": _t("period", lang)},
@@ -99,10 +102,11 @@ def acts_spec(table: CountTable, lang: Lang = "en", labels: dict[str, str] | Non
     return {
         "$schema": SCHEMA,
         "title": _t("acts_title", lang),
+        "description": _t("acts_title", lang),
         "width": 480,
-        "config": {"font": FONT},
+        "config": {"font": FONT, "aria": False},
         "data": {"values": values},
-        "mark": {"type": "bar", "tooltip": True},
+        "mark": {"type": "bar", "tooltip": True, "aria": False},
         "encoding": encoding,
     }
 

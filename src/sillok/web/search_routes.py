@@ -89,7 +89,8 @@ def _facets(q: str, result: SearchResult, expand: bool) -> list[dict[str, Any]]:
     out = []
     for name, counts in result.facets.items():
         key = FACET_FILTERS.get(name)
-        if not counts:
+        # "kind" mixes the kinds of every record type; the page shows them per type instead.
+        if not counts or name == "kind":
             continue
         values = []
         for value, count in counts.items():
