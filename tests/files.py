@@ -126,10 +126,12 @@ def png(text: str = "") -> bytes:
     return out.getvalue()
 
 
-def zip_bomb(inner: str = "word/document.xml") -> bytes:
-    """A DOCX-looking zip whose one member expands 100 MB from a few hundred kB."""
+def zip_bomb(inner: str = "word/document.xml", mimetype: str | None = None) -> bytes:
+    """A DOCX- (or HWPX-) looking zip whose one member expands 100 MB from a few hundred kB."""
     out = io.BytesIO()
     with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as archive:
+        if mimetype:
+            archive.writestr("mimetype", mimetype)
         archive.writestr("[Content_Types].xml", "<Types/>")
         archive.writestr(inner, b"\0" * (100 * 1024 * 1024))
     return out.getvalue()
@@ -176,6 +178,8 @@ def mixed_folder(root: Path) -> dict[str, str]:
         "notes-zz-retyped.txt": (LONG_KO.replace("장사를 하며", "장사하며", 1).encode(),
                                  "near_duplicate"),
         "hostile/bomb.docx": (zip_bomb(), "failed"),
+        "hostile/bomb.hwpx": (zip_bomb("Contents/section0.xml", "application/hwp+zip"),
+                              "failed"),
         "hostile/laughs.docx": (billion_laughs_docx(), "failed"),
         "hostile/random.bin": (bytes(range(256)) * 8, "failed"),
         "hostile/bad-bytes.txt": (b"\x81\xfe\xfa" + "가나".encode() + b"\x81", "failed"),

@@ -39,9 +39,10 @@ def test_mixed_folder_each_file_gets_its_outcome(archive: Archive, tmp_path: Pat
     assert {name: o.status for name, o in got.items()} == expected
     assert got["notes-zz-copy.txt"].duplicate_of == got["notes-utf8.txt"].source_id
     assert got["notes-zz-retyped.txt"].near_duplicate_of == [got["notes-utf8.txt"].source_id]
-    assert report.counts["failed"] == 6
+    assert report.counts["failed"] == 7
     reasons = {name: o.reason or "" for name, o in got.items() if o.status == "failed"}
     assert "zip bomb" in reasons["hostile/bomb.docx"]
+    assert "zip bomb" in reasons["hostile/bomb.hwpx"]
     assert "unsafe XML" in reasons["hostile/laughs.docx"]
     assert "application/octet-stream" in reasons["hostile/random.bin"]
     assert "invalid byte sequences" in reasons["hostile/bad-bytes.txt"]
@@ -165,7 +166,7 @@ def test_cli_ingest(runner: CliRunner, cli_env: dict[str, str], tmp_path: Path) 
     assert result.exit_code == 1, result.output
     report = json.loads(result.stdout)
     assert report["files"] == len(expected)
-    assert report["counts"]["failed"] == 6
+    assert report["counts"]["failed"] == 7
     good = tmp_path / "good.txt"
     good.write_text("[가상] 정상 파일 하나.", encoding="utf-8")
     result = runner.invoke(app, ["ingest", str(good)], env=cli_env)
