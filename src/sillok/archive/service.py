@@ -27,7 +27,14 @@ from sillok.db.models import AuditEntry
 from sillok.db.types import utcnow
 from sillok.errors import Conflict, Invalid, NotFound, StorageError
 from sillok.search.index import index_record, remove_record
-from sillok.security.policy import Actor, may_see, require_write, visible_filter
+from sillok.security.policy import (
+    Actor,
+    may_see,
+    may_see_level,
+    require_write,
+    visible_filter,
+)
+from sillok.security.redact import mask_view, masker_for
 
 
 @dataclass
@@ -169,7 +176,7 @@ class Archive:
                 # Every look at restricted data is on the record (protection issue, item 5).
                 record_change(session, actor=actor.name, action="view", record_type=kind.name,
                               record_id=record_id)
-            return shown
+            return self._masked(session, actor, [shown])[0]
 
     def list_records(
         self,
@@ -208,7 +215,17 @@ class Archive:
                 .limit(limit).offset(offset)
             ).scalars().all()
             items = [views.view(kind, obj, session, actor, full=False) for obj in rows]
+            items = self._masked(session, actor, items)
         return Page(total=int(total), items=items)
+
+    def _masked(self, session: Session, actor: Actor,
+                items: list[dict[str, Any]]) -> list[dict[str, Any]]:
+        """Readers without clearance for restricted records see a restricted person's names
+        masked in every text they are shown (security/redact.py)."""
+        if may_see_level(actor, "restricted"):
+            return items
+        masker = masker_for(session, self.settings.data_dir)
+        return [mask_view(item, masker) for item in items]
 
     def history(self, actor: Actor, type_name: str, record_id: int) -> list[dict[str, Any]]:
         """Every audit entry of a record, oldest first (only for records the actor may see)."""

@@ -9,6 +9,7 @@ from pathlib import Path
 
 import typer
 
+from sillok.archive.public_export import export_public
 from sillok.archive.service import Archive
 from sillok.archive.transfer import import_file, write_export
 from sillok.cli.common import AsRole, DataDir, Json, actor_for, archive_for, console, print_json
@@ -17,13 +18,26 @@ from sillok.security.policy import Actor
 
 
 def export(
-    out: Path = typer.Argument(..., help="File to write, or - for standard output."),
+    out: Path = typer.Argument(..., help="File to write, or - for standard output; with "
+                                         "--public, a new folder."),
     fmt: str = typer.Option("jsonl", "--format", help="Export format (jsonl)."),
+    public: bool = typer.Option(False, "--public", help="Open data: only what the public may "
+                                "see, protected names masked, as JSON, CSV and a SQLite file "
+                                "for datasette."),
     data_dir: DataDir = None,
     as_role: AsRole = None,
     json_out: Json = False,
 ) -> None:
     """Write every record the role may see (all, for the operator) as JSON Lines."""
+    if public:
+        with archive_for(data_dir) as archive:
+            counts = export_public(archive, out)
+        if json_out:
+            print_json({"folder": str(out), "counts": counts})
+        else:
+            console.print(f"public export in {out}: "
+                          + ", ".join(f"{n} {k}s" for k, n in counts.items()))
+        return
     if fmt != "jsonl":
         raise Invalid({"format": f"unknown format '{fmt}' (jsonl)"})
     actor = actor_for(as_role)

@@ -8,6 +8,7 @@ facet or a page replaces only the results, and the address bar is updated to the
 from __future__ import annotations
 
 import difflib
+import html
 import re
 from typing import Any
 from urllib.parse import urlencode
@@ -21,9 +22,12 @@ from sillok.errors import Invalid
 from sillok.extract.lexicon import lexicon_for
 from sillok.search.query import FILTER_KEYS
 from sillok.search.service import SearchResult, search
+from sillok.security.policy import may_see_level
+from sillok.security.redact import masker_for
 from sillok.web.deps import page_actor
 
 PER_PAGE = 20
+TAG = re.compile(r"</?mark>")
 # Facets whose values can be added to the query as a filter, and the filter they become.
 FACET_FILTERS = {"type": "type", "lang": "lang", "year": "year", "kind": "kind",
                  "source_kind": "kind", "act_type": "act", "province": "place",
@@ -40,12 +44,15 @@ def router(archive: Archive, templates: Jinja2Templates) -> APIRouter:
         result: SearchResult | None = None
         error = None
         if q.strip():
+            actor = page_actor(request)
             try:
-                result = search(archive, page_actor(request), q, limit=PER_PAGE,
+                result = search(archive, actor, q, limit=PER_PAGE,
                                 offset=(page - 1) * PER_PAGE, facets=True,
                                 expand_terms=expand)
             except Invalid as exc:
                 error = exc.message
+            if result is not None and not may_see_level(actor, "restricted"):
+                _mask_results(archive, result)
         context: dict[str, Any] = {
             "q": q, "page": page, "expand": expand, "result": result, "error": error,
             "facets": _facets(q, result, expand) if result else [],
@@ -56,6 +63,21 @@ def router(archive: Archive, templates: Jinja2Templates) -> APIRouter:
         return templates.TemplateResponse(request, name, context)
 
     return r
+
+
+def _mask_results(archive: Archive, result: SearchResult) -> None:
+    """Protected names never reach a reader without clearance, in a label or a snippet. A
+    snippet that needed masking loses its highlights rather than risk a name split by them."""
+    with archive.sessions() as session:
+        masker = masker_for(session, archive.settings.data_dir)
+    for item in result.items:
+        item["label"] = masker.mask(str(item.get("label") or ""))
+        snippet = item.get("snippet")
+        if snippet:
+            plain = html.unescape(TAG.sub("", snippet))
+            masked = masker.mask(plain)
+            if masked != plain:
+                item["snippet"] = html.escape(masked)
 
 
 def search_url(q: str, page: int = 1, expand: bool = True) -> str:

@@ -1,0 +1,70 @@
+"""Pseudonyms and name masking on pages, search and the public export (open data)."""
+
+from __future__ import annotations
+
+import sqlite3
+from pathlib import Path
+
+from fastapi.testclient import TestClient
+
+from sillok.archive.public_export import export_public
+from sillok.archive.service import Archive
+from sillok.config import Settings
+from sillok.security.redact import Masker, Protected
+from sillok.web.app import create_app
+from tests.conftest import ANALYST, ANON, VIEWER, make_person, make_source
+
+MARKERS = ("박철수", "Pak Chol-su", "Park Cheol-soo", "리영호", "Ri Yong-ho")
+
+
+def _setup(archive: Archive) -> tuple[int, int]:
+    person = make_person(archive, level="restricted", name="박철수",
+                         protected={"real_name": "리영호"})
+    source = make_source(archive, title="[Fictional] 박철수 씨의 이야기",
+                         text="[가상] 박철수 씨는 회령에서 체포됐다. Pak Chol-su (Park Cheol-soo, "
+                              "real name Ri Yong-ho, 리영호) was held in Chongjin. 강제북송.")
+    return person, source
+
+
+def test_masker_finds_hangul_and_romanizations() -> None:
+    masker = Masker([Protected(1, "Witness W-000001", ("박철수",))])
+    text = "박철수는 Pak Chol-su, Park Cheol-soo, Chol-su Pak; Pak alone; 김철수."
+    masked = masker.mask(text)
+    assert masked.count("[Witness W-000001]") == 4
+    assert "Pak alone" in masked and "김철수" in masked
+
+
+def test_pages_and_views_are_masked_for_readers_without_clearance(
+        archive: Archive, settings: Settings) -> None:
+    _person, source = _setup(archive)
+    for actor in (ANON, VIEWER):
+        shown = archive.get(actor, "source", source)
+        text = shown["fields"]["text"] + shown["label"]
+        assert not [m for m in MARKERS if m in text], actor
+        assert "[Witness W-" in text
+    pseudonyms = {archive.get(ANON, "source", source)["fields"]["text"].split("[")[2][:16]}
+    assert len(pseudonyms) == 1  # the same person, the same pseudonym
+    assert "박철수" in archive.get(ANALYST, "source", source)["fields"]["text"]
+    with TestClient(create_app(settings)) as client:
+        for url in (f"/sources/{source}", "/search?q=강제북송", "/search?q=회령", "/sources"):
+            page = client.get(url).text
+            assert not [m for m in MARKERS if m in page], url
+
+
+def test_public_export_holds_only_public_masked_data(archive: Archive, tmp_path: Path) -> None:
+    _setup(archive)
+    make_source(archive, level="restricted", title="Restricted RESTRICTEDMARK",
+                text="[Fictional] RESTRICTEDMARK")
+    counts = export_public(archive, tmp_path / "open")
+    assert counts["source"] == 1 and counts["person"] == 0
+    everything = ""
+    for path in (tmp_path / "open").iterdir():
+        if path.suffix in (".json", ".csv", ".txt"):
+            everything += path.read_text(encoding="utf-8")
+    db = sqlite3.connect(tmp_path / "open" / "sillok-public.sqlite")
+    for (table,) in db.execute("SELECT name FROM sqlite_master WHERE type = 'table'"):
+        everything += repr(db.execute(f'SELECT * FROM "{table}"').fetchall())
+    db.close()
+    for marker in (*MARKERS, "RESTRICTEDMARK"):
+        assert marker not in everything, marker
+    assert "[Witness W-" in everything and "suppressed" in everything
