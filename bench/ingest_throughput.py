@@ -34,12 +34,40 @@ EN_PARTS = [
 ]
 
 
+# Common syllables, so that made-up words look like Korean to the analyzer.
+SYLLABLES = sorted(set("가나다라마바사아자차카타파하고노도로모보소오조초코토포호구누두루무부수우주"
+                       "기니디리미비시이지치키피히강남동상성정장전선산신인민한국경영용원안연"
+                       "김박최윤임송홍황서문양손배백허유심노곽진엄채천방공현함변염여추석설"
+                       + "".join(KO_PARTS)) - set(" .[]0123456789"))
+LETTERS = "bcdfghjklmnprstvwz"
+
+
+def _lexicon(rng: random.Random, korean: bool, size: int = 6000) -> list[str]:
+    if korean:
+        return ["".join(rng.choice(SYLLABLES) for _ in range(rng.randint(2, 3)))
+                for _ in range(size)]
+    return ["".join(rng.choice(LETTERS) + rng.choice("aeiou") for _ in range(rng.randint(2, 4)))
+            for _ in range(size)]
+
+
 def text_for(i: int, rng: random.Random) -> str:
-    parts = KO_PARTS if i % 2 == 0 else EN_PARTS
+    """~2 KB: phrases of the fixed lists (real words for the analyzer) among words drawn from a
+    large made-up vocabulary with a Zipf-like distribution, so that documents differ as real
+    ones do instead of all sharing the same few phrases."""
+    korean = i % 2 == 0
+    parts = KO_PARTS if korean else EN_PARTS
+    vocabulary = _VOCABULARY[korean]
     words: list[str] = [f"#{i}"]
     while sum(len(w.encode()) + 1 for w in words) < 2000:
-        words.append(rng.choice(parts))
+        if rng.random() < 0.2:
+            words.append(rng.choice(parts))
+        else:
+            rank = min(int(rng.paretovariate(1.1)) - 1, len(vocabulary) - 1)
+            words.append(vocabulary[rank if rng.random() < 0.5 else rng.randrange(len(vocabulary))])
     return " ".join(words)
+
+
+_VOCABULARY = {True: _lexicon(random.Random(1), True), False: _lexicon(random.Random(2), False)}
 
 
 def rss_mb() -> float:

@@ -59,7 +59,7 @@ def run_batch(ingestor: Ingestor, paths: list[Path], recursive: bool = False,
     """Ingest every file; ``progress(outcome, done, total)`` is called after each one."""
     report = BatchReport()
     todo = list(files_in(paths, recursive))
-    for chunk in _chunks(todo):
+    for chunk in chunks(todo):
         found = [(p, n) for p, n in chunk if p.exists()]
         done = iter(ingestor.ingest_paths(found))
         for path, name in chunk:
@@ -71,7 +71,7 @@ def run_batch(ingestor: Ingestor, paths: list[Path], recursive: bool = False,
     return report
 
 
-def _chunks(todo: list[tuple[Path, str]]) -> Iterator[list[tuple[Path, str]]]:
+def chunks(todo: list[tuple[Path, str]]) -> Iterator[list[tuple[Path, str]]]:
     """Files are committed in chunks (one transaction, one parallel analysis of their texts);
     a chunk is small enough that a crash loses little and memory stays flat."""
     chunk: list[tuple[Path, str]] = []

@@ -125,18 +125,21 @@ class Ingestor:
     def ingest_path(self, path: Path, display: str | None = None) -> Outcome:
         return self.ingest_paths([(path, display or str(path))])[0]
 
-    def ingest_paths(self, paths: list[tuple[Path, str]]) -> list[Outcome]:
-        """Ingest files (path, name to show) together; one outcome each, in order."""
+    def ingest_paths(self, paths: list[tuple[Path, str]],
+                     filenames: list[str | None] | None = None) -> list[Outcome]:
+        """Ingest files (path, name to show) together; one outcome each, in order.
+        ``filenames``: the original names to record, when the paths are not (an upload)."""
         items: list[Item | Outcome] = []
         limit = self.options.limits.max_file_bytes
-        for path, name in paths:
+        for number, (path, name) in enumerate(paths):
+            original = filenames[number] if filenames is not None else path.name
             try:
                 size = path.stat().st_size
                 if size > limit:
                     items.append(Outcome(name, "failed", size=size, reason=(
                         f"file of {size:,} bytes is over the limit of {limit:,}")))
                     continue
-                items.append(Item(path.read_bytes(), path.name, name))
+                items.append(Item(path.read_bytes(), original, name))
             except OSError as exc:
                 items.append(Outcome(name, "failed",
                                      reason=f"cannot read: {exc.strerror or exc}"))

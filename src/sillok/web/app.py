@@ -6,9 +6,10 @@ from __future__ import annotations
 from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import asynccontextmanager
 from pathlib import Path
+from urllib.parse import urlencode
 
 from fastapi import FastAPI, Request
-from fastapi.responses import HTMLResponse, Response
+from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from fastapi.staticfiles import StaticFiles
 from fastapi.templating import Jinja2Templates
 from starlette.exceptions import HTTPException as StarletteHTTPException
@@ -16,7 +17,8 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 from sillok.archive.service import Archive
 from sillok.config import Settings
 from sillok.errors import NotFound, SillokError
-from sillok.web import i18n, pages, search_routes, stats_routes
+from sillok.ingest.jobs import fail_interrupted
+from sillok.web import i18n, pages, search_routes, staff_routes, stats_routes
 from sillok.web.template_globals import install_template_globals
 
 TEMPLATES = Jinja2Templates(directory=str(Path(__file__).parent / "templates"))
@@ -40,6 +42,12 @@ def create_app(settings: Settings) -> FastAPI:
     app.include_router(pages.router(archive, TEMPLATES))
     app.include_router(search_routes.router(archive, TEMPLATES))
     app.include_router(stats_routes.router(archive, TEMPLATES))
+    app.include_router(staff_routes.router(archive, TEMPLATES))
+    fail_interrupted(archive)
+
+    @app.exception_handler(staff_routes.NotSignedIn)
+    def sign_in_first(request: Request, exc: staff_routes.NotSignedIn) -> Response:
+        return RedirectResponse(f"/login?{urlencode({'next': exc.path})}", status_code=303)
 
     @app.middleware("http")
     async def language(request: Request, call_next: Callable[[Request], Awaitable[Response]]

@@ -105,4 +105,6 @@ def install_template_globals(env: Environment, archive: Archive) -> None:
         value_label=value_label,
         record_url=record_url,
         search_url=search_url,
+        # Replaced by the sign-in module with the session's CSRF token field.
+        csrf_field=lambda: "",
     )

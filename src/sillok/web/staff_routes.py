@@ -1,0 +1,175 @@
+"""The staff workspace: dashboard, upload → ingest job with live progress, and the source
+workspace where suggestions are reviewed and a passage becomes an event with its evidence.
+
+Every route requires a signed-in editor or admin; every change goes through the archive
+services (validation, audit, search index) as that person.
+"""
+
+from __future__ import annotations
+
+from typing import Annotated, Any
+
+from fastapi import APIRouter, File, Form, Request, UploadFile
+from fastapi.responses import HTMLResponse, RedirectResponse, Response
+from fastapi.templating import Jinja2Templates
+from sqlalchemy import func, select
+
+from sillok.archive.service import Archive
+from sillok.db import models as m
+from sillok.errors import Forbidden, Invalid, NotFound
+from sillok.extract.accept import accept, dismiss
+from sillok.extract.store import suggestions_of
+from sillok.ingest.jobs import job_view, recent_jobs, start_ingest_job
+from sillok.ingest.pipeline import Options
+from sillok.security.policy import Actor, may_write
+from sillok.web.deps import page_actor
+
+MAX_UPLOAD_FILES = 500
+
+
+def staff_actor(request: Request) -> Actor:
+    actor = page_actor(request)
+    if actor.role.value == "anonymous":
+        raise NotSignedIn(str(request.url.path))
+    if not may_write(actor):
+        raise Forbidden("the workspace is for editors and admins")
+    return actor
+
+
+class NotSignedIn(Exception):
+    def __init__(self, path: str) -> None:
+        super().__init__(path)
+        self.path = path
+
+
+def router(archive: Archive, templates: Jinja2Templates) -> APIRouter:
+    r = APIRouter(prefix="/staff")
+
+    def render(request: Request, name: str, context: dict[str, Any]) -> HTMLResponse:
+        return templates.TemplateResponse(request, name, context)
+
+    @r.get("", response_class=HTMLResponse)
+    def dashboard(request: Request) -> HTMLResponse:
+        actor = staff_actor(request)
+        recent = archive.list_records(actor, "source", limit=10, newest_first=True).items
+        with archive.sessions() as session:
+            queues = session.execute(
+                select(m.Suggestion.source_id, func.count()).where(m.Suggestion.status == "open")
+                .group_by(m.Suggestion.source_id).order_by(m.Suggestion.source_id.desc())
+                .limit(20)).all()
+            near = session.execute(select(m.SourceLink).where(
+                m.SourceLink.status == "open").order_by(m.SourceLink.id.desc()).limit(20)
+            ).scalars().all()
+            near_rows = [{"source": n.source_id, "other": n.other_id, "score": n.score}
+                         for n in near]
+        return render(request, "staff.html", {
+            "recent": recent, "queues": queues, "near": near_rows,
+            "jobs": recent_jobs(archive, actor)})
+
+    @r.get("/upload", response_class=HTMLResponse)
+    def upload_form(request: Request) -> HTMLResponse:
+        staff_actor(request)
+        return render(request, "upload.html", {})
+
+    @r.post("/upload")
+    async def upload(request: Request, files: Annotated[list[UploadFile], File()],
+                     kind: Annotated[str, Form()] = "",
+                     level: Annotated[str, Form()] = "internal") -> Response:
+        actor = staff_actor(request)
+        if level not in ("public", "internal", "restricted"):
+            raise Invalid({"level": "choose public, internal or restricted"})
+        if not files or len(files) > MAX_UPLOAD_FILES:
+            raise Invalid({"files": f"choose 1 to {MAX_UPLOAD_FILES} files"})
+        limit = archive.settings.max_file_bytes
+        received: list[tuple[str | None, bytes]] = []
+        for upload_file in files:
+            # Read one byte past the limit: enough to know a file is too large.
+            data = await upload_file.read(limit + 1)
+            received.append((upload_file.filename, data))
+        options = Options(kind=kind or None, level=level)
+        job_id = start_ingest_job(archive, actor, received, options)
+        return RedirectResponse(f"/staff/jobs/{job_id}", status_code=303)
+
+    @r.get("/jobs/{job_id}", response_class=HTMLResponse)
+    def job(request: Request, job_id: int) -> HTMLResponse:
+        actor = staff_actor(request)
+        view = job_view(archive, actor, job_id)
+        if view is None:
+            raise NotFound(f"job #{job_id} not found")
+        name = "_job.html" if request.headers.get("hx-request") else "job.html"
+        return render(request, name, {"job": view})
+
+    @r.get("/sources/{source_id}", response_class=HTMLResponse)
+    def workspace(request: Request, source_id: int) -> HTMLResponse:
+        actor = staff_actor(request)
+        rec = archive.get(actor, "source", source_id)
+        with archive.transaction() as session:
+            suggestions = suggestions_of(session, actor, source_id)
+        return render(request, "workspace.html", {
+            "rec": rec, "suggestions": suggestions,
+            "segments": _segments(rec["fields"]["text"], suggestions,
+                                  rec["fields"].get("pages") or [])})
+
+    @r.post("/suggestions/{suggestion_id}/{decision}")
+    def decide(request: Request, suggestion_id: int, decision: str) -> Response:
+        actor = staff_actor(request)
+        with archive.sessions() as session:
+            found = session.get(m.Suggestion, suggestion_id)
+            source_id = found.source_id if found else None
+        if decision == "accept":
+            accept(archive, actor, suggestion_id)
+        elif decision == "dismiss":
+            dismiss(archive, actor, suggestion_id)
+        else:
+            raise NotFound(f"no such decision: {decision}")
+        return RedirectResponse(f"/staff/sources/{source_id}", status_code=303)
+
+    @r.post("/sources/{source_id}/events")
+    def code_event(request: Request, source_id: int, title: Annotated[str, Form()],
+                   start: Annotated[int, Form()], end: Annotated[int, Form()],
+                   quote: Annotated[str, Form()], date: Annotated[str, Form()] = "",
+                   level: Annotated[str, Form()] = "internal") -> Response:
+        actor = staff_actor(request)
+        with archive.transaction() as session:
+            data: dict[str, Any] = {"level": level, "title": title.strip() or quote[:200]}
+            if date.strip():
+                data["date"] = date.strip()
+            event_id = archive.create(actor, "event", data, session=session)
+            # The quote is taken from the source text at these offsets, not from the browser.
+            archive.create(actor, "evidence", {
+                "level": level, "source": source_id, "record": {"type": "event", "id": event_id},
+                "start": start, "end": end}, session=session)
+        return RedirectResponse(f"/events/{event_id}", status_code=303)
+
+    return r
+
+
+def _segments(text: str, suggestions: list[dict[str, Any]],
+              pages: list[int]) -> list[dict[str, Any]]:
+    """The text cut into plain runs, suggestion spans and page markers, for the template (which
+    escapes every piece). Offsets are kept so that a selection maps back to the text."""
+    marks = sorted((s for s in suggestions if s["status"] == "open"),
+                   key=lambda s: (s["start"], -s["end"]))
+    cuts: list[dict[str, Any]] = []
+    position = 0
+    page_starts = {p: i + 1 for i, p in enumerate(pages)} if len(pages) > 1 else {}
+    for s in marks:
+        if s["start"] < position:
+            continue
+        _plain(cuts, text, position, s["start"], page_starts)
+        cuts.append({"kind": s["kind"], "text": text[s["start"]:s["end"]], "start": s["start"],
+                     "suggestion": s["id"]})
+        position = s["end"]
+    _plain(cuts, text, position, len(text), page_starts)
+    return cuts
+
+
+def _plain(cuts: list[dict[str, Any]], text: str, start: int, end: int,
+           page_starts: dict[int, int]) -> None:
+    breaks = sorted(p for p in page_starts if start <= p < end)
+    for point in [*breaks, end]:
+        if point > start:
+            cuts.append({"kind": None, "text": text[start:point], "start": start})
+        if point in page_starts and point < end:
+            cuts.append({"kind": "page", "page": page_starts[point], "start": point, "text": ""})
+        start = point

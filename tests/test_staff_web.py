@@ -1,0 +1,97 @@
+"""The staff workspace: upload → ingest job → outcomes; suggestions; coding an event from a
+passage, then finding it through public search when public and not when restricted."""
+
+from __future__ import annotations
+
+import re
+import time
+from collections.abc import Awaitable, Callable, Iterator
+
+import pytest
+from fastapi import Request, Response
+from fastapi.testclient import TestClient
+
+from sillok.config import Settings
+from sillok.security.policy import Actor
+from sillok.web.app import create_app
+from tests import files
+from tests.conftest import EDITOR, VIEWER
+
+
+def _client(settings: Settings, actor: Actor | None) -> TestClient:
+    app = create_app(settings)
+    if actor is not None:
+        # Stands in for a signed-in session: the workspace reads request.state.actor.
+        @app.middleware("http")
+        async def signed_in(request: Request,
+                            call_next: Callable[[Request], Awaitable[Response]]) -> Response:
+            request.state.actor = actor
+            return await call_next(request)
+    return TestClient(app, follow_redirects=False)
+
+
+@pytest.fixture
+def staff(settings: Settings) -> Iterator[TestClient]:
+    with _client(settings, EDITOR) as client:
+        yield client
+
+
+def _wait_for_job(client: TestClient, url: str) -> str:
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline:
+        page = client.get(url, headers={"hx-request": "true"}).text
+        if 'id="job-status">done' in page or 'id="job-status">failed' in page:
+            return page
+        time.sleep(0.2)
+    raise AssertionError("the job did not finish")
+
+
+def test_workspace_needs_an_editor(settings: Settings) -> None:
+    with _client(settings, None) as anonymous:
+        page = anonymous.get("/staff")
+        assert page.status_code == 303 and page.headers["location"].startswith("/login")
+    with _client(settings, VIEWER) as viewer:
+        assert viewer.get("/staff").status_code == 403
+        assert viewer.post("/staff/upload", files={"files": ("a.txt", b"x")}).status_code == 403
+
+
+def test_upload_job_and_outcomes(staff: TestClient) -> None:
+    upload = staff.post("/staff/upload", data={"kind": "testimony", "level": "restricted"},
+                        files=[("files", ("증언 1.txt", files.LONG_KO.encode("euc-kr"))),
+                               ("files", ("../evil.docx", files.zip_bomb())),
+                               ("files", ("copy.txt", files.LONG_KO.encode("euc-kr")))])
+    assert upload.status_code == 303
+    page = _wait_for_job(staff, upload.headers["location"])
+    assert 'id="job-status">done' in page
+    assert "증언 1.txt" in page and "ingested as #" in page
+    assert "zip bomb" in page and "../evil.docx" in page  # the name shown, as text
+    assert "duplicate of #" in page
+    dashboard = staff.get("/staff").text
+    assert "2 in, 1 failed" in dashboard
+
+
+def test_code_an_event_from_a_passage(staff: TestClient, settings: Settings) -> None:
+    staff.post("/staff/upload", data={"level": "public"},
+               files=[("files", ("report.txt", files.KO.encode()))])
+    job = _wait_for_job(staff, "/staff/jobs/1")
+    source_id = int(re.search(r"ingested as #(\d+)", job).group(1))  # type: ignore[union-attr]
+    workspace = staff.get(f"/staff/sources/{source_id}").text
+    assert 'class="sugg sugg-count"' in workspace and "34명" in workspace
+    start = files.KO.index("중국 공안에 체포돼 강제북송")
+    end = start + len("중국 공안에 체포돼 강제북송")
+    for level, title in (("public", "Fictional arrest QWERTYPUBLIC"),
+                         ("restricted", "Fictional arrest ZXCVRESTRICTED")):
+        made = staff.post(f"/staff/sources/{source_id}/events",
+                          data={"title": title, "start": start, "end": end,
+                                "quote": "ignored", "date": "2022-03", "level": level})
+        assert made.status_code == 303 and made.headers["location"].startswith("/events/")
+    with _client(settings, None) as public:
+        hits = public.get("/search", params={"q": "QWERTYPUBLIC"}).text
+        assert "검색 결과 1건" in hits and ">Fictional arrest QWERTYPUBLIC</a>" in hits
+        hidden = public.get("/search", params={"q": "ZXCVRESTRICTED"}).text
+        assert "검색 결과 0건" in hidden and "Fictional arrest ZXCVRESTRICTED" not in hidden
+    # accepting a suggestion from the workspace
+    suggestion = re.search(r'/staff/suggestions/(\d+)/accept', workspace)
+    assert suggestion is not None
+    accepted = staff.post(f"/staff/suggestions/{suggestion.group(1)}/accept")
+    assert accepted.status_code == 303
