@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from typing import Annotated, Any
 
-from fastapi import APIRouter, File, Form, Request, UploadFile
+from fastapi import APIRouter, Depends, File, Form, Request, UploadFile
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from fastapi.templating import Jinja2Templates
 from sqlalchemy import func, select
@@ -36,6 +36,9 @@ def staff_actor(request: Request) -> Actor:
     return actor
 
 
+Staff = Annotated[Actor, Depends(staff_actor)]
+
+
 class NotSignedIn(Exception):
     def __init__(self, path: str) -> None:
         super().__init__(path)
@@ -49,8 +52,7 @@ def router(archive: Archive, templates: Jinja2Templates) -> APIRouter:
         return templates.TemplateResponse(request, name, context)
 
     @r.get("", response_class=HTMLResponse)
-    def dashboard(request: Request) -> HTMLResponse:
-        actor = staff_actor(request)
+    def dashboard(request: Request, actor: Staff) -> HTMLResponse:
         recent = archive.list_records(actor, "source", limit=10, newest_first=True).items
         with archive.sessions() as session:
             queues = session.execute(
@@ -67,15 +69,13 @@ def router(archive: Archive, templates: Jinja2Templates) -> APIRouter:
             "jobs": recent_jobs(archive, actor)})
 
     @r.get("/upload", response_class=HTMLResponse)
-    def upload_form(request: Request) -> HTMLResponse:
-        staff_actor(request)
+    def upload_form(request: Request, _actor: Staff) -> HTMLResponse:
         return render(request, "upload.html", {})
 
     @r.post("/upload")
-    async def upload(request: Request, files: Annotated[list[UploadFile], File()],
+    async def upload(actor: Staff, files: Annotated[list[UploadFile], File()],
                      kind: Annotated[str, Form()] = "",
                      level: Annotated[str, Form()] = "internal") -> Response:
-        actor = staff_actor(request)
         if level not in ("public", "internal", "restricted"):
             raise Invalid({"level": "choose public, internal or restricted"})
         if not files or len(files) > MAX_UPLOAD_FILES:
@@ -91,8 +91,7 @@ def router(archive: Archive, templates: Jinja2Templates) -> APIRouter:
         return RedirectResponse(f"/staff/jobs/{job_id}", status_code=303)
 
     @r.get("/jobs/{job_id}", response_class=HTMLResponse)
-    def job(request: Request, job_id: int) -> HTMLResponse:
-        actor = staff_actor(request)
+    def job(request: Request, actor: Staff, job_id: int) -> HTMLResponse:
         view = job_view(archive, actor, job_id)
         if view is None:
             raise NotFound(f"job #{job_id} not found")
@@ -100,8 +99,7 @@ def router(archive: Archive, templates: Jinja2Templates) -> APIRouter:
         return render(request, name, {"job": view})
 
     @r.get("/sources/{source_id}", response_class=HTMLResponse)
-    def workspace(request: Request, source_id: int) -> HTMLResponse:
-        actor = staff_actor(request)
+    def workspace(request: Request, actor: Staff, source_id: int) -> HTMLResponse:
         rec = archive.get(actor, "source", source_id)
         with archive.transaction() as session:
             suggestions = suggestions_of(session, actor, source_id)
@@ -111,8 +109,7 @@ def router(archive: Archive, templates: Jinja2Templates) -> APIRouter:
                                   rec["fields"].get("pages") or [])})
 
     @r.post("/suggestions/{suggestion_id}/{decision}")
-    def decide(request: Request, suggestion_id: int, decision: str) -> Response:
-        actor = staff_actor(request)
+    def decide(actor: Staff, suggestion_id: int, decision: str) -> Response:
         with archive.sessions() as session:
             found = session.get(m.Suggestion, suggestion_id)
             source_id = found.source_id if found else None
@@ -125,11 +122,10 @@ def router(archive: Archive, templates: Jinja2Templates) -> APIRouter:
         return RedirectResponse(f"/staff/sources/{source_id}", status_code=303)
 
     @r.post("/sources/{source_id}/events")
-    def code_event(request: Request, source_id: int, title: Annotated[str, Form()],
+    def code_event(actor: Staff, source_id: int, title: Annotated[str, Form()],
                    start: Annotated[int, Form()], end: Annotated[int, Form()],
                    quote: Annotated[str, Form()], date: Annotated[str, Form()] = "",
                    level: Annotated[str, Form()] = "internal") -> Response:
-        actor = staff_actor(request)
         with archive.transaction() as session:
             data: dict[str, Any] = {"level": level, "title": title.strip() or quote[:200]}
             if date.strip():

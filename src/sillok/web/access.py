@@ -1,0 +1,56 @@
+"""Who may use which route: one table, checked by tests/test_route_matrix.py against the
+application's own route table, so a new route without a rule here fails the suite.
+
+Rules:
+- ``public``: anyone; what a page shows is filtered by the policy per actor.
+- ``staff``: editors and admins; an anonymous visitor is sent to sign in, other roles get 403.
+- ``signin``: the sign-in pages themselves (anyone).
+- ``api``: the JSON API; anonymous requests see public data only, writes need a token or a
+  session of a role that may write (the API's own tests cover its details).
+- ``static``: files of the application itself (stylesheet, vendored scripts).
+"""
+
+from __future__ import annotations
+
+from typing import Literal
+
+Rule = Literal["public", "staff", "signin", "api", "static"]
+
+ROUTES: dict[str, Rule] = {
+    "GET /": "public",
+    "GET /about": "public",
+    "GET /search": "public",
+    "GET /sources": "public",
+    "GET /sources/{source_id}": "public",
+    "GET /events/{event_id}": "public",
+    "GET /places/{code}": "public",
+    "GET /terms/{vocabulary}/{code}": "public",
+    "GET /records/{type_name}/{record_id}": "public",
+    "GET /stats": "public",
+    "GET /data": "public",
+    "GET /data/{name}.{ext}": "public",
+    "GET /staff": "staff",
+    "GET /staff/upload": "staff",
+    "POST /staff/upload": "staff",
+    "GET /staff/jobs/{job_id}": "staff",
+    "GET /staff/sources/{source_id}": "staff",
+    "POST /staff/suggestions/{suggestion_id}/{decision}": "staff",
+    "POST /staff/sources/{source_id}/events": "staff",
+    "MOUNT /static": "static",
+}
+# Path patterns whose every route is governed by one rule (routers with many endpoints).
+PREFIXES: dict[str, Rule] = {
+    "/api/v1": "api",
+    "/login": "signin",
+    "/logout": "signin",
+}
+
+
+def rule_for(method: str, path: str) -> Rule | None:
+    rule = ROUTES.get(f"{method} {path}")
+    if rule is not None:
+        return rule
+    for prefix, prefixed in PREFIXES.items():
+        if path == prefix or path.startswith(prefix + "/"):
+            return prefixed
+    return None
