@@ -81,9 +81,11 @@ class Masker:
         count = 0
         for person in people:
             for name in person.names:
+                # Every name as written (any script, any case) …
+                self.hangul.add_word(name.lower(), (name.lower(), person.pseudonym))
+                count += 1
+                # … and, through name keys, every other romanization of it.
                 if HANGUL.search(name):
-                    self.hangul.add_word(name, (name, person.pseudonym))
-                    count += 1
                     keys = hangul_keys(name.replace(" ", ""))
                 else:
                     keys = latin_keys(name)
@@ -100,9 +102,12 @@ class Masker:
         if not text or (not self.has_hangul and not self.latin):
             return text
         spans: list[tuple[int, int, str]] = []
-        if self.has_hangul:
-            for last, (name, alias) in self.hangul.iter(text):
-                spans.append((last - len(name) + 1, last + 1, alias))
+        lower = text.lower()
+        if self.has_hangul and len(lower) == len(text):
+            for last, (name, alias) in self.hangul.iter(lower):
+                start, end = last - len(name) + 1, last + 1
+                if _bounded(text, start, end):
+                    spans.append((start, end, alias))
         if self.latin:
             spans.extend(self._latin_spans(text))
         out, position = [], 0
@@ -130,6 +135,18 @@ class Masker:
                         spans.append((run.start() + first.start(), run.start() + last.end(),
                                       alias))
         return spans
+
+
+def _bounded(text: str, start: int, end: int) -> bool:
+    """A Latin name must stand as a word (Ri is not the ri of "Ririka"); a Hangul name may be
+    followed by a particle (박철수는), so only Latin edges are checked."""
+    before = text[start - 1] if start else " "
+    after = text[end] if end < len(text) else " "
+    latin_edge = text[start].isascii() and text[start].isalnum()
+    if latin_edge and (before.isascii() and before.isalnum()):
+        return False
+    return not (text[end - 1].isascii() and text[end - 1].isalnum()
+                and after.isascii() and after.isalnum())
 
 
 _cache: dict[str, tuple[object, Masker]] = {}
