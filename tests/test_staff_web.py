@@ -11,11 +11,12 @@ import pytest
 from fastapi import Request, Response
 from fastapi.testclient import TestClient
 
+from sillok.archive.service import Archive
 from sillok.config import Settings
 from sillok.security.policy import Actor
 from sillok.web.app import create_app
 from tests import files
-from tests.conftest import EDITOR, VIEWER
+from tests.conftest import EDITOR, VIEWER, make_person, make_source
 
 
 def _client(settings: Settings, actor: Actor | None) -> TestClient:
@@ -95,3 +96,27 @@ def test_code_an_event_from_a_passage(staff: TestClient, settings: Settings) -> 
     assert suggestion is not None
     accepted = staff.post(f"/staff/suggestions/{suggestion.group(1)}/accept")
     assert accepted.status_code == 303
+
+
+def test_record_page_history_link_and_retraction(staff: TestClient, archive: Archive) -> None:
+    source = make_source(archive, level="internal", text=files.KO)
+    person = make_person(archive, level="restricted", name="가상인물",
+                         protected={"real_name": "PROTECTEDREALNAME"})
+    start = files.KO.index("박철수")
+    linked = staff.post(f"/staff/sources/{source}/link",
+                        data={"record": f"person:{person}", "start": start, "end": start + 3})
+    assert linked.status_code == 303
+    page = staff.get(f"/staff/records/person/{person}").text
+    assert "PROTECTEDREALNAME" in page  # an editor may see the protected part
+    assert "create" in page and "test-admin" in page  # history: who made it
+    event = staff.post(f"/staff/sources/{source}/events",
+                       data={"title": "Fictional event", "start": start, "end": start + 3,
+                             "quote": "x", "place": "kp-09-hoeryong — 회령 / Hoeryong"})
+    event_id = event.headers["location"].rsplit("/", 1)[1]
+    assert archive.get(EDITOR, "event", int(event_id))["fields"]["places"] == ["kp-09-hoeryong"]
+    gone = staff.post(f"/staff/records/event/{event_id}/retract", data={"reason": "duplicate"})
+    assert gone.status_code == 303
+    after = staff.get(f"/staff/records/event/{event_id}").text
+    assert "duplicate" in after and "retract" in after
+    assert staff.post(f"/staff/records/event/{event_id}/retract",
+                      data={"reason": " "}).status_code == 422

@@ -36,6 +36,9 @@ ROUTES: dict[str, Rule] = {
     "GET /staff/sources/{source_id}": "staff",
     "POST /staff/suggestions/{suggestion_id}/{decision}": "staff",
     "POST /staff/sources/{source_id}/events": "staff",
+    "POST /staff/sources/{source_id}/link": "staff",
+    "GET /staff/records/{type_name}/{record_id}": "staff",
+    "POST /staff/records/{type_name}/{record_id}/retract": "staff",
     "MOUNT /static": "static",
 }
 # Path patterns whose every route is governed by one rule (routers with many endpoints).

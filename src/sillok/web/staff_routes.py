@@ -25,6 +25,7 @@ from sillok.security.policy import Actor, may_write
 from sillok.web.deps import page_actor
 
 MAX_UPLOAD_FILES = 500
+RECORD_TYPES = ("source", "event", "act", "person", "place", "term", "involvement", "evidence")
 
 
 def staff_actor(request: Request) -> Actor:
@@ -103,8 +104,9 @@ def router(archive: Archive, templates: Jinja2Templates) -> APIRouter:
         rec = archive.get(actor, "source", source_id)
         with archive.transaction() as session:
             suggestions = suggestions_of(session, actor, source_id)
+        places = archive.list_records(actor, "place", limit=1000).items
         return render(request, "workspace.html", {
-            "rec": rec, "suggestions": suggestions,
+            "rec": rec, "suggestions": suggestions, "places": places,
             "segments": _segments(rec["fields"]["text"], suggestions,
                                   rec["fields"].get("pages") or [])})
 
@@ -121,15 +123,52 @@ def router(archive: Archive, templates: Jinja2Templates) -> APIRouter:
             raise NotFound(f"no such decision: {decision}")
         return RedirectResponse(f"/staff/sources/{source_id}", status_code=303)
 
+    @r.get("/records/{type_name}/{record_id}", response_class=HTMLResponse)
+    def staff_record(request: Request, actor: Staff, type_name: str,
+                     record_id: int) -> HTMLResponse:
+        if type_name not in RECORD_TYPES:
+            raise NotFound(f"no records of type {type_name}")
+        rec = archive.get(actor, type_name, record_id)
+        history = archive.history(actor, type_name, record_id)
+        return render(request, "staff_record.html", {"rec": rec, "type_name": type_name,
+                                                     "history": history})
+
+    @r.post("/records/{type_name}/{record_id}/retract")
+    def retract(actor: Staff, type_name: str, record_id: int,
+                reason: Annotated[str, Form()]) -> Response:
+        if type_name not in RECORD_TYPES:
+            raise NotFound(f"no records of type {type_name}")
+        if not reason.strip():
+            raise Invalid({"reason": "say why the record is retracted"})
+        archive.retract(actor, type_name, record_id, reason.strip())
+        return RedirectResponse(f"/staff/records/{type_name}/{record_id}", status_code=303)
+
+    @r.post("/sources/{source_id}/link")
+    def link_passage(actor: Staff, source_id: int, record: Annotated[str, Form()],
+                     start: Annotated[int, Form()], end: Annotated[int, Form()]) -> Response:
+        kind, _, ident = record.strip().partition(":")
+        if kind not in RECORD_TYPES or not ident.isdigit():
+            raise Invalid({"record": "give the record as TYPE:ID, e.g. person:12"})
+        with archive.sessions() as session:
+            level = session.get_one(m.Source, source_id).level
+        archive.create(actor, "evidence", {
+            "level": level, "source": source_id, "record": {"type": kind, "id": int(ident)},
+            "start": start, "end": end})
+        return RedirectResponse(f"/staff/records/{kind}/{ident}", status_code=303)
+
     @r.post("/sources/{source_id}/events")
     def code_event(actor: Staff, source_id: int, title: Annotated[str, Form()],
                    start: Annotated[int, Form()], end: Annotated[int, Form()],
                    quote: Annotated[str, Form()], date: Annotated[str, Form()] = "",
+                   place: Annotated[str, Form()] = "",
                    level: Annotated[str, Form()] = "internal") -> Response:
         with archive.transaction() as session:
             data: dict[str, Any] = {"level": level, "title": title.strip() or quote[:200]}
             if date.strip():
                 data["date"] = date.strip()
+            if place.strip():
+                # The field offers "code — name" choices; the code is what is stored.
+                data["places"] = [place.split("—")[0].strip()]
             event_id = archive.create(actor, "event", data, session=session)
             # The quote is taken from the source text at these offsets, not from the browser.
             archive.create(actor, "evidence", {
