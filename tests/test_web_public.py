@@ -90,3 +90,25 @@ def test_record_pages(client: TestClient, archive: Archive) -> None:
     hidden = client.get(f"/records/person/{person}")
     assert hidden.status_code == 404 and "RESTRICTEDNAME" not in hidden.text
     assert client.get("/records/user/1").status_code == 404
+
+
+def test_every_interface_message_has_a_korean_translation() -> None:
+    from pathlib import Path
+
+    from babel.messages.extract import extract_from_dir
+    from babel.messages.pofile import read_po
+
+    root = Path(__file__).resolve().parent.parent
+    method_map = [("src/sillok/web/**.py", "python"),
+                  ("src/sillok/web/templates/**.html", "jinja2")]
+    options = {"src/sillok/web/templates/**.html": {"extensions": "jinja2.ext.i18n"}}
+    used = set()
+    for _file, _line, message, _comments, _context in extract_from_dir(
+            str(root), method_map=method_map, options_map=options):
+        used.add(message[0] if isinstance(message, tuple) else message)
+    po = root / "src/sillok/web/locale/ko/LC_MESSAGES/messages.po"
+    with po.open("rb") as fh:
+        catalog = read_po(fh, locale="ko")
+    translated = {m.id[0] if isinstance(m.id, tuple) else m.id for m in catalog
+                  if m.id and m.string and not m.fuzzy}
+    assert sorted(used - translated) == []
