@@ -24,7 +24,9 @@ PEOPLE = (
     r"girls|boys|children|minors|teenagers|students|prisoners|detainees|inmates|victims|"
     r"witnesses|workers|soldiers|fishermen|crew(?:\s+members)?|family\s+members|relatives|"
     r"North\s+Koreans|Koreans|nationals|citizens|residents|villagers|believers|Christians|"
-    r"adults|mothers|survivors|abductees|POWs)"
+    r"adults|mothers|survivors|abductees|POWs|lawyers|officials|officers|guards|teachers|"
+    r"doctors|farmers|traders|brokers|missionaries|journalists|activists|interviewees|"
+    r"persons|youths|miners|sailors|pupils|escapees)"
 )
 EN_NUM = r"(?P<n>\d{1,3}(?:,\d{3})+|\d+|" + "|".join(
     sorted(map(re.escape, EN_NUMBERS), key=len, reverse=True)) + r")"
@@ -32,8 +34,8 @@ KO_NUM = r"(?P<n>\d{1,3}(?:,\d{3})+|\d+|" + "|".join(
     sorted(map(re.escape, KO_NUMBERS), key=len, reverse=True)) + r")"
 PATTERNS: list[tuple[re.Pattern[str], float]] = [
     # 34명, 탈북민 34명, 세 명, 일가족 5명 (not 명절, 명단, 명령)
-    (re.compile(r"(?<![\d.,가-힣])" + KO_NUM + r"\s*명(?![가-힣]*?(?:절|단|령|예|의\s*나이))"),
-     0.95),
+    (re.compile(r"(?<![\d.,가-힣])" + KO_NUM
+                + r"\s*(?:여\s*)?명(?![가-힣]*?(?:절|단|령|예|의\s*나이))"), 0.95),
     (re.compile(r"(?<![\d.,가-힣])(?P<n>\d{1,3}(?:,\d{3})+|\d+)\s*(?:가구|세대)"), 0.7),
     # "a group of five", "a family of four"
     (re.compile(r"\b(?:a\s+)?(?:group|family|party|total)\s+of\s+" + EN_NUM + r"\b",

@@ -45,6 +45,7 @@ PATTERNS: list[tuple[re.Pattern[str], str]] = [(re.compile(p, re.IGNORECASE), k)
     (r"(?P<y>(?:19|20)\d{2})\s*년(?!\s*(?:동안|간|째|만에|이상|이내|가량|정도))", "year"),
     (r"(?<![가-힣])(?P<rel>재작년|작년|지난해|지난 해|올해|금년|이듬해|내년)(?![가-힣]*\s*동안)",
      "rel_year"),
+    (r"(?<![가-힣])(?P<relm>지난달|지난 달|이번 달|이달|다음 달|다음달)", "rel_month_only"),
     # English
     (MONTH + r"\s+(?P<d>3[01]|[12]\d|0?[1-9])(?:st|nd|rd|th)?,?\s+(?P<y>(?:19|20)\d{2})", "day"),
     (r"(?P<d>3[01]|[12]\d|0?[1-9])(?:st|nd|rd|th)?\s+(?:of\s+)?" + MONTH
@@ -59,6 +60,8 @@ PATTERNS: list[tuple[re.Pattern[str], str]] = [(re.compile(p, re.IGNORECASE), k)
     (MONTH + r",?\s+(?:of\s+)?(?P<y>(?:19|20)\d{2})", "month"),
     (r"\b(?P<rel>last|this|next)\s+" + MONTH + r"(?![\w])", "rel_en_month"),
     (r"\b(?P<rel>last|this|next)\s+year\b", "rel_en_year"),
+    # "in September" said in December: the September before (a month without its year)
+    (r"\b(?:in|since|until|by|from)\s+" + MONTH + r"(?!\s*,?\s*\d)", "bare_month"),
     (r"(?<![\d,.$₩])\b(?P<y>(?:19[5-9]|20[0-3])\d)\b(?!\s*(?:people|persons|defectors|won|"
      r"dollars|yuan|km|kg|명|원|%))(?![\d,.]\d)", "year"),
 ]]
@@ -124,6 +127,15 @@ def _resolve(match: re.Match[str], kind: str,
             return date(year, int(g["m"]), 1), "month", 0.85
         if anchor is None:
             return None
+        if kind == "rel_month_only":
+            step = {"지난달": -1, "지난 달": -1, "이번 달": 0, "이달": 0, "다음 달": 1,
+                    "다음달": 1}[g["relm"] or ""]
+            months = anchor.year * 12 + anchor.month - 1 + step
+            return date(months // 12, months % 12 + 1, 1), "month", 0.85
+        if kind == "bare_month":
+            month = _month(g)
+            year = anchor.year if month <= anchor.month else anchor.year - 1
+            return date(year, month, 1), "month", 0.7
         if kind.startswith("rel_en"):
             offset = {"last": -1, "this": 0, "next": 1}[g["rel"].lower()]
             if kind == "rel_en_year":

@@ -23,7 +23,9 @@ from sillok.db import models as m
 
 TERM_VOCABULARIES = ("act_type", "facility_type")
 ORG_VOCABULARIES = ("agency",)
-PARTICLES = tuple("은는이가을를에의도로와과만께서랑")
+# What may follow a short Hangul name or term: particles (북한으로, 심양까지) and the verb
+# endings that make a noun a verb (북송됐다, 송환하다), but not another syllable of a word.
+PARTICLES = tuple("은는이가을를에의도로와과만께서랑으까부처보되됐돼하했당시")
 HANGUL = re.compile(r"[\uac00-\ud7a3]")
 
 
@@ -49,8 +51,15 @@ class Lexicon:
         self.by_alias: dict[str, list[Entry]] = {}
         for entry in entries:
             key = _key(entry.alias)
-            if key and entry not in self.by_alias.setdefault(key, []):
-                self.by_alias[key].append(entry)
+            same = self.by_alias.setdefault(key, []) if key else []
+            if key and all((e.kind, e.value) != (entry.kind, entry.value) for e in same):
+                same.append(entry)
+        for key, found in self.by_alias.items():
+            # A facility's name (관리소, holding centre) is also a synonym of the act of
+            # detention there: the text names the facility, so that is the suggestion.
+            if any(e.value[:1] == (("vocabulary", "facility_type"),) for e in found):
+                self.by_alias[key] = [e for e in found
+                                      if e.value[:1] != (("vocabulary", "act_type"),)]
         # Aho–Corasick: every alias found in one pass over the text, however many there are.
         self.automaton = ahocorasick.Automaton()
         for key in self.by_alias:
@@ -72,7 +81,9 @@ class Lexicon:
             start, end = last - len(key) + 1, last + 1
             if _bounded(norm, start, end, norm[start:end], self.by_alias[key][0]):
                 spans.append((start, end, key))
-        # Leftmost, then longest: "North Korea" and not "Korea" inside it.
+        # Leftmost, then longest, across kinds: "North Korea" and not "Korea" inside it; a
+        # place inside an agency's or a facility's name (중국 공안, Workers' Party of Korea,
+        # 안전부 구류장) is part of that name, not a mention of the place.
         spans.sort(key=lambda s: (s[0], s[0] - s[1]))
         hits: list[Hit] = []
         taken_until = 0
@@ -159,8 +170,10 @@ def _entries(session: Session) -> list[Entry]:
         value = (("vocabulary", term.vocabulary), ("code", term.code))
         for alias in [term.label_en, term.label_ko, *term.synonyms_en, *term.synonyms_ko]:
             entries.append(Entry(kind, value, alias))
-            if "(" in alias:  # "Ministry of State Security (MSS)" is also written without
-                entries.append(Entry(kind, value, alias.split("(")[0].strip()))
+            if alias.rstrip().endswith(")") and "(" in alias:
+                # "Ministry of State Security (MSS)" is also written without its bracket; a
+                # bracket in the middle ("안전부(보안서) 구류장") belongs to the name.
+                entries.append(Entry(kind, value, alias[:alias.rindex("(")].strip()))
     # Public records only: a suggestion must not reveal a restricted place to whoever reads it.
     places = session.execute(select(m.Place).where(m.Place.retracted_at.is_(None),
                                                    m.Place.level == "public")).scalars()

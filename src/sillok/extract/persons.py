@@ -36,6 +36,10 @@ SURNAMES_LATIN = (
     "Ma", "Gil", "Kil", "Yeon", "Yon", "Wi", "Pyo", "Myung", "Ki", "Ban", "Pan", "Wang",
     "Kum", "Keum", "Ok", "Yuk", "In", "Je", "Mo", "Tak", "Kook", "Guk", "Eo", "Eun", "Pyeon"
 ])
+# Surnames that are also English words would make "In Manpo" or "So Far" a name; they still
+# count after a title or in Hangul, just not in this pattern.
+SURNAMES_LATIN = [s for s in SURNAMES_LATIN if s not in {"In", "An", "So", "No", "Do", "To",
+                                                         "O", "U", "Ok", "Go", "Um", "Ha"}]
 SYLLABLE = r"[A-Z][a-zŏŭ]+(?:[-'’][a-zŏŭ]+)?"
 NAME_LATIN = re.compile(r"\b(?P<name>(?:" + "|".join(SURNAMES_LATIN) + r")(?:\s+" + SYLLABLE
                         + r"){1,2})\b")
@@ -91,8 +95,11 @@ def find_persons(text: str, known: set[str]) -> list[NameHit]:
 
     def add(start: int, end: int, confidence: float) -> None:
         name = text[start:end]
+        words = name.split()
         if (name.lower() in known or name in NOT_PERSON_KO
-                or any(w in STOP_LATIN for w in name.split())):
+                or any(w in STOP_LATIN or w.lower() in known for w in words)
+                # a place or term with a particle on it (강계의, 북한이) is not a name
+                or (name[-1:] in "의이가은는을를에도" and name[:-1].lower() in known)):
             return
         old = hits.get((start, end))
         if old is None or old.confidence < confidence:
