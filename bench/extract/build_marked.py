@@ -1,12 +1,14 @@
-"""marked.txt → marked.jsonl: passages with labels and character offsets (fictional data).
+"""marked.txt → marked.jsonl (or NAME.txt → NAME.jsonl): passages with labels and character
+offsets (fictional data).
 
-    .venv/bin/python bench/extract/build_marked.py
+    .venv/bin/python bench/extract/build_marked.py [heldout.txt]
 """
 
 from __future__ import annotations
 
 import json
 import re
+import sys
 from pathlib import Path
 
 HERE = Path(__file__).parent
@@ -51,10 +53,11 @@ def parse(line: str) -> dict[str, object]:
 
 
 def main() -> None:
-    lines = [line for line in (HERE / "marked.txt").read_text("utf-8").splitlines()
+    source = HERE / (sys.argv[1] if len(sys.argv) > 1 else "marked.txt")
+    lines = [line for line in source.read_text("utf-8").splitlines()
              if line.strip() and not line.startswith("#")]
     passages = [parse(line) for line in lines]
-    with (HERE / "marked.jsonl").open("w", encoding="utf-8") as out:
+    with source.with_suffix(".jsonl").open("w", encoding="utf-8") as out:
         for passage in passages:
             out.write(json.dumps(passage, ensure_ascii=False) + "\n")
     counts: dict[str, int] = {}
