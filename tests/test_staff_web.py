@@ -120,3 +120,24 @@ def test_record_page_history_link_and_retraction(staff: TestClient, archive: Arc
     assert "duplicate" in after and "retract" in after
     assert staff.post(f"/staff/records/event/{event_id}/retract",
                       data={"reason": " "}).status_code == 422
+
+
+def test_code_an_act_with_a_new_victim(staff: TestClient, archive: Archive) -> None:
+    source = make_source(archive, level="internal", text=files.KO)
+    event = staff.post(f"/staff/sources/{source}/events",
+                       data={"title": "Fictional arrest", "start": 0, "end": 5, "quote": "x"})
+    event_id = event.headers["location"].rsplit("/", 1)[1]
+    workspace = staff.get(f"/staff/sources/{source}").text
+    assert 'value="forced_repatriation"' in workspace
+    start = files.KO.index("강제북송")
+    act = staff.post(f"/staff/sources/{source}/acts",
+                     data={"event": event_id, "act_type": "forced_repatriation",
+                           "victim_name": "박철수", "start": start, "end": start + 4,
+                           "date": "2022-03", "level": "restricted"})
+    assert act.status_code == 303
+    act_id = int(act.headers["location"].rsplit("/", 1)[1])
+    shown = archive.get(EDITOR, "act", act_id)
+    assert shown["level"] == "restricted" and shown["fields"]["act_type"] == "forced_repatriation"
+    missing = staff.post(f"/staff/sources/{source}/acts",
+                         data={"event": event_id, "act_type": "torture", "start": 0, "end": 1})
+    assert missing.status_code == 422

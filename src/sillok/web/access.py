@@ -37,6 +37,7 @@ ROUTES: dict[str, Rule] = {
     "POST /staff/suggestions/{suggestion_id}/{decision}": "staff",
     "POST /staff/sources/{source_id}/events": "staff",
     "POST /staff/sources/{source_id}/link": "staff",
+    "POST /staff/sources/{source_id}/acts": "staff",
     "GET /staff/records/{type_name}/{record_id}": "staff",
     "POST /staff/records/{type_name}/{record_id}/retract": "staff",
     "MOUNT /static": "static",

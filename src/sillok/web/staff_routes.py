@@ -105,8 +105,10 @@ def router(archive: Archive, templates: Jinja2Templates) -> APIRouter:
         with archive.transaction() as session:
             suggestions = suggestions_of(session, actor, source_id)
         places = archive.list_records(actor, "place", limit=1000).items
+        act_types = archive.list_records(actor, "term", {"vocabulary": "act_type"},
+                                         limit=200).items
         return render(request, "workspace.html", {
-            "rec": rec, "suggestions": suggestions, "places": places,
+            "rec": rec, "suggestions": suggestions, "places": places, "act_types": act_types,
             "segments": _segments(rec["fields"]["text"], suggestions,
                                   rec["fields"].get("pages") or [])})
 
@@ -155,6 +157,38 @@ def router(archive: Archive, templates: Jinja2Templates) -> APIRouter:
             "level": level, "source": source_id, "record": {"type": kind, "id": int(ident)},
             "start": start, "end": end})
         return RedirectResponse(f"/staff/records/{kind}/{ident}", status_code=303)
+
+    @r.post("/sources/{source_id}/acts")
+    def code_act(actor: Staff, source_id: int, event: Annotated[int, Form()],
+                 act_type: Annotated[str, Form()], start: Annotated[int, Form()],
+                 end: Annotated[int, Form()], victim: Annotated[str, Form()] = "",
+                 victim_name: Annotated[str, Form()] = "", date: Annotated[str, Form()] = "",
+                 level: Annotated[str, Form()] = "internal") -> Response:
+        """An act (who suffered what, in which event) with the passage as its evidence; the
+        victim is an existing person (person:ID) or a new one named here."""
+        with archive.transaction() as session:
+            if victim.strip():
+                kind, _, ident = victim.strip().partition(":")
+                if kind != "person" or not ident.isdigit():
+                    raise Invalid({"victim": "give the victim as person:ID, or a new name"})
+                victim_id = int(ident)
+            elif victim_name.strip():
+                # A person named in a passage is as confidential as the act, at least.
+                victim_id = archive.create(actor, "person", {
+                    "level": level, "names": [{"name": victim_name.strip(),
+                                               "system": "hangul" if _hangul(victim_name)
+                                               else "alias"}]}, session=session)
+            else:
+                raise Invalid({"victim": "choose a victim: person:ID or a new name"})
+            data: dict[str, Any] = {"level": level, "event": event, "act_type": act_type,
+                                    "victim": victim_id}
+            if date.strip():
+                data["date"] = date.strip()
+            act_id = archive.create(actor, "act", data, session=session)
+            archive.create(actor, "evidence", {
+                "level": level, "source": source_id, "record": {"type": "act", "id": act_id},
+                "start": start, "end": end}, session=session)
+        return RedirectResponse(f"/staff/records/act/{act_id}", status_code=303)
 
     @r.post("/sources/{source_id}/events")
     def code_event(actor: Staff, source_id: int, title: Annotated[str, Form()],
@@ -208,3 +242,7 @@ def _plain(cuts: list[dict[str, Any]], text: str, start: int, end: int,
         if point in page_starts and point < end:
             cuts.append({"kind": "page", "page": page_starts[point], "start": point, "text": ""})
         start = point
+
+
+def _hangul(text: str) -> bool:
+    return any("\uac00" <= ch <= "\ud7a3" for ch in text)
