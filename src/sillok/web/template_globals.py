@@ -24,6 +24,9 @@ FACET_LABELS = {"type": ("Record type", "기록 종류"), "lang": ("Language", "
                 "year": ("Year", "연도"), "kind": ("Kind", "종류"),
                 "source_kind": ("Source kind", "자료 유형"), "act_type": ("Violation", "침해 유형"),
                 "province": ("Province", "도"), "facility_type": ("Facility", "시설 유형")}
+SUGGESTION_LABELS = {"date": ("Date", "날짜"), "count": ("Count", "인원"),
+                     "person": ("Person", "인물"), "place": ("Place", "장소"),
+                     "organisation": ("Organisation", "기관"), "term": ("Violation", "침해 유형")}
 LANG_LABELS = {"ko": "한국어", "en": "English", "mixed": "한국어 + English"}
 
 
@@ -102,6 +105,7 @@ def install_template_globals(env: Environment, archive: Archive) -> None:
         place_name=lambda rec: labels.place(rec["fields"]["code"]),
         type_label=lambda t: _pick(TYPE_LABELS.get(str(t), (str(t), str(t)))),
         facet_label=lambda f: _pick(FACET_LABELS.get(str(f), (str(f), str(f)))),
+        suggestion_label=lambda k: _pick(SUGGESTION_LABELS.get(str(k), (str(k), str(k)))),
         value_label=value_label,
         record_url=record_url,
         search_url=search_url,

@@ -1,0 +1,100 @@
+"""The staff workspace in a real browser: upload a testimony, watch it go in, select a passage
+and code an event from it, then look for the event through public search — found when public,
+not when restricted."""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable, Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+from fastapi import Request, Response
+
+from sillok.config import Settings
+from sillok.web.app import create_app
+from tests import files
+from tests.browser import browser, screenshot, serve
+from tests.conftest import EDITOR
+
+
+@pytest.fixture
+def staff_site(settings: Settings) -> Iterator[str]:
+    app = create_app(settings)
+
+    @app.middleware("http")
+    async def signed_in(request: Request,
+                        call_next: Callable[[Request], Awaitable[Response]]) -> Response:
+        # Stands in for a signed-in editor's session (the sign-in itself has its own tests).
+        if not request.url.path.startswith("/search"):
+            request.state.actor = EDITOR
+        return await call_next(request)
+
+    with serve(settings, app) as url:
+        yield url
+
+
+def _select(page: Any, passage: str) -> None:
+    """Select ``passage`` in the source text, as a person dragging the mouse would."""
+    page.evaluate("""(passage) => {
+        // The text is split into pieces (suggestions are marked), so find the passage in
+        // their concatenation and map both ends back to a piece and an offset in it.
+        const pre = document.getElementById("source-text");
+        const walker = document.createTreeWalker(pre, NodeFilter.SHOW_TEXT);
+        const nodes = [];
+        let all = "", node;
+        while ((node = walker.nextNode())) {
+            nodes.push([node, all.length]);
+            all += node.textContent;
+        }
+        const at = all.indexOf(passage);
+        if (at < 0) throw new Error("passage not found");
+        const locate = (pos, isEnd) => {
+            for (const [n, base] of nodes) {
+                const len = n.textContent.length;
+                if (pos < base + len || (isEnd && pos === base + len)) return [n, pos - base];
+            }
+            throw new Error("offset outside the text");
+        };
+        const [sn, so] = locate(at, false), [en, eo] = locate(at + passage.length, true);
+        const range = document.createRange();
+        range.setStart(sn, so);
+        range.setEnd(en, eo);
+        const sel = document.getSelection();
+        sel.removeAllRanges();
+        sel.addRange(range);
+    }""", passage)
+
+
+@pytest.mark.parametrize("level", ["public", "restricted"])
+def test_upload_then_code_an_event(staff_site: str, tmp_path: Path, level: str,
+                                   backend: str) -> None:
+    testimony = tmp_path / "증언-가상.txt"
+    testimony.write_bytes(files.KO.encode("cp949"))  # an old file in a legacy encoding
+    title = f"Fictional arrest coded in the browser {level.upper()}MARK"
+    with browser() as chromium:
+        page = chromium.new_page(base_url=staff_site, locale="ko-KR")
+        page.goto("/staff/upload")
+        page.set_input_files("#files", str(testimony))
+        page.select_option("#level", level)
+        page.click("button[type=submit]")
+        page.wait_for_selector("#job-status:text('done')", timeout=60_000)
+        assert "ingested as #" in page.inner_text("table")
+        screenshot(page, f"staff-job-{level}-{backend}")
+        page.click("table a")  # the new source's workspace
+        page.wait_for_selector("#source-text")
+        assert page.locator("mark.sugg-count").count() >= 1
+        _select(page, "중국 공안에 체포돼 강제북송")
+        assert page.input_value("#sel-quote") == "중국 공안에 체포돼 강제북송"
+        page.fill("#ev-title", title)
+        page.fill("#ev-date", "2022-03")
+        page.select_option("#ev-level", level)
+        screenshot(page, f"staff-workspace-{level}-{backend}")
+        page.click("#code-event button[type=submit]")
+        page.wait_for_url("**/events/*")
+        page.goto(f"/search?q={level.upper()}MARK")
+        hits = page.locator("ol.hits").inner_text()
+        if level == "public":
+            assert title in hits
+        else:
+            assert title not in hits and "검색 결과 0건" in page.inner_text("#total")
