@@ -14,7 +14,8 @@ from sillok.cli.common import AsRole, DataDir, Json, actor_for, archive_for, con
 from sillok.errors import Invalid, SillokError
 from sillok.stats.arrivals import arrivals, sentence
 from sillok.stats.charts import Lang, acts_spec, arrivals_spec, render
-from sillok.stats.counts import DIMENSIONS, FILTERS, count_acts, term_labels
+from sillok.stats.counts import DIMENSIONS, FILTERS, count_acts, term_labels, write_counts_csv
+from sillok.stats.disclosure import MARK, MEASURES
 from sillok.stats.series_io import import_csv
 
 series_app = typer.Typer(help="Statistical series (e.g. defector arrivals): list, show, import.",
@@ -155,51 +156,69 @@ def stats_arrivals(
     console.print(sentence(chosen, "ko"), highlight=False)
 
 
+FILTER_HELP = (
+    "Filters in the search bar's language, e.g. \"place:ryanggang act:forced_repatriation "
+    "from:2015\" (repeatable; all must hold). Keys: " + ", ".join(FILTERS) + ". place: "
+    "includes the places inside it, act: the narrower act types; alternatives with commas "
+    "(act:torture,forced_labour). KEY=VALUE is read as KEY:VALUE.")
+
+
 @stats_app.command("acts")
 def stats_acts(
     by: str = typer.Option("type,year", "--by", help="Comma-separated: " + ", ".join(DIMENSIONS)),
-    where: list[str] = typer.Option([], "--filter", "-f", help="KEY=VALUE with KEY one of "
-                                    + ", ".join(FILTERS) + " (repeatable)."),
+    where: list[str] = typer.Option([], "--filter", "-f", help=FILTER_HELP),
     fmt: str = typer.Option("table", "--format", help="table, csv, json, png or svg."),
     out: Path | None = typer.Option(None, "--out", help="File for png/svg charts."),
     lang: str = typer.Option("en", "--lang", help="Language of chart labels: en or ko."),
     data_dir: DataDir = None,
     as_role: AsRole = None,
 ) -> None:
-    """Acts, victims (each counted once) and events from the coded records."""
-    filters = {}
-    for item in where:
-        if "=" not in item:
-            raise Invalid({"filter": f"'{item}' is not KEY=VALUE"})
-        key, value = item.split("=", 1)
-        filters[key.strip()] = value.strip()
+    """Acts, victims (each counted once) and events from the coded records, with totals.
+
+    As the public (--as anonymous) cells with fewer than SILLOK_MIN_CELL victims (default 5)
+    are hidden, and so are the cells and totals that would give them away by subtraction;
+    a hidden cell shows as x (null with suppressed=true in csv/json), never as 0.
+    """
+    text = " ".join(_legacy(item) for item in where)
     dims = [d.strip() for d in by.split(",") if d.strip()]
     with archive_for(data_dir) as archive:
-        table = count_acts(archive, actor_for(as_role), dims, filters,
+        table = count_acts(archive, actor_for(as_role), dims, text or None,
                            min_cell=archive.settings.min_cell)
         labels = term_labels(archive, _lang(lang))
     if fmt in ("png", "svg"):
         _write_chart(acts_spec(table, _lang(lang), labels), fmt, out)
         return
     if fmt == "json":
-        print_json({"by": table.by, "suppressed_below": table.suppressed_below,
-                    "rows": table.rows})
+        print_json(table.as_dict())
         return
-    header = [*table.by, "acts", "victims", "events"]
     if fmt == "csv":
-        writer = csv.writer(sys.stdout)
-        writer.writerow(header)
-        for row in table.rows:
-            writer.writerow([row.get(h) for h in header])
+        write_counts_csv(table, sys.stdout)
         return
     if fmt != "table":
         raise Invalid({"format": f"'{fmt}' is not one of: table, csv, json, png, svg"})
-    grid = Table(*header, title="행위·피해자·사건 / acts, victims, events")
-    for row in table.rows:
-        grid.add_row(*["" if row.get(h) is None else str(row[h]) for h in table.by],
-                    *[f"<{table.suppressed_below}" if row.get("suppressed") else str(row[h])
-                      for h in ("acts", "victims", "events")])
+    title = "행위·피해자·사건 / acts, victims, events"
+    grid = Table(*table.by, "acts", "victims", "events",
+                 title=title + (f" — {table.filter_text}" if table.filters else ""))
+    for i, row in enumerate([*table.rows, *table.margins]):
+        if i == len(table.rows):
+            grid.add_section()  # the totals below the cells
+        total_over = row.get("total_over", [])
+        grid.add_row(*["total" if d in total_over else "" if row.get(d) is None else str(row[d])
+                       for d in table.by],
+                     *[MARK if row.get("suppressed") else str(row[h]) for h in MEASURES])
     console.print(grid)
+    if table.suppressed_below is not None:
+        console.print(f"{MARK}: hidden — fewer than {table.suppressed_below} victims, or hidden "
+                      "so that such a cell cannot be worked out from the totals", highlight=False)
+
+
+def _legacy(item: str) -> str:
+    """``province=kp-10`` (the earlier --filter form) as the search language's
+    ``province:kp-10``."""
+    key, sep, value = item.partition("=")
+    if sep and ":" not in key and " " not in key.strip():
+        return f"{key.strip()}:{value.strip()}"
+    return item
 
 
 def _lang(value: str) -> Lang:

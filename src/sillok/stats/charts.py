@@ -12,6 +12,7 @@ from typing import Any, Literal
 from sillok.errors import SillokError
 from sillok.stats.arrivals import ArrivalRow, period_label
 from sillok.stats.counts import CountTable
+from sillok.stats.disclosure import MARK, order_key
 
 Lang = Literal["en", "ko"]
 SCHEMA = "https://vega.github.io/schema/vega-lite/v6.json"
@@ -34,6 +35,12 @@ TEXT = {
     "other": {"en": "Other years", "ko": "그 밖의 해"},
     "acts_title": {"en": "Documented violations", "ko": "기록된 인권침해"},
     "acts": {"en": "Acts", "ko": "행위 수"},
+    "hidden_note": {
+        "en": "{mark}: hidden — fewer than {k} victims, or hidden so that such a cell cannot be "
+              "worked out from the totals",
+        "ko": "{mark}: 비공개 — 피해자 {k}명 미만이거나, 그런 항목을 합계에서 계산해 낼 수 없도록 "
+              "함께 가린 항목",
+    },
 }
 
 
@@ -79,35 +86,54 @@ def arrivals_spec(rows: list[ArrivalRow], lang: Lang = "en") -> dict[str, Any]:
 def acts_spec(table: CountTable, lang: Lang = "en", labels: dict[str, str] | None = None,
               by_value: bool = True) -> dict[str, Any]:
     """A bar chart of the first dimension, stacked by the second if there is one; bars in
-    order of size, or of the dimension itself (years) with ``by_value=False``."""
+    order of size, or of the dimension itself (years) with ``by_value=False``.
+
+    A hidden cell (disclosure control) is no bar: in a one-dimension chart its category
+    keeps its place with the mark x written at the axis, so that it never reads as 0."""
     labels = labels or {}
     first = table.by[0]
+    ordered = sorted(table.rows, key=lambda r: order_key(tuple(r[d] for d in table.by)))
+    if by_value:
+        ordered.sort(key=lambda r: -(r["acts"] or 0) if not r.get("suppressed") else 1)
     values = []
-    for row in table.rows:
-        if row.get("suppressed"):
-            continue
-        item = {d: labels.get(str(row[d]), row[d]) if row[d] is not None else "?"
-                for d in table.by}
-        item["acts"] = row["acts"]
+    for i, row in enumerate(ordered):
+        item: dict[str, Any] = {d: labels.get(str(row[d]), row[d]) if row[d] is not None
+                                else "?" for d in table.by}
+        item.update(order=i, acts=row["acts"], suppressed=bool(row.get("suppressed")))
         values.append(item)
+    y = {"field": first, "type": "nominal", "sort": {"field": "order"}, "title": None}
     encoding: dict[str, Any] = {
-        "y": {"field": first, "type": "nominal", "sort": "-x" if by_value else "ascending",
-              "title": None},
+        "y": y,
         "x": {"field": "acts", "type": "quantitative", "title": _t("acts", lang),
               "axis": {"tickMinStep": 1, "format": "d"}},
         "tooltip": [{"field": d} for d in table.by] + [{"field": "acts"}],
     }
     if len(table.by) > 1:
         encoding["color"] = {"field": table.by[1], "type": "nominal"}
+    bars: dict[str, Any] = {"mark": {"type": "bar", "tooltip": True, "aria": False},
+                            "transform": [{"filter": "!datum.suppressed"}],
+                            "encoding": encoding}
+    layers = [bars]
+    hidden = any(v["suppressed"] for v in values)
+    if hidden and len(table.by) == 1:
+        layers.append({
+            "mark": {"type": "text", "align": "left", "dx": 4, "aria": False},
+            "transform": [{"filter": "datum.suppressed"}],
+            "encoding": {"y": y, "x": {"datum": 0, "type": "quantitative"},
+                         "text": {"value": MARK}},
+        })
+    title: dict[str, Any] = {"text": _t("acts_title", lang)}
+    if hidden:
+        title["subtitle"] = _t("hidden_note", lang).format(mark=MARK,
+                                                           k=table.suppressed_below)
     return {
         "$schema": SCHEMA,
-        "title": _t("acts_title", lang),
+        "title": title,
         "description": _t("acts_title", lang),
         "width": 480,
         "config": {"font": FONT, "aria": False},
         "data": {"values": values},
-        "mark": {"type": "bar", "tooltip": True, "aria": False},
-        "encoding": encoding,
+        "layer": layers,
     }
 
 

@@ -1,15 +1,22 @@
 """Counts from the coded records: acts, victims and events by any combination of act type,
-year, province, facility type, perpetrator agency, victim sex and age group.
+year, province, facility type, perpetrator agency, victim sex and age group, with the same
+filters as the search bar (stats/filters.py).
 
-Everything is counted in one grouped SQL query inside the actor's permission scope (the same
+Everything is counted in grouped SQL queries inside the actor's permission scope (the same
 policy filter as every list), with DISTINCT so that a victim of several acts is one victim.
-Cells the public sees are suppressed below the configured minimum (disclosure control).
+A table comes with all its margins (row, column and grand totals), each counted in the
+database rather than added up, so distinct counts stay distinct. Counts the public sees go
+through disclosure control (stats/disclosure.py): small cells are hidden, and so are the cells
+that would give them away.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from typing import Any
+import csv
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from itertools import combinations
+from typing import Any, TextIO
 
 from sqlalchemy import Integer, case, cast, extract, func, select
 from sqlalchemy.orm import Session, aliased
@@ -17,10 +24,16 @@ from sqlalchemy.orm import Session, aliased
 from sillok.archive.service import Archive
 from sillok.db import models as m
 from sillok.errors import Invalid
-from sillok.security.policy import Actor, Role, visible_filter
+from sillok.security.policy import Actor, visible_filter
+from sillok.stats.disclosure import MEASURES, TOTAL, Key, level, order_key, protect, suppresses
+from sillok.stats.filters import KEYS, as_text, conditions, parse_filters, resolve
 
 DIMENSIONS = ("type", "year", "province", "facility_type", "agency", "sex", "age_group")
-FILTERS = ("act_type", "year", "from", "to", "province", "facility_type", "agency", "sex")
+FILTERS = KEYS
+# Tables the public site publishes side by side (/stats, /data, the public export): a public
+# table whose dimensions lie in one group is protected as a margin of the whole group, so the
+# one-way tables and the two-way table hide the same cells (no playing one against another).
+LINKED = (("type", "year"),)
 AGE_GROUPS = ((0, 17, "0-17"), (18, 29, "18-29"), (30, 44, "30-44"), (45, 59, "45-59"),
               (60, 200, "60+"))
 
@@ -30,6 +43,18 @@ class CountTable:
     by: list[str]
     rows: list[dict[str, Any]]
     suppressed_below: int | None
+    # Row, column and grand totals: each holds the dimensions it keeps and, in
+    # ``total_over``, those it adds up; hidden ones like hidden rows.
+    margins: list[dict[str, Any]] = field(default_factory=list)
+    filters: dict[str, list[str]] = field(default_factory=dict)
+
+    @property
+    def filter_text(self) -> str:
+        return as_text({k: tuple(v) for k, v in self.filters.items()})
+
+    def as_dict(self) -> dict[str, Any]:
+        return {"by": self.by, "filter": self.filter_text, "suppressed_below":
+                self.suppressed_below, "rows": self.rows, "margins": self.margins}
 
 
 def _province_map(session: Session) -> dict[int, str]:
@@ -51,17 +76,22 @@ def _province_map(session: Session) -> dict[int, str]:
 
 
 def count_acts(archive: Archive, actor: Actor, by: list[str],
-               filters: dict[str, str] | None = None, min_cell: int = 5) -> CountTable:
+               filters: str | Mapping[str, str] | None = None,
+               min_cell: int = 5) -> CountTable:
+    """Acts, victims and events by the dimensions ``by``, with all margins.
+
+    ``filters`` is search-language text (``place:ryanggang from:2015``) or a mapping of the
+    same keys to values. For an actor who sees only public records, cells with fewer than
+    ``min_cell`` victims and their complements are hidden (``None`` with ``suppressed``).
+    """
     unknown = [d for d in by if d not in DIMENSIONS]
-    if unknown or not by:
-        raise Invalid({"by": f"choose from: {', '.join(DIMENSIONS)}"})
-    filters = filters or {}
-    bad = [f for f in filters if f not in FILTERS]
-    if bad:
-        raise Invalid({f"filter.{bad[0]}": f"unknown filter (filters: {', '.join(FILTERS)})"})
+    if unknown or not by or len(set(by)) != len(by):
+        raise Invalid({"by": f"choose from: {', '.join(DIMENSIONS)} (each once)"})
+    parsed = parse_filters(filters)
     act, victim, facility = m.Act, aliased(m.Person), aliased(m.Place)
     year = cast(extract("year", act.date_start), Integer)
     with archive.transaction() as session:
+        resolved = resolve(session, actor, parsed)
         provinces = _province_map(session)
         # The gazetteer is small (hundreds of places), so the place → province roll-up is a
         # CASE inside the query rather than a join on a recursive hierarchy.
@@ -79,30 +109,94 @@ def count_acts(archive: Archive, actor: Actor, by: list[str],
                 else_=None,
             ),
         }
-        stmt = select(
-            *[columns[d].label(d) for d in by],
-            func.count(act.id.distinct()).label("acts"),
-            func.count(act.victim_id.distinct()).label("victims"),
-            func.count(act.event_id.distinct()).label("events"),
-        ).select_from(act).join(victim, victim.id == act.victim_id)
-        need = set(by) | set(filters)
-        if need & {"facility_type"}:
-            stmt = stmt.outerjoin(facility, facility.id == act.facility_id)
-        if need & {"agency"}:
-            stmt = stmt.outerjoin(m.Involvement, (m.Involvement.act_id == act.id)
-                                  & m.Involvement.retracted_at.is_(None)
-                                  & visible_filter(m.Involvement, actor))
-        stmt = stmt.where(visible_filter(act, actor), act.retracted_at.is_(None))
-        for key, value in filters.items():
-            stmt = stmt.where(_filter(key, value, columns, year))
-        stmt = stmt.group_by(*[columns[d] for d in by]).order_by(*[columns[d] for d in by])
-        rows = [dict(r._mapping) for r in session.execute(stmt)]
-    suppress = min_cell if actor.role == Role.anonymous else None
-    if suppress:
-        for row in rows:
-            if row["victims"] < suppress:
-                row.update(acts=None, victims=None, events=None, suppressed=True)
-    return CountTable(by=list(by), rows=rows, suppressed_below=suppress)
+        where = [visible_filter(act, actor), act.retracted_at.is_(None),
+                 *conditions(resolved, actor, {**columns, "act": act, "victim": victim,
+                                               "facility": facility})]
+        suppress = min_cell if suppresses(actor) else None
+        cube = list(by)
+        if suppress is not None:
+            cube = next((list(group) for group in LINKED if set(by) <= set(group)), cube)
+        cells = _count_cube(session, actor, cube, columns, where, set(cube) | resolved.needs,
+                            victim, facility)
+    hidden: set[Key] = set()
+    if suppress is not None:
+        hidden, _primary = protect(cells, suppress)
+    if cube != by:
+        # This table is a margin of the linked group: keep the cells that add up the other
+        # dimensions, in the order asked for.
+        pick = [cube.index(d) for d in by]
+        rest = [i for i, d in enumerate(cube) if d not in by]
+        cells = {tuple(key[i] for i in pick): value for key, value in cells.items()
+                 if all(key[i] is TOTAL for i in rest)}
+        hidden = {tuple(key[i] for i in pick) for key in hidden
+                  if all(key[i] is TOTAL for i in rest)}
+    rows: list[dict[str, Any]] = []
+    margins: list[dict[str, Any]] = []
+    for key in sorted(cells, key=lambda k: (-level(k), order_key(k))):
+        out: dict[str, Any] = {d: c for d, c in zip(by, key, strict=True) if c is not TOTAL}
+        if key in hidden:
+            out.update(dict.fromkeys(MEASURES), suppressed=True)
+        else:
+            out.update(cells[key])
+            if suppress is not None:
+                out["suppressed"] = False
+        if level(key) == len(by):
+            rows.append(out)
+        else:
+            out["total_over"] = [d for d, c in zip(by, key, strict=True) if c is TOTAL]
+            margins.append(out)
+    return CountTable(by=list(by), rows=rows, suppressed_below=suppress, margins=margins,
+                      filters={k: list(v) for k, v in parsed.items()})
+
+
+def _count_cube(session: Session, actor: Actor, by: list[str], columns: dict[str, Any],
+                where: list[Any], need: set[str], victim: Any, facility: Any
+                ) -> dict[Key, dict[str, int]]:
+    """Every non-empty cell of the table by ``by`` and of all its margins.
+
+    Each margin is counted by the database (2^n small grouped queries) rather than added up,
+    because distinct victims and events do not add up across cells."""
+    act = m.Act
+    cells: dict[Key, dict[str, int]] = {}
+    for size in range(len(by), -1, -1):
+        for kept in combinations(range(len(by)), size):
+            dims = [by[i] for i in kept]
+            stmt = select(
+                *[columns[d].label(d) for d in dims],
+                func.count(act.id.distinct()).label("acts"),
+                func.count(act.victim_id.distinct()).label("victims"),
+                func.count(act.event_id.distinct()).label("events"),
+            ).select_from(act).join(victim, victim.id == act.victim_id)
+            if "facility_type" in need or "facility" in need:
+                stmt = stmt.outerjoin(facility, facility.id == act.facility_id)
+            if "agency" in need:
+                stmt = stmt.outerjoin(m.Involvement, (m.Involvement.act_id == act.id)
+                                      & m.Involvement.retracted_at.is_(None)
+                                      & visible_filter(m.Involvement, actor))
+            stmt = stmt.where(*where)
+            if dims:
+                stmt = stmt.group_by(*[columns[d] for d in dims])
+            for row in session.execute(stmt):
+                values = row._mapping
+                if not values["acts"]:
+                    continue  # the grand total of nothing
+                key = tuple(values[by[i]] if i in kept else TOTAL for i in range(len(by)))
+                cells[key] = {name: int(values[name]) for name in MEASURES}
+    return cells
+
+
+def counts_csv_columns(table: CountTable) -> list[str]:
+    return [*table.by, *MEASURES, "suppressed", "total_over"]
+
+
+def write_counts_csv(table: CountTable, out: TextIO) -> None:
+    """Cells, then totals (``total_over`` names the dimensions added up; empty for a cell);
+    a hidden value is an empty field with ``suppressed`` true, never 0."""
+    writer = csv.writer(out)
+    writer.writerow(counts_csv_columns(table))
+    for row in [*table.rows, *table.margins]:
+        writer.writerow([*[row.get(d) for d in table.by], *[row.get(h) for h in MEASURES],
+                         row.get("suppressed", ""), " ".join(row.get("total_over", []))])
 
 
 def term_labels(archive: Archive, lang: str) -> dict[str, str]:
@@ -114,17 +208,3 @@ def term_labels(archive: Archive, lang: str) -> dict[str, str]:
         for place in session.execute(select(m.Place)).scalars():
             labels[place.code] = place.name_ko if lang == "ko" else place.name_en
     return labels
-
-
-def _filter(key: str, value: str, columns: dict[str, Any], year: Any) -> Any:
-    try:
-        if key == "year":
-            return year == int(value)
-        if key == "from":
-            return year >= int(value)
-        if key == "to":
-            return year <= int(value)
-    except ValueError:
-        raise Invalid({f"filter.{key}": f"'{value}' is not a year"}) from None
-    column = columns["type" if key == "act_type" else key]
-    return column == value

@@ -1,0 +1,244 @@
+"""Disclosure control for public counts: small cells are hidden (primary suppression), and so
+are enough other cells that no hidden one can be worked out from what is published
+(complementary, or secondary, suppression).
+
+A table of counts by dimensions d1…dn leaves Sillok with all its margins: the one-way tables
+on /stats are the margins of the two-way tables on /data, and every one-way table shares the
+grand total. So a table is treated as its *extended cube*: every cell keyed by one value per
+dimension, where a dimension may also be :data:`TOTAL` (summed over). Each *line* of the cube
+(all cells that differ only in one dimension, plus the cell with :data:`TOTAL` there) is an
+equation: the cells add up to the total.
+
+The method (iterative, line by line — the usual first approximation of the hypercube method,
+with an exact audit behind it):
+
+1. Primary suppression: a cell (or total) with fewer than ``k`` victims.
+2. Cells equal by construction are hidden together: a line with a single cell makes that cell
+   and its total the very same acts (e.g. an act type seen in one year only).
+3. In every line, margins first: if exactly one of its entries (cells or total) is hidden,
+   hide the smallest published cell of the line too (preferring cells whose hiding keeps the
+   margins shown); repeat until no line changes.
+4. Every cell is at least 1 (empty cells are not listed), so a line whose hidden cells add up
+   to exactly their number gives each one away as 1: hide another cell of 2 or more there.
+5. Audit: the whole system of line equations is solved exactly (rational Gaussian
+   elimination); while any hidden cell is still determined by it, hide the smallest published
+   cell of a line through it and go back to 3. (A complement that can be worked out protects
+   nothing, so this asks more than "no small cell can be worked out".)
+
+Tables the public site shows side by side (the type and year tables and type × year) are
+protected as one cube and cut from it (counts.LINKED), so they hide the same cells.
+
+Limits, also stated in docs/policy.md: protection is against exact recovery (and the all-ones
+case), not against narrow intervals — the full answer is linear programming on every cell
+(e.g. tau-argus), which a documentation centre's tables rarely need. Victims and events are
+distinct counts, not sums, so for them the equations are only bounds; the same cells are
+hidden in all three measures. Tables outside one linked group are protected each on its own,
+so two of them that share a margin (type × province beside type × year, from the command line)
+are not checked against each other. Tables drawn with *different filters* can be differenced
+(the counts for a province minus those for one of its counties); this module cannot see
+across requests.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass
+from fractions import Fraction
+from typing import Any, Final
+
+from sillok.security.policy import CLEARANCE, Actor, Level
+
+MEASURES = ("acts", "victims", "events")
+SENSITIVE = "victims"  # the measure a cell is judged small by: people, not incidents
+# How a hidden cell is written in text. One mark for every hidden cell: telling the small
+# ones ("<5") from their complements (5 or more) would narrow both down again.
+MARK = "x"
+
+Key = tuple[Any, ...]
+Counts = Mapping[str, int]
+
+
+class _Total:
+    """The coordinate of a margin: this dimension is summed over."""
+
+    def __repr__(self) -> str:
+        return "TOTAL"
+
+
+TOTAL: Final = _Total()
+
+
+def suppresses(actor: Actor) -> bool:
+    """Whether counts shown to ``actor`` go through disclosure control: everyone who may see
+    only public records (the anonymous public); staff with clearance see the true numbers."""
+    return CLEARANCE[actor.role] == Level.public
+
+
+@dataclass(frozen=True)
+class Line:
+    total: Key
+    cells: tuple[Key, ...]
+
+
+def level(key: Key) -> int:
+    """How many dimensions of the key are values rather than :data:`TOTAL`."""
+    return sum(1 for c in key if c is not TOTAL)
+
+
+def lines(keys: Iterable[Key]) -> list[Line]:
+    """Every line through the given cells: cells that differ in one dimension, and their
+    total over that dimension."""
+    groups: dict[tuple[int, Key], list[Key]] = {}
+    for key in keys:
+        for d, coord in enumerate(key):
+            if coord is not TOTAL:
+                total = (*key[:d], TOTAL, *key[d + 1:])
+                groups.setdefault((d, total), []).append(key)
+    return [Line(total, tuple(sorted(cells, key=order_key)))
+            for (_d, total), cells in sorted(groups.items(), key=lambda g: (g[0][0],
+                                                                            order_key(g[0][1])))]
+
+
+def order_key(key: Key) -> tuple[tuple[int, str], ...]:
+    """A total order on keys mixing None, numbers and codes, so that both backends (whose
+    row orders differ) make the same choices."""
+    return tuple((0, "") if c is TOTAL else (1, "") if c is None
+                 else (2, f"{c:012d}") if isinstance(c, int) else (3, str(c)) for c in key)
+
+
+def protect(cells: Mapping[Key, Counts], k: int) -> tuple[set[Key], set[Key]]:
+    """The cells to hide and, among them, the primary (small) ones.
+
+    ``cells`` holds every non-empty cell of the extended cube (margins included, as computed
+    from the records); a key absent from it is an empty cell, which is published as such.
+    """
+    keys = sorted(cells, key=order_key)
+    all_lines = sorted(lines(keys), key=lambda ln: level(ln.cells[0]))
+    same = _alike(keys, all_lines)
+
+    def cost(key: Key) -> tuple[int, int, int, tuple[tuple[int, str], ...]]:
+        # Hiding a cell hides everything equal to it; keep margins (fewer dimensions) shown
+        # where possible, then lose as little as possible.
+        return (-min(level(x) for x in same[key]), cells[key][SENSITIVE], cells[key]["acts"],
+                order_key(key))
+
+    primary = {key for key in keys if cells[key][SENSITIVE] < k}
+    hidden = set(primary)
+
+    def hide(key: Key) -> None:
+        hidden.update(same[key])
+
+    while True:
+        _close_lines(all_lines, hidden, cells, cost, hide)
+        exposed = determined(keys, hidden)
+        if not exposed:
+            return hidden, primary
+        before = len(hidden)
+        for key in sorted(exposed, key=order_key):
+            candidates = [c for ln in all_lines if key == ln.total or key in ln.cells
+                          for c in ln.cells if c not in hidden]
+            if candidates:
+                hide(min(candidates, key=cost))
+        if len(hidden) == before:
+            # Nothing left to hide beside those cells: hide the finest table, and if even
+            # that is hidden, everything. Never reached on tables seen so far; it keeps the
+            # promise anyway.
+            finest = [key for key in keys if level(key) == len(keys[0])]
+            hidden.update(finest if not set(finest) <= hidden else keys)
+
+
+def _alike(keys: list[Key], all_lines: list[Line]) -> dict[Key, list[Key]]:
+    """For each cell, every cell equal to it by construction: a line with one cell only
+    makes that cell and its total the same acts (and so the same counts), so that hiding one
+    and showing the other would hide nothing. Such cells are hidden together."""
+    parent = {key: key for key in keys}
+
+    def find(key: Key) -> Key:
+        while parent[key] != key:
+            parent[key] = parent[parent[key]]
+            key = parent[key]
+        return key
+
+    for ln in all_lines:
+        if len(ln.cells) == 1:
+            a, b = find(ln.cells[0]), find(ln.total)
+            if a != b:
+                parent[max(a, b, key=order_key)] = min(a, b, key=order_key)
+    groups: dict[Key, list[Key]] = {}
+    for key in keys:
+        groups.setdefault(find(key), []).append(key)
+    return {key: groups[find(key)] for key in keys}
+
+
+def _close_lines(all_lines: list[Line], hidden: set[Key], cells: Mapping[Key, Counts],
+                 cost: Callable[[Key], Any], hide: Callable[[Key], None]) -> None:
+    """Steps 3 and 4: until stable, no line with a single hidden entry, no line whose
+    hidden cells must all be 1."""
+    changed = True
+    while changed:
+        changed = False
+        for ln in all_lines:
+            open_cells = [c for c in ln.cells if c not in hidden]
+            if not open_cells:
+                continue
+            n_hidden = sum(1 for c in ln.cells if c in hidden) + (ln.total in hidden)
+            if n_hidden == 1:
+                hide(min(open_cells, key=cost))
+                changed = True
+                continue
+            if ln.total in hidden or n_hidden == 0:
+                continue
+            ones = [m for m in MEASURES if _all_ones(ln, hidden, cells, m)]
+            if ones:
+                big = [c for c in open_cells if min(cells[c][m] for m in ones) >= 2]
+                if big:
+                    hide(min(big, key=cost))
+                    changed = True
+
+
+def _all_ones(ln: Line, hidden: set[Key], cells: Mapping[Key, Counts], measure: str) -> bool:
+    rest = cells[ln.total][measure] - sum(cells[c][measure] for c in ln.cells
+                                          if c not in hidden)
+    return rest == sum(1 for c in ln.cells if c in hidden)
+
+
+def determined(keys: Iterable[Key], hidden: set[Key]) -> set[Key]:
+    """The hidden cells whose value follows exactly from the published ones through the line
+    equations among ``keys`` (each line: its cells add up to its total).
+
+    Gaussian elimination over the rationals on the hidden cells only (the published ones are
+    constants and do not change which unknowns are determined): an unknown is determined when
+    its row of the reduced echelon form has no other unknown in it.
+    """
+    keys = list(keys)
+    unknown = sorted((key for key in keys if key in hidden), key=order_key)
+    index = {key: i for i, key in enumerate(unknown)}
+    pivots: dict[int, dict[int, Fraction]] = {}
+    for ln in lines(keys):
+        row: dict[int, Fraction] = {index[c]: Fraction(1) for c in ln.cells if c in index}
+        if ln.total in index:
+            row[index[ln.total]] = Fraction(-1)
+        for col, prow in pivots.items():
+            factor = row.get(col)
+            if factor:
+                _subtract(row, prow, factor)
+        if not row:
+            continue
+        col = min(row)
+        scale = row[col]
+        row = {c: v / scale for c, v in row.items()}
+        for prow in pivots.values():
+            factor = prow.get(col)
+            if factor:
+                _subtract(prow, row, factor)
+        pivots[col] = row
+    return {unknown[col] for col, prow in pivots.items() if len(prow) == 1}
+
+
+def _subtract(row: dict[int, Fraction], other: dict[int, Fraction], factor: Fraction) -> None:
+    for c, v in other.items():
+        value = row.get(c, Fraction(0)) - factor * v
+        if value:
+            row[c] = value
+        else:
+            row.pop(c, None)
