@@ -2,18 +2,42 @@
 queries and facets through Sillok, and the same queries against a bare FTS5 table holding the
 same analyzer terms.
 
-    .venv/bin/python bench/search_scale.py --docs 1000000 [--backend sqlite|postgresql]
+    .venv/bin/python bench/search_scale.py --docs 1000000 [--queries 300]
         [--url postgresql+psycopg://postgres@127.0.0.1:5432/sillok_scale] [--out F]
+        [--data-dir DIR]  # build once into DIR, reuse it on later runs (SQLite)
 
-The texts are random sentences from fixed fictional word lists. To build a million-record index
-in minutes, each distinct word is analysed once (Kiwi, stems, name keys) and a document's terms
-are the concatenation of its words' terms; the build time reported is the time to write the
-records and the index, not the time to analyse them.
+Texts. Words are drawn from a Zipf-like distribution (rank r with weight 1/r^1.05) over a
+vocabulary of real function and topic words at the head and a long tail of made-up words and
+names, separately for Korean (about 20,000 word forms: nouns with particles, verb forms, made-up
+nouns) and English (about 20,000: function and topic words, made-up words and place names), plus
+a person's name per document drawn from ~30,000 (Hangul, or romanized in English). So, as in
+real text, a few words are in most documents and most words in few. Everything is fictional.
+
+Queries. Each is made from one document: 1–3 of its distinct words, not function words, in the
+form a user types (a Korean noun without its particle). Their document frequencies thus range
+from common topic words to names found once; the output gives their spread (matches per
+query). Vocabulary expansion is on, as in the web UI, anonymous (public records only).
+
+Speed of building. Each distinct word is analysed once (Kiwi, stems, name keys) and a
+document's terms are its words' terms, concatenated; the build time is the time to write the
+records and the index, not to analyse them.
+
+Timing. Each query is searched with facets first — the first time this process sees it, so
+the clause frequencies for IDF (search/cache.py) are counted for every clause not met before —
+then again without facets (their frequencies now known). 20 other queries warm the process
+first. The machine's load average is recorded before and after.
+
+Fairness. The bare FTS5 table holds exactly the terms of Sillok's index (copied from it, same
+rowids) and gets, for each query, the very MATCH expression Sillok runs (after vocabulary
+expansion); it sorts by bm25 and takes 10. The difference is Sillok's own work: permissions,
+totals, facets, re-ranking, loading records and snippets.
 """
 
 from __future__ import annotations
 
 import argparse
+import bisect
+import itertools
 import json
 import os
 import platform
@@ -22,56 +46,193 @@ import sqlite3
 import statistics
 import tempfile
 import time
+from collections.abc import Iterator
 from datetime import date
 from pathlib import Path
 from typing import Any
 
+ZIPF = 1.05
+WORDS_PER_LANGUAGE = 20_000
+NAME_SHARE = 0.04  # share of a document's words that are its person's name
+
 SURNAMES = list("김이박최정강조윤장임한오서신권황안송류홍전고문양손배백허남심노하곽성차주우구")
-SYLLABLES = list("철수영희민준서연지호현우은정광명성일혜숙옥순남길동진선미경태")
-KO_WORDS = ("탈북민들이 중국 공안에 체포되어 강제북송되었다 보위부 구류장에서 조사를 받았다 "
-            "교화소에 수감되었다 노동단련대 장마당에서 한국 드라마를 시청했다는 이유로 "
-            "공개처형이 있었다 국경을 넘었다 가족과 함께 혜산에서 회령 출신 증언자는 "
-            "정치범수용소 관리소 강제노동 고문 폭행 실종 납치 송환 밀수 휴대전화 "
-            "브로커 어머니 아들 딸 여성 아이들 군인 경비대 마을 겨울 봄 새벽").split()
-EN_WORDS = ("the witness said defectors were arrested by Chinese police and forcibly "
-            "repatriated to North Korea detained interrogated in a holding centre sent to a "
-            "labour camp for watching South Korean dramas public execution in the market "
-            "border guards broker family mother son daughter women children soldiers village "
-            "winter spring night river crossing prison camp torture beaten disappeared "
-            "abducted smuggling mobile phone Hyesan Hoeryong Musan Yanji Shenyang Dandong").split()
-PLACES_KO = "함경북도 양강도 평안남도 자강도 황해북도 강원도 평양 신의주 청진 함흥".split()
+SURNAMES_EN = ("Kim Ri Pak Choe Jong Kang Jo Yun Jang Rim Han O So Sin Kwon Hwang An Song Ryu "
+               "Hong Jon Ko Mun Yang Son Pae Paek Ho Nam Sim No Ha Kwak Song Cha Ju U Ku").split()
+GIVEN = list("철수영희민준서연지호현우은정광명성일혜숙옥순남길동진선미경태")
+GIVEN_EN = ("chol su yong hui min jun so yon ji ho hyon u un jong kwang myong song il hye suk "
+            "ok sun nam gil dong jin son mi gyong thae").split()
+KO_FUNCTION = "그 이 그리고 당시 이후 하지만 또한 모두 다시 함께 매우 많이 결국 특히 약 곧".split()
+KO_NOUNS = """탈북민 중국 공안 체포 강제북송 보위부 구류장 조사 교화소 수감 노동단련대 장마당 한국
+드라마 시청 이유 공개처형 국경 가족 출신 증언자 정치범수용소 관리소 강제노동 고문 폭행 실종 납치
+송환 밀수 휴대전화 브로커 어머니 아버지 아들 딸 여성 아이 군인 경비대 마을 겨울 봄 여름 가을 새벽
+밤 아침 저녁 시장 학교 병원 공장 농장 광산 철도 기차 버스 자동차 강 산 바다 다리 집 감옥 재판
+판결 변호사 검사 경찰 보안원 안전부 담당자 간부 당원 주민 노동자 농민 학생 교사 의사 간호사
+할머니 할아버지 남편 아내 친구 이웃 상인 사업 돈 쌀 옥수수 음식 식량 배급 굶주림 영양실조 질병
+약품 치료 사망 시신 장례 기록 문서 편지 사진 영상 녹음 라디오 텔레비전 노래 영화 성경 종교 교회
+기도 선교사 신앙 처벌 벌금 뇌물 단속 검열 통제 감시 보고 신고 도주 탈출 월경 도강 두만강 압록강
+연길 심양 단둥 장백 훈춘 도문 태국 라오스 베트남 몽골 러시아 일본 미국 유엔 대사관 영사관 난민
+망명 정착 하나원 지원 상담 취업 교육 언론 기자 기사 보도 인권 자유 권리 침해 피해 피해자 가해자
+목격자 증언 진술 면담 조사관 보고서 위원회 정부 당국 지도자 행사 명절 생일 결혼 임신 출산 영아
+폭력 인신매매 강제결혼 노동 작업 할당량 탄광 벌목 건설 도로 평양 신의주 청진 함흥 원산 남포 개성
+사리원 해주 강계 만포 무산 온성 길주 김책 단천 혜산 회령 양강도 함경북도 함경남도 평안북도
+평안남도 자강도 황해북도 황해남도 강원도""".split()
+KO_PARTICLES = "이 가 은 는 을 를 에 에서 의 와 과 도 로 으로 에게 까지 부터 만 들이 들은".split()
+KO_VERBS = """했다 있었다 없었다 되었다 말했다 들었다 보았다 갔다 왔다 넘었다 잡혔다 맞았다
+죽었다 살았다 숨겼다 도망쳤다 팔았다 샀다 보냈다 받았다 기억한다 증언했다 진술했다 주장했다
+밝혔다 전했다 알려졌다 확인되었다 수감되었다 석방되었다 풀려났다 이송되었다 처형되었다
+사망했다 실종되었다 구금되었다 심문했다 때렸다 굶었다 일했다 배웠다""".split()
+KO_SYLLABLES = list("가나다라마바사아자차카타파하고노도로모보소오조초코토포호구누두루무부수우주"
+                    "추쿠투푸후기니디리미비시지치키티피히강남당랑망방상장창탕광명청정성")
+EN_FUNCTION = ("the of and to in a was were by on for with at from that he she they it his "
+               "her their as had is after into who not an this be been or which but").split()
+EN_TOPIC = """witness said defectors arrested Chinese police forcibly repatriated North Korea
+detained interrogated holding centre sent labour camp watching South Korean dramas public
+execution market border guards broker family mother son daughter women children soldiers
+village winter spring night river crossing prison torture beaten disappeared abducted smuggling
+mobile phone security agents officials interrogation detention facility released escaped
+trial sentenced years months beaten starved hunger food rations farm mine factory railway
+station train truck bridge school hospital doctor teacher students husband wife brother sister
+grandmother friends neighbours traders money yuan dollars rice corn medicine disease died body
+burial records documents letters photos video radio television songs films Bible religion
+church prayer missionary faith punishment fine bribe crackdown inspection surveillance report
+informant escape crossing refugee asylum embassy consulate settlement support counselling
+education journalist article rights freedom violation victim perpetrator testimony statement
+interview investigator commission government authorities leader holiday birthday marriage
+pregnancy birth infant violence trafficking forced quota coal logging construction road
+capital province county city district ward detention forced labour sexual abuse interrogators
+confession kyohwaso kwalliso jipkyulso rodongdanryondae""".split()
+EN_PLACES = ("Hyesan Hoeryong Musan Onsong Chongjin Hamhung Sinuiju Pyongyang Wonsan Nampo "
+             "Kaesong Haeju Kanggye Manpo Kilju Tanchon Yanji Shenyang Dandong Tumen Hunchun "
+             "Changbai Yanbian Jilin Liaoning Beijing Bangkok Vientiane Ulaanbaatar").split()
+EN_ONSETS = "b c d f g h j k l m n p r s t v w br dr gr pl st tr ch sh th".split()
+EN_VOWELS = "a e i o u ai ea ou".split()
+EN_CODAS = ["", "", "n", "r", "l", "s", "t", "m", "nd", "rt", "k"]
+RUDE = ("fuk", "fuc", "shit", "cunt", "cok", "dik", "pis", "slut", "nig", "fag", "tit", "cum")
 
 
-def make_docs(n: int, rng: random.Random) -> list[tuple[str, str, str]]:
-    """(language, title, text) for n documents."""
-    docs = []
-    for i in range(n):
-        korean = i % 10 < 3
-        name = rng.choice(SURNAMES) + rng.choice(SYLLABLES) + rng.choice(SYLLABLES)
-        words: list[str] = []
-        pool = KO_WORDS if korean else EN_WORDS
-        while sum(len(w) + 1 for w in words) < 300:
-            roll = rng.random()
-            if roll < 0.05:
-                words.append(name)
-            elif roll < 0.1:
-                words.append(rng.choice(PLACES_KO) if korean else rng.choice(EN_WORDS[-8:]))
-            elif roll < 0.13:
-                words.append(str(rng.randint(1990, 2024)))
-            else:
-                words.append(rng.choice(pool))
-        text = " ".join(words)
-        docs.append(("ko" if korean else "en", f"[Fictional] #{i} {name}", text))
-    return docs
+def _made_up_ko(rng: random.Random) -> str:
+    return "".join(rng.choice(KO_SYLLABLES) for _ in range(rng.choice((2, 2, 3, 3, 4))))
 
 
-def terms_for(docs: list[tuple[str, str, str]]) -> list[tuple[str, str]]:
-    from sillok.language.analyzer import analyse_many
+def _made_up_en(rng: random.Random) -> str:
+    while True:
+        word = "".join(rng.choice(EN_ONSETS) + rng.choice(EN_VOWELS) + rng.choice(EN_CODAS)
+                       for _ in range(rng.choice((2, 2, 3))))
+        if not any(rude in word for rude in RUDE):
+            return word
 
-    distinct = sorted({w for _l, title, text in docs for w in (title + " " + text).split()})
-    analysed = dict(zip(distinct, analyse_many(distinct), strict=True))
-    return [(" ".join(t for w in title.split() for t in analysed[w]),
-             " ".join(t for w in text.split() for t in analysed[w])) for _l, title, text in docs]
+
+class Vocabulary:
+    """One language's words by rank, with the form a user would type for each, and the
+    cumulative Zipf weights to draw them from."""
+
+    def __init__(self, words: list[tuple[str, str | None]]) -> None:
+        unique = list({w: (w, q) for w, q in reversed(words)}.values())[::-1]
+        self.words = [w for w, _q in unique]
+        self.query_form = [q for _w, q in unique]  # None: a function word, never queried
+        self.cum = list(itertools.accumulate(1 / r ** ZIPF for r in range(1, len(unique) + 1)))
+
+    def draw(self, rng: random.Random, k: int) -> list[int]:
+        total = self.cum[-1]
+        return [bisect.bisect_left(self.cum, rng.random() * total) for _ in range(k)]
+
+
+def vocabularies(rng: random.Random) -> tuple[Vocabulary, Vocabulary]:
+    ko: list[tuple[str, str | None]] = [(w, None) for w in KO_FUNCTION]
+    head = [(n + p, n) for n in KO_NOUNS for p in ["", *rng.sample(KO_PARTICLES, 4)]]
+    head += [(v, v) for v in KO_VERBS]
+    rng.shuffle(head)
+    ko += head
+    while len(ko) < WORDS_PER_LANGUAGE:
+        stem = _made_up_ko(rng)
+        ko.append((stem + rng.choice(["", "", *KO_PARTICLES]), stem))
+    en: list[tuple[str, str | None]] = [(w, None) for w in EN_FUNCTION]
+    topic = [(w, w) for w in EN_TOPIC + EN_PLACES]
+    rng.shuffle(topic)
+    en += topic
+    while len(en) < WORDS_PER_LANGUAGE:
+        word = _made_up_en(rng)
+        if rng.random() < 0.15:  # the tail's capitalised words: made-up places and bodies
+            word = word.capitalize()
+        en.append((word, word))
+    return Vocabulary(ko), Vocabulary(en)
+
+
+def names(rng: random.Random, n: int = 30_000) -> list[tuple[str, str]]:
+    """(Hangul, romanized) fictional names; drawn by a Zipf weight too (common names recur)."""
+    out = []
+    for _ in range(n):
+        s, g1, g2 = (rng.randrange(len(SURNAMES)), rng.randrange(len(GIVEN)),
+                     rng.randrange(len(GIVEN)))
+        out.append((SURNAMES[s] + GIVEN[g1] + GIVEN[g2],
+                    f"{SURNAMES_EN[s]} {GIVEN_EN[g1].capitalize()}-{GIVEN_EN[g2]}"))
+    return out
+
+
+class Corpus:
+    """The documents, generated in order from a seed, with their terms."""
+
+    def __init__(self, seed: int) -> None:
+        rng = random.Random(seed)
+        self.ko, self.en = vocabularies(rng)
+        self.names = names(rng)
+        self.name_cum = list(itertools.accumulate(
+            1 / r ** ZIPF for r in range(1, len(self.names) + 1)))
+        self.seed = seed
+        self.terms: dict[str, str] = {}
+
+    def analyse(self) -> float:
+        """Analyse every distinct word once; returns the seconds it took."""
+        from sillok.language.analyzer import analyse_many
+
+        start = time.perf_counter()
+        words = {*self.ko.words, *self.en.words, "[가상]", "[Fictional]"}
+        for ko, en in self.names:
+            words.update([ko, *en.split()])
+        for year in range(1990, 2025):
+            words.add(str(year))
+        distinct = sorted(words)
+        self.terms = {w: " ".join(t) for w, t in
+                      zip(distinct, analyse_many(distinct), strict=True)}
+        return time.perf_counter() - start
+
+    def documents(self, n: int, want: set[int]) -> Iterator[tuple[str, str, str, list[str]]]:
+        """(language, title, text, query words) per document; query words only for ``want``."""
+        rng = random.Random(self.seed + 1)
+        total_name = self.name_cum[-1]
+        for i in range(n):
+            korean = i % 10 < 3
+            vocab = self.ko if korean else self.en
+            ko_name, en_name = self.names[bisect.bisect_left(
+                self.name_cum, rng.random() * total_name)]
+            name = ko_name if korean else en_name
+            ranks = vocab.draw(rng, 60)
+            words: list[str] = []
+            used: list[int] = []
+            length = 0
+            for r in ranks:
+                roll = rng.random()
+                word = (name if roll < NAME_SHARE else str(rng.randint(1990, 2024))
+                        if roll < NAME_SHARE + 0.02 else vocab.words[r])
+                if word == vocab.words[r]:
+                    used.append(r)
+                words.append(word)
+                length += len(word) + 1
+                if length >= 300:
+                    break
+            title_words = [vocab.words[r] for r in used[:3]]
+            title = " ".join(["[가상]" if korean else "[Fictional]", *title_words, name])
+            query: list[str] = []
+            if i in want:
+                forms = list(dict.fromkeys(f for f in (vocab.query_form[r] for r in used) if f))
+                forms.append(name.split()[0] if not korean and rng.random() < 0.5 else name)
+                query = rng.sample(forms, min(len(forms), rng.randint(1, 3)))
+            yield "ko" if korean else "en", title, " ".join(words), query
+
+    def entry_terms(self, title: str, text: str) -> tuple[str, str]:
+        t = self.terms
+        return (" ".join(filter(None, (t[w] for w in title.split()))),
+                " ".join(filter(None, (t[w] for w in text.split()))))
 
 
 def rss_mb() -> float:
@@ -82,43 +243,38 @@ def rss_mb() -> float:
     return 0.0
 
 
-def build(archive: Any, docs: list[tuple[str, str, str]], terms: list[tuple[str, str]],
-          rng: random.Random) -> float:
-    from sqlalchemy import insert
+def build(archive: Any, corpus: Corpus, n: int, want: set[int]) -> tuple[float, list[str]]:
+    """Write n sources and their index entries; returns the seconds and the queries."""
+    from sqlalchemy import func, insert, select
 
     from sillok.db import models as m
 
+    rng = random.Random(corpus.seed + 2)
+    found: dict[int, str] = {}
     start = time.perf_counter()
     step = 5000
     with archive.engine.begin() as conn:
-        first = 1
-        for s in range(0, len(docs), step):
-            chunk = docs[s:s + step]
-            rows = []
-            entries = []
-            for j, (lang, title, text) in enumerate(chunk):
-                rid = first + s + j
+        first = int(conn.execute(select(func.coalesce(func.max(m.Source.id), 0))).scalar_one())
+        docs = corpus.documents(n, want)
+        for s in range(0, n, step):
+            rows, entries = [], []
+            for j, (lang, title, text, query) in enumerate(itertools.islice(docs, step)):
+                rid = first + 1 + s + j
+                if query:
+                    found[s + j] = " ".join(query)
                 level = "public" if rng.random() < 0.8 else rng.choice(["internal", "restricted"])
                 published = date(rng.randint(1995, 2024), rng.randint(1, 12), 1)
                 rows.append({"id": rid, "level": level, "kind": "news_report", "title": title,
                              "text": text, "language": lang, "published_start": published,
                              "published_end": published, "published_precision": "month",
                              "extra": {}})
-                t_title, t_body = terms[s + j]
+                t_title, t_body = corpus.entry_terms(title, text)
                 entries.append({"record_type": "source", "record_id": rid, "level": level,
                                 "language": lang, "kind": "news_report",
                                 "date_start": published, "title": t_title, "body": t_body})
             conn.execute(insert(m.Source), rows)
             conn.execute(insert(m.SearchEntry), entries)
-    return time.perf_counter() - start
-
-
-def queries(rng: random.Random, n: int) -> list[str]:
-    out = []
-    for _ in range(n):
-        pool = KO_WORDS + PLACES_KO if rng.random() < 0.3 else EN_WORDS
-        out.append(" ".join(rng.choice(pool) for _ in range(rng.randint(1, 3))))
-    return out
+    return time.perf_counter() - start, [found[i] for i in sorted(want)]
 
 
 def percentiles(ms: list[float]) -> dict[str, float]:
@@ -127,81 +283,150 @@ def percentiles(ms: list[float]) -> dict[str, float]:
             "p99_ms": round(qs[98], 2)}
 
 
-def bare_fts(path: Path, terms: list[tuple[str, str]], qs: list[str]) -> dict[str, Any]:
-    from sillok.language.analyzer import analyse
+def sillok_match(archive: Any, q: str) -> str | None:
+    """The MATCH expression Sillok runs for ``q`` on SQLite (vocabulary expansion included)."""
+    from sillok.search.compile import compile_query
+    from sillok.search.expand import expand
+    from sillok.search.query import parse
+
+    parsed = parse(q)
+    with archive.transaction() as session:
+        expand(session, parsed)
+    return compile_query(parsed, "sqlite")
+
+
+def bare_fts(path: Path, archive: Any, exprs: list[str | None]) -> dict[str, Any]:
+    """The same terms in a bare FTS5 table (same rowids), queried with the same expressions."""
+    from sqlalchemy import text
 
     conn = sqlite3.connect(path)
     conn.execute("CREATE VIRTUAL TABLE t USING fts5(title, body, "
                  "tokenize=\"unicode61 remove_diacritics 0\")")
     start = time.perf_counter()
-    conn.executemany("INSERT INTO t(title, body) VALUES (?, ?)", terms)
+    with archive.engine.connect() as src:
+        rows = src.execution_options(stream_results=True, yield_per=20_000).execute(
+            text("SELECT id, title, body FROM search_index ORDER BY id"))
+        for chunk in rows.partitions():
+            conn.executemany("INSERT INTO t(rowid, title, body) VALUES (?, ?, ?)",
+                             [tuple(r) for r in chunk])
     conn.commit()
     built = time.perf_counter() - start
+    for expr in exprs[:20]:
+        if expr:
+            conn.execute("SELECT rowid FROM t WHERE t MATCH ? ORDER BY bm25(t, 5.0, 1.0) "
+                         "LIMIT 10", (expr,)).fetchall()
     ms = []
-    for q in qs:
-        words = [" ".join(f'"{t}"' for t in analyse(w)) for w in q.split()]
-        expr = " AND ".join(f"({w})" for w in words if w)
+    for expr in exprs[20:]:
         t0 = time.perf_counter()
-        conn.execute("SELECT rowid FROM t WHERE t MATCH ? ORDER BY bm25(t, 5.0, 1.0) LIMIT 10",
-                     (expr,)).fetchall()
+        if expr:
+            conn.execute("SELECT rowid FROM t WHERE t MATCH ? ORDER BY bm25(t, 5.0, 1.0) "
+                         "LIMIT 10", (expr,)).fetchall()
         ms.append((time.perf_counter() - t0) * 1000)
     conn.close()
     return {"build_s": round(built, 1), "size_mb": round(path.stat().st_size / 2**20, 1),
             **percentiles(ms)}
 
 
-def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__)
-    parser.add_argument("--docs", type=int, default=100_000)
-    parser.add_argument("--queries", type=int, default=300)
-    parser.add_argument("--url", help="PostgreSQL URL of an empty database (default: SQLite)")
-    parser.add_argument("--out", type=Path)
-    args = parser.parse_args()
-
-    from sillok.archive.lifecycle import init_archive
-    from sillok.archive.service import Archive
-    from sillok.config import Settings
+def timed(archive: Any, qs: list[str], facets: bool) -> tuple[list[float], list[Any]]:
     from sillok.search.service import search
     from sillok.security.policy import Actor
 
-    rng = random.Random(7)
-    docs = make_docs(args.docs, rng)
-    t0 = time.perf_counter()
-    terms = terms_for(docs)
-    analysed_s = time.perf_counter() - t0
-    with tempfile.TemporaryDirectory(dir=os.environ.get("BENCH_TMP")) as tmp:
-        settings = Settings(data_dir=Path(tmp) / "data", database_url=args.url)
+    anonymous = Actor.anonymous()
+    for q in qs[:20]:  # warm the caches, as a running server has them
+        search(archive, anonymous, q, limit=10, facets=facets)
+    ms, results = [], []
+    for q in qs[20:]:
+        start = time.perf_counter()
+        results.append(search(archive, anonymous, q, limit=10, facets=facets))
+        ms.append((time.perf_counter() - start) * 1000)
+    return ms, results
+
+
+def matches(results: list[Any], docs: int) -> dict[str, Any]:
+    """How many (public) records the queries matched: their spread, as a share of the corpus."""
+    totals = sorted(r.total for r in results)
+    cuts = statistics.quantiles(totals, n=10)
+    return {"median": int(statistics.median(totals)), "p10": int(cuts[0]),
+            "p90": int(cuts[8]), "max": totals[-1],
+            "median_share_of_docs": round(statistics.median(totals) / docs, 5),
+            "zero": sum(1 for t in totals if t == 0),
+            "capped": sum(1 for r in results if getattr(r, "total_capped", False))}
+
+
+def load() -> list[float]:
+    return [round(x, 2) for x in os.getloadavg()]
+
+
+def run(args: argparse.Namespace, data_dir: Path, tmp: Path) -> dict[str, Any]:
+    from sillok.archive.lifecycle import init_archive
+    from sillok.archive.service import Archive
+    from sillok.config import Settings
+
+    corpus = Corpus(7)
+    analysed_s = corpus.analyse()
+    settings = Settings(data_dir=data_dir, database_url=args.url)
+    saved = data_dir / f"bench-{args.docs}-{args.queries}.json"
+    built: dict[str, Any] = {}
+    if saved.exists() and not args.url:
+        built = json.loads(saved.read_text(encoding="utf-8"))
+    else:
         init_archive(settings)
-        archive = Archive.open(settings)
-        build_s = build(archive, docs, terms, rng)
+    archive = Archive.open(settings)
+    try:
+        if not built:
+            want = set(random.Random(corpus.seed + 3).sample(range(args.docs),
+                                                             args.queries + 20))
+            build_s, qs = build(archive, corpus, args.docs, want)
+            built = {"build_s": round(build_s, 1), "queries": qs}
+            if not args.url:
+                saved.write_text(json.dumps(built, ensure_ascii=False), encoding="utf-8")
+        qs = built["queries"]
         if archive.engine.dialect.name == "sqlite":
-            size = (Path(tmp) / "data" / "sillok.db").stat().st_size / 2**20
+            size = (data_dir / "sillok.db").stat().st_size / 2**20
         else:
             with archive.engine.connect() as conn:
                 size = conn.exec_driver_sql("SELECT pg_database_size(current_database())"
                                             ).scalar_one() / 2**20
-        qs = queries(rng, args.queries)
-        anonymous = Actor.anonymous()
-        for q in qs[:20]:  # warm the caches, as a running server has them
-            search(archive, anonymous, q, limit=10, facets=True)
-        ms = []
-        for q in qs:
-            start = time.perf_counter()
-            search(archive, anonymous, q, limit=10, facets=True)
-            ms.append((time.perf_counter() - start) * 1000)
+        load_before = load()
+        with_facets, results = timed(archive, qs, facets=True)
+        without, _ = timed(archive, qs, facets=False)
+        load_after = load()
+        bare = None if args.no_bare else bare_fts(
+            tmp / "bare.db", archive, [sillok_match(archive, q) for q in qs])
+    finally:
         archive.close()
-        bare = bare_fts(Path(tmp) / "bare.db", terms, qs) if not args.url else None
-    result = {
-        "date": time.strftime("%Y-%m-%d"),
+    p50 = statistics.median(with_facets)
+    return {
+        "date": time.strftime("%Y-%m-%d %H:%M"),
         "machine": f"{platform.machine()}, Python {platform.python_version()}, "
-                   f"{os.cpu_count()} cores",
+                   f"SQLite {sqlite3.sqlite_version}, {os.cpu_count()} cores",
         "backend": "postgresql" if args.url else "sqlite", "docs": args.docs,
-        "queries": len(qs), "analysis_of_distinct_words_s": round(analysed_s, 1),
-        "build_s": round(build_s, 1), "size_mb": round(size, 1),
-        "sillok_with_facets": percentiles(ms), "bare_fts5": bare,
-        "overhead_p50": round(statistics.median(ms) / bare["p50_ms"], 2) if bare else None,
+        "queries": len(qs) - 20, "analysis_of_distinct_words_s": round(analysed_s, 1),
+        "distinct_words": len(corpus.terms),
+        "build_s": built["build_s"], "size_mb": round(size, 1),
+        "load_avg_1_5_15": {"before": load_before, "after": load_after},
+        "matches_per_query": matches(results, args.docs),
+        "sillok_with_facets": percentiles(with_facets),
+        "sillok_without_facets": percentiles(without),
+        "bare_fts5": bare,
+        "overhead_p50": round(p50 / bare["p50_ms"], 2) if bare else None,
         "max_rss_mb": round(rss_mb(), 1),
     }
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__,
+                                     formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--docs", type=int, default=100_000)
+    parser.add_argument("--queries", type=int, default=300)
+    parser.add_argument("--url", help="PostgreSQL URL of an empty database (default: SQLite)")
+    parser.add_argument("--data-dir", type=Path,
+                        help="SQLite: build here once and reuse on later runs of the same size")
+    parser.add_argument("--no-bare", action="store_true", help="skip the bare FTS5 comparison")
+    parser.add_argument("--out", type=Path)
+    args = parser.parse_args()
+    with tempfile.TemporaryDirectory(dir=os.environ.get("BENCH_TMP")) as tmp:
+        result = run(args, args.data_dir or Path(tmp) / "data", Path(tmp))
     text = json.dumps(result, indent=2, ensure_ascii=False)
     print(text)
     if args.out:

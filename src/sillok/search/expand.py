@@ -13,6 +13,7 @@ from sqlalchemy.orm import Session
 
 from sillok.db import models as m
 from sillok.language.analyzer import normalise
+from sillok.search.cache import IndexCache
 from sillok.search.query import Query
 
 VOCABULARIES = ("act_type", "facility_type", "agency")
@@ -39,9 +40,12 @@ def _label_map(session: Session) -> dict[str, tuple[str, list[str]]]:
     return out
 
 
-def expand(session: Session, q: Query) -> list[Expansion]:
+def expand(session: Session, q: Query, cache: IndexCache | None = None) -> list[Expansion]:
     """Add the other labels of any term the query names, in place; returns what was added."""
-    labels = _label_map(session)
+    # The labels are read once per index generation (a term's edit rewrites its entry), and
+    # at most a minute: reading them was a tenth of a short search.
+    labels = (cache.get(("labels",), lambda: _label_map(session), max_age=60.0)
+              if cache is not None else _label_map(session))
     done: list[Expansion] = []
     i = 0
     while i < len(q.clauses):

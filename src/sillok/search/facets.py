@@ -1,30 +1,38 @@
-"""Facets with counts, computed with the very WHERE clause of the results — the same permission
-scope — so that nothing the actor may not see is ever counted.
+"""Totals and facets with counts, computed over the very matches of the results — the same
+permission scope — so that nothing the actor may not see is ever counted.
 
 Per record: type, language, kind (a source's kind, an act's type, …), year; act type and
 source kind on their own; province and facility type through the places a record points to
 (an act's place and facility, an event's places, a person's place of origin, a place itself).
 A place counts only if the actor may see that place too. A record counts once per value,
 however many of its places share it.
+
+Cost. The total and every per-record facet come from one grouping of the matches by (type,
+language, kind, year) together, summed up here: the combinations are few. All of it is part of
+the results' own statement (onepass.py), so the full-text match is evaluated once. Counting
+stops at ``cap`` matches in scope: beyond it the total and every count are lower bounds ("at
+least"), and the result says so (``capped``). Counting means reading every match's entry; the
+cap keeps a search for the commonest words from reading most of the archive, while the order
+of the results is still decided over all matches.
 """
 
+# ruff: noqa: S608 - the statements here are put together from fixed SQL and the results'
+# own WHERE (service.py); every value, the user's words included, is a bound parameter.
 from __future__ import annotations
 
+from collections.abc import Iterable
+from dataclasses import dataclass, field
 from typing import Any
 
-from sqlalchemy import bindparam, text
 from sqlalchemy.orm import Session
 
+from sillok.search.cache import IndexCache
 from sillok.stats.counts import _province_map
 
-# Facet name → the SQL expression it groups by (fixed strings, never user input).
-RECORD_FACETS = {
-    "type": "si.record_type",
-    "lang": "si.language",
-    "kind": "si.kind",
-    "act_type": "CASE WHEN si.record_type = 'act' THEN si.kind END",
-    "source_kind": "CASE WHEN si.record_type = 'source' THEN si.kind END",
-}
+# The facets of the record itself: type, language, kind (any type's), an act's type (its
+# kind), a source's kind, year.
+RECORD_FACETS = ("type", "lang", "kind", "act_type", "source_kind", "year")
+PLACE_TYPES = "('act', 'event', 'person', 'place')"
 
 # Each record → the places it points to, as (hit id, place id) pairs.
 PLACE_LINKS = """
@@ -38,41 +46,88 @@ PLACE_LINKS = """
       JOIN persons p ON h.record_type = 'person' AND p.id = h.record_id
     UNION ALL SELECT h.id, h.record_id FROM hits h WHERE h.record_type = 'place'
 """
+VISIBLE_PLACE = ("JOIN places pl ON pl.id = l.place_id AND pl.level IN :levels "
+                 "AND pl.retracted_at IS NULL")
+
+# Parts of the results' statement (onepass.py): the same columns in every part —
+# part, id, n, score, t1…t4, pos — the counting parts fill n and t1…t4.
+COUNT_PART = 1
+FACILITY_PART = 2
+PROVINCE_PART = 3
+NULL_TEXT = "CAST(NULL AS TEXT)"
+NO_POS = "CAST(NULL AS BIGINT)"
 
 
-def _run(session: Session, sql: str, params: dict[str, Any]) -> dict[str, int]:
-    stmt = text(sql).bindparams(bindparam("levels", expanding=True))
-    return {str(value): int(n) for value, n in session.execute(stmt, params)
-            if value is not None}
+@dataclass
+class Counts:
+    total: int
+    capped: bool  # counting stopped at the cap: the total and the counts are lower bounds
+    facets: dict[str, dict[str, int]] = field(default_factory=dict)
 
 
-def facets(session: Session, base: str, year: str, params: dict[str, Any]
-           ) -> dict[str, dict[str, int]]:
-    """``base`` is the results' ``FROM … WHERE …`` (with ``:levels`` among its parameters)."""
-    out: dict[str, dict[str, int]] = {}
-    for name, expr in {**RECORD_FACETS, "year": year}.items():
-        out[name] = _run(session, f"SELECT {expr} AS value, count(*) {base} "
-                                  f"GROUP BY {expr} ORDER BY count(*) DESC", params)
-    # Only fixed SQL and the results' own WHERE are put together here; every value is bound.
-    hits = f"WITH hits AS (SELECT si.id, si.record_type, si.record_id {base}), " \
-           f"links AS ({PLACE_LINKS}) "
-    visible_place = ("JOIN places pl ON pl.id = l.place_id AND pl.level IN :levels "
-                     "AND pl.retracted_at IS NULL")
-    out["facility_type"] = _run(
-        session, f"{hits} SELECT pl.facility_type, count(DISTINCT l.hid) FROM links l "  # noqa: S608
-                 f"{visible_place} WHERE pl.facility_type IS NOT NULL "
-                 "GROUP BY pl.facility_type ORDER BY count(DISTINCT l.hid) DESC", params)
-    provinces = _province_map(session)
+def ctes(facets: bool) -> list[str]:
+    """Common table expressions the counting parts need beyond ``scoped`` (the matches in
+    scope, at most the cap): the hits that point to places, and their links."""
+    if not facets:
+        return []
+    # Materialised: the links read the hits five times.
+    return [f"hits AS MATERIALIZED (SELECT id, record_type, record_id FROM scoped "
+            f"WHERE record_type IN {PLACE_TYPES})", f"links AS ({PLACE_LINKS})"]
+
+
+def parts(session: Session, cache: IndexCache, facets: bool
+          ) -> tuple[list[str], dict[str, Any]]:
+    """The counting parts of the statement, and the parameters they add."""
+    out = [f"SELECT {COUNT_PART}, NULL, count(*), NULL, record_type, language, kind, "
+           f"CAST(y AS TEXT), {NO_POS} FROM scoped GROUP BY record_type, language, kind, y"]
+    if not facets:
+        return out, {}
+    out.append(f"SELECT {FACILITY_PART}, NULL, count(DISTINCT l.hid), NULL, pl.facility_type, "
+               f"{NULL_TEXT}, {NULL_TEXT}, {NULL_TEXT}, {NO_POS} FROM links l {VISIBLE_PLACE} "
+               "WHERE pl.facility_type IS NOT NULL GROUP BY pl.facility_type")
+    # The gazetteer changes seldom: its roll-up to provinces is kept with the index's
+    # generation (a place's edit rewrites its entry), and at most a minute.
+    provinces = cache.get(("provinces",), lambda: _province_map(session), max_age=60.0)
     if not provinces:
-        out["province"] = {}
-        return out
+        return out, {}
     # The gazetteer is small (hundreds of places): its roll-up to provinces goes into the
     # query as a CASE, as in the statistics, so that a record is counted once per province.
     cases = " ".join(f"WHEN {int(pid)} THEN :pv{i}" for i, pid in enumerate(provinces))
     codes = {f"pv{i}": code for i, code in enumerate(provinces.values())}
-    province = f"CASE l.place_id {cases} END"
-    out["province"] = _run(
-        session, f"{hits} SELECT {province} AS province, count(DISTINCT l.hid) FROM links l "  # noqa: S608
-                 f"{visible_place} GROUP BY 1 "
-                 "ORDER BY count(DISTINCT l.hid) DESC", {**params, **codes})
-    return out
+    out.append(f"SELECT {PROVINCE_PART}, NULL, count(DISTINCT hid), NULL, province, "
+               f"{NULL_TEXT}, {NULL_TEXT}, {NULL_TEXT}, {NO_POS} FROM (SELECT l.hid AS hid, "
+               f"CASE l.place_id {cases} END AS province FROM links l {VISIBLE_PLACE}) AS lp "
+               "WHERE province IS NOT NULL GROUP BY province")
+    return out, codes
+
+
+def _ordered(counts: dict[str, int]) -> dict[str, int]:
+    return dict(sorted(counts.items(), key=lambda kv: (-kv[1], kv[0])))
+
+
+def read(rows: Iterable[Any], cap: int, facets: bool) -> Counts:
+    """The counting parts' rows → the total and, if ``facets``, the facets."""
+    sums: dict[str, dict[str, int]] = {name: {} for name in
+                                       (*RECORD_FACETS, "facility_type", "province")}
+    total = 0
+
+    def add(name: str, value: Any, n: int) -> None:
+        if value is not None:
+            sums[name][str(value)] = sums[name].get(str(value), 0) + n
+
+    for part, _id, n, _score, t1, t2, t3, t4, _pos in rows:
+        n = int(n)
+        if part == COUNT_PART:
+            total += n
+            add("type", t1, n)
+            add("lang", t2, n)
+            add("kind", t3, n)
+            add("act_type", t3 if t1 == "act" else None, n)
+            add("source_kind", t3 if t1 == "source" else None, n)
+            add("year", t4, n)
+        elif part == FACILITY_PART:
+            add("facility_type", t1, n)
+        elif part == PROVINCE_PART:
+            add("province", t1, n)
+    return Counts(total, total >= cap,
+                  {name: _ordered(c) for name, c in sums.items()} if facets else {})

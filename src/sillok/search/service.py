@@ -3,7 +3,6 @@ query, rank, and return records as the actor may see them with HTML-safe snippet
 
 from __future__ import annotations
 
-import time
 from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
@@ -15,10 +14,11 @@ from sillok.archive.kinds import KINDS
 from sillok.archive.resolve import MODELS
 from sillok.archive.service import Archive
 from sillok.errors import Invalid
+from sillok.search.cache import IndexCache
 from sillok.search.compile import Dialect, clause_expr, clauses_and_gaps, compile_query
 from sillok.search.expand import expand
-from sillok.search.facets import facets as count_facets
 from sillok.search.index import INDEXED
+from sillok.search.onepass import Row, first_pass, plain_page
 from sillok.search.query import Query, parse
 from sillok.search.rank import Candidate, idf, rerank
 from sillok.search.snippet import Highlighter, snippet
@@ -27,7 +27,11 @@ from sillok.security.policy import Actor, visible_levels
 # Relevance is settled among this many best candidates by the backend's own score (rank.py);
 # deeper pages follow the backend's order. Wider windows cost time on every search.
 RERANK_WINDOW = 30
-CORPUS_TTL = 60.0  # seconds a count of the index is reused for IDF
+CORPUS_TTL = 60.0  # seconds a count of the index may outlive a change of it, for IDF
+# Matches counted at most for the total and the facets (facets.py); beyond it both are lower
+# bounds and the result says so. The order of the results is decided over all matches.
+COUNT_CAP = 10_000
+DF_CAP = 1000  # a clause's frequency in scope is counted exactly up to this (_weights)
 
 
 @dataclass
@@ -37,6 +41,8 @@ class SearchResult:
     items: list[dict[str, Any]] = field(default_factory=list)
     expansions: list[dict[str, Any]] = field(default_factory=list)
     facets: dict[str, dict[str, int]] = field(default_factory=dict)
+    # Counting stopped at COUNT_CAP matches: ``total`` and the facet counts mean "at least".
+    total_capped: bool = False
 
 
 def _filters(q: Query) -> tuple[list[str], dict[str, Any]]:
@@ -82,36 +88,51 @@ def _base(dialect: str, where: list[str], match: str = "match") -> str:
             + " AND ".join(where))
 
 
-_corpus: dict[str, tuple[float, int]] = {}
+def _weights(session: Session, cache: IndexCache, dialect: str, where: list[str],
+             params: dict[str, Any], exprs: list[str | None]) -> list[float]:
+    """Each clause's IDF, its document frequency in the actor's scope: what the actor may not
+    see never shapes the order of what they do see. Frequencies are kept per index generation
+    (cache.py); those not known yet are counted in one statement.
+
+    A frequency is counted exactly up to ``DF_CAP``. Beyond it — a common word, for which
+    counting meant reading most of the archive — it is estimated from how far into the index
+    (by entry id) the first ``DF_CAP`` matches in scope reach: only what the actor may see
+    goes into the estimate. IDF changes slowly with a large frequency (log), so the estimate
+    weighs such words about as an exact count would."""
+    total = cache.get(("corpus",), lambda: int(session.execute(
+        text("SELECT count(*) FROM search_index")).scalar_one()), stale=CORPUS_TTL)
+
+    def frequencies(missing: list[int]) -> list[int]:
+        subqueries, values = [], {**params, "dfcap": DF_CAP}
+        for n, i in enumerate(missing):
+            expr = exprs[i]
+            if expr is None:
+                subqueries.append("SELECT 0, 0")
+                continue
+            # In id order, which FTS5 reads its matches in anyway: no sort of all of them.
+            by_id = "search_fts.rowid" if dialect == "sqlite" else "si.id"
+            first = (f"SELECT si.id AS entry {_base(dialect, where, f'df{n}')} "
+                     f"ORDER BY {by_id} LIMIT :dfcap")
+            subqueries.append(f"SELECT count(*), max(entry) FROM ({first}) AS f{n}")  # noqa: S608
+            values[f"df{n}"] = expr
+        last = int(session.execute(text("SELECT coalesce(max(id), 0) FROM search_index")
+                                   ).scalar_one())
+        stmt = text(" UNION ALL ".join(f"SELECT {n} AS i, c.* FROM ({sub}) AS c"  # noqa: S608
+                                       for n, sub in enumerate(subqueries)))
+        rows = sorted(session.execute(stmt.bindparams(bindparam("levels", expanding=True)),
+                                      values))
+        return [int(n) if n < DF_CAP or not reach else round(n * last / reach)
+                for _i, n, reach in rows]
+
+    dfs = cache.get_many([_df_key(where, params, e) for e in exprs], frequencies)
+    return [idf(df, max(total, df)) for df in dfs]
 
 
-def _corpus_size(session: Session) -> int:
-    """How many records the index holds, for IDF; counted at most once a minute."""
-    key = str(session.get_bind().engine.url)
-    now = time.monotonic()
-    cached = _corpus.get(key)
-    if cached is None or now - cached[0] > CORPUS_TTL:
-        n = int(session.execute(text("SELECT count(*) FROM search_index")).scalar_one())
-        cached = _corpus[key] = (now, n)
-    return cached[1]
-
-
-def _counts(session: Session, dialect: str, where: list[str], params: dict[str, Any],
-            exprs: list[str | None]) -> tuple[int, list[float]]:
-    """The number of results, and each clause's IDF, its document frequency counted in the
-    actor's scope: what the actor may not see never shapes the order of what they do see.
-    One statement, one round trip."""
-    total = _corpus_size(session)
-    subqueries, values = [f"(SELECT count(*) {_base(dialect, where)})"], dict(params)
-    for i, expr in enumerate(exprs):
-        if expr is not None:
-            subqueries.append(f"(SELECT count(*) {_base(dialect, where, f'df{i}')})")
-            values[f"df{i}"] = expr
-        else:
-            subqueries.append("0")
-    row = session.execute(text("SELECT " + ", ".join(subqueries)).bindparams(
-        bindparam("levels", expanding=True)), values).one()
-    return int(row[0]), [idf(int(df), max(total, int(df))) for df in row[1:]]
+def _df_key(where: list[str], params: dict[str, Any], expr: str | None) -> tuple[Any, ...]:
+    """A clause's frequency is kept per scope: the levels and the query's filters."""
+    return ("df", tuple(where), tuple(sorted(
+        (k, tuple(v) if isinstance(v, list) else v) for k, v in params.items() if k != "match")),
+        expr)
 
 
 def search(archive: Archive, actor: Actor, text_query: str, *, limit: int = 20,
@@ -124,56 +145,59 @@ def search(archive: Archive, actor: Actor, text_query: str, *, limit: int = 20,
     q = parse(text_query)
     dialect = archive.engine.dialect.name
     result = SearchResult(query=text_query, total=0)
-    if expand_terms:
-        with archive.transaction() as session:
+    with archive.transaction() as session:
+        cache = IndexCache(session)
+        if expand_terms:
             result.expansions = [
                 {"matched": e.matched, "term": e.term, "added": list(e.added)}
-                for e in expand(session, q)
+                for e in expand(session, q, cache)
             ]
-    match = compile_query(q, dialect, match_all)
-    if match is None:
-        return result
-    where, params = _filters(q)
-    where.append("si.level IN :levels")
-    params.update(match=match, levels=visible_levels(actor))
-    base = _base(dialect, where)
-    if dialect == "sqlite":
-        score = "-bm25(search_fts, 5.0, 1.0)"
-        year = "CAST(strftime('%Y', si.date_start) AS INTEGER)"
-    else:
-        score = "ts_rank(si.tsv, to_tsquery('simple', :match), 1)"
-        year = "CAST(EXTRACT(YEAR FROM si.date_start) AS INTEGER)"
-    order = "score DESC"
-    if sort == "date":
-        # Newest first; undated records after dated ones, then by relevance.
-        order = f"si.date_start IS NULL, si.date_start DESC, {order}"
-
-    def page(start: int, count: int, session: Session) -> list[Candidate]:
-        stmt = text(
-            f"SELECT si.record_type, si.record_id, {score} AS score, si.title, si.body {base} "
-            f"ORDER BY {order}, si.id LIMIT :limit OFFSET :offset"
-        ).bindparams(bindparam("levels", expanding=True))
-        rows = session.execute(stmt, {**params, "limit": count, "offset": start})
-        return [Candidate((t, int(i)), float(s or 0.0), ti or "", b or "")
-                for t, i, s, ti, b in rows]
-
-    with archive.transaction() as session:
+        match = compile_query(q, dialect, match_all)
+        if match is None:
+            return result
+        where, params = _filters(q)
+        where.append("si.level IN :levels")
+        params.update(match=match, levels=visible_levels(actor))
         rerank_now = sort == "relevance" and offset < RERANK_WINDOW
         clauses, gaps = clauses_and_gaps(q, match_all) if rerank_now else ([], [])
+        start, size = (0, RERANK_WINDOW) if rerank_now else (offset, limit)
+        first = first_pass(session, cache, dialect, where, params, sort=sort, start=start,
+                           size=size, facets=facets, cap=COUNT_CAP)
+        result.total, result.total_capped = first.counts.total, first.counts.capped
         d = Dialect(dialect)
-        result.total, weights = _counts(session, dialect, where, params,
-                                        [clause_expr(c, d) for c in clauses])
+        exprs = [clause_expr(c, d) for c in clauses]
+        if len(exprs) == 1 and not q.excluded and not result.total_capped:
+            # One clause and nothing excluded: its frequency in scope is the total just
+            # counted, and need not be counted again.
+            cache.put(_df_key(where, params, exprs[0]), result.total)
+        weights = _weights(session, cache, dialect, where, params, exprs)
+        if facets:
+            result.facets = first.counts.facets
+        rows = first.rows if first.complete else plain_page(
+            session, dialect, where, params, sort=sort, start=start, size=size)
         if rerank_now:
-            hits = rerank(clauses, weights, page(0, RERANK_WINDOW, session), gaps)
+            hits = rerank(clauses, weights, _candidates(session, rows, texts=True), gaps)
             hits = hits[offset:offset + limit]
             if offset + limit > RERANK_WINDOW:
-                hits += page(RERANK_WINDOW, offset + limit - RERANK_WINDOW, session)
+                hits += _candidates(session, plain_page(
+                    session, dialect, where, params, sort=sort, start=RERANK_WINDOW,
+                    size=offset + limit - RERANK_WINDOW), texts=False)
         else:
-            hits = page(offset, limit, session)
+            hits = _candidates(session, rows, texts=False)
         result.items = _items(session, q, hits)
-        if facets:
-            result.facets = count_facets(session, base, year, params)
     return result
+
+
+def _candidates(session: Session, rows: list[Row], texts: bool) -> list[Candidate]:
+    """The rows as candidates, with their analysed title and body if they are to be
+    re-ranked: read for these few rows only, never carried through the ranking of all."""
+    loaded: dict[int, tuple[str, str]] = {}
+    if texts and rows:
+        stmt = text("SELECT id, title, body FROM search_index WHERE id IN :ids").bindparams(
+            bindparam("ids", expanding=True))
+        loaded = {int(i): (ti or "", b or "") for i, ti, b in
+                  session.execute(stmt, {"ids": [r[0] for r in rows]})}
+    return [Candidate((t, i), s, *loaded.get(e, ("", ""))) for e, t, i, s in rows]
 
 
 def _items(session: Session, q: Query, hits: list[Candidate]) -> list[dict[str, Any]]:

@@ -1,0 +1,109 @@
+"""Values about the whole index kept between searches: how many records it holds, how many
+match a clause in a permission scope (for IDF), the vocabulary's labels (for expansion) and the
+gazetteer's provinces (for facets).
+
+Why: counting a common word's records in the actor's scope is a pass over all of them — at a
+million records it was most of a search's time — and the answer changes only when the index
+does. So each value is kept with the index *generation* it was computed at:
+
+- SQLite: FTS5's structure record (``search_fts_data`` row 10). Every write to the index,
+  including a record's change of level (the update trigger rewrites its entry), adds a segment
+  and so changes the record; reading it is one lookup by key. Exact.
+- PostgreSQL: the highest entry id, which changes at once when records are added, and the
+  statistics' count of rows inserted, updated and deleted in ``search_index``, which the server
+  publishes about a second late; as a guard (statistics can be switched off), a value is also
+  recounted once a minute.
+
+These values only weigh and expand the query; which records match, the totals and the facets
+are always counted afresh, inside the permission scope.
+"""
+
+from __future__ import annotations
+
+import time
+from collections import OrderedDict
+from collections.abc import Callable
+from typing import Any, TypeVar
+
+from sqlalchemy import text
+from sqlalchemy.orm import Session
+
+MAX_ENTRIES = 20_000  # least recently used values beyond this are dropped
+# Seconds a value is kept even when the generation is unchanged (no limit on SQLite).
+MAX_AGE = {"sqlite": float("inf"), "postgresql": 60.0}
+
+GENERATION = {
+    "sqlite": "SELECT block FROM search_fts_data WHERE id = 10",
+    "postgresql": "SELECT (SELECT max(id) FROM search_index), "
+                  "pg_stat_get_tuples_inserted(c.oid) + pg_stat_get_tuples_updated(c.oid) + "
+                  "pg_stat_get_tuples_deleted(c.oid) FROM pg_class c "
+                  "WHERE c.oid = to_regclass('search_index')",
+}
+
+T = TypeVar("T")
+_values: OrderedDict[tuple[Any, ...], tuple[float, object, Any]] = OrderedDict()
+
+
+class IndexCache:
+    """The cached values as seen from one session: its database and its index generation
+    (read once, on first need)."""
+
+    def __init__(self, session: Session) -> None:
+        self.session = session
+        bind = session.get_bind()
+        self.dialect = bind.dialect.name
+        self.max_age = MAX_AGE.get(self.dialect, 60.0)
+        self.url = bind.engine.url.render_as_string(hide_password=False)
+        self._generation: tuple[Any, ...] | None = None
+
+    def generation(self) -> tuple[Any, ...]:
+        if self._generation is None:
+            sql = GENERATION.get(self.dialect)
+            row = self.session.execute(text(sql)).first() if sql else None
+            self._generation = tuple(row) if row is not None else ()
+        return self._generation
+
+    def get(self, key: tuple[Any, ...], compute: Callable[[], T], stale: float = 0.0,
+            max_age: float | None = None) -> T:
+        """The value for ``key``, computed if missing or out of date: ``stale`` is how many
+        seconds it may outlive a change of the index (0: not at all), ``max_age`` how long it
+        is kept at most even without one."""
+        value: T = self.get_many([key], lambda _missing: [compute()], stale, max_age)[0]
+        return value
+
+    def put(self, key: tuple[Any, ...], value: Any) -> None:
+        """Keep a value found on the way (a clause's frequency that a search counted anyway)."""
+        _values[(self.url, *key)] = (time.monotonic(), self.generation(), value)
+        _values.move_to_end((self.url, *key))
+
+    def get_many(self, keys: list[tuple[Any, ...]], compute: Callable[[list[int]], list[T]],
+                 stale: float = 0.0, max_age: float | None = None) -> list[T]:
+        """Values for several keys; ``compute`` gets the positions of those missing and
+        returns their values in that order (so that they are counted in one statement)."""
+        out: list[Any] = [None] * len(keys)
+        missing = []
+        now = time.monotonic()
+        limit = min(self.max_age, max_age) if max_age is not None else self.max_age
+        for i, key in enumerate(keys):
+            found = _values.get((self.url, *key))
+            if found is not None:
+                at, generation, value = found
+                age = now - at
+                if age < stale or (age < limit and generation == self.generation()):
+                    _values.move_to_end((self.url, *key))
+                    out[i] = value
+                    continue
+            missing.append(i)
+        if missing:
+            generation = self.generation()
+            for i, value in zip(missing, compute(missing), strict=True):
+                _values[(self.url, *keys[i])] = (now, generation, value)
+                out[i] = value
+            while len(_values) > MAX_ENTRIES:
+                _values.popitem(last=False)
+        return out
+
+
+def clear() -> None:
+    """Forget every value (tests)."""
+    _values.clear()

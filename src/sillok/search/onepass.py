@@ -1,0 +1,127 @@
+"""A page of results, the total and the facets in one statement, so that the full-text match
+— most of a search's cost when its words are common — is evaluated once, not once for the
+results, once for the total and once per facet.
+
+The statement: ``m``, every match with the backend's score, materialised; ``scoped``, the
+matches the actor may see (with the query's filters), at most the counting cap; the page, the
+best of ``m`` in scope; the counts, grouped from ``scoped`` (facets.py). Its rows come back
+as one result: ``part, id, n, score, t1, t2, t3, t4, pos``; part 0 is a result (id: the
+entry, n: the record id, t1: the record type, pos: its place in the order), the others are
+counts.
+
+On SQLite, the page is picked among the ``OVERFETCH × size`` best matches by FTS5's score
+alone, and only those few are looked up in ``search_index`` to check their scope: exactly the
+rows of a plain ranking of the matches in scope whenever ``size`` of those few are in scope —
+a row in scope that ranks below all of them ranks below those ``size`` too — and the caller
+ranks all matches in scope (``plain_page``) when fewer are.
+"""
+
+# ruff: noqa: S608 - the statements here are put together from fixed SQL and the results'
+# own WHERE (service.py); every value, the user's words included, is a bound parameter.
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from sqlalchemy import bindparam, text
+from sqlalchemy.orm import Session
+
+from sillok.search import facets as fc
+from sillok.search.cache import IndexCache
+
+OVERFETCH = 4
+
+SQLITE_SCORE = "-bm25(search_fts, 5.0, 1.0)"
+POSTGRES_SCORE = "ts_rank(si.tsv, to_tsquery('simple', :match), 1)"
+# Dates are stored as YYYY-MM-DD text on SQLite; cutting the year out costs far less than
+# parsing the date, on every match counted.
+YEAR = {"sqlite": "CAST(substr(si.date_start, 1, 4) AS INTEGER)",
+        "postgresql": "CAST(EXTRACT(YEAR FROM si.date_start) AS INTEGER)"}
+RESULT = 0
+
+Row = tuple[int, str, int, float]  # entry id, record type, record id, score
+
+
+@dataclass
+class FirstPass:
+    rows: list[Row]
+    counts: fc.Counts
+    complete: bool  # False: too few of the best matches were in scope; rank with plain_page
+
+
+def _order(sort: str, date: str, score: str, entry: str) -> str:
+    if sort == "date":
+        # Newest first; undated records after dated ones, then by relevance.
+        return f"{date} IS NULL, {date} DESC, {score} DESC, {entry}"
+    return f"{score} DESC, {entry}"
+
+
+def first_pass(session: Session, cache: IndexCache, dialect: str, where: list[str],
+               params: dict[str, Any], *, sort: str, start: int, size: int, facets: bool,
+               cap: int) -> FirstPass:
+    """The results ``start``…``start + size`` in the given order, and the counts."""
+    scope = " AND ".join(where)
+    year = YEAR.get(dialect, YEAR["postgresql"])
+    values = {**params, "cap": cap, "limit": size, "offset": start, "over": OVERFETCH * size}
+    overfetch = False
+    if dialect == "sqlite":
+        m = ("SELECT search_fts.rowid AS rid, " + SQLITE_SCORE + " AS score FROM search_fts "
+             "WHERE search_fts MATCH :match")
+        scoped = ("SELECT si.id, si.record_type, si.record_id, si.language, si.kind, "
+                  f"{year} AS y FROM m CROSS JOIN search_index si ON si.id = m.rid "
+                  f"WHERE {scope} LIMIT :cap")
+        overfetch = sort == "relevance" and start == 0
+        if overfetch:
+            page = ("SELECT si.id, si.record_type, si.record_id, t.score, row_number() OVER "
+                    "(ORDER BY t.score DESC, si.id) AS pos FROM (SELECT rid, "
+                    "score FROM m ORDER BY score DESC, rid LIMIT :over) AS t CROSS JOIN "
+                    f"search_index si ON si.id = t.rid WHERE {scope} "
+                    "ORDER BY t.score DESC, si.id LIMIT :limit")
+        else:
+            order = _order(sort, "si.date_start", "m.score", "si.id")
+            page = ("SELECT si.id, si.record_type, si.record_id, m.score, row_number() OVER "
+                    f"(ORDER BY {order}) AS pos FROM m CROSS JOIN "
+                    f"search_index si ON si.id = m.rid WHERE {scope} ORDER BY {order} "
+                    "LIMIT :limit OFFSET :offset")
+    else:
+        m = (f"SELECT si.id, si.record_type, si.record_id, si.language, si.kind, "
+             f"si.date_start, {year} AS y, {POSTGRES_SCORE} AS score FROM search_index si "
+             f"WHERE si.tsv @@ to_tsquery('simple', :match) AND {scope}")
+        scoped = "SELECT * FROM m LIMIT :cap"
+        order = _order(sort, "date_start", "score", "id")
+        page = (f"SELECT id, record_type, record_id, score, row_number() OVER (ORDER BY {order}) "
+                f"AS pos FROM m ORDER BY {order} "
+                "LIMIT :limit OFFSET :offset")
+    counting, extra = fc.parts(session, cache, facets)
+    with_ = [f"m AS MATERIALIZED ({m})", f"scoped AS MATERIALIZED ({scoped})",
+             f"page AS ({page})", *fc.ctes(facets)]
+    # A UNION does not promise to keep a part's order: the results carry their position.
+    results = (f"SELECT {RESULT}, id, record_id, score, record_type, {fc.NULL_TEXT}, "
+               f"{fc.NULL_TEXT}, {fc.NULL_TEXT}, pos FROM page")
+    sql = "WITH " + ", ".join(with_) + " " + " UNION ALL ".join([results, *counting])
+    stmt = text(sql).bindparams(bindparam("levels", expanding=True))
+    rows = session.execute(stmt, {**values, **extra}).all()
+    found = [(int(r[1]), str(r[4]), int(r[2]), float(r[3] or 0.0))
+             for r in sorted((r for r in rows if r[0] == RESULT), key=lambda r: int(r[8]))]
+    counts = fc.read((r for r in rows if r[0] != RESULT), cap, facets)
+    complete = not overfetch or len(found) >= min(size, counts.total)
+    return FirstPass(found, counts, complete)
+
+
+def plain_page(session: Session, dialect: str, where: list[str], params: dict[str, Any], *,
+               sort: str, start: int, size: int) -> list[Row]:
+    """Results ``start``…``start + size``, ranking every match in scope."""
+    scope = " AND ".join(where)
+    if dialect == "sqlite":
+        frm = ("FROM search_fts CROSS JOIN search_index si ON si.id = search_fts.rowid "
+               f"WHERE search_fts MATCH :match AND {scope}")
+        score = SQLITE_SCORE
+    else:
+        frm = f"FROM search_index si WHERE si.tsv @@ to_tsquery('simple', :match) AND {scope}"
+        score = POSTGRES_SCORE
+    order = _order(sort, "si.date_start", "score", "si.id")
+    stmt = text(f"SELECT si.id, si.record_type, si.record_id, {score} AS score {frm} "
+                f"ORDER BY {order} LIMIT :limit OFFSET :offset"
+                ).bindparams(bindparam("levels", expanding=True))
+    return [(int(e), str(t), int(i), float(s or 0.0)) for e, t, i, s in session.execute(
+        stmt, {**params, "limit": size, "offset": start})]
