@@ -18,7 +18,7 @@ from sillok.archive.service import Archive
 from sillok.config import Settings
 from sillok.errors import NotFound, SillokError
 from sillok.ingest.jobs import fail_interrupted
-from sillok.web import i18n, pages, search_routes, staff_routes, stats_routes
+from sillok.web import api, i18n, pages, search_routes, staff_routes, stats_routes
 from sillok.web.template_globals import install_template_globals
 
 TEMPLATES = Jinja2Templates(directory=str(Path(__file__).parent / "templates"))
@@ -43,6 +43,8 @@ def create_app(settings: Settings) -> FastAPI:
     app.include_router(search_routes.router(archive, TEMPLATES))
     app.include_router(stats_routes.router(archive, TEMPLATES))
     app.include_router(staff_routes.router(archive, TEMPLATES))
+    # The JSON API is an application of its own: its own OpenAPI and JSON error handlers.
+    app.mount(api.PREFIX, api.create_api(archive))
     fail_interrupted(archive)
 
     @app.exception_handler(staff_routes.NotSignedIn)

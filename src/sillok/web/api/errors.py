@@ -1,0 +1,123 @@
+"""Every error of the API as one JSON shape, ``{"error": message, "fields": {path: message}}``.
+
+Only messages written for users leave the API: a :class:`SillokError`'s own message, a field
+path with what is wrong with it, or the standard phrase of an HTTP status. Exception text,
+tracebacks, SQL, input values echoed back and server paths never do — an unexpected failure is
+a bare "internal error" (the traceback goes to the server's log, not to the client).
+"""
+
+from __future__ import annotations
+
+import logging
+from http import HTTPStatus
+from typing import Any
+
+from fastapi import FastAPI, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import JSONResponse
+from pydantic import BaseModel, Field
+from starlette.exceptions import HTTPException as StarletteHTTPException
+
+from sillok.errors import Invalid, SillokError
+
+log = logging.getLogger("sillok.web.api")
+
+# Where FastAPI says a request value came from; the client knows, the field path is enough.
+_LOCATIONS = ("body", "query", "path", "header", "cookie")
+
+
+class ErrorOut(BaseModel):
+    """What every failed request answers."""
+
+    error: str = Field(description="What went wrong, in one sentence.")
+    fields: dict[str, str] = Field(
+        default_factory=dict,
+        description="Per-field problems: a field path (``names.0.name``, ``filter.year``, "
+                    "``limit``) → what is wrong with it. Empty when the error is not about "
+                    "particular fields.")
+
+
+class Unauthenticated(SillokError):
+    """A change asked for by someone who has not said who they are."""
+
+    http_status = 401
+
+
+def error_response(status: int, message: str, fields: dict[str, str] | None = None,
+                   headers: dict[str, str] | None = None) -> JSONResponse:
+    body = ErrorOut(error=message, fields=fields or {})
+    return JSONResponse(body.model_dump(), status_code=status, headers=headers)
+
+
+def _phrase(status: int) -> str:
+    try:
+        return HTTPStatus(status).phrase.lower()
+    except ValueError:
+        return "error"
+
+
+def field_errors(errors: list[Any]) -> dict[str, str]:
+    """Pydantic/FastAPI errors as ``{path: message}``, worded like the archive's own
+    validation (``required``, ``unknown field``) so the CLI and the API say the same."""
+    out: dict[str, str] = {}
+    for err in errors:
+        loc = [str(p) for p in err.get("loc", ())]
+        where = loc[0] if loc else "request"
+        path = ".".join(loc[1:] if loc and loc[0] in _LOCATIONS else loc) or where
+        kind = err.get("type", "")
+        if kind == "json_invalid":
+            out.setdefault("body", "not valid JSON")
+            continue
+        if kind == "missing":
+            message = "required"
+        elif kind == "extra_forbidden":
+            message = "unknown field"
+        else:
+            # Only the message: ``input`` and ``ctx`` would echo the request back.
+            msg = str(err.get("msg") or "invalid")
+            message = msg[0].lower() + msg[1:]
+        out.setdefault(path, message)
+    return out
+
+
+def install_error_handlers(app: FastAPI) -> None:
+    @app.exception_handler(Invalid)
+    def invalid(_request: Request, exc: Invalid) -> JSONResponse:
+        return error_response(exc.http_status, _invalid_message(exc), exc.errors)
+
+    @app.exception_handler(SillokError)
+    def sillok_error(_request: Request, exc: SillokError) -> JSONResponse:
+        headers = {"WWW-Authenticate": "Bearer"} if exc.http_status == 401 else None
+        return error_response(exc.http_status, exc.message, headers=headers)
+
+    @app.exception_handler(RequestValidationError)
+    def request_invalid(_request: Request, exc: RequestValidationError) -> JSONResponse:
+        return error_response(422, "invalid request", field_errors(list(exc.errors())))
+
+    @app.exception_handler(StarletteHTTPException)
+    def http_error(_request: Request, exc: StarletteHTTPException) -> JSONResponse:
+        # The standard phrase, not ``exc.detail``: details raised deep inside a library are
+        # not written for the public.
+        return error_response(exc.status_code, _phrase(exc.status_code),
+                              headers=getattr(exc, "headers", None))
+
+    @app.exception_handler(Exception)
+    def unexpected(request: Request, exc: Exception) -> JSONResponse:
+        log.error("API request %s %s failed", request.method, request.url.path, exc_info=exc)
+        return error_response(500, "internal error")
+
+
+def _invalid_message(exc: Invalid) -> str:
+    # Invalid's message repeats every field; the fields are given separately here.
+    return f"{exc.context}: invalid input" if exc.context else "invalid input"
+
+
+# Documented on every operation (FastAPI's default 422 schema would be wrong for this API).
+ERROR_RESPONSES: dict[int | str, dict[str, Any]] = {
+    400: {"model": ErrorOut, "description": "Bad request"},
+    401: {"model": ErrorOut, "description": "Not signed in (writes need a session or token)"},
+    403: {"model": ErrorOut, "description": "The role may not do this"},
+    404: {"model": ErrorOut, "description": "No such record, or none the caller may see"},
+    409: {"model": ErrorOut, "description": "Conflict with the archive's state"},
+    422: {"model": ErrorOut, "description": "Invalid input, with a message per field"},
+}

@@ -1,0 +1,80 @@
+"""``GET /search``: the search bar's language, results as the caller may see them, facets.
+
+The same service as the search page (search/service.py): permissions are applied inside the
+query, so what the caller may not see is neither returned, counted nor faceted; and for
+readers without clearance for restricted records, protected names are masked in labels and
+snippets exactly as on the page (search_routes._mask_results).
+"""
+
+from __future__ import annotations
+
+from typing import Annotated, Any, Literal
+
+from fastapi import APIRouter, Query
+from pydantic import BaseModel, Field
+
+from sillok.archive.service import Archive
+from sillok.search.service import search
+from sillok.security.policy import may_see_level
+from sillok.web.api.deps import Reader
+from sillok.web.api.errors import ERROR_RESPONSES
+from sillok.web.search_routes import _mask_results
+
+MAX_OFFSET = 100_000
+
+
+class SearchHit(BaseModel):
+    type: str
+    id: int
+    label: str
+    level: str
+    score: float
+    snippet: str = Field(description="HTML: text escaped, matches in <mark>…</mark>.")
+
+
+class Expansion(BaseModel):
+    matched: str = Field(description="What in the query was recognised.")
+    term: str = Field(description="The vocabulary term (vocabulary:code).")
+    added: list[str] = Field(description="Labels and synonyms searched for as well.")
+
+
+class SearchOut(BaseModel):
+    query: str
+    total: int = Field(description="Matches the caller may see (a lower bound if capped).")
+    total_capped: bool = Field(description="Counting stopped early: total and facets are "
+                                           "lower bounds.")
+    limit: int
+    offset: int
+    items: list[SearchHit]
+    expansions: list[Expansion]
+    facets: dict[str, dict[str, int]] | None = Field(
+        description="Facet → value → count, over every match; null unless facets=true.")
+
+
+def router(archive: Archive) -> APIRouter:
+    r = APIRouter(responses=ERROR_RESPONSES)
+
+    @r.get("/search", response_model=SearchOut, tags=["search"], operation_id="search",
+           summary="Search records (words, \"phrases\", -exclusion, OR, type: lang: level: "
+                   "kind: year: from: to:)")
+    def search_api(
+        actor: Reader,
+        q: Annotated[str, Query(max_length=1000, description="The query, in the search "
+                                "bar's language.")] = "",
+        facets: bool = False,
+        limit: Annotated[int, Query(ge=1, le=200)] = 20,
+        offset: Annotated[int, Query(ge=0, le=MAX_OFFSET)] = 0,
+        sort: Literal["relevance", "date"] = "relevance",
+        expand: Annotated[bool, Query(description="Also search for the labels and synonyms "
+                                      "of vocabulary terms the query names.")] = True,
+    ) -> dict[str, Any]:
+        result = search(archive, actor, q, limit=limit, offset=offset, facets=facets,
+                        sort=sort, expand_terms=expand)
+        if not may_see_level(actor, "restricted"):
+            _mask_results(archive, result)
+        return {"query": result.query, "total": result.total,
+                "total_capped": result.total_capped, "limit": limit, "offset": offset,
+                "items": result.items, "expansions": result.expansions,
+                "facets": result.facets if facets else None}
+
+    return r

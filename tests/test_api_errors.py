@@ -1,0 +1,99 @@
+"""Every API error is JSON ``{"error", "fields"}`` with the right status, and never a
+traceback, an exception's text, SQL or a server path — even when something breaks inside."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+import pytest
+from fastapi.testclient import TestClient
+
+from sillok.archive.service import Archive
+from sillok.config import Settings
+from sillok.errors import StorageError
+from tests.api_helpers import api_client, as_, assert_error
+from tests.conftest import EDITOR, VIEWER, make_source
+
+API = "/api/v1"
+
+
+@pytest.fixture
+def client(settings: Settings) -> Iterator[TestClient]:
+    # As a server would answer: an unexpected exception becomes a response, not a test error.
+    with api_client(settings, raise_server_exceptions=False) as c:
+        yield c
+
+
+def test_statuses_and_shape(client: TestClient, archive: Archive) -> None:
+    source = make_source(archive, level="restricted")
+    assert_error(client.get(f"{API}/no/such/path"), 404)
+    assert_error(client.delete(f"{API}/sources/{source}"), 405)
+    assert_error(client.get(f"{API}/sources/{source}"), 404)
+    assert_error(client.post(f"{API}/sources", json={}), 401)
+    assert client.post(f"{API}/sources", json={}).headers["www-authenticate"] == "Bearer"
+    assert_error(client.post(f"{API}/sources", json={}, headers=as_(VIEWER)), 403)
+    body = assert_error(client.post(f"{API}/sources", json={}, headers=as_(EDITOR)), 422,
+                        "kind", "title")
+    assert body["fields"] == {"kind": "required", "title": "required"}
+    assert_error(client.get(f"{API}/sources", params={"limit": "many"}), 422, "limit")
+
+
+def test_hidden_and_missing_records_answer_alike(client: TestClient, archive: Archive) -> None:
+    hidden = make_source(archive, level="internal")
+    for suffix in ("", "/history"):
+        a = client.get(f"{API}/sources/{hidden}{suffix}", headers=as_(VIEWER) if suffix else {})
+        b = client.get(f"{API}/sources/999999{suffix}", headers=as_(VIEWER) if suffix else {})
+        if suffix:  # a viewer may read the internal one's history; the missing one is 404
+            assert a.status_code == 200
+            continue
+        assert (a.status_code, b.status_code) == (404, 404)
+        assert a.json()["error"].replace(str(hidden), "N") == \
+            b.json()["error"].replace("999999", "N")
+
+
+def test_bad_bodies(client: TestClient) -> None:
+    editor = as_(EDITOR)
+    for raw in (b"", b"{", b"[1, 2]", b"42", b'{"title": NaN}', b"\xff\xfe{"):
+        assert_error(client.post(f"{API}/events", headers=editor, content=raw), 422, "body")
+    assert_error(client.post(f"{API}/events", headers=editor,
+                             json={"title": "a\x00b"}), 422, "title")
+    assert_error(client.post(f"{API}/events", headers=editor,
+                             json={"title": "x", "places": ["a\x00"]}), 422, "places.0")
+    assert_error(client.post(f"{API}/events/1/retract", headers=editor,
+                             json={"reason": "x", "extra": 1}), 422, "extra")
+
+
+def test_values_postgres_cannot_take_are_refused(client: TestClient) -> None:
+    assert_error(client.get(f"{API}/sources", params={"kind": "a\x00b"}), 422, "kind")
+    assert_error(client.get(f"{API}/search", params={"q": "\x00"}), 422, "q")
+    assert_error(client.get(f"{API}/sources/{2**31}"), 422, "record_id")
+    assert_error(client.get(f"{API}/sources", params={"offset": 10**12}), 422, "offset")
+    for value in (str(2**40), str(-(2**63) + 1)):
+        answer = client.get(f"{API}/acts", params={"event": value})
+        assert answer.status_code == 200, answer.text
+        assert answer.json()["total"] == 0
+    for value in (str(2**63), "-99999999999999999999999"):
+        assert_error(client.get(f"{API}/acts", params={"event": value}), 422, "filter.event")
+
+
+def test_unexpected_failures_say_nothing(client: TestClient, archive: Archive,
+                                         monkeypatch: pytest.MonkeyPatch) -> None:
+    source = make_source(archive)
+
+    def broken(*_args: object, **_kwargs: object) -> None:
+        raise RuntimeError("SECRETDETAIL at /srv/sillok/data: SELECT * FROM persons")
+
+    monkeypatch.setattr(Archive, "get", broken)
+    body = assert_error(client.get(f"{API}/sources/{source}"), 500)
+    assert body == {"error": "internal error", "fields": {}}
+
+    def unavailable(*_args: object, **_kwargs: object) -> None:
+        raise StorageError("the archive is not reachable")
+
+    monkeypatch.setattr(Archive, "list_records", unavailable)
+    assert_error(client.get(f"{API}/sources"), 503)
+
+
+def test_site_errors_stay_html(client: TestClient) -> None:
+    page = client.get("/sources/999999")
+    assert page.status_code == 404 and page.headers["content-type"].startswith("text/html")
