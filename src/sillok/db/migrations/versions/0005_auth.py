@@ -24,6 +24,7 @@ def upgrade() -> None:
         batch_op.add_column(sa.Column('totp_secret', sa.Text(), nullable=True))
         batch_op.add_column(sa.Column('totp_enabled', sa.Boolean(), server_default=sa.false(),
                                       nullable=False))
+        batch_op.add_column(sa.Column('totp_last_step', sa.BigInteger(), nullable=True))
 
     op.create_table('auth_sessions',
     sa.Column('id', sa.Integer(), nullable=False),
@@ -69,6 +70,7 @@ def downgrade() -> None:
         batch_op.drop_index(batch_op.f('ix_auth_sessions_user_id'))
     op.drop_table('auth_sessions')
     with op.batch_alter_table('users', schema=None) as batch_op:
+        batch_op.drop_column('totp_last_step')
         batch_op.drop_column('totp_enabled')
         batch_op.drop_column('totp_secret')
         batch_op.drop_column('locked_until')
