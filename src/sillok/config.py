@@ -3,8 +3,53 @@
 from __future__ import annotations
 
 import os
+from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 from pathlib import Path
+
+
+def _flag(value: str | None, default: bool) -> bool:
+    if value is None or value.strip() == "":
+        return default
+    return value.strip().lower() in ("1", "true", "yes", "on")
+
+
+@dataclass(frozen=True)
+class AuthSettings:
+    """Sign-in: session lifetimes, cookies, lockout and the second factor (docs/security.md)."""
+
+    # A session unused this long ends (SILLOK_SESSION_IDLE_MINUTES).
+    idle_minutes: float = 30
+    # A session ends this long after sign-in whatever its use (SILLOK_SESSION_MAX_HOURS).
+    max_hours: float = 12
+    # Cookies only over HTTPS (SILLOK_COOKIE_SECURE=0 to turn off). Browsers treat
+    # http://localhost and http://127.0.0.1 as secure, so a local `make run` works with it on;
+    # turn it off only for plain-HTTP access from another machine on a trusted network.
+    cookie_secure: bool = True
+    # Failed sign-ins in a row before an account is locked, and for how long.
+    max_failures: int = 5
+    lockout_minutes: float = 15
+    # Failed sign-ins one client address may make per window (any user names).
+    address_failures: int = 20
+    address_window_minutes: float = 15
+    # Administrators must use TOTP to sign in to the web (SILLOK_REQUIRE_ADMIN_TOTP=1).
+    require_admin_totp: bool = False
+
+    @classmethod
+    def from_env(cls, env: Mapping[str, str]) -> AuthSettings:
+        d = cls()
+        return cls(
+            idle_minutes=float(env.get("SILLOK_SESSION_IDLE_MINUTES") or d.idle_minutes),
+            max_hours=float(env.get("SILLOK_SESSION_MAX_HOURS") or d.max_hours),
+            cookie_secure=_flag(env.get("SILLOK_COOKIE_SECURE"), d.cookie_secure),
+            max_failures=int(env.get("SILLOK_LOGIN_MAX_FAILURES") or d.max_failures),
+            lockout_minutes=float(env.get("SILLOK_LOCKOUT_MINUTES") or d.lockout_minutes),
+            address_failures=int(env.get("SILLOK_LOGIN_ADDRESS_FAILURES")
+                                 or d.address_failures),
+            address_window_minutes=d.address_window_minutes,
+            require_admin_totp=_flag(env.get("SILLOK_REQUIRE_ADMIN_TOTP"),
+                                     d.require_admin_totp),
+        )
 
 
 @dataclass(frozen=True)
@@ -22,6 +67,12 @@ class Settings:
     min_cell: int = 5
     # Ingest refuses files larger than this (SILLOK_MAX_FILE_MB, default 200 MB).
     max_file_bytes: int = 200 * 1024 * 1024
+    auth: AuthSettings = field(default_factory=AuthSettings)
+    # The at-rest key file (SILLOK_KEY_FILE); default DATA_DIR/keys/at-rest.json. Put it on
+    # another volume so that a copied database (or data directory) alone reveals no identity.
+    key_file: Path | None = None
+    # New archives keep protected person details encrypted (SILLOK_ENCRYPT_PROTECTED=1).
+    encrypt_protected: bool = False
 
     @classmethod
     def from_env(cls, environ: dict[str, str] | None = None) -> Settings:
@@ -32,6 +83,9 @@ class Settings:
             echo_sql=env.get("SILLOK_ECHO_SQL", "") == "1",
             min_cell=int(env.get("SILLOK_MIN_CELL") or 5),
             max_file_bytes=int(float(env.get("SILLOK_MAX_FILE_MB") or 200) * 1024 * 1024),
+            auth=AuthSettings.from_env(env),
+            key_file=Path(env["SILLOK_KEY_FILE"]) if env.get("SILLOK_KEY_FILE") else None,
+            encrypt_protected=env.get("SILLOK_ENCRYPT_PROTECTED", "") == "1",
         )
 
     def with_data_dir(self, data_dir: Path | None) -> Settings:
@@ -50,3 +104,7 @@ class Settings:
     @property
     def blob_dir(self) -> Path:
         return self.data_dir / "blobs"
+
+    @property
+    def key_path(self) -> Path:
+        return self.key_file or self.data_dir / "keys" / "at-rest.json"

@@ -27,6 +27,7 @@ from sillok.db.models import AuditEntry
 from sillok.db.types import utcnow
 from sillok.errors import Conflict, Invalid, NotFound, StorageError
 from sillok.search.index import index_record, remove_record
+from sillok.security import at_rest
 from sillok.security.policy import (
     Actor,
     may_see,
@@ -50,6 +51,8 @@ class Archive:
         self.settings = settings
         self.engine = engine or make_engine(settings)
         self.sessions: sessionmaker[Session] = make_sessionmaker(self.engine)
+        # Protected details encrypted at rest are opened with this archive's key file.
+        at_rest.attach(self.engine, settings)
 
     @classmethod
     def open(cls, settings: Settings) -> Archive:

@@ -2,20 +2,45 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import typer
 
 from sillok.archive.lifecycle import build_demo, init_archive
 from sillok.archive.verify import verify
-from sillok.cli.common import DataDir, Json, archive_for, console, print_json, settings_for
+from sillok.cli.common import (
+    DataDir,
+    Json,
+    actor_for,
+    archive_for,
+    console,
+    print_json,
+    settings_for,
+)
+from sillok.config import Settings
+from sillok.security.demo_accounts import create_demo_account
+from sillok.security.key_admin import enable, status
 
 
-def init(data_dir: DataDir = None, json_out: Json = False) -> None:
+def init(
+    data_dir: DataDir = None,
+    json_out: Json = False,
+    encrypt_protected: bool = typer.Option(
+        False, "--encrypt-protected",
+        help="Keep protected person details encrypted with a key outside the database "
+             "(also $SILLOK_ENCRYPT_PROTECTED=1; see 'sillok keys').")
+) -> None:
     """Create an archive, or upgrade it and its vocabularies; running it twice changes nothing."""
-    report = init_archive(settings_for(data_dir))
+    settings = settings_for(data_dir)
+    report = init_archive(settings)
+    encrypted = None
+    if encrypt_protected or settings.encrypt_protected:
+        encrypted = _encrypt(settings)
     if json_out:
         print_json({"location": report.location, "schema_before": report.schema_before,
                     "schema": report.schema_now, "added": report.seed.added,
-                    "updated": report.seed.updated, "changed": report.changed})
+                    "updated": report.seed.updated, "changed": report.changed,
+                    "encrypted": encrypted})
         return
     verb = {"empty": "created", "old": "upgraded", "current": "up to date"}[report.schema_before]
     console.print(f"archive {verb}: {report.location} (schema {report.schema_now})")
@@ -25,16 +50,33 @@ def init(data_dir: DataDir = None, json_out: Json = False) -> None:
         console.print(f"vocabularies, gazetteer and series: added {added}; updated {updated}")
     else:
         console.print("vocabularies, gazetteer and series: nothing to change")
+    if encrypted:
+        console.print(f"protected details encrypted with key {encrypted['key']}; key file "
+                      f"{encrypted['key_file']} — back it up (docs/keys.md)", highlight=False)
+
+
+def _encrypt(settings: Settings) -> dict[str, Any] | None:
+    """Turn encryption of protected details on, unless it is on already (init is idempotent)."""
+    with archive_for(settings.data_dir) as archive:
+        if status(archive)["encrypted"]:
+            return None
+        return enable(archive, actor_for(None))
 
 
 def demo(data_dir: DataDir = None, json_out: Json = False) -> None:
     """Build a demo archive from the shipped FICTIONAL content (an empty archive only)."""
     totals = build_demo(settings_for(data_dir))
+    with archive_for(data_dir) as archive:
+        account = create_demo_account(archive, actor_for(None))
     if json_out:
-        print_json({"created": totals})
+        print_json({"created": totals, "account": account})
         return
     parts = ", ".join(f"{n} {kind}" for kind, n in totals.items())
     console.print(f"demo archive built (fictional content): {parts}")
+    console.print(f"sign in at /login as [bold]{account['username']}[/] (editor) with the "
+                  f"password [bold]{account['password']}[/] (demo only; shown once — "
+                  f"'sillok users passwd {account['username']}' sets a new one)",
+                  highlight=False)
 
 
 def verify_cmd(data_dir: DataDir = None, json_out: Json = False) -> None:

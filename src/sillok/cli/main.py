@@ -15,6 +15,7 @@ from sillok.cli import (
     audit_cmds,
     backup_cmds,
     ingest_cmds,
+    keys_cmds,
     records,
     search_cmds,
     stats_cmds,
@@ -66,6 +67,7 @@ users_cmds.register(app)
 backup_cmds.register(app)
 search_cmds.register(app)
 ingest_cmds.register(app)
+keys_cmds.register(app)
 
 
 def run() -> None:

@@ -32,6 +32,7 @@ from sqlalchemy import (
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
 from sillok.db.types import UTCDateTime, utcnow
+from sillok.security.at_rest import SealedField, install_hooks
 
 NAMING = {
     "ix": "ix_%(column_0_label)s",
@@ -229,14 +230,59 @@ class PersonProtected(Base):
     __tablename__ = "person_protected"
 
     person_id: Mapped[int] = mapped_column(ForeignKey("persons.id"), primary_key=True)
-    real_name: Mapped[str | None] = mapped_column(Text, default=None)
-    birth_date: Mapped[date | None] = mapped_column(Date, default=None)
-    home_village: Mapped[str | None] = mapped_column(Text, default=None)
-    family: Mapped[str | None] = mapped_column(Text, default=None)
-    contacts: Mapped[str | None] = mapped_column(Text, default=None)
-    notes: Mapped[str | None] = mapped_column(Text, default=None)
+    # Stored values: an AES-GCM envelope when the archive encrypts protected details at rest,
+    # else plaintext (birth_date as YYYY-MM-DD text, so both fit one column type). Code reads
+    # and writes the plaintext fields below; security/at_rest.py seals and opens.
+    sealed_real_name: Mapped[str | None] = mapped_column("real_name", Text, default=None)
+    sealed_birth_date: Mapped[str | None] = mapped_column("birth_date", Text, default=None)
+    sealed_home_village: Mapped[str | None] = mapped_column("home_village", Text, default=None)
+    sealed_family: Mapped[str | None] = mapped_column("family", Text, default=None)
+    sealed_contacts: Mapped[str | None] = mapped_column("contacts", Text, default=None)
+    sealed_notes: Mapped[str | None] = mapped_column("notes", Text, default=None)
+
+    real_name = SealedField[str]("real_name")
+    birth_date = SealedField[date]("birth_date", is_date=True)
+    home_village = SealedField[str]("home_village")
+    family = SealedField[str]("family")
+    contacts = SealedField[str]("contacts")
+    notes = SealedField[str]("notes")
 
     person: Mapped[Person] = relationship(back_populates="protected")
+
+
+install_hooks(PersonProtected)
+
+
+class AtRestKey(Base):
+    """A key that encrypts (``current``) or encrypted (``retired``) protected details. Only its
+    id and a check value are here; the key itself is in the key file, outside the database."""
+
+    __tablename__ = "at_rest_keys"
+    __table_args__ = (CheckConstraint("status IN ('current', 'retired')", name="status"),)
+
+    key_id: Mapped[str] = mapped_column(String(40), primary_key=True)
+    status: Mapped[str] = mapped_column(String(12))
+    check_value: Mapped[str] = mapped_column(Text)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    retired_at: Mapped[datetime | None] = mapped_column(default=None)
+
+
+class RedactionMark(Base):
+    """A passage of a source (character offsets) that readers without restricted clearance see
+    as "[redacted]" everywhere, and that public search does not index."""
+
+    __tablename__ = "redaction_marks"
+    __table_args__ = (
+        CheckConstraint("start_offset >= 0 AND end_offset > start_offset", name="offsets"),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    source_id: Mapped[int] = mapped_column(ForeignKey("sources.id"), index=True)
+    start_offset: Mapped[int] = mapped_column(Integer)
+    end_offset: Mapped[int] = mapped_column(Integer)
+    reason: Mapped[str] = mapped_column(Text)
+    created_by: Mapped[str] = mapped_column(String(120))
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
 
 class Act(RecordMixin, DateRangeMixin, Base):
