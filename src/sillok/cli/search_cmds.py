@@ -17,7 +17,13 @@ from sillok.search.service import search
 
 def search_cmd(
     query: str = typer.Argument(..., help='Words, "phrases", -excluded, OR, and filters '
-                                          "type: lang: level: kind: year: from: to:"),
+                                          "type: lang: level: kind: year: from: to: and "
+                                          "place: (a gazetteer code or name in any script; a "
+                                          "province covers its counties and facilities), act: "
+                                          "(an act type's code or label, Korean or English), "
+                                          "facility: (a facility or facility type); "
+                                          'several values with commas, spaces in quotes: '
+                                          'place:kp-10,함경북도 act:"forced repatriation"'),
     limit: int = typer.Option(20, help="At most this many results."),
     offset: int = typer.Option(0, help="Skip this many results first."),
     facets: bool = typer.Option(False, "--facets", help="Also count results by type, "
@@ -38,10 +44,12 @@ def search_cmd(
                         expand_terms=expand_terms, facets=facets, sort=sort)
     if json_out:
         print_json({"query": result.query, "total": result.total, "limit": limit,
-                    "offset": offset, "expansions": result.expansions,
+                    "offset": offset, "notes": result.notes, "expansions": result.expansions,
                     "facets": result.facets, "items": result.items})
         return
     console.print(f"{result.total} results for {query!r}", highlight=False)
+    for note in result.notes:
+        console.print(f"[yellow]{escape(note)}[/]", highlight=False)
     for e in result.expansions:
         console.print(f"[dim]also searched ({e['term']}): {', '.join(e['added'])}[/]",
                       highlight=False)

@@ -34,18 +34,19 @@ from sillok.stats.counts import _province_map
 RECORD_FACETS = ("type", "lang", "kind", "act_type", "source_kind", "year")
 PLACE_TYPES = "('act', 'event', 'person', 'place')"
 
-# Each record → the places it points to, as (hit id, place id) pairs.
-PLACE_LINKS = """
-    SELECT h.id AS hid, a.place_id AS place_id FROM hits h
-      JOIN acts a ON h.record_type = 'act' AND a.id = h.record_id
-    UNION ALL SELECT h.id, a.facility_id FROM hits h
-      JOIN acts a ON h.record_type = 'act' AND a.id = h.record_id
-    UNION ALL SELECT h.id, ep.place_id FROM hits h
-      JOIN event_places ep ON h.record_type = 'event' AND ep.event_id = h.record_id
-    UNION ALL SELECT h.id, p.origin_place_id FROM hits h
-      JOIN persons p ON h.record_type = 'person' AND p.id = h.record_id
-    UNION ALL SELECT h.id, h.record_id FROM hits h WHERE h.record_type = 'place'
-"""
+# Each record type → the places it points to: (record type, table, its column holding the
+# record's id, its column holding a place id). The facets count by them and the ``place:`` and
+# ``facility:`` filters select by them (search/filters.py), so the two always agree; a place
+# record points to itself.
+LINKS = (("act", "acts", "id", "place_id"), ("act", "acts", "id", "facility_id"),
+         ("event", "event_places", "event_id", "place_id"),
+         ("person", "persons", "id", "origin_place_id"))
+
+# Each hit → the places it points to, as (hit id, place id) pairs.
+PLACE_LINKS = " UNION ALL ".join(
+    [f"SELECT h.id AS hid, t.{col} AS place_id FROM hits h JOIN {table} t "
+     f"ON h.record_type = '{kind}' AND t.{key} = h.record_id" for kind, table, key, col in LINKS]
+    + ["SELECT h.id, h.record_id FROM hits h WHERE h.record_type = 'place'"])
 VISIBLE_PLACE = ("JOIN places pl ON pl.id = l.place_id AND pl.level IN :levels "
                  "AND pl.retracted_at IS NULL")
 

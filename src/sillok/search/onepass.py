@@ -23,11 +23,11 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import bindparam, text
 from sqlalchemy.orm import Session
 
 from sillok.search import facets as fc
 from sillok.search.cache import IndexCache
+from sillok.search.filters import bound
 
 OVERFETCH = 4
 
@@ -99,8 +99,7 @@ def first_pass(session: Session, cache: IndexCache, dialect: str, where: list[st
     results = (f"SELECT {RESULT}, id, record_id, score, record_type, {fc.NULL_TEXT}, "
                f"{fc.NULL_TEXT}, {fc.NULL_TEXT}, pos FROM page")
     sql = "WITH " + ", ".join(with_) + " " + " UNION ALL ".join([results, *counting])
-    stmt = text(sql).bindparams(bindparam("levels", expanding=True))
-    rows = session.execute(stmt, {**values, **extra}).all()
+    rows = session.execute(bound(sql), {**values, **extra}).all()
     found = [(int(r[1]), str(r[4]), int(r[2]), float(r[3] or 0.0))
              for r in sorted((r for r in rows if r[0] == RESULT), key=lambda r: int(r[8]))]
     counts = fc.read((r for r in rows if r[0] != RESULT), cap, facets)
@@ -120,8 +119,7 @@ def plain_page(session: Session, dialect: str, where: list[str], params: dict[st
         frm = f"FROM search_index si WHERE si.tsv @@ to_tsquery('simple', :match) AND {scope}"
         score = POSTGRES_SCORE
     order = _order(sort, "si.date_start", "score", "si.id")
-    stmt = text(f"SELECT si.id, si.record_type, si.record_id, {score} AS score {frm} "
-                f"ORDER BY {order} LIMIT :limit OFFSET :offset"
-                ).bindparams(bindparam("levels", expanding=True))
+    stmt = bound(f"SELECT si.id, si.record_type, si.record_id, {score} AS score {frm} "
+                 f"ORDER BY {order} LIMIT :limit OFFSET :offset")
     return [(int(e), str(t), int(i), float(s or 0.0)) for e, t, i, s in session.execute(
         stmt, {**params, "limit": size, "offset": start})]

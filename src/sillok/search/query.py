@@ -1,5 +1,5 @@
 """The search bar's language: words, "phrases", -exclusion, OR, and filters
-``type: lang: level: kind: year: from: to:``.
+``type: lang: level: kind: year: from: to: place: act: facility:`` (filters.py).
 
 The parser never fails: unbalanced quotes, stray operators, FTS syntax or a 10,000-character
 query all degrade to plain words, and user text never reaches the database as query syntax —
@@ -16,8 +16,9 @@ from dataclasses import dataclass, field
 
 MAX_QUERY = 1000  # characters looked at; the rest of a pasted wall of text is ignored
 MAX_CLAUSES = 32
-FILTER_KEYS = ("type", "lang", "level", "kind", "year", "from", "to")
-TOKEN = re.compile(r'-?"[^"]*"?|\S+')
+FILTER_KEYS = ("type", "lang", "level", "kind", "year", "from", "to", "place", "act", "facility")
+# A filter's value may be quoted to hold spaces: act:"forced repatriation".
+TOKEN = re.compile(r'-?"[^"]*"?|[^\s":]+:"[^"]*"?|\S+')
 
 
 @dataclass
@@ -57,6 +58,7 @@ def parse(text: str) -> Query:
             pending_or = bool(q.clauses)
             continue
         key, sep, value = token.partition(":")
+        value = " ".join(value.strip('"').split())
         if sep and key.lower() in FILTER_KEYS and value and not negate:
             q.filters[key.lower()] = value
             continue

@@ -4,7 +4,6 @@ query, rank, and return records as the actor may see them with HTML-safe snippet
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import date
 from typing import Any
 
 from sqlalchemy import bindparam, select, text
@@ -17,6 +16,7 @@ from sillok.errors import Invalid
 from sillok.search.cache import IndexCache
 from sillok.search.compile import Dialect, clause_expr, clauses_and_gaps, compile_query
 from sillok.search.expand import expand
+from sillok.search.filters import bound, scope
 from sillok.search.index import INDEXED
 from sillok.search.onepass import Row, first_pass, plain_page
 from sillok.search.query import Query, parse
@@ -43,38 +43,9 @@ class SearchResult:
     facets: dict[str, dict[str, int]] = field(default_factory=dict)
     # Counting stopped at COUNT_CAP matches: ``total`` and the facet counts mean "at least".
     total_capped: bool = False
-
-
-def _filters(q: Query) -> tuple[list[str], dict[str, Any]]:
-    where: list[str] = []
-    params: dict[str, Any] = {}
-    f = q.filters
-    if "type" in f:
-        where.append("si.record_type = :f_type")
-        params["f_type"] = {"sources": "source", "events": "event", "acts": "act",
-                            "persons": "person", "places": "place", "terms": "term"}.get(
-            f["type"].lower(), f["type"].lower())
-    if "lang" in f:
-        where.append("si.language = :f_lang")
-        params["f_lang"] = f["lang"].lower()
-    if "level" in f:
-        where.append("si.level = :f_level")
-        params["f_level"] = f["level"].lower()
-    if "kind" in f:
-        where.append("si.kind = :f_kind")
-        params["f_kind"] = f["kind"]
-    # Year filters that are not years are ignored, like any other unusable query text.
-    years = {k: int(f[k]) for k in ("year", "from", "to")
-             if k in f and f[k].isdigit() and len(f[k]) == 4}
-    if "year" in years:
-        years["from"] = years["to"] = years["year"]
-    if "from" in years:
-        where.append("si.date_start >= :f_from")
-        params["f_from"] = date(years["from"], 1, 1)
-    if "to" in years:
-        where.append("si.date_start <= :f_to")
-        params["f_to"] = date(years["to"], 12, 31)
-    return where, params
+    # What the user should know about the query: a filter value that names nothing, a year
+    # that is not one (search/filters.py).
+    notes: list[str] = field(default_factory=list)
 
 
 def _base(dialect: str, where: list[str], match: str = "match") -> str:
@@ -117,10 +88,9 @@ def _weights(session: Session, cache: IndexCache, dialect: str, where: list[str]
             values[f"df{n}"] = expr
         last = int(session.execute(text("SELECT coalesce(max(id), 0) FROM search_index")
                                    ).scalar_one())
-        stmt = text(" UNION ALL ".join(f"SELECT {n} AS i, c.* FROM ({sub}) AS c"  # noqa: S608
+        stmt = (" UNION ALL ".join(f"SELECT {n} AS i, c.* FROM ({sub}) AS c"  # noqa: S608
                                        for n, sub in enumerate(subqueries)))
-        rows = sorted(session.execute(stmt.bindparams(bindparam("levels", expanding=True)),
-                                      values))
+        rows = sorted(session.execute(bound(stmt), values))
         return [int(n) if n < DF_CAP or not reach else round(n * last / reach)
                 for _i, n, reach in rows]
 
@@ -152,10 +122,12 @@ def search(archive: Archive, actor: Actor, text_query: str, *, limit: int = 20,
                 {"matched": e.matched, "term": e.term, "added": list(e.added)}
                 for e in expand(session, q, cache)
             ]
+        filtered = scope(session, cache, actor, q)
+        result.notes = filtered.notes
         match = compile_query(q, dialect, match_all)
-        if match is None:
+        if match is None or filtered.empty:
             return result
-        where, params = _filters(q)
+        where, params = filtered.where, filtered.params
         where.append("si.level IN :levels")
         params.update(match=match, levels=visible_levels(actor))
         rerank_now = sort == "relevance" and offset < RERANK_WINDOW

@@ -78,9 +78,12 @@ def parse_filters(spec: str | Mapping[str, str] | None) -> Filters:
 
 
 def _parse_text(text: str) -> list[tuple[str, str]]:
-    # The search parser knows quoting, length limits and its own keys; the keys only
+    # The search parser knows quoting, length limits and the shared keys; the keys only
     # statistics have come back from it as plain words of the form key:value.
     q = parse(text)
+    if "OR" in text.split():
+        raise Invalid({"filter": "OR is not supported in a count; give alternatives with "
+                                 "commas (act:torture,forced_labour)"})
     pairs = list(q.filters.items())
     for word in q.excluded:
         raise Invalid({"filter": f"'-{word}': exclusion is not supported in a count"})
@@ -138,9 +141,9 @@ def resolve(session: Session, actor: Actor, filters: Filters) -> Resolved:
             raise Invalid({"filter.type": f"statistics count acts, not '{value}' "
                                           f"(for the kind of act write act:…)"})
     if "place" in filters:
-        r.place_ids = _places(session, actor, filters["place"], "place")
+        r.place_ids = place_ids(session, actor, filters["place"], "place")
     if "act" in filters:
-        r.act_types = _terms(session, actor, "act_type", filters["act"], "act")
+        r.act_types = term_codes(session, actor, "act_type", filters["act"], "act")
     if "kind" in filters:
         source_kinds = _codes(session, actor, "source_kind")
         as_source = {v for v in filters["kind"] if _norm(v) in source_kinds}
@@ -148,25 +151,17 @@ def resolve(session: Session, actor: Actor, filters: Filters) -> Resolved:
         if as_source:
             r.source_kinds = {source_kinds[_norm(v)] for v in as_source}
         if rest:
-            kinds = _terms(session, actor, "act_type", rest, "kind")
+            kinds = term_codes(session, actor, "act_type", rest, "kind")
             r.act_types = kinds if r.act_types is None else r.act_types & kinds
     if "facility" in filters:
-        types: list[str] = []
-        places: list[str] = []
-        known = _codes(session, actor, "facility_type")
-        for value in filters["facility"]:
-            (types if _norm(value) in known or _label_match(session, actor, "facility_type",
-                                                            value) else places).append(value)
-        if types:
-            r.facility_types = _terms(session, actor, "facility_type", types, "facility")
+        r.facility_types, r.facility_ids = facilities(session, actor, filters["facility"])
+        if r.facility_types is not None:
             r.needs.add("facility")
-        if places:
-            r.facility_ids = _places(session, actor, places, "facility")
     if "agency" in filters:
-        r.agencies = _terms(session, actor, "agency", filters["agency"], "agency")
+        r.agencies = term_codes(session, actor, "agency", filters["agency"], "agency")
         r.needs.add("agency")
     if "sex" in filters:
-        r.sexes = _terms(session, actor, "sex", filters["sex"], "sex")
+        r.sexes = term_codes(session, actor, "sex", filters["sex"], "sex")
     if "level" in filters:
         levels = {v.lower() for v in filters["level"]}
         bad = levels - set(m.LEVELS)
@@ -227,7 +222,22 @@ def _documented(act: Any, actor: Actor, source_clause: ColumnElement[bool]
         src.retracted_at.is_(None), visible_filter(src, actor), source_clause))
 
 
-def _places(session: Session, actor: Actor, values: Iterable[str], key: str) -> set[int]:
+def facilities(session: Session, actor: Actor, values: Iterable[str]
+               ) -> tuple[set[str] | None, set[int] | None]:
+    """``facility:`` values → the facility types named (code, label or synonym) and the ids of
+    the facilities named (code or name); None for a kind not named. Search (search/filters.py)
+    reads the filter the same way."""
+    types: list[str] = []
+    places: list[str] = []
+    known = _codes(session, actor, "facility_type")
+    for value in values:
+        (types if _norm(value) in known or _label_match(session, actor, "facility_type",
+                                                        value) else places).append(value)
+    return (term_codes(session, actor, "facility_type", types, "facility") if types else None,
+            place_ids(session, actor, places, "facility") if places else None)
+
+
+def place_ids(session: Session, actor: Actor, values: Iterable[str], key: str) -> set[int]:
     """The ids of the places named, and of every place inside them, among those the actor
     may see (a hidden place is neither matched nor walked through)."""
     rows = session.execute(select(m.Place.id, m.Place.parent_id, m.Place.code, m.Place.name_en,
@@ -277,7 +287,7 @@ def _label_match(session: Session, actor: Actor, vocabulary: str, value: str) ->
                for t in _vocabulary(session, actor, vocabulary))
 
 
-def _terms(session: Session, actor: Actor, vocabulary: str, values: Iterable[str],
+def term_codes(session: Session, actor: Actor, vocabulary: str, values: Iterable[str],
            key: str) -> set[str]:
     """The codes named (by code, label or synonym) and every narrower code under them."""
     terms = _vocabulary(session, actor, vocabulary)

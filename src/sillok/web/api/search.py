@@ -47,6 +47,9 @@ class SearchOut(BaseModel):
     offset: int
     items: list[SearchHit]
     expansions: list[Expansion]
+    notes: list[str] = Field(default_factory=list, description="What the caller should know "
+                             "about the query: a filter value that names nothing (then there "
+                             "are no results), a year that is not one.")
     facets: dict[str, dict[str, int]] | None = Field(
         description="Facet → value → count, over every match; null unless facets=true.")
 
@@ -56,7 +59,7 @@ def router(archive: Archive) -> APIRouter:
 
     @r.get("/search", response_model=SearchOut, tags=["search"], operation_id="search",
            summary="Search records (words, \"phrases\", -exclusion, OR, type: lang: level: "
-                   "kind: year: from: to:)")
+                   "kind: year: from: to: place: act: facility:)")
     def search_api(
         actor: Reader,
         q: Annotated[str, Query(max_length=1000, description="The query, in the search "
@@ -74,7 +77,7 @@ def router(archive: Archive) -> APIRouter:
             _mask_results(archive, result)
         return {"query": result.query, "total": result.total,
                 "total_capped": result.total_capped, "limit": limit, "offset": offset,
-                "items": result.items, "expansions": result.expansions,
+                "items": result.items, "expansions": result.expansions, "notes": result.notes,
                 "facets": result.facets if facets else None}
 
     return r
