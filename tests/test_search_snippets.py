@@ -35,3 +35,30 @@ def test_search_snippet_marks_the_name(archive: Archive) -> None:
     make_source(archive, text="[가상] 보고서에 따르면 " + "긴 앞부분 " * 40 + "김정은은 지시했다.")
     item = search(archive, ANON, "type:sources Kim Jong Un").items[0]
     assert "<mark>김정은</mark>" in item["snippet"] and item["snippet"].startswith("…")
+
+
+def test_latin_words_are_marked_whole() -> None:
+    out = snippet("[Fictional] In October they went to Hyesan, then on to Tokyo.", parse("to"))
+    assert out.count("<mark>") == 2 and "Oc<mark>" not in out and "<mark>to</mark>kyo" not in out
+    assert "went <mark>to</mark> Hyesan" in out
+    out = snippet("[Fictional] 12 were repatriated in 2023; repatriation of 20231 people "
+                  "reported; expatriation too.", parse("repatriation 2023"))
+    assert "<mark>repatriated</mark>" in out and "<mark>repatriation</mark>" in out
+    assert "<mark>2023</mark>;" in out and "<mark>2023</mark>1" not in out
+    assert "ex<mark>" not in out
+    assert "<mark>countries</mark>" in snippet("[Fictional] border countries", parse("country"))
+
+
+def test_korean_morphemes_inside_words_stay_marked() -> None:
+    out = snippet("[가상] 탈북민들이 UN은 국경에서 체포되었다고 전했다.", parse("탈북민 un 체포"))
+    assert "<mark>탈북민</mark>들이" in out and "<mark>UN</mark>은" in out
+    assert "<mark>체포</mark>되었다고" in out
+
+
+def test_search_snippet_marks_whole_latin_words(archive: Archive) -> None:
+    make_source(archive, language="en", title="Fictional",
+                text="[Fictional] In October the women were taken to Onsong.")
+    item = search(archive, ANON, "type:sources October to").items[0]
+    assert "<mark>October</mark>" in item["snippet"]
+    assert "taken <mark>to</mark> Onsong" in item["snippet"]
+    assert item["snippet"].count("<mark>") == 2

@@ -10,26 +10,48 @@ one.
 from __future__ import annotations
 
 import html
+import itertools
 import re
+from collections.abc import Iterator
 from functools import lru_cache
 
-from sillok.language.analyzer import CAPITALISED, HANGUL, normalise, word_terms
+from sillok.language.analyzer import CAPITALISED, HANGUL, normalise, stem, word_terms
 from sillok.language.names import hangul_keys, index_terms, latin_keys
 from sillok.search.query import Query
 
 SNIPPET = 90
 MAX_NAME_WORDS = 4  # a name is written in at most this many words (Kim Jong Un: three)
 LATIN_GAP = re.compile(r"[ \t-]+")
+LATIN_WORD = re.compile(r"[a-z0-9]+(?:'[a-z]+)?")
 
 
-def _needles(q: Query) -> list[str]:
-    needles: set[str] = set()
+def _needles(q: Query) -> tuple[list[str], dict[str, str]]:
+    """What to look for: Korean words and morphemes, found anywhere (탈북민 inside 탈북민들이,
+    as the index finds it); and Latin words and numbers, by their stems, found only as whole
+    words ("to" is not the "to" of "October"; "repatriated" is a form of "repatriation")."""
+    hangul: set[str] = set()
+    latin: dict[str, str] = {}  # a word or its stem → the prefix a candidate must begin with
     for alt in q.words:
         for word in alt.split():
-            needles.add(normalise(word))
-            if HANGUL.search(word):
-                needles.update(m for m in word_terms(word).morphemes if len(m) > 1)
-    return sorted((n for n in needles if n), key=len, reverse=True)
+            norm = normalise(word)
+            if HANGUL.search(norm):
+                hangul.add(norm)
+                hangul.update(m for m in word_terms(word).morphemes if len(m) > 1)
+            for token in LATIN_WORD.findall(norm):
+                token = token.replace("'", "")
+                root = stem(token)
+                prefix = _shared_start(token, root)
+                latin[token] = latin[root] = prefix
+    return sorted((n for n in hangul if n), key=len, reverse=True), latin
+
+
+def _shared_start(word: str, root: str) -> str:
+    """What every form with this stem begins with: a stem may end unlike its word
+    (country → countri)."""
+    n = 0
+    while n < min(len(word), len(root)) and word[n] == root[n]:
+        n += 1
+    return word[:n] or word
 
 
 def _name_sequences(q: Query) -> set[tuple[str, ...]]:
@@ -113,10 +135,26 @@ class Highlighter:
     """What to mark for one query, worked out once for all of its hits."""
 
     def __init__(self, q: Query) -> None:
-        self.needles = _needles(q)
+        self.needles, self.latin = _needles(q)
         self.names = _name_sequences(q)
         self.pattern = (re.compile("|".join(re.escape(n) for n in self.needles))
                         if self.needles else None)
+        # A whole Latin word (or number) that begins like a query word: checked by its stem.
+        prefixes = sorted(set(self.latin.values()), key=len, reverse=True)
+        self.latin_pattern = (re.compile("(?<![a-z0-9'])(?:" + "|".join(
+            re.escape(p) for p in prefixes) + ")[a-z0-9]*(?:'[a-z]+)?(?![a-z0-9])")
+            if prefixes else None)
+
+    def latin_spans(self, lowered: str, start: int = 0, end: int | None = None
+                    ) -> Iterator[tuple[int, int]]:
+        """Where the query's Latin words stand in ``lowered[start:end]`` as whole words."""
+        if self.latin_pattern is None:
+            return
+        for m in self.latin_pattern.finditer(lowered, start, len(lowered) if end is None
+                                             else end):
+            word = m.group().replace("'", "")
+            if word in self.latin or stem(word) in self.latin:
+                yield m.start(), m.end()
 
     def snippet(self, raw: str) -> str:
         return _snippet(raw, self)
@@ -137,12 +175,14 @@ def _snippet(raw: str, h: Highlighter) -> str:
     name_spans = _name_spans(raw, names) if names else []
     starts = [i for i in (lowered.find(n) for n in needles) if i >= 0]
     starts += [s for s, _e in name_spans]
+    starts += [s for s, _e in itertools.islice(h.latin_spans(lowered), 1)]
     first = min(starts, default=0)
     start = max(0, first - SNIPPET // 3)
     end = min(len(raw), start + SNIPPET * 2)
     spans = [(s - start, e - start) for s, e in name_spans if s >= start and e <= end]
     if h.pattern is not None:
         spans += [(m.start(), m.end()) for m in h.pattern.finditer(lowered[start:end])]
+    spans += [(s - start, e - start) for s, e in h.latin_spans(lowered, start, end)]
     window = raw[start:end]
     out, pos = [], 0
     for s, e in sorted(spans, key=lambda span: (span[0], -span[1])):
