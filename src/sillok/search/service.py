@@ -3,6 +3,8 @@ query, rank, and return records as the actor may see them with HTML-safe snippet
 
 from __future__ import annotations
 
+import html
+import re
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -19,10 +21,12 @@ from sillok.search.expand import expand
 from sillok.search.filters import bound, scope
 from sillok.search.index import INDEXED
 from sillok.search.onepass import Row, first_pass, plain_page
+from sillok.search.protect import hide_protected
 from sillok.search.query import Query, parse
 from sillok.search.rank import Candidate, idf, rerank
 from sillok.search.snippet import Highlighter, snippet
-from sillok.security.policy import Actor, visible_levels
+from sillok.security.policy import Actor, may_see_level, visible_levels
+from sillok.security.redact import Masker, masker_for
 
 # Relevance is settled among this many best candidates by the backend's own score (rank.py);
 # deeper pages follow the backend's order. Wider windows cost time on every search.
@@ -31,6 +35,7 @@ CORPUS_TTL = 60.0  # seconds a count of the index may outlive a change of it, fo
 # Matches counted at most for the total and the facets (facets.py); beyond it both are lower
 # bounds and the result says so. The order of the results is decided over all matches.
 COUNT_CAP = 10_000
+MARK = re.compile(r"</?mark>")
 DF_CAP = 1000  # a clause's frequency in scope is counted exactly up to this (_weights)
 
 
@@ -117,6 +122,11 @@ def search(archive: Archive, actor: Actor, text_query: str, *, limit: int = 20,
     result = SearchResult(query=text_query, total=0)
     with archive.transaction() as session:
         cache = IndexCache(session)
+        # Readers without clearance: protected names neither match (protect.py) nor show.
+        masker = None if may_see_level(actor, "restricted") else masker_for(
+            session, archive.settings.data_dir)
+        if masker is not None and not hide_protected(q, masker, match_all):
+            return result
         if expand_terms:
             result.expansions = [
                 {"matched": e.matched, "term": e.term, "added": list(e.added)}
@@ -156,7 +166,7 @@ def search(archive: Archive, actor: Actor, text_query: str, *, limit: int = 20,
                     size=offset + limit - RERANK_WINDOW), texts=False)
         else:
             hits = _candidates(session, rows, texts=False)
-        result.items = _items(session, q, hits)
+        result.items = _items(session, q, hits, masker)
     return result
 
 
@@ -172,8 +182,11 @@ def _candidates(session: Session, rows: list[Row], texts: bool) -> list[Candidat
     return [Candidate((t, i), s, *loaded.get(e, ("", ""))) for e, t, i, s in rows]
 
 
-def _items(session: Session, q: Query, hits: list[Candidate]) -> list[dict[str, Any]]:
-    """The hits as the actor may see them; each record type loaded in one query."""
+def _items(session: Session, q: Query, hits: list[Candidate], masker: Masker | None
+           ) -> list[dict[str, Any]]:
+    """The hits as the actor may see them; each record type loaded in one query. With a
+    ``masker`` (a reader without clearance), protected names are masked in labels and
+    snippets; a snippet that needed it loses its marks rather than risk a name split by one."""
     loaded: dict[tuple[str, int], Any] = {}
     for record_type in {c.key[0] for c in hits}:
         model = MODELS[record_type]
@@ -189,9 +202,16 @@ def _items(session: Session, q: Query, hits: list[Candidate]) -> list[dict[str, 
             getattr(obj, "description", "") or "")
         # The label is the record's own (a title, a person's first name): the record is in
         # the actor's scope, or the search would not have found it.
-        items.append({"type": record_type, "id": record_id, "label": KINDS[record_type].label(obj),
+        label, shown = KINDS[record_type].label(obj), marks.snippet(source_text)
+        if masker is not None:
+            label = masker.mask(label)
+            plain = html.unescape(MARK.sub("", shown))
+            masked = masker.mask(plain)
+            if masked != plain:
+                shown = html.escape(masked)
+        items.append({"type": record_type, "id": record_id, "label": label,
                       "level": obj.level, "score": round(abs(cand.score or cand.backend_score), 4),
-                      "snippet": marks.snippet(source_text)})
+                      "snippet": shown})
     return items
 
 

@@ -1,0 +1,64 @@
+"""A restricted person's names are not search words for readers without clearance: a public
+source that mentions them is not found by them — no result, total or facet — in any script,
+while an editor finds it. Words beside the name, and names nobody protects, still work.
+Fictional data."""
+
+from __future__ import annotations
+
+import pytest
+
+from sillok.archive.service import Archive
+from sillok.search.service import search
+from tests.conftest import ANON, EDITOR, VIEWER, make_person, make_source
+
+NAMES = ("박철수", "박철수는", "Pak Chol-su", "pak chol-su", "Park Cheol-soo", "Chol-su Pak",
+         "박 철수", '"Pak Chol-su"', "리영호", "Ri Yong-ho", "Yi Yong-ho")
+
+
+def _setup(archive: Archive) -> dict[str, int]:
+    ids = {"person": make_person(archive, level="restricted", name="박철수",
+                                 protected={"real_name": "리영호"})}
+    ids["korean"] = make_source(archive, title="가상 기사",
+                                text="[가상] 박철수 씨는 회령에서 쥐똥나무 체포됐다. 실명은 리영호.")
+    ids["english"] = make_source(archive, language="en", title="Fictional report",
+                                 text="[Fictional] Park Cheol-soo (real name Ri Yong-ho) was "
+                                      "held in Chongjin, 쥐똥나무.")
+    ids["other"] = make_source(archive, title="가상 다른 기사",
+                               text="[가상] 박철호 씨는 쥐똥나무 마을에 산다.")
+    return ids
+
+
+@pytest.mark.parametrize("match_all", [True, False])
+def test_protected_names_find_nothing_without_clearance(archive: Archive,
+                                                        match_all: bool) -> None:
+    ids = _setup(archive)
+    for actor in (ANON, VIEWER):
+        for name in NAMES:
+            for query in (name, f"{name} 쥐똥나무", f"type:sources {name}"):
+                result = search(archive, actor, query, facets=True, match_all=match_all)
+                if match_all or query != f"{name} 쥐똥나무":
+                    assert (result.total, result.items) == (0, []), (query, result.items)
+                    assert all(c == {} for c in result.facets.values()), query
+                else:
+                    # Ranking mode: the name adds nothing; the other word finds what it finds.
+                    assert result.total == 3, query
+    for name in ("박철수", "Pak Chol-su", "Ri Yong-ho"):
+        found = {i["id"] for i in search(archive, EDITOR, f"type:sources {name}").items}
+        assert ids["korean"] in found or ids["english"] in found, name
+    assert {i["id"] for i in search(archive, EDITOR, "type:sources 박철수").items} == {
+        ids["korean"], ids["english"]}
+
+
+def test_the_rest_of_the_query_still_works_and_shows_no_name(archive: Archive) -> None:
+    ids = _setup(archive)
+    # Excluding a protected name excludes nothing, as for a name that occurs nowhere.
+    plain = search(archive, ANON, "쥐똥나무", facets=True)
+    excluded = search(archive, ANON, "쥐똥나무 -박철수", facets=True)
+    assert excluded.total == plain.total == 3 and excluded.facets == plain.facets
+    assert search(archive, EDITOR, "쥐똥나무 -박철수").total == 1
+    for item in excluded.items:
+        for name in ("박철수", "Park Cheol-soo", "Ri Yong-ho", "리영호"):
+            assert name not in item["snippet"] and name not in item["label"], item
+    # A name nobody protects is searched as usual.
+    assert [i["id"] for i in search(archive, ANON, "type:sources 박철호").items] == [
+        ids["other"]]
