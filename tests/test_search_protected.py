@@ -18,8 +18,8 @@ NAMES = ("박철수", "박철수는", "Pak Chol-su", "pak chol-su", "Park Cheol-
 def _setup(archive: Archive) -> dict[str, int]:
     ids = {"person": make_person(archive, level="restricted", name="박철수",
                                  protected={"real_name": "리영호"})}
-    ids["korean"] = make_source(archive, title="가상 기사",
-                                text="[가상] 박철수 씨는 회령에서 쥐똥나무 체포됐다. 실명은 리영호.")
+    ids["korean"] = make_source(archive, title="가상 기사", text="[가상] 박철수 씨는 회령에서 "
+                                "쥐똥나무 체포됐다. 실명은 리영호.")
     ids["english"] = make_source(archive, language="en", title="Fictional report",
                                  text="[Fictional] Park Cheol-soo (real name Ri Yong-ho) was "
                                       "held in Chongjin, 쥐똥나무.")
