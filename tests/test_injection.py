@@ -3,16 +3,14 @@ full-text syntax in every query parameter is harmless (no 5xx, nothing extra sho
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable
-
 import pytest
-from fastapi import Request, Response
 from fastapi.testclient import TestClient
 
 from sillok.archive.service import Archive
 from sillok.config import Settings
 from sillok.web.app import create_app
-from tests.conftest import ADMIN, EDITOR, make_event, make_person, make_source
+from tests.auth_helpers import signed_in
+from tests.conftest import ADMIN, make_event, make_person, make_source
 
 XSS = ['<script>alert("x1")</script>', '<img src=x onerror=alert("x2")>',
        '"><svg onload=alert("x3")>', "javascript:alert('x4')"]
@@ -20,17 +18,6 @@ RAW = ["<script>alert", "<img src=x", "<svg onload", 'href="javascript:']
 HOSTILE_QUERIES = ["' OR 1=1 --", '"; DROP TABLE sources; --', "title:*", 'NEAR("a" "b")',
                    "a AND OR NOT", '"unbalanced', "*", "\\", "%", "'||pg_sleep(5)||'",
                    "x" * 5000, "🙂" * 50, "\x00", "type:' OR 1=1", "year:abc", "from:9999-99"]
-
-
-def _signed_in(settings: Settings) -> TestClient:
-    app = create_app(settings)
-
-    @app.middleware("http")
-    async def editor(request: Request,
-                     call_next: Callable[[Request], Awaitable[Response]]) -> Response:
-        request.state.actor = EDITOR
-        return await call_next(request)
-    return TestClient(app)
 
 
 def test_script_in_every_text_field_is_inert(archive: Archive, settings: Settings) -> None:
@@ -50,7 +37,7 @@ def test_script_in_every_text_field_is_inert(archive: Archive, settings: Setting
     with TestClient(create_app(settings)) as client:
         for url in public:
             _inert(url, client.get(url).text)
-    with _signed_in(settings) as staff:
+    with signed_in(settings, "editor") as staff:
         for url in ("/staff", f"/staff/sources/{source}"):
             _inert(url, staff.get(url).text)
 

@@ -12,6 +12,7 @@ from urllib.parse import quote_plus
 from fastapi.testclient import TestClient
 
 from sillok.archive.public_export import export_public
+from sillok.archive.redactions import add_mark
 from sillok.archive.service import Archive
 from sillok.config import Settings
 from sillok.web.app import create_app
@@ -19,7 +20,8 @@ from tests.conftest import ADMIN, make_event, make_person, make_source
 
 MARKERS = ["LEAKSOURCETEXT", "LEAKSOURCETITLE", "누설자료표식", "LEAKEVENT", "LEAKACT",
            "누설이름표식", "Nusol Ireum", "LEAKREALNAME", "1911-11-11", "LEAKVILLAGE", "LEAKFAMILY",
-           "LEAKCONTACT", "LEAKNOTES", "LEAKPLACE", "LEAKPERSONDESC", "LEAKINTERNAL"]
+           "LEAKCONTACT", "LEAKNOTES", "LEAKPLACE", "LEAKPERSONDESC", "LEAKINTERNAL",
+           "LEAKREDACTED", "누설비공개표식"]
 
 
 def _plant(archive: Archive) -> None:
@@ -38,6 +40,11 @@ def _plant(archive: Archive) -> None:
     make_source(archive, title="Public fictional report",
                 text="[Fictional] 누설이름표식 씨, also written Nusol Ireum, and LEAKREALNAME "
                      "were seen in Hoeryong. 강제북송.")
+    # A public source with a passage a coder marked for redaction.
+    text = "[Fictional] 강제북송 in Hoeryong; LEAKREDACTED 누설비공개표식 told us. 회령."
+    redacted = make_source(archive, title="Public fictional report, partly redacted", text=text)
+    add_mark(archive, ADMIN, redacted, text.index("LEAKREDACTED"), text.index(" told"),
+             "fictional: names a witness")
     archive.create(ADMIN, "place", {"level": "restricted", "code": "leak-camp",
                                     "kind": "facility", "parent": "kp-09",
                                     "en": "LEAKPLACE camp", "ko": "누설 수용소"})

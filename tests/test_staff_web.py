@@ -5,36 +5,29 @@ from __future__ import annotations
 
 import re
 import time
-from collections.abc import Awaitable, Callable, Iterator
+from collections.abc import Iterator
 
 import pytest
-from fastapi import Request, Response
 from fastapi.testclient import TestClient
 
 from sillok.archive.service import Archive
 from sillok.config import Settings
-from sillok.security.policy import Actor
-from sillok.web.app import create_app
 from tests import files
-from tests.conftest import EDITOR, VIEWER, make_person, make_source
+from tests.auth_helpers import client, signed_in
+from tests.conftest import EDITOR, make_person, make_source
 
 
-def _client(settings: Settings, actor: Actor | None) -> TestClient:
-    app = create_app(settings)
-    if actor is not None:
-        # Stands in for a signed-in session: the workspace reads request.state.actor.
-        @app.middleware("http")
-        async def signed_in(request: Request,
-                            call_next: Callable[[Request], Awaitable[Response]]) -> Response:
-            request.state.actor = actor
-            return await call_next(request)
-    return TestClient(app, follow_redirects=False)
+def _client(settings: Settings, role: str | None) -> TestClient:
+    """A client signed in through /login as a new user of ``role``; anonymous when None."""
+    if role is None:
+        return client(settings)
+    return signed_in(settings, role)
 
 
 @pytest.fixture
 def staff(settings: Settings) -> Iterator[TestClient]:
-    with _client(settings, EDITOR) as client:
-        yield client
+    with _client(settings, "editor") as c:
+        yield c
 
 
 def _wait_for_job(client: TestClient, url: str) -> str:
@@ -51,7 +44,7 @@ def test_workspace_needs_an_editor(settings: Settings) -> None:
     with _client(settings, None) as anonymous:
         page = anonymous.get("/staff")
         assert page.status_code == 303 and page.headers["location"].startswith("/login")
-    with _client(settings, VIEWER) as viewer:
+    with _client(settings, "viewer") as viewer:
         assert viewer.get("/staff").status_code == 403
         assert viewer.post("/staff/upload", files={"files": ("a.txt", b"x")}).status_code == 403
 

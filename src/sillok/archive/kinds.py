@@ -148,9 +148,12 @@ class PersonKind(Kind):
                 setattr(p, key, value)
             obj.protected = p
 
-    def to_input(self, obj: m.Person, session: Session) -> dict[str, Any]:
+    def to_input(self, obj: m.Person, session: Session, *, protected: bool = True
+                 ) -> dict[str, Any]:
+        """``protected=False`` leaves the protected part unread (it may need the at-rest key),
+        for readers who may not see it anyway."""
         r = Resolver(session)
-        p = obj.protected
+        p = obj.protected if protected else None
         return {
             "level": obj.level, "kind": obj.kind, "sex": obj.sex, "birth_year": obj.birth_year,
             "birth_year_estimate": obj.birth_year_estimate,

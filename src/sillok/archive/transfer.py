@@ -21,7 +21,8 @@ from sqlalchemy.orm import Session
 
 from sillok.archive.audit import record_change
 from sillok.archive.blobs import BlobStore
-from sillok.archive.kinds import KINDS
+from sillok.archive.kinds import KINDS, PersonKind
+from sillok.archive.redacted_text import redact_quote, source_text, spans_by_source
 from sillok.archive.resolve import Resolver
 from sillok.archive.service import Archive
 from sillok.db import models as m
@@ -29,6 +30,7 @@ from sillok.errors import Conflict, Invalid, SillokError
 from sillok.search.index import index_record
 from sillok.security.policy import (
     Actor,
+    may_see_level,
     may_see_protected,
     require_write,
     visible_filter,
@@ -59,9 +61,17 @@ def export_lines(archive: Archive, actor: Actor) -> Iterator[dict[str, Any]]:
                 .order_by(kind.model.id).execution_options(yield_per=500)
             ).scalars()
             for obj in rows:
-                record = kind.to_input(obj, session)
-                if kind.name == "person" and not may_see_protected(actor):
-                    record["protected"] = None
+                if isinstance(kind, PersonKind) and not may_see_protected(actor):
+                    record = kind.to_input(obj, session, protected=False)
+                else:
+                    record = kind.to_input(obj, session)
+                if kind.name == "source" and not may_see_level(actor, "restricted"):
+                    # Marked passages stay hidden from readers without restricted clearance.
+                    record["text"] = source_text(session, obj.id, record["text"])
+                if kind.name == "evidence" and not may_see_level(actor, "restricted"):
+                    record["quote"] = redact_quote(
+                        record["quote"], obj.start_offset, obj.end_offset,
+                        spans_by_source(session, [obj.source_id]).get(obj.source_id, []))
                 yield {"type": kind.name, "id": obj.id, "record": record, "meta": _meta(obj)}
 
 

@@ -8,10 +8,17 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from sillok.archive.kinds import KINDS, Kind
+from sillok.archive.kinds import KINDS, Kind, PersonKind
+from sillok.archive.redacted_text import redact, redact_quote, spans_by_source
 from sillok.archive.resolve import MODELS
 from sillok.db import models as m
-from sillok.security.policy import Actor, may_see, may_see_protected, visible_filter
+from sillok.security.policy import (
+    Actor,
+    may_see,
+    may_see_level,
+    may_see_protected,
+    visible_filter,
+)
 
 WITHHELD = "[withheld]"
 PREVIEW = 240
@@ -28,7 +35,13 @@ def ref_view(session: Session, actor: Actor, type_name: str, record_id: int | No
 
 
 def view(kind: Kind, obj: Any, session: Session, actor: Actor, *, full: bool) -> dict[str, Any]:
-    fields = kind.to_input(obj, session)
+    if isinstance(kind, PersonKind) and not may_see_protected(actor):
+        # Not even read: it may need the at-rest key, which a viewer's page must not depend on.
+        fields = kind.to_input(obj, session, protected=False)
+    else:
+        fields = kind.to_input(obj, session)
+    if not may_see_level(actor, "restricted"):
+        _redact(kind.name, obj, fields, session)
     for field_name, target in kind.refs.items():
         fields[field_name] = ref_view(session, actor, target, fields[field_name])
     if kind.name == "evidence":
@@ -95,16 +108,33 @@ def _evidence(session: Session, actor: Actor, type_name: str,
     rows = session.execute(
         select(m.Evidence).where(where, visible_filter(m.Evidence, actor),
                                  m.Evidence.retracted_at.is_(None)).order_by(m.Evidence.id)
-    ).scalars()
+    ).scalars().all()
+    marks = ({} if may_see_level(actor, "restricted")
+             else spans_by_source(session, [e.source_id for e in rows]))
     out = []
     for e in rows:
+        quote = redact_quote(e.quote, e.start_offset, e.end_offset, marks.get(e.source_id, []))
         out.append({
             "id": e.id, "source": ref_view(session, actor, "source", e.source_id),
             "record": ref_view(session, actor, e.record_type, e.record_id),
-            "quote": e.quote, "start": e.start_offset, "end": e.end_offset, "page": e.page,
+            "quote": quote, "start": e.start_offset, "end": e.end_offset, "page": e.page,
             "connection": e.connection,
         })
     return out
+
+
+def _redact(kind_name: str, obj: Any, fields: dict[str, Any], session: Session) -> None:
+    """Marked passages of a source, in its text and in evidence quoting it, for readers without
+    restricted clearance (archive/redacted_text.py)."""
+    if kind_name == "source":
+        spans = spans_by_source(session, [obj.id]).get(obj.id)
+        if spans:
+            fields["text"] = redact(fields["text"], spans)
+    elif kind_name == "evidence":
+        spans = spans_by_source(session, [obj.source_id]).get(obj.source_id)
+        if spans:
+            fields["quote"] = redact_quote(fields["quote"], obj.start_offset, obj.end_offset,
+                                           spans)
 
 
 def audit_view(entry: m.AuditEntry, actor: Actor) -> dict[str, Any]:

@@ -18,6 +18,7 @@ from sillok.cli.common import (
     settings_for,
 )
 from sillok.config import Settings
+from sillok.security.demo_accounts import create_demo_account
 from sillok.security.key_admin import enable, status
 
 
@@ -65,11 +66,17 @@ def _encrypt(settings: Settings) -> dict[str, Any] | None:
 def demo(data_dir: DataDir = None, json_out: Json = False) -> None:
     """Build a demo archive from the shipped FICTIONAL content (an empty archive only)."""
     totals = build_demo(settings_for(data_dir))
+    with archive_for(data_dir) as archive:
+        account = create_demo_account(archive, actor_for(None))
     if json_out:
-        print_json({"created": totals})
+        print_json({"created": totals, "account": account})
         return
     parts = ", ".join(f"{n} {kind}" for kind, n in totals.items())
     console.print(f"demo archive built (fictional content): {parts}")
+    console.print(f"sign in at /login as [bold]{account['username']}[/] (editor) with the "
+                  f"password [bold]{account['password']}[/] (demo only; shown once — "
+                  f"'sillok users passwd {account['username']}' sets a new one)",
+                  highlight=False)
 
 
 def verify_cmd(data_dir: DataDir = None, json_out: Json = False) -> None:

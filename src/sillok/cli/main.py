@@ -17,8 +17,10 @@ from sillok.cli import (
     ingest_cmds,
     keys_cmds,
     records,
+    redact_cmds,
     search_cmds,
     stats_cmds,
+    tokens_cmds,
     transfer_cmds,
     users_cmds,
 )
@@ -64,10 +66,12 @@ transfer_cmds.register(app)
 stats_cmds.register(app)
 audit_cmds.register(app)
 users_cmds.register(app)
+tokens_cmds.register(app)
 backup_cmds.register(app)
 search_cmds.register(app)
 ingest_cmds.register(app)
 keys_cmds.register(app)
+redact_cmds.register(app)
 
 
 def run() -> None:

@@ -9,10 +9,12 @@ import typer
 from rich.markup import escape
 from rich.progress import Progress, TaskID
 
+from sillok.archive.redactions import for_public
 from sillok.cli.common import AsRole, DataDir, Json, actor_for, archive_for, console, print_json
 from sillok.search.evaluate import evaluate
 from sillok.search.index import reindex_all
 from sillok.search.service import search
+from sillok.security.policy import may_see_level
 
 
 def search_cmd(
@@ -39,9 +41,13 @@ def search_cmd(
     json_out: Json = False,
 ) -> None:
     """Search sources, events, acts, persons, places and terms, as the role may see them."""
+    actor = actor_for(as_role)
     with archive_for(data_dir) as archive:
-        result = search(archive, actor_for(as_role), query, limit=limit, offset=offset,
+        result = search(archive, actor, query, limit=limit, offset=offset,
                         expand_terms=expand_terms, facets=facets, sort=sort)
+        if not may_see_level(actor, "restricted"):
+            # --as shows what the role would see: the same as the search page shows it.
+            for_public(archive, result.query, result.items)
     if json_out:
         print_json({"query": result.query, "total": result.total, "limit": limit,
                     "offset": offset, "notes": result.notes, "expansions": result.expansions,

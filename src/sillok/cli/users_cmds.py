@@ -1,4 +1,4 @@
-"""users: staff accounts (add, list, role, disable, passwd)."""
+"""users: staff accounts (add, list, role, disable, passwd, totp)."""
 
 from __future__ import annotations
 
@@ -10,8 +10,9 @@ from rich.table import Table
 from sillok.cli.common import DataDir, Json, actor_for, archive_for, console, print_json
 from sillok.errors import Invalid
 from sillok.security.accounts import add_user, disable, list_users, set_password, set_role
+from sillok.security.totp import disable_totp, enable_totp
 
-users_app = typer.Typer(help="Staff accounts: add, list, role, disable, passwd.",
+users_app = typer.Typer(help="Staff accounts: add, list, role, disable, passwd, totp.",
                         no_args_is_help=True)
 PasswordStdin = typer.Option(False, "--password-stdin",
                              help="Read the password from standard input (for scripts).")
@@ -82,6 +83,31 @@ def passwd(username: str, password_stdin: bool = PasswordStdin,
     with archive_for(data_dir) as archive:
         set_password(archive, actor_for(None), username, password)
     console.print(f"password of {username} changed")
+
+
+@users_app.command("totp")
+def totp(username: str,
+         enable: bool = typer.Option(False, "--enable", help="Give the account a new TOTP "
+                                     "secret; sign-in then asks for a code."),
+         disable: bool = typer.Option(False, "--disable", help="Remove the account's TOTP."),
+         data_dir: DataDir = None, json_out: Json = False) -> None:
+    """Turn the second sign-in factor (an authenticator app's 6-digit codes) on or off. The
+    secret is printed once, for the account's owner to add to their app."""
+    if enable == disable:
+        raise Invalid({"totp": "choose --enable or --disable"})
+    with archive_for(data_dir) as archive:
+        if disable:
+            disable_totp(archive, actor_for(None), username)
+            console.print(f"TOTP of {username} removed")
+            return
+        enrolment = enable_totp(archive, actor_for(None), username)
+    if json_out:
+        print_json({"username": username, "secret": enrolment.secret, "uri": enrolment.uri})
+        return
+    console.print(f"TOTP enabled for {username}. Add it to an authenticator app now (shown "
+                  "once; the account's sessions have ended):", highlight=False)
+    print(f"secret: {enrolment.secret}")
+    print(f"uri:    {enrolment.uri}")
 
 
 def register(app: typer.Typer) -> None:

@@ -14,6 +14,7 @@ from typing import Any
 from sqlalchemy import delete, event, select
 from sqlalchemy.orm import Session
 
+from sillok.archive.redacted_text import for_index, spans_by_source
 from sillok.db import models as m
 from sillok.language.analyzer import analyse_many
 
@@ -22,6 +23,8 @@ INDEXED = ("source", "event", "act", "person", "place", "term")
 
 PENDING = "sillok.search.pending"
 LABELS = "sillok.search.term_labels"
+# Redaction marks of the sources being indexed, read once per batch (write_pending).
+MARKS = "sillok.search.redaction_marks"
 
 
 def _term_labels(session: Session, vocabulary: str, code: str | None) -> str:
@@ -40,7 +43,11 @@ def _term_labels(session: Session, vocabulary: str, code: str | None) -> str:
 def document(session: Session, kind: str, obj: Any) -> dict[str, Any] | None:
     """Raw title and body text and the facts used for filters, or None if not indexed."""
     if kind == "source":
-        return {"title": obj.title, "body": obj.text, "language": obj.language,
+        # Marked passages are left out of the index, so nobody finds them by search.
+        marks = session.info.get(MARKS)
+        spans = (marks if marks is not None else spans_by_source(session, [obj.id])).get(obj.id)
+        return {"title": obj.title, "body": for_index(obj.text, spans) if spans else obj.text,
+                "language": obj.language,
                 "kind": obj.kind, "date_start": obj.published_start}
     if kind == "event":
         return {"title": obj.title, "body": obj.description, "date_start": obj.date_start}
@@ -82,13 +89,17 @@ def write_pending(session: Session) -> None:
     if not pending:
         return
     docs: list[tuple[str, Any, dict[str, Any]]] = []
-    for (kind, rid), obj in pending.items():
-        if obj.retracted_at is not None:
-            remove_record(session, kind, rid)
-            continue
-        doc = document(session, kind, obj)
-        if doc is not None:
-            docs.append((kind, obj, doc))
+    session.info[MARKS] = spans_by_source(session, [rid for k, rid in pending if k == "source"])
+    try:
+        for (kind, rid), obj in pending.items():
+            if obj.retracted_at is not None:
+                remove_record(session, kind, rid)
+                continue
+            doc = document(session, kind, obj)
+            if doc is not None:
+                docs.append((kind, obj, doc))
+    finally:
+        session.info.pop(MARKS, None)
     texts = [part for _k, _o, doc in docs for part in (doc["title"] or "", doc["body"] or "")]
     analysed = iter(analyse_many(texts))
     existing: dict[tuple[str, int], m.SearchEntry] = {}

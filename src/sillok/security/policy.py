@@ -63,6 +63,8 @@ class Actor:
 
     name: str
     role: Role
+    # An API token of scope ``read`` sees what its user sees but changes nothing.
+    read_only: bool = False
 
     @classmethod
     def anonymous(cls) -> Actor:
@@ -91,10 +93,12 @@ def may_see_protected(actor: Actor) -> bool:
 
 
 def may_write(actor: Actor) -> bool:
-    return actor.role in WRITERS
+    return actor.role in WRITERS and not actor.read_only
 
 
 def require_write(actor: Actor) -> None:
+    if actor.read_only and actor.role in WRITERS:
+        raise Forbidden("a read-only API token may not change the archive")
     if not may_write(actor):
         raise Forbidden(f"role '{actor.role.value}' may not change the archive")
 

@@ -4,7 +4,7 @@ application's own route table, so a new route without a rule here fails the suit
 Rules:
 - ``public``: anyone; what a page shows is filtered by the policy per actor.
 - ``staff``: editors and admins; an anonymous visitor is sent to sign in, other roles get 403.
-- ``signin``: the sign-in pages themselves (anyone).
+- ``signin``: the sign-in pages themselves (anyone; each checks its own form token).
 - ``api``: the JSON API; anonymous requests see public data only, writes need a token or a
   session of a role that may write (the API's own tests cover its details).
 - ``static``: files of the application itself (stylesheet, vendored scripts).
@@ -40,13 +40,18 @@ ROUTES: dict[str, Rule] = {
     "POST /staff/sources/{source_id}/acts": "staff",
     "GET /staff/records/{type_name}/{record_id}": "staff",
     "POST /staff/records/{type_name}/{record_id}/retract": "staff",
+    "POST /staff/sources/{source_id}/redactions": "staff",
+    "POST /staff/sources/{source_id}/redactions/{mark_id}/remove": "staff",
+    "GET /login": "signin",
+    "POST /login": "signin",
+    "GET /login/code": "signin",
+    "POST /login/code": "signin",
+    "POST /logout": "signin",
     "MOUNT /static": "static",
 }
 # Path patterns whose every route is governed by one rule (routers with many endpoints).
 PREFIXES: dict[str, Rule] = {
     "/api/v1": "api",
-    "/login": "signin",
-    "/logout": "signin",
 }
 
 

@@ -8,7 +8,7 @@ from contextlib import asynccontextmanager
 from pathlib import Path
 from urllib.parse import urlencode
 
-from fastapi import FastAPI, Request
+from fastapi import Depends, FastAPI, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from fastapi.staticfiles import StaticFiles
 from fastapi.templating import Jinja2Templates
@@ -18,7 +18,17 @@ from sillok.archive.service import Archive
 from sillok.config import Settings
 from sillok.errors import NotFound, SillokError
 from sillok.ingest.jobs import fail_interrupted
-from sillok.web import api, i18n, pages, search_routes, staff_routes, stats_routes
+from sillok.security.ratelimit import FailureLimiter
+from sillok.web import (
+    api,
+    auth,
+    auth_routes,
+    i18n,
+    pages,
+    search_routes,
+    staff_routes,
+    stats_routes,
+)
 from sillok.web.template_globals import install_template_globals
 
 TEMPLATES = Jinja2Templates(directory=str(Path(__file__).parent / "templates"))
@@ -32,8 +42,9 @@ def create_app(settings: Settings) -> FastAPI:
         yield
         archive.close()
 
+    # Every page route gets the CSRF check; the API checks its own writes in the middleware.
     app = FastAPI(title="Sillok", docs_url=None, redoc_url=None, openapi_url=None,
-                  lifespan=lifespan)
+                  lifespan=lifespan, dependencies=[Depends(auth.csrf_protect)])
     app.state.archive = archive
 
     app.mount("/static", StaticFiles(directory=str(Path(__file__).parent / "static")),
@@ -43,6 +54,10 @@ def create_app(settings: Settings) -> FastAPI:
     app.include_router(search_routes.router(archive, TEMPLATES))
     app.include_router(stats_routes.router(archive, TEMPLATES))
     app.include_router(staff_routes.router(archive, TEMPLATES))
+    limiter = FailureLimiter(settings.auth.address_failures,
+                             settings.auth.address_window_minutes * 60)
+    app.state.login_limiter = limiter
+    app.include_router(auth_routes.router(archive, TEMPLATES, limiter))
     # The JSON API is an application of its own: its own OpenAPI and JSON error handlers.
     app.mount(api.PREFIX, api.create_api(archive))
     fail_interrupted(archive)
@@ -50,6 +65,9 @@ def create_app(settings: Settings) -> FastAPI:
     @app.exception_handler(staff_routes.NotSignedIn)
     def sign_in_first(request: Request, exc: staff_routes.NotSignedIn) -> Response:
         return RedirectResponse(f"/login?{urlencode({'next': exc.path})}", status_code=303)
+
+    # Added before the language middleware so that it runs inside it.
+    auth.install_auth(app, archive)
 
     @app.middleware("http")
     async def language(request: Request, call_next: Callable[[Request], Awaitable[Response]]

@@ -9,12 +9,14 @@ from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse
 from fastapi.templating import Jinja2Templates
 
+from sillok.archive.redacted_text import REDACTED
+from sillok.archive.redactions import localise
 from sillok.archive.service import Archive
 from sillok.errors import NotFound
 from sillok.security.policy import Actor
 from sillok.stats.arrivals import arrivals, sentence
 from sillok.web.deps import page_actor
-from sillok.web.i18n import current
+from sillok.web.i18n import current, gettext
 
 
 def router(archive: Archive, templates: Jinja2Templates) -> APIRouter:
@@ -44,6 +46,11 @@ def router(archive: Archive, templates: Jinja2Templates) -> APIRouter:
         rec = archive.get(actor, "source", source_id)
         supports = archive.list_records(actor, "evidence", {"source": str(source_id)},
                                         limit=200).items
+        # Marked passages are already out (archive/views.py); the mark in the reader's language.
+        label = gettext(REDACTED)
+        rec["fields"]["text"] = localise(rec["fields"]["text"], label)
+        for item in supports:
+            item["fields"]["quote"] = localise(item["fields"]["quote"], label)
         return render(request, "source.html", {"rec": rec, "supports": supports})
 
     @r.get("/events/{event_id}", response_class=HTMLResponse)

@@ -8,7 +8,6 @@ facet or a page replaces only the results, and the address bar is updated to the
 from __future__ import annotations
 
 import difflib
-import html
 import re
 from typing import Any
 from urllib.parse import urlencode
@@ -17,14 +16,16 @@ from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse
 from fastapi.templating import Jinja2Templates
 
+from sillok.archive.redacted_text import REDACTED
+from sillok.archive.redactions import for_public, localise
 from sillok.archive.service import Archive
 from sillok.errors import Invalid
 from sillok.extract.lexicon import lexicon_for
 from sillok.search.query import FILTER_KEYS
 from sillok.search.service import SearchResult, search
 from sillok.security.policy import may_see_level
-from sillok.security.redact import masker_for
 from sillok.web.deps import page_actor
+from sillok.web.i18n import gettext
 
 PER_PAGE = 20
 TAG = re.compile(r"</?mark>")
@@ -53,6 +54,9 @@ def router(archive: Archive, templates: Jinja2Templates) -> APIRouter:
                 error = exc.message
             if result is not None and not may_see_level(actor, "restricted"):
                 _mask_results(archive, result)
+                label = gettext(REDACTED)
+                for item in result.items:
+                    item["snippet"] = localise(item.get("snippet") or "", label)
         context: dict[str, Any] = {
             "q": q, "page": page, "expand": expand, "result": result, "error": error,
             "facets": _facets(q, result, expand) if result else [],
@@ -66,18 +70,9 @@ def router(archive: Archive, templates: Jinja2Templates) -> APIRouter:
 
 
 def _mask_results(archive: Archive, result: SearchResult) -> None:
-    """Protected names never reach a reader without clearance, in a label or a snippet. A
-    snippet that needed masking loses its highlights rather than risk a name split by them."""
-    with archive.sessions() as session:
-        masker = masker_for(session, archive.settings.data_dir)
-    for item in result.items:
-        item["label"] = masker.mask(str(item.get("label") or ""))
-        snippet = item.get("snippet")
-        if snippet:
-            plain = html.unescape(TAG.sub("", snippet))
-            masked = masker.mask(plain)
-            if masked != plain:
-                item["snippet"] = html.escape(masked)
+    """Marked passages and protected names never reach a reader without clearance, in a label
+    or a snippet (archive/redactions.py, the same for the command line)."""
+    for_public(archive, result.query, result.items)
 
 
 def search_url(q: str, page: int = 1, expand: bool = True) -> str:

@@ -14,6 +14,7 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from fastapi.templating import Jinja2Templates
 from sqlalchemy import func, select
 
+from sillok.archive.redactions import add_mark, list_marks, remove_mark
 from sillok.archive.service import Archive
 from sillok.db import models as m
 from sillok.errors import Forbidden, Invalid, NotFound
@@ -109,6 +110,7 @@ def router(archive: Archive, templates: Jinja2Templates) -> APIRouter:
                                          limit=200).items
         return render(request, "workspace.html", {
             "rec": rec, "suggestions": suggestions, "places": places, "act_types": act_types,
+            "marks": list_marks(archive, actor, source_id),
             "segments": _segments(rec["fields"]["text"], suggestions,
                                   rec["fields"].get("pages") or [])})
 
@@ -144,6 +146,17 @@ def router(archive: Archive, templates: Jinja2Templates) -> APIRouter:
             raise Invalid({"reason": "say why the record is retracted"})
         archive.retract(actor, type_name, record_id, reason.strip())
         return RedirectResponse(f"/staff/records/{type_name}/{record_id}", status_code=303)
+
+    @r.post("/sources/{source_id}/redactions")
+    def redact(actor: Staff, source_id: int, start: Annotated[int, Form()],
+               end: Annotated[int, Form()], reason: Annotated[str, Form()]) -> Response:
+        add_mark(archive, actor, source_id, start, end, reason)
+        return RedirectResponse(f"/staff/sources/{source_id}#redactions", status_code=303)
+
+    @r.post("/sources/{source_id}/redactions/{mark_id}/remove")
+    def unredact(actor: Staff, source_id: int, mark_id: int) -> Response:
+        remove_mark(archive, actor, mark_id, source_id)
+        return RedirectResponse(f"/staff/sources/{source_id}#redactions", status_code=303)
 
     @r.post("/sources/{source_id}/link")
     def link_passage(actor: Staff, source_id: int, record: Annotated[str, Form()],

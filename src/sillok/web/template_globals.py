@@ -13,7 +13,7 @@ from sqlalchemy import select
 
 from sillok.archive.service import Archive
 from sillok.db import models as m
-from sillok.web import i18n
+from sillok.web import auth, i18n
 from sillok.web.search_routes import search_url
 
 TYPE_LABELS = {"source": ("Source", "자료"), "event": ("Event", "사건"),
@@ -109,6 +109,8 @@ def install_template_globals(env: Environment, archive: Archive) -> None:
         value_label=value_label,
         record_url=record_url,
         search_url=search_url,
-        # Replaced by the sign-in module with the session's CSRF token field.
-        csrf_field=lambda: "",
+        # The session's CSRF token: a hidden field in forms, a header for htmx (base.html).
+        csrf_field=auth.csrf_field,
+        csrf_token=auth.csrf_token,
+        signed_in_as=auth.signed_in_as,
     )

@@ -1,0 +1,81 @@
+"""Redaction marks applied to text: what readers without restricted clearance see of a source.
+
+A mark covers characters ``start..end`` of a source's text. Readers without restricted
+clearance (the public, viewers) get the passage replaced by ``[redacted]`` (translated on
+pages) wherever the source's words go out: the text, evidence quotes, search snippets, the API
+and the public export. The search index holds the text with marked passages left out, so the
+marked words cannot be found by anybody's search (docs/security.md). Kept free of the archive
+service so the search index can use it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from sillok.db import models as m
+
+REDACTED = "[redacted]"
+Span = tuple[int, int]
+
+
+def spans_by_source(session: Session, source_ids: Iterable[int]) -> dict[int, list[Span]]:
+    """The marked spans of these sources, merged and in order (one query per 500 ids)."""
+    ids = sorted(set(source_ids))
+    found: dict[int, list[Span]] = {}
+    for start in range(0, len(ids), 500):
+        rows = session.execute(
+            select(m.RedactionMark.source_id, m.RedactionMark.start_offset,
+                   m.RedactionMark.end_offset)
+            .where(m.RedactionMark.source_id.in_(ids[start:start + 500])))
+        for source_id, s, e in rows:
+            found.setdefault(source_id, []).append((s, e))
+    return {sid: merge(spans) for sid, spans in found.items()}
+
+
+def merge(spans: Iterable[Span]) -> list[Span]:
+    out: list[Span] = []
+    for s, e in sorted(spans):
+        if out and s <= out[-1][1]:
+            out[-1] = (out[-1][0], max(out[-1][1], e))
+        else:
+            out.append((s, e))
+    return out
+
+
+def redact(text: str, spans: list[Span], placeholder: str = REDACTED) -> str:
+    """The text with each marked span replaced by the placeholder."""
+    if not spans:
+        return text
+    out, pos = [], 0
+    for s, e in spans:
+        if e <= pos or s >= len(text):
+            continue
+        out.append(text[pos:max(s, pos)])
+        out.append(placeholder)
+        pos = e
+    out.append(text[pos:])
+    return "".join(out)
+
+
+def for_index(text: str, spans: list[Span]) -> str:
+    # A space, not nothing: the words either side must not join into a new word.
+    return redact(text, spans, " ")
+
+
+def redact_quote(quote: str, start: int, end: int, spans: list[Span]) -> str:
+    """An evidence quote (characters ``start..end`` of its source) with marked parts replaced.
+    A quote that is not exactly that slice any more is withheld whole if any mark touches it."""
+    touching = [(s, e) for s, e in spans if s < end and e > start]
+    if not touching:
+        return quote
+    if len(quote) != end - start:
+        return REDACTED
+    return redact(quote, [(max(s, start) - start, min(e, end) - start) for s, e in touching])
+
+
+def source_text(session: Session, source_id: int, text: str) -> str:
+    """A source's text as readers without restricted clearance see it."""
+    return redact(text, spans_by_source(session, [source_id]).get(source_id, []))
