@@ -10,6 +10,7 @@ their header line, so neither side holds the archive in memory.
 
 from __future__ import annotations
 
+import base64
 import json
 import os
 import tempfile
@@ -29,6 +30,7 @@ from sillok.db.models import Base
 from sillok.db.types import UTCDateTime
 from sillok.errors import Forbidden, SillokError
 from sillok.security.crypto_stream import DecryptingReader, EncryptingWriter
+from sillok.security.keys import Key, load_keys, save_keys
 from sillok.security.policy import Actor, Role
 
 FORMAT = 1
@@ -86,9 +88,13 @@ def backup(archive: Archive, actor: Actor, out: Path, passphrase: str) -> dict[s
                         n += 1
                     counts[table.name] = n
                 shas = [r[0] for r in conn.execute(text("SELECT sha256 FROM blobs"))]
+                encrypted = counts.get("at_rest_keys", 0) > 0
             finally:
                 conn.rollback()
                 conn.close()
+            keys = _key_line(archive.settings, encrypted)
+            if keys is not None:
+                writer.write(_line(keys))
             for sha in shas:
                 data = store.get(sha)
                 writer.write(_line({"b": sha, "size": len(data)}))
@@ -102,6 +108,35 @@ def backup(archive: Archive, actor: Actor, out: Path, passphrase: str) -> dict[s
         Path(tmp).unlink(missing_ok=True)
         raise
     return {"file": str(out), "tables": counts, "blobs": len(shas)}
+
+
+def _key_line(settings: Settings, encrypted: bool) -> dict[str, Any] | None:
+    """The at-rest key file goes into the backup, inside its encryption: protected details in
+    a backup are no safer than its passphrase anyway (the source texts and original files in
+    it name people too), while a backup whose key was lost later could never be restored.
+    An encrypted archive whose key file cannot be read is not backed up at all."""
+    path = settings.key_path
+    if not encrypted and not path.exists():
+        return None
+    keys = load_keys(path)
+    return {"keys": [{"id": k.id, "key": base64.b64encode(k.material).decode("ascii"),
+                      "created": k.created} for k in keys.values()]}
+
+
+def _restore_keys(settings: Settings, listed: list[dict[str, Any]]) -> int:
+    """Put the backup's keys into the key file of the restored archive (added to any keys
+    already there; a different key under the same id is refused)."""
+    path = settings.key_path
+    keys = load_keys(path) if path.exists() else {}
+    for item in listed:
+        key = Key(id=str(item["id"]), material=base64.b64decode(item["key"]),
+                  created=str(item.get("created", "")))
+        if key.id in keys and keys[key.id].material != key.material:
+            raise SillokError(f"the key file {path} holds a different key {key.id} than the "
+                              "backup: restore with another SILLOK_KEY_FILE")
+        keys[key.id] = key
+    save_keys(path, keys)
+    return len(listed)
 
 
 def _decoder(columns: dict[str, Any]) -> Any:
@@ -161,6 +196,7 @@ def _load(engine: Engine, settings: Settings, reader: DecryptingReader) -> dict[
     pending: dict[str, list[dict[str, Any]]] = {}
     decoders = {name: _decoder(dict(t.columns.items())) for name, t in tables.items()}
     blobs = 0
+    keys: list[dict[str, Any]] | None = None
     # Schema and rows in one transaction: on PostgreSQL a refused backup leaves no table behind
     # (SQLite's file is removed by the caller instead).
     with engine.begin() as conn:
@@ -175,6 +211,8 @@ def _load(engine: Engine, settings: Settings, reader: DecryptingReader) -> dict[
                 batch.append(decoders[item["t"]](item["r"]))
                 if len(batch) >= BATCH:
                     _flush(conn, tables, pending)
+            elif "keys" in item:
+                keys = item["keys"]
             elif "b" in item:
                 _flush(conn, tables, pending)
                 data = reader.read(int(item["size"]))
@@ -188,7 +226,9 @@ def _load(engine: Engine, settings: Settings, reader: DecryptingReader) -> dict[
         reader.finish()
         _reset_sequences(conn, tables)
     migrate.upgrade(engine)
-    return {"tables": counts, "blobs": blobs, "schema": manifest["schema"]}
+    restored_keys = _restore_keys(settings, keys) if keys else 0
+    return {"tables": counts, "blobs": blobs, "schema": manifest["schema"],
+            "keys": restored_keys}
 
 
 def _flush(conn: Connection, tables: dict[str, Any], pending: dict[str, list[dict[str, Any]]]
