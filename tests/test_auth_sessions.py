@@ -36,8 +36,8 @@ class Clock:
 
 
 def _signed_in(c: TestClient) -> bool:
-    response = c.get("/staff")
-    return response.status_code == 200
+    status: int = c.get("/staff").status_code
+    return status == 200
 
 
 def _error(response: object) -> str:
