@@ -10,14 +10,17 @@ import pytest
 from fastapi.testclient import TestClient
 from typer.testing import CliRunner
 
+from sillok.archive.lifecycle import init_archive
 from sillok.archive.public_export import export_public
 from sillok.archive.redactions import add_mark, list_marks, remove_mark
 from sillok.archive.service import Archive
+from sillok.archive.transfer import import_file, write_export
 from sillok.cli.main import app
 from sillok.config import Settings
 from sillok.errors import Forbidden, Invalid
 from sillok.search.service import search
 from sillok.web.app import create_app
+from tests.auth_helpers import csrf_token, signed_in
 from tests.conftest import ADMIN, ANALYST, ANON, EDITOR, VIEWER, make_person, make_source
 
 TEXT = "[Fictional] The witness met HIDDENWORD 숨김표식 near the river, then crossed at night."
@@ -115,3 +118,47 @@ def test_pages_api_and_cli(archive: Archive, settings: Settings, runner: CliRunn
     removed = runner.invoke(app, ["redact", str(source), "--remove", str(mark)], env=cli_env)
     assert removed.exit_code == 0 and f"#{mark} removed" in removed.stdout
     assert len(list_marks(archive, ADMIN, source)) == 1
+
+
+def test_marks_travel_with_export_and_import(archive: Archive, empty_settings: Settings,
+                                             tmp_path: Path) -> None:
+    source, mark = _setup(archive)
+    out = tmp_path / "archive.jsonl"
+    with out.open("w", encoding="utf-8") as fh:
+        write_export(archive, ADMIN, fh)
+    with (tmp_path / "viewer.jsonl").open("w", encoding="utf-8") as fh:
+        write_export(archive, VIEWER, fh)
+    assert _clean((tmp_path / "viewer.jsonl").read_text(encoding="utf-8"))
+    init_archive(empty_settings)
+    copy = Archive.open(empty_settings)
+    try:
+        import_file(copy, ADMIN, out)
+        assert [m["id"] for m in list_marks(copy, ADMIN, source)] == [mark]
+        assert "[redacted]" in copy.get(ANON, "source", source)["fields"]["text"]
+        assert search(copy, ANON, "HIDDENWORD").total == 0
+    finally:
+        copy.close()
+
+
+def test_workspace_form(settings: Settings, archive: Archive) -> None:
+    source = make_source(archive, title="Fictional crossing", text=TEXT, language="en")
+    start, end = TEXT.index("HIDDENWORD"), TEXT.index(" near")
+    form = {"start": str(start), "end": str(end), "reason": "fictional witness name"}
+    with signed_in(settings, "editor", with_csrf=False) as editor:
+        # A form without the session's token is refused (CSRF).
+        assert editor.post(f"/staff/sources/{source}/redactions", data=form).status_code == 403
+        page = editor.get(f"/staff/sources/{source}", params={"lang": "en"}).text
+        assert 'id="redact-passage"' in page and "No passage of this source" in page, page
+        token = csrf_token(editor)
+        done = editor.post(f"/staff/sources/{source}/redactions",
+                           data={**form, "csrf_token": token})
+        assert done.status_code == 303
+        page = editor.get(f"/staff/sources/{source}").text
+        assert "fictional witness name" in page
+        mark = list_marks(archive, ADMIN, source)[0]["id"]
+        assert "[redacted]" in archive.get(ANON, "source", source)["fields"]["text"]
+        removed = editor.post(f"/staff/sources/{source}/redactions/{mark}/remove",
+                              data={"csrf_token": token})
+        assert removed.status_code == 303 and list_marks(archive, ADMIN, source) == []
+    with signed_in(settings, "viewer") as viewer:
+        assert viewer.post(f"/staff/sources/{source}/redactions", data=form).status_code == 403

@@ -73,6 +73,17 @@ def export_lines(archive: Archive, actor: Actor) -> Iterator[dict[str, Any]]:
                         record["quote"], obj.start_offset, obj.end_offset,
                         spans_by_source(session, [obj.source_id]).get(obj.source_id, []))
                 yield {"type": kind.name, "id": obj.id, "record": record, "meta": _meta(obj)}
+        if may_see_level(actor, "restricted"):
+            # Marks travel with the archive, or an imported copy would show the passages.
+            # (Readers without clearance got the text with the passages already out.)
+            marks = session.execute(select(m.RedactionMark).where(
+                m.RedactionMark.source_id.in_(select(m.Source.id).where(
+                    visible_filter(m.Source, actor)))).order_by(m.RedactionMark.id)).scalars()
+            for mark in marks:
+                yield {"type": "redaction", "id": mark.id, "source": mark.source_id,
+                       "start": mark.start_offset, "end": mark.end_offset,
+                       "reason": mark.reason, "created_by": mark.created_by,
+                       "created_at": mark.created_at.isoformat()}
 
 
 def _meta(obj: Any) -> dict[str, Any]:
@@ -138,6 +149,8 @@ def import_file(archive: Archive, actor: Actor, path: Path) -> ImportResult:
             try:
                 if kind_name == "blob":
                     _import_blob(session, store, line)
+                elif kind_name == "redaction":
+                    _import_mark(session, actor, line)
                 elif kind_name in KINDS:
                     _import_record(archive, session, r, actor, line)
                 else:
@@ -184,6 +197,24 @@ def _import_record(archive: Archive, session: Session, r: Resolver, actor: Actor
     index_record(session, kind.name, obj)  # a restored retraction leaves the index
 
 
+def _import_mark(session: Session, actor: Actor, line: dict[str, Any]) -> None:
+    source = session.get(m.Source, int(line["source"]))
+    start, end = int(line["start"]), int(line["end"])
+    if source is None or not 0 <= start < end <= len(source.text):
+        raise Invalid({"redaction": f"no passage {start}..{end} of source #{line['source']}"})
+    if session.get(m.RedactionMark, int(line["id"])) is not None:
+        raise Conflict(f"redaction mark #{line['id']} exists already")
+    session.add(m.RedactionMark(
+        id=int(line["id"]), source_id=source.id, start_offset=start, end_offset=end,
+        reason=str(line["reason"]), created_by=str(line["created_by"]),
+        created_at=datetime.fromisoformat(line["created_at"])))
+    session.flush()
+    index_record(session, "source", source)
+    record_change(session, actor=actor.name, action="import", record_type="source",
+                  record_id=source.id, reason=str(line["reason"]),
+                  after={"mark": int(line["id"]), "start": start, "end": end})
+
+
 def _by_code(session: Session, kind_name: str, record: dict[str, Any]) -> Any:
     if kind_name == "term":
         return session.execute(select(m.Term).where(
@@ -208,9 +239,10 @@ def _reset_sequences(session: Session) -> None:
     """After inserting explicit ids, PostgreSQL's sequences must move past them."""
     if session.get_bind().dialect.name != "postgresql":
         return
-    for kind in KINDS.values():
-        table = kind.model.__tablename__
-        top = session.execute(select(func.max(kind.model.id))).scalar_one()
+    models: list[Any] = [*(kind.model for kind in KINDS.values()), m.RedactionMark]
+    for model in models:
+        table = model.__tablename__
+        top = session.execute(select(func.max(model.id))).scalar_one()
         if top is not None:
             session.execute(
                 text("SELECT setval(pg_get_serial_sequence(:t, 'id'), :v)"),
