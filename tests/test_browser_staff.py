@@ -4,34 +4,35 @@ not when restricted."""
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable, Iterator
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
-from fastapi import Request, Response
 
 from sillok.config import Settings
-from sillok.web.app import create_app
+from sillok.web.auth import COOKIE
 from tests import files
+from tests.auth_helpers import PASSWORD, make_user
 from tests.browser import browser, screenshot, serve
-from tests.conftest import EDITOR
 
 
 @pytest.fixture
 def staff_site(settings: Settings) -> Iterator[str]:
-    app = create_app(settings)
-
-    @app.middleware("http")
-    async def signed_in(request: Request,
-                        call_next: Callable[[Request], Awaitable[Response]]) -> Response:
-        # Stands in for a signed-in editor's session (the sign-in itself has its own tests).
-        if not request.url.path.startswith("/search"):
-            request.state.actor = EDITOR
-        return await call_next(request)
-
-    with serve(settings, app) as url:
+    make_user(settings, "browser-editor", "editor")
+    with serve(settings) as url:
         yield url
+
+
+def sign_in(page: Any, username: str = "browser-editor", password: str = PASSWORD) -> None:
+    """Through the real sign-in page: the Secure, HttpOnly session cookie must be kept by
+    Chromium on http://127.0.0.1 (a loopback address counts as a secure context)."""
+    page.goto("/staff/upload")
+    page.wait_for_url("**/login?next=*")
+    page.fill("#username", username)
+    page.fill("#password", password)
+    page.click("#login button[type=submit]")
+    page.wait_for_url("**/staff/upload")
 
 
 def _select(page: Any, passage: str) -> None:
@@ -74,10 +75,12 @@ def test_upload_then_code_an_event(staff_site: str, tmp_path: Path, level: str,
     title = f"Fictional arrest coded in the browser {level.upper()}MARK"
     with browser() as chromium:
         page = chromium.new_page(base_url=staff_site, locale="ko-KR")
-        page.goto("/staff/upload")
+        sign_in(page)
+        cookie = next(c for c in page.context.cookies() if c["name"] == COOKIE)
+        assert cookie["secure"] and cookie["httpOnly"] and cookie["sameSite"] == "Lax"
         page.set_input_files("#files", str(testimony))
         page.select_option("#level", level)
-        page.click("button[type=submit]")
+        page.click("#upload button[type=submit]")
         page.wait_for_selector("#job-status:text('done')", timeout=60_000)
         assert "ingested as #" in page.inner_text("table")
         screenshot(page, f"staff-job-{level}-{backend}")
@@ -92,6 +95,12 @@ def test_upload_then_code_an_event(staff_site: str, tmp_path: Path, level: str,
         screenshot(page, f"staff-workspace-{level}-{backend}")
         page.click("#code-event button[type=submit]")
         page.wait_for_url("**/events/*")
+        # Signing out (a form with the session's CSRF token) ends the session.
+        page.click("header form[action='/logout'] button")
+        page.wait_for_url(staff_site + "/")
+        page.goto("/staff")
+        page.wait_for_url("**/login?next=*")
+        # What the public finds:
         page.goto(f"/search?q={level.upper()}MARK")
         hits = page.locator("ol.hits").inner_text()
         if level == "public":
