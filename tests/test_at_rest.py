@@ -3,6 +3,7 @@ rotated without loss, refused with a wrong or missing key, carried through backu
 
 from __future__ import annotations
 
+import hashlib
 import json
 import os
 import shutil
@@ -65,6 +66,13 @@ def test_nothing_identifying_is_stored_in_plaintext(archive: Archive,
     with archive.engine.connect() as conn:
         index = repr(conn.execute(text("SELECT title, body FROM search_index")).all())
     assert [m for m in MARKERS if m in index] == []
+    # The audit's digests are keyed: a plain hash of a birth date would be undone by trying
+    # every date.
+    created = [h for h in archive.history(ADMIN, "person", later) if h["action"] == "create"]
+    digests = created[0]["after"]["protected"]
+    assert digests["birth_date"].startswith("hmac:")
+    plain = hashlib.sha256(b"1933-03-03").hexdigest()[:16]
+    assert plain not in json.dumps(archive.history(ADMIN, "person", later))
 
 
 def test_rows_cannot_be_swapped(archive: Archive) -> None:

@@ -149,8 +149,8 @@ class Archive:
         session.flush()
         index_record(session, kind.name, obj)
         record_change(session, actor=actor.name, action=action, record_type=kind.name,
-                      record_id=record_id, before=protected_digest(before),
-                      after=protected_digest(after))
+                      record_id=record_id, before=self._digest(session, before),
+                      after=self._digest(session, after))
         return True
 
     def retract(self, actor: Actor, type_name: str, record_id: int, reason: str) -> None:
@@ -254,7 +254,11 @@ class Archive:
         return obj
 
     def _audit_view(self, kind: Kind, obj: Any, session: Session) -> dict[str, Any]:
-        return protected_digest(kind.to_input(obj, session))
+        return self._digest(session, kind.to_input(obj, session))
+
+    def _digest(self, session: Session, snapshot: dict[str, Any]) -> dict[str, Any]:
+        key = at_rest.digest_key(session) if snapshot.get("protected") else None
+        return protected_digest(snapshot, key)
 
 
 def _order(model: Any, newest_first: bool) -> list[Any]:

@@ -23,6 +23,8 @@ from __future__ import annotations
 
 import base64
 import binascii
+import hashlib
+import hmac
 import os
 import threading
 from dataclasses import dataclass
@@ -33,7 +35,7 @@ from weakref import WeakKeyDictionary
 from cryptography.exceptions import InvalidTag
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 from sqlalchemy import Connection, Engine, column, event, select, table
-from sqlalchemy.orm import Mapper, QueryContext, object_session
+from sqlalchemy.orm import Mapper, QueryContext, Session, object_session
 
 from sillok.config import Settings
 from sillok.security.keys import Key, KeyUnavailable, load_keys
@@ -214,6 +216,21 @@ def current_key_id(connection: Connection) -> str | None:
     stmt = select(keys_table.c.key_id).where(keys_table.c.status == "current")
     row = connection.execute(stmt.with_for_update(read=True)).first()
     return None if row is None else str(row[0])
+
+
+def digest_key(session: Session) -> bytes | None:
+    """The key of audit digests of protected details while they are encrypted at rest: made
+    from the current key, so the database alone does not let anyone test guesses against
+    them (None when protected details are stored in plaintext)."""
+    current = current_key_id(session.connection())
+    if current is None:
+        return None
+    ring = ring_for(session.get_bind())
+    if ring is None:
+        raise KeyUnavailable("this archive encrypts protected details and this process has no "
+                             "key file for it")
+    return hmac.new(ring.key(current).material, b"sillok:audit-digest:1",
+                    hashlib.sha256).digest()
 
 
 def _seal_pending(_mapper: Mapper[Any], connection: Connection, target: Any) -> None:
