@@ -155,6 +155,8 @@ def test_workspace_form(settings: Settings, archive: Archive) -> None:
         assert done.status_code == 303
         page = editor.get(f"/staff/sources/{source}").text
         assert "fictional witness name" in page
+        # The coder still reads the passage, shown as hidden from the public.
+        assert f'class="redacted" data-start="{start}"' in page and "HIDDENWORD" in page
         mark = list_marks(archive, ADMIN, source)[0]["id"]
         assert "[redacted]" in archive.get(ANON, "source", source)["fields"]["text"]
         removed = editor.post(f"/staff/sources/{source}/redactions/{mark}/remove",

@@ -27,6 +27,7 @@ from sillok.security.policy import Actor, may_see, may_see_level, require_write
 from sillok.security.redact import masker_for
 
 TAG = re.compile(r"</?mark>")
+STAND_IN = "\ue000"
 
 
 def _source(session: Session, actor: Actor, source_id: int) -> m.Source:
@@ -114,7 +115,10 @@ def redact_snippets(session: Session, query: str, items: list[dict[str, Any]]) -
         if item.get("type") == "source" and int(item["id"]) in spans:
             source = session.get(m.Source, int(item["id"]))
             if source is not None:
-                item["snippet"] = snippet(redact(source.text, spans[source.id]), q)
+                # One private-use character stands for each passage while the window is cut,
+                # so a window never starts or ends inside "[redacted]".
+                window = snippet(redact(source.text, spans[source.id], STAND_IN), q)
+                item["snippet"] = window.replace(STAND_IN, REDACTED)
 
 
 def for_public(archive: Archive, query: str, items: list[dict[str, Any]]) -> None:

@@ -105,14 +105,16 @@ def router(archive: Archive, templates: Jinja2Templates) -> APIRouter:
         rec = archive.get(actor, "source", source_id)
         with archive.transaction() as session:
             suggestions = suggestions_of(session, actor, source_id)
+        marks = list_marks(archive, actor, source_id)
         places = archive.list_records(actor, "place", limit=1000).items
         act_types = archive.list_records(actor, "term", {"vocabulary": "act_type"},
                                          limit=200).items
         return render(request, "workspace.html", {
             "rec": rec, "suggestions": suggestions, "places": places, "act_types": act_types,
-            "marks": list_marks(archive, actor, source_id),
-            "segments": _segments(rec["fields"]["text"], suggestions,
-                                  rec["fields"].get("pages") or [])})
+            "marks": marks,
+            "segments": _redacted(_segments(rec["fields"]["text"], suggestions,
+                                            rec["fields"].get("pages") or []),
+                                  [(mark["start"], mark["end"]) for mark in marks])})
 
     @r.post("/suggestions/{suggestion_id}/{decision}")
     def decide(actor: Staff, suggestion_id: int, decision: str) -> Response:
@@ -244,6 +246,33 @@ def _segments(text: str, suggestions: list[dict[str, Any]],
         position = s["end"]
     _plain(cuts, text, position, len(text), page_starts)
     return cuts
+
+
+def _redacted(cuts: list[dict[str, Any]], spans: list[tuple[int, int]]
+              ) -> list[dict[str, Any]]:
+    """Plain runs cut again where a passage is marked for redaction, so the coder sees which
+    words the public does not (suggestion spans are left whole)."""
+    if not spans:
+        return cuts
+    out: list[dict[str, Any]] = []
+    for cut in cuts:
+        start, text = cut["start"], cut["text"]
+        if cut["kind"] is not None or not text:
+            out.append(cut)
+            continue
+        end, position = start + len(text), start
+        for s, e in sorted(spans):
+            s, e = max(s, position), min(e, end)
+            if s >= e:
+                continue
+            if s > position:
+                out.append({"kind": None, "text": text[position - start:s - start],
+                            "start": position})
+            out.append({"kind": "redacted", "text": text[s - start:e - start], "start": s})
+            position = e
+        if position < end:
+            out.append({"kind": None, "text": text[position - start:], "start": position})
+    return out
 
 
 def _plain(cuts: list[dict[str, Any]], text: str, start: int, end: int,
