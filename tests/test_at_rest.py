@@ -11,16 +11,19 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from fastapi.testclient import TestClient
 from sqlalchemy import text
 from typer.testing import CliRunner
 
 from sillok.archive.service import Archive
+from sillok.archive.verify import verify
 from sillok.cli.main import app
 from sillok.config import Settings
 from sillok.security import key_admin
 from sillok.security.at_rest import PREFIX
 from sillok.security.backup import backup, restore
 from sillok.security.keys import KeyUnavailable, load_keys, new_key, save_keys
+from sillok.web.app import create_app
 from tests.conftest import ADMIN, ANALYST, make_person, make_source
 
 PROTECTED = {"real_name": "ATRESTREALNAME", "birth_date": "1933-03-03",
@@ -87,6 +90,16 @@ def test_rows_cannot_be_swapped(archive: Archive) -> None:
     for person in (earlier, later):
         with pytest.raises(KeyUnavailable, match="does not open"):
             archive.get(ADMIN, "person", person)
+    report = verify(archive)
+    assert sorted(report.problems) == [
+        f"person #{earlier}: real_name does not open with its key "
+        f"{report_key(archive)} (altered or moved)",
+        f"person #{later}: notes does not open with its key {report_key(archive)} "
+        "(altered or moved)"]
+
+
+def report_key(archive: Archive) -> str:
+    return str(key_admin.status(archive)["current_key"])
 
 
 def test_rotation_keeps_everything_readable(archive: Archive, settings: Settings,
@@ -154,6 +167,14 @@ def test_missing_or_wrong_key_fails_only_protected_reads(
         assert fresh.list_records(ADMIN, "source").total >= 1
         with pytest.raises(KeyUnavailable):
             make_person(fresh, protected={"real_name": "ATRESTNEVERWRITTEN"})
+        assert verify(fresh).problems == [
+            f"the key file {settings.key_path} is missing: protected details cannot be read "
+            "(set SILLOK_KEY_FILE to where it is, or restore it from your key backup)"]
+        with TestClient(create_app(settings)) as client:
+            # Public text needs the real names to mask them: refused, never shown unmasked.
+            refused = client.get("/sources")
+            assert refused.status_code == 503 and "is missing" in refused.text
+            assert client.get("/stats").status_code == 200
         shown = runner.invoke(app, ["show", "person", str(later)], env=cli_env)
         assert shown.exit_code == 1 and "is missing" in shown.output
         assert len(shown.output.strip().splitlines()) <= 2  # one line (wrapped at most once)

@@ -14,6 +14,7 @@ from sillok.archive.kinds import KINDS
 from sillok.archive.resolve import MODELS
 from sillok.archive.service import Archive
 from sillok.db import models as m
+from sillok.security.key_admin import check_values
 
 # Which vocabulary each coded column must come from.
 CODED: list[tuple[Any, str, str]] = [
@@ -42,6 +43,9 @@ def verify(archive: Archive) -> VerifyReport:
         _foreign_keys(session, report)
         _codes(session, report)
         _audit(session, report)
+        checked, problems = check_values(archive, session)
+        report.checked["protected values"] = checked
+        report.problems.extend(problems)
     return report
 
 

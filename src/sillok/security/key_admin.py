@@ -102,6 +102,36 @@ def status(archive: Archive) -> dict[str, Any]:
             "ok": not problems, "problems": problems}
 
 
+def check_values(archive: Archive, session: Session) -> tuple[int, list[str]]:
+    """Open every stored envelope (``sillok verify``): a value altered, moved to another row or
+    field, or sealed with a key the key file lacks is named here, before someone needs it."""
+    ring = attach(archive.engine, archive.settings)
+    encrypted = session.execute(select(m.AtRestKey.key_id).where(
+        m.AtRestKey.status == "current")).first() is not None
+    problems: list[str] = []
+    checked = 0
+    rows = session.execute(select(PROTECTED.c.person_id, *[PROTECTED.c[f] for f in FIELDS])
+                           .order_by(PROTECTED.c.person_id))
+    for person_id, *values in rows:
+        for field, value in zip(FIELDS, values, strict=True):
+            if value is None:
+                continue
+            checked += 1
+            if not is_envelope(value):
+                if encrypted:
+                    problems.append(f"person #{person_id}: {field} is stored in plaintext")
+                continue
+            try:
+                ring.open_field(person_id, field, value)
+            except KeyUnavailable as exc:
+                if "does not open" not in exc.message:
+                    # The key file itself is the problem: one line, not one per value.
+                    return checked, [exc.message]
+                problems.append(f"person #{person_id}: {field} does not open with its key "
+                                f"{envelope_key_id(value)} (altered or moved)")
+    return checked, problems
+
+
 def _is_on(archive: Archive) -> bool:
     with archive.transaction() as session:
         return session.execute(select(m.AtRestKey.key_id).where(
