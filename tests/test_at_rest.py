@@ -7,6 +7,7 @@ import hashlib
 import json
 import os
 import shutil
+from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Any
 
@@ -19,6 +20,8 @@ from sillok.archive.service import Archive
 from sillok.archive.verify import verify
 from sillok.cli.main import app
 from sillok.config import Settings
+from sillok.db import migrate
+from sillok.db import models as m
 from sillok.security import key_admin
 from sillok.security.at_rest import PREFIX
 from sillok.security.backup import backup, restore
@@ -225,3 +228,25 @@ def test_cli_init_status_rotate(empty_settings: Settings, runner: CliRunner) -> 
     assert again.exit_code == 1 and "already encrypted" in again.output
     rotated = runner.invoke(app, ["keys", "rotate"], env=env)
     assert rotated.exit_code == 0 and "re-encrypted with key" in rotated.stdout
+
+
+def test_upgrade_keeps_plaintext_birth_dates(empty_settings: Settings) -> None:
+    """Schema 0006 turns birth_date into text (an envelope is text); dates already stored
+    survive the change on both databases."""
+    empty_settings.data_dir.mkdir(parents=True, exist_ok=True)
+    archive = Archive(empty_settings)
+    try:
+        migrate.upgrade(archive.engine, "0005")
+        with archive.engine.begin() as conn:
+            conn.execute(text(
+                "INSERT INTO persons (id, kind, birth_year_estimate, roles, description, level,"
+                " created_at, updated_at) VALUES (1, 'individual', false, '[]', '', 'public',"
+                " :now, :now)"), {"now": datetime(2026, 1, 1, tzinfo=UTC)})
+            conn.execute(text("INSERT INTO person_protected (person_id, birth_date, real_name)"
+                              " VALUES (1, :d, 'ATRESTOLD')"), {"d": date(1944, 4, 4)})
+        migrate.upgrade(archive.engine)
+        with archive.transaction() as session:
+            kept = session.get_one(m.PersonProtected, 1)
+            assert (kept.birth_date, kept.real_name) == (date(1944, 4, 4), "ATRESTOLD")
+    finally:
+        archive.close()
