@@ -306,13 +306,21 @@ def word_terms(word: str, latin_name: bool = True) -> WordTerms:
         morphemes: list[str] = []
         _content(tokens, morphemes, None)
         surface: list[str] = []
-        for run in RUN.findall(norm):
-            surface.extend(bigrams(run) if "\uac00" <= run[0] <= "\ud7a3" else analyse(run))
+        runs = RUN.findall(norm)
+        for run in runs:
+            if "\uac00" <= run[0] <= "\ud7a3":
+                # A lone syllable beside a number (2,914명, 2024년) is a counter: a text
+                # indexes it only inside its word's bigrams, never alone.
+                if len(run) > 1 or len(runs) == 1:
+                    surface.extend(bigrams(run))
+            else:
+                surface.extend(analyse(run))
         noun = _leading_noun(tokens)
         # Kiwi may read an unknown name as something else (이명순 as 이 + 명 + 순): without a
         # noun of two syllables at its start, the whole word is taken as a possible name.
         keys = hangul_keys(noun if len(noun) > 1 else "".join(HANGUL.findall(norm)))
-        stop = not morphemes
+        # A number is content even when its Korean ending is not (2,914명: 명 is a counter).
+        stop = not morphemes and not any(t.isdigit() for t in surface)
     else:
         morphemes = []
         surface = [t for t in analyse(word.lower()) if not t.startswith(PREFIX)]

@@ -4,7 +4,8 @@ a window of candidates; this module orders them the same way on every backend.
 Why a second stage: the backend scores every analyser term separately, so a Korean word that
 yields a morpheme and four bigrams counts five times and an English function word as much as a
 name. Here a record earns, for each query *word* it contains, that word's rarity (IDF over the
-records the actor may see), a little more for repeats, and a bonus when consecutive query
+records the actor may see), more for repeats as BM25 counts them (saturating, and relative to
+the record's length against the candidates' average), and a bonus when consecutive query
 words stand next to each other in the record — an exact phrase or a name written out in full
 (Pak Chol-su next to each other, not a Pak and a Chol-su in different sentences). The
 backend's score stays as a small tie-breaker.
@@ -21,10 +22,17 @@ from sillok.search.compile import Alternative
 TITLE_GAP = 2  # positions between title and body, so that no phrase spans the two
 ADJACENT = 0.6  # share of the rarer word's weight earned by standing next to the other word
 NAME = 1.0  # share of both words' weight earned by being one name written out in full
-REPEAT = 0.15  # weight of log(term frequency): repeats count, but far less than coverage
 PARTIAL = 0.4  # credit for a compound Korean word only some of whose morphemes are present
 TITLE = 0.3  # extra share of a word's weight when it is in the record's title
 BACKEND = 0.5  # weight of the backend's normalised score
+# Repeats and length as BM25 weighs them: a word's weight grows with its frequency but
+# saturates (K1), and a long record needs more repeats for the same credit (LENGTH, BM25's
+# usual b) — without it, a long record that happens to hold many of a question's words
+# outranked the short one that answers it. K1 is below BM25's usual 1.2 so that words
+# repeated apart do not outweigh the same words standing together (ADJACENT).
+K1 = 0.6
+LENGTH = 0.75
+
 
 
 @dataclass
@@ -43,6 +51,7 @@ class Positions:
         tokens = title.split()
         self.title_end = len(tokens)
         tokens += [""] * TITLE_GAP + body.split()
+        self.length = len(tokens)
         self.at: dict[str, set[int]] = {}
         # One comprehension over the record's terms; the few that are query terms are grouped.
         for i, token in [(i, t) for i, t in enumerate(tokens) if t in wanted]:
@@ -163,8 +172,10 @@ def rerank(clauses: list[list[Alternative]], weights: list[float],
     wanted = {t for clause in clauses for alt in clause for w in alt.words
               for group in w.groups for t in group}
     top = max((c.backend_score for c in candidates), default=0.0) or 1.0
-    for cand in candidates:
-        pos = Positions(cand.title, cand.body, wanted)
+    positions = [Positions(c.title, c.body, wanted) for c in candidates]
+    average = sum(p.length for p in positions) / max(len(positions), 1) or 1.0
+    for cand, pos in zip(candidates, positions, strict=True):
+        norm = 1 - LENGTH + LENGTH * pos.length / average
         score = 0.0
         matched = []
         for clause, weight in zip(clauses, weights, strict=True):
@@ -172,7 +183,7 @@ def rerank(clauses: list[list[Alternative]], weights: list[float],
                                              default=(0.0, 0, False, False))
             matched.append(share == 1.0)
             if share:
-                score += weight * share * (1 + REPEAT * math.log(max(tf, 1)))
+                score += weight * share * max(tf, 1) * (K1 + 1) / (max(tf, 1) + K1 * norm)
                 score += weight * (TITLE * in_title + NAME * named)
         for i in range(len(clauses) - 1):
             if not (matched[i] and matched[i + 1]):

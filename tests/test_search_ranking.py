@@ -1,0 +1,34 @@
+"""Ranking of natural-language questions on both backends: repeats weigh as BM25 weighs them
+(saturating, relative to a record's length), and a number with a Korean counter (2,914명) is a
+word of the question, not a function word. Fictional texts."""
+
+from __future__ import annotations
+
+from sillok.archive.service import Archive
+from sillok.language.analyzer import word_terms
+from sillok.search.service import search
+from tests.conftest import ANON, make_source
+
+FILLER = "주민들은 장마당에서 옥수수와 감자를 사고팔며 겨울을 준비했다. "
+
+
+def _ids(archive: Archive, query: str) -> list[int]:
+    result = search(archive, ANON, f"type:sources {query}", expand_terms=False,
+                    match_all=False)
+    return [item["id"] for item in result.items]
+
+
+def test_a_short_answer_beats_a_long_text_with_repeats(archive: Archive) -> None:
+    long = make_source(archive, title="가상 1", text="[가상] " + FILLER * 12
+                       + "쥐똥나무 마을의 쥐똥나무 숲, 쥐똥나무 길에서 큰 화재, 또 작은 화재가 "
+                       "났다. " + FILLER * 12)
+    short = make_source(archive, title="가상 2", text="[가상] 쥐똥나무 마을에 큰 화재.")
+    assert _ids(archive, "쥐똥나무 화재")[:2] == [short, long]
+
+
+def test_a_number_with_a_counter_is_a_content_word(archive: Archive) -> None:
+    assert not word_terms("2,914명").stop and word_terms("명").stop
+    assert word_terms("2,914명").surface == ("2", "914")  # 명 alone is never indexed
+    other = make_source(archive, title="가상 1", text="[가상] 탈북민이 입국한 해의 통계.")
+    answer = make_source(archive, title="가상 2", text="[가상] 그해 탈북민 2,914명이 입국했다.")
+    assert _ids(archive, "2,914명 입국한 해")[:2] == [answer, other]
