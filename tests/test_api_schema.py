@@ -5,9 +5,12 @@ is quick (well under a minute for both backends) and the same on every run."""
 
 from __future__ import annotations
 
+from typing import Any
+
 import schemathesis
 from hypothesis import HealthCheck, Phase, given
 from hypothesis import settings as hypothesis_settings
+from schemathesis.specs.openapi.checks import positive_data_acceptance
 
 from sillok.archive.service import Archive
 from sillok.config import Settings
@@ -33,20 +36,54 @@ def _seed(archive: Archive) -> None:
                                            "quote": "회령"})
 
 
-def test_get_operations_match_the_schema(settings: Settings, archive: Archive) -> None:
+def _operations(settings: Settings, archive: Archive, *methods: str) -> list[Any]:
     _seed(archive)
     app = create_app(settings)
     api_app(app).dependency_overrides[current_actor] = _actor_from_header
     schema = schemathesis.openapi.from_asgi("/api/v1/openapi.json", app)
-    operations = [result.ok() for result in schema.include(method="GET").get_all_operations()]
+    return [result.ok() for result in schema.include(method=list(methods)).get_all_operations()]
+
+
+def _conforms(operation: Any, examples: int, excluded: list[Any],
+              *headers: dict[str, str]) -> None:
+    """Generated requests for one operation, each sent with every set of headers and its
+    answer checked against the schema (never a 5xx, documented status and body)."""
+    @given(case=operation.as_strategy())
+    @hypothesis_settings(max_examples=examples, deadline=None, database=None,
+                         derandomize=True, phases=[Phase.explicit, Phase.generate],
+                         suppress_health_check=list(HealthCheck))
+    def conforms(case: Any) -> None:
+        for sent in headers:
+            case.call_and_validate(headers=sent, excluded_checks=excluded)
+
+    conforms()
+
+
+def test_get_operations_match_the_schema(settings: Settings, archive: Archive) -> None:
+    operations = _operations(settings, archive, "GET")
     assert len(operations) >= 20
     for operation in operations:
-        @given(case=operation.as_strategy())
-        @hypothesis_settings(max_examples=EXAMPLES, deadline=None, database=None,
-                             derandomize=True, phases=[Phase.explicit, Phase.generate],
-                             suppress_health_check=list(HealthCheck))
-        def conforms(case: schemathesis.Case) -> None:
-            case.call_and_validate()
-            case.call_and_validate(headers=as_(EDITOR))
+        # The statistics filter is text in the search bar's language ("place:ryanggang
+        # from:2015"): whether a value names a real place or year is beyond what a schema
+        # can say, so a well-formed but unknown filter is a 422 there (tested in
+        # test_api_stats.py), and the check that schema-valid input is accepted is left out
+        # for that one operation only.
+        excluded = ([positive_data_acceptance]
+                    if operation.definition.raw.get("operationId") == "stats_acts" else [])
+        _conforms(operation, EXAMPLES, excluded, {}, as_(EDITOR))
 
-        conforms()
+
+def test_write_operations_never_fail_on_the_server(settings: Settings,
+                                                   archive: Archive) -> None:
+    """Generated bodies for every create, change and retract, sent by an editor: refused
+    with a 4xx and a JSON error, or done with the documented answer — never a 5xx. Whether
+    a generated record is valid depends on the archive (codes, references), which no
+    schema says, so a 4xx for schema-valid data is accepted here."""
+    operations = _operations(settings, archive, "POST", "PATCH")
+    assert len(operations) >= 20
+    for operation in operations:
+        if operation.definition.raw.get("operationId") == "ingest":
+            # Uploads start background jobs that would outlive this test's database; the
+            # upload's refusals and answers are tested in test_api_ingest.py.
+            continue
+        _conforms(operation, EXAMPLES // 2, [positive_data_acceptance], as_(EDITOR))

@@ -31,6 +31,27 @@ def _int(value: str) -> int:
         raise ValueError(f"'{value}' is not a number") from None
 
 
+MAX_ID = s.MAX_ID  # ids are 32-bit integers in both databases
+# Filters whose value is a number (the API documents them as integers): ids and years.
+YEAR_FILTERS = frozenset({"year"})
+ID_FILTERS = frozenset({"parent", "event", "victim", "act", "perpetrator", "source",
+                        "record_id"})
+
+
+def _id(value: str) -> int:
+    number = _int(value)
+    if not 1 <= number <= MAX_ID:
+        raise ValueError(f"'{value}' is not a record id (1 to {MAX_ID})")
+    return number
+
+
+def _year(value: str) -> int:
+    number = _int(value)
+    if not 1 <= number <= 9999:
+        raise ValueError(f"'{value}' is not a year (1 to 9999)")
+    return number
+
+
 class Kind(ABC):
     name: ClassVar[str]
     plural: ClassVar[str]
@@ -85,8 +106,8 @@ class SourceKind(Kind):
         "kind": lambda v: m.Source.kind == v,
         "language": lambda v: m.Source.language == v,
         "level": lambda v: m.Source.level == v,
-        "year": lambda v: extract("year", m.Source.published_start) == _int(v),
-        "parent": lambda v: m.Source.parent_id == _int(v),
+        "year": lambda v: extract("year", m.Source.published_start) == _year(v),
+        "parent": lambda v: m.Source.parent_id == _id(v),
     }
     refs: ClassVar[dict[str, str]] = {"parent": "source"}
 
@@ -177,7 +198,7 @@ class EventKind(Kind):
     name, plural, model, schema = "event", "events", m.Event, s.EventIn
     filters: ClassVar[dict[str, Filter]] = {
         "level": lambda v: m.Event.level == v,
-        "year": lambda v: extract("year", m.Event.date_start) == _int(v),
+        "year": lambda v: extract("year", m.Event.date_start) == _year(v),
         "place": lambda v: m.Event.places.any(m.Place.code == v),
     }
 
@@ -199,9 +220,9 @@ class ActKind(Kind):
     filters: ClassVar[dict[str, Filter]] = {
         "level": lambda v: m.Act.level == v,
         "act_type": lambda v: m.Act.act_type == v,
-        "event": lambda v: m.Act.event_id == _int(v),
-        "victim": lambda v: m.Act.victim_id == _int(v),
-        "year": lambda v: extract("year", m.Act.date_start) == _int(v),
+        "event": lambda v: m.Act.event_id == _id(v),
+        "victim": lambda v: m.Act.victim_id == _id(v),
+        "year": lambda v: extract("year", m.Act.date_start) == _year(v),
     }
     refs: ClassVar[dict[str, str]] = {"event": "event", "victim": "person"}
 
@@ -237,8 +258,8 @@ class InvolvementKind(Kind):
     name, plural, model, schema = "involvement", "involvements", m.Involvement, s.InvolvementIn
     filters: ClassVar[dict[str, Filter]] = {
         "level": lambda v: m.Involvement.level == v,
-        "act": lambda v: m.Involvement.act_id == _int(v),
-        "perpetrator": lambda v: m.Involvement.perpetrator_id == _int(v),
+        "act": lambda v: m.Involvement.act_id == _id(v),
+        "perpetrator": lambda v: m.Involvement.perpetrator_id == _id(v),
         "agency": lambda v: m.Involvement.agency == v,
     }
     refs: ClassVar[dict[str, str]] = {"act": "act", "perpetrator": "person"}
@@ -268,9 +289,9 @@ class EvidenceKind(Kind):
     name, plural, model, schema = "evidence", "evidence", m.Evidence, s.EvidenceIn
     filters: ClassVar[dict[str, Filter]] = {
         "level": lambda v: m.Evidence.level == v,
-        "source": lambda v: m.Evidence.source_id == _int(v),
+        "source": lambda v: m.Evidence.source_id == _id(v),
         "record_type": lambda v: m.Evidence.record_type == v,
-        "record_id": lambda v: m.Evidence.record_id == _int(v),
+        "record_id": lambda v: m.Evidence.record_id == _id(v),
     }
     refs: ClassVar[dict[str, str]] = {"source": "source"}
 

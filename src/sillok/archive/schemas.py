@@ -33,8 +33,14 @@ def _date_text(value: Any) -> Any:
     return value
 
 
+# Ids, offsets and orders are 32-bit integers in both databases; PostgreSQL fails on a larger
+# bound value, so the bounds are part of the shape (and of the API's OpenAPI document).
+MAX_ID = 2**31 - 1
+Id = Annotated[StrictInt, Field(ge=1, le=MAX_ID)]
+Offset = Annotated[int, Field(ge=0, le=MAX_ID)]
+
 DateText = Annotated[str, BeforeValidator(_date_text)]
-Ref = StrictInt | Annotated[str, Field(min_length=1, max_length=200)]
+Ref = Id | Annotated[str, Field(min_length=1, max_length=200)]
 Code = Annotated[str, Field(min_length=1, max_length=80)]
 LevelName = Literal["public", "internal", "restricted"]
 Text = Annotated[str, Field(max_length=5_000_000)]
@@ -55,7 +61,7 @@ class NameIn(Shape):
 
 class RecordPointer(Shape):
     type: str
-    id: StrictInt
+    id: Id
 
 
 class SourceIn(RecordIn):
@@ -125,10 +131,10 @@ class InvolvementIn(RecordIn):
 class EvidenceIn(RecordIn):
     source: Ref
     record: Ref | RecordPointer
-    start: Annotated[int, Field(ge=0)] | None = None
-    end: Annotated[int, Field(ge=0)] | None = None
+    start: Offset | None = None
+    end: Offset | None = None
     quote: str | None = None
-    page: Annotated[int, Field(ge=1)] | None = None
+    page: Annotated[int, Field(ge=1, le=MAX_ID)] | None = None
     connection: Code | None = None
     reliability: Code | None = None
 
@@ -161,7 +167,7 @@ class TermIn(RecordIn):
     description_en: str | None = None
     description_ko: str | None = None
     source: str | None = None
-    sort_order: int = 0
+    sort_order: Annotated[int, Field(ge=-MAX_ID, le=MAX_ID)] = 0
 
 
 class ObservationIn(Shape):

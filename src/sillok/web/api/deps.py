@@ -7,6 +7,7 @@ from typing import Annotated, Any
 
 from fastapi import Depends, Path, Request
 
+from sillok.archive.kinds import MAX_ID
 from sillok.errors import Invalid
 from sillok.security.policy import Actor, Role, require_write
 from sillok.web.api.errors import Unauthenticated
@@ -14,9 +15,10 @@ from sillok.web.api.errors import Unauthenticated
 # Stand-in until sillok/web/auth.py (sign-in sessions and API tokens) lands.
 from sillok.web.deps import page_actor as current_actor
 
-# Ids are 32-bit integers in the database; a larger one in a URL is refused as invalid here
-# rather than reaching PostgreSQL, which would fail on it ("integer out of range").
-MAX_ID = 2**31 - 1
+# Ids are 32-bit integers in the database (kinds.MAX_ID); a larger one in a URL is refused as
+# invalid here rather than reaching PostgreSQL, which would fail on it ("integer out of range").
+# Every text parameter says in OpenAPI what reject_nul enforces, so that clients know it.
+NO_NUL = "^[^\\x00]*$"
 # Deep pages cost a scan each; no client needs to skip further than this.
 MAX_OFFSET = 1_000_000
 

@@ -14,57 +14,56 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Query, Request, Response
 
-from sillok.archive.kinds import KINDS, Kind
+from sillok.archive.kinds import ID_FILTERS, KINDS, MAX_ID, YEAR_FILTERS, Kind
 from sillok.archive.service import Archive
 from sillok.errors import Invalid
 from sillok.security.policy import Role, may_see_level
 from sillok.security.redact import mask_view, masker_for
 from sillok.web.api.body import JsonObject, body_ref
-from sillok.web.api.deps import MAX_OFFSET, Reader, RecordId, Writer
+from sillok.web.api.deps import MAX_OFFSET, NO_NUL, Reader, RecordId, Writer
 from sillok.web.api.errors import ERROR_RESPONSES, Unauthenticated
 from sillok.web.api.models import MODELS, HistoryEntry, RecordType, RetractIn
 
 MAX_LIMIT = 500
-MAX_INT64 = 2**63 - 1
 # Query parameters every list takes besides the type's filters.
 PAGING = frozenset({"limit", "offset", "include_retracted", "newest_first"})
 
 
 def _filters_dependency(kind: Kind) -> Callable[..., dict[str, str]]:
     """A dependency whose signature lists the type's filters as query parameters, so that
-    OpenAPI documents them; a query parameter that is neither a filter nor paging is refused
-    (a silently ignored filter would return the wrong records)."""
+    OpenAPI documents them (ids and years as bounded integers); a query parameter that is
+    neither a filter nor paging is refused (a silently ignored filter would return the wrong
+    records)."""
     names = sorted(kind.filters)
     allowed = ", ".join(names) or "none"
 
-    def filters(request: Request, **values: str | None) -> dict[str, str]:
+    def filters(request: Request, **values: str | int | None) -> dict[str, str]:
         for key in request.query_params:
             if key not in kind.filters and key not in PAGING:
                 raise Invalid({f"filter.{key}": f"unknown filter for {kind.plural} "
                                                 f"(filters: {allowed})"})
-        given = {k: v for k, v in values.items() if v is not None}
-        for key, value in given.items():
-            if _too_big(value):
-                # SQLite cannot bind an integer past 64 bits, and no id or year is one.
-                raise Invalid({f"filter.{key}": "number out of range"})
-        return given
+        return {k: str(v) for k, v in values.items() if v is not None}
 
     params = [inspect.Parameter("request", inspect.Parameter.POSITIONAL_OR_KEYWORD,
                                 annotation=Request)]
-    params += [inspect.Parameter(
-        name, inspect.Parameter.KEYWORD_ONLY, annotation=str | None,
-        default=Query(None, max_length=200,
-                      description=f"Only {kind.plural} whose {name} is this."))
-        for name in names]
+    params += [inspect.Parameter(name, inspect.Parameter.KEYWORD_ONLY,
+                                 annotation=_filter_type(name), default=_filter_query(kind, name))
+               for name in names]
     filters.__signature__ = inspect.Signature(params)  # type: ignore[attr-defined]
     return filters
 
 
-def _too_big(value: str) -> bool:
-    try:
-        return abs(int(value)) > MAX_INT64
-    except ValueError:
-        return False
+def _filter_type(name: str) -> Any:
+    return int | None if name in ID_FILTERS | YEAR_FILTERS else str | None
+
+
+def _filter_query(kind: Kind, name: str) -> Any:
+    what = f"Only {kind.plural} whose {name} is this."
+    if name in ID_FILTERS:
+        return Query(None, ge=1, le=MAX_ID, description=what)
+    if name in YEAR_FILTERS:
+        return Query(None, ge=1, le=9999, description=what)
+    return Query(None, max_length=200, pattern=NO_NUL, description=what)
 
 
 def router(archive: Archive) -> APIRouter:

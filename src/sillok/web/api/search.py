@@ -16,7 +16,7 @@ from pydantic import BaseModel, Field
 from sillok.archive.service import Archive
 from sillok.search.service import search
 from sillok.security.policy import may_see_level
-from sillok.web.api.deps import Reader
+from sillok.web.api.deps import NO_NUL, Reader
 from sillok.web.api.errors import ERROR_RESPONSES
 from sillok.web.search_routes import _mask_results
 
@@ -62,7 +62,8 @@ def router(archive: Archive) -> APIRouter:
                    "kind: year: from: to: place: act: facility:)")
     def search_api(
         actor: Reader,
-        q: Annotated[str, Query(max_length=1000, description="The query, in the search "
+        q: Annotated[str, Query(max_length=1000, pattern=NO_NUL,
+                                description="The query, in the search "
                                 "bar's language.")] = "",
         facets: bool = False,
         limit: Annotated[int, Query(ge=1, le=200)] = 20,

@@ -13,10 +13,13 @@ from pydantic import BaseModel, ConfigDict, Field
 from sillok.archive.service import Archive
 from sillok.stats.arrivals import arrivals, sentence
 from sillok.stats.counts import DIMENSIONS, FILTERS, count_acts
-from sillok.web.api.deps import Reader
+from sillok.web.api.deps import NO_NUL, Reader
 from sillok.web.api.errors import ERROR_RESPONSES
 
 MAX_FILTER = 500  # characters, as on the statistics page
+_DIM = "(?:" + "|".join(DIMENSIONS) + ")"
+# Documented in OpenAPI, so that a client (and schemathesis) knows the valid values.
+BY_PATTERN = rf"^\s*{_DIM}\s*(?:,\s*{_DIM}\s*)*$"
 
 
 class ArrivalOut(BaseModel):
@@ -82,13 +85,16 @@ def router(archive: Archive) -> APIRouter:
            summary="Acts, victims (each counted once) and events, with totals")
     def stats_acts(
         actor: Reader,
-        by: Annotated[str, Query(max_length=200, description="Comma-separated dimensions: "
+        by: Annotated[str, Query(max_length=200, pattern=BY_PATTERN,
+                                 description="Comma-separated dimensions: "
                                  + ", ".join(DIMENSIONS) + ".")] = "type,year",
-        flt: Annotated[str, Query(alias="filter", max_length=MAX_FILTER, description="Filters "
+        flt: Annotated[str, Query(alias="filter", max_length=MAX_FILTER, pattern=NO_NUL,
+                                  description="Filters "
                                   "in the search bar's language, e.g. 'place:ryanggang from:2015'."
                                      " Keys: " + ", ".join(FILTERS) + ".")] = "",
     ) -> dict[str, Any]:
-        dims = [d.strip() for d in by.split(",") if d.strip()]
+        # A dimension named twice is the same breakdown: asked once.
+        dims = list(dict.fromkeys(d.strip() for d in by.split(",") if d.strip()))
         table = count_acts(archive, actor, dims, flt.strip() or None,
                            min_cell=archive.settings.min_cell)
         return table.as_dict()

@@ -13,13 +13,13 @@ from typing import Annotated, Any, Literal
 from fastapi import APIRouter, Query
 from pydantic import BaseModel, ConfigDict, Field
 
-from sillok.archive.kinds import KINDS
+from sillok.archive.kinds import KINDS, MAX_ID
 from sillok.archive.service import Archive
 from sillok.db import models as m
 from sillok.errors import Conflict, Invalid
 from sillok.extract.accept import accept, dismiss
 from sillok.extract.store import suggestions_of
-from sillok.web.api.deps import MAX_ID, RecordId, Writer
+from sillok.web.api.deps import RecordId, Writer
 from sillok.web.api.errors import ERROR_RESPONSES
 
 
