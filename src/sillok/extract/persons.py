@@ -88,9 +88,32 @@ def prepare(texts: list[str]) -> None:
             _prepared[text] = tokens
 
 
-def find_persons(text: str, known: set[str]) -> list[NameHit]:
+def name_candidates(text: str) -> list[NameHit]:
+    """Names found by their patterns alone (surname and title, romanized surname, given name
+    first, English title), before the lexicon's filter: needs neither Kiwi nor the archive,
+    so the parsing worker finds them beside the database writes."""
+    out: list[NameHit] = []
+    for match in NAME_KO.finditer(text):
+        if match.group("name")[0] in SURNAMES_KO:
+            out.append(_hit(text, *match.span("name"), 0.85))
+    for match in NAME_LATIN.finditer(text):
+        out.append(_hit(text, *match.span("name"), 0.8))
+    for match in GIVEN_FIRST.finditer(text):
+        if match.group("name").split()[0] not in NOT_GIVEN:
+            out.append(_hit(text, *match.span("name"), 0.7))
+    for match in TITLED_EN.finditer(text):
+        out.append(_hit(text, *match.span("name"), 0.8))
+    return out
+
+
+def _hit(text: str, start: int, end: int, confidence: float) -> NameHit:
+    return NameHit(start, end, text[start:end], confidence)
+
+
+def find_persons(text: str, known: set[str],
+                 candidates: list[NameHit] | None = None) -> list[NameHit]:
     """Names in ``text``; ``known`` holds lower-cased lexicon aliases (places, terms) that a
-    proper noun must not be."""
+    proper noun must not be. ``candidates``: ``name_candidates(text)`` if already found."""
     hits: dict[tuple[int, int], NameHit] = {}
 
     def add(start: int, end: int, confidence: float) -> None:
@@ -101,13 +124,13 @@ def find_persons(text: str, known: set[str]) -> list[NameHit]:
                 # a place or term with a particle on it (강계의, 북한이) is not a name
                 or (name[-1:] in "의이가은는을를에도" and name[:-1].lower() in known)):
             return
+        # The higher confidence wins a span, so the order of the finders does not matter.
         old = hits.get((start, end))
         if old is None or old.confidence < confidence:
             hits[(start, end)] = NameHit(start, end, name, confidence)
 
-    for match in NAME_KO.finditer(text):
-        if match.group("name")[0] in SURNAMES_KO:
-            add(*match.span("name"), 0.85)
+    for hit in candidates if candidates is not None else name_candidates(text):
+        add(hit.start, hit.end, hit.confidence)
     if re.search(r"[가-힣]", text):
         tokens = _prepared.pop(text, None)
         for token in tokens if tokens is not None else _kiwi().tokenize(text):
@@ -116,13 +139,6 @@ def find_persons(text: str, known: set[str]) -> list[NameHit]:
                     and re.fullmatch(r"[가-힣]+", form)
                     and text[token.start:token.start + len(form)] == form):
                 add(token.start, token.start + len(form), 0.6)
-    for match in NAME_LATIN.finditer(text):
-        add(*match.span("name"), 0.8)
-    for match in GIVEN_FIRST.finditer(text):
-        if match.group("name").split()[0] not in NOT_GIVEN:
-            add(*match.span("name"), 0.7)
-    for match in TITLED_EN.finditer(text):
-        add(*match.span("name"), 0.8)
     return _without_overlaps(sorted(hits.values(), key=lambda h: (h.start, -h.end)))
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import date, datetime
 from typing import Any
 
 from sqlalchemy import delete, insert, select
@@ -11,25 +12,44 @@ from sillok.db import models as m
 from sillok.db.types import utcnow
 from sillok.errors import NotFound
 from sillok.extract.lexicon import lexicon_for
-from sillok.extract.suggest import suggest
+from sillok.extract.suggest import Ahead, Found, suggest
 from sillok.security.policy import Actor, may_see
 
 
 def store_suggestions(session: Session, source: m.Source, new: bool = False) -> int:
     """(Re)compute the open suggestions of ``source``; accepted and dismissed ones are kept.
     ``new``: the source was just created, so there is nothing to replace."""
-    decided: set[tuple[str, int, int]] = set()
-    if not new:
-        session.execute(delete(m.Suggestion).where(m.Suggestion.source_id == source.id,
-                                                   m.Suggestion.status == "open"))
-        decided = {(s.kind, s.start, s.end) for s in session.execute(
-            select(m.Suggestion).where(m.Suggestion.source_id == source.id)).scalars()}
+    if new:
+        return store_new_suggestions(session, [(source.id, source.text,
+                                                source.published_start, None)])
+    session.execute(delete(m.Suggestion).where(m.Suggestion.source_id == source.id,
+                                               m.Suggestion.status == "open"))
+    decided = {(s.kind, s.start, s.end) for s in session.execute(
+        select(m.Suggestion).where(m.Suggestion.source_id == source.id)).scalars()}
     found = suggest(source.text, lexicon_for(session), source.published_start)
+    return _insert(session, _rows(source.id, found, utcnow(), decided))
+
+
+def store_new_suggestions(session: Session,
+                          sources: list[tuple[int, str, date | None, Ahead | None]]) -> int:
+    """The suggestions of sources just created (id, text, publication date, what the parsing
+    worker found ahead), all inserted with one statement."""
+    lexicon = lexicon_for(session)
     now = utcnow()
-    rows = [{"source_id": source.id, "kind": f.kind, "start": f.start, "end": f.end,
+    rows = [row for source_id, text, anchor, pre in sources
+            for row in _rows(source_id, suggest(text, lexicon, anchor, pre), now)]
+    return _insert(session, rows)
+
+
+def _rows(source_id: int, found: list[Found], now: datetime,
+          decided: set[tuple[str, int, int]] | None = None) -> list[dict[str, Any]]:
+    return [{"source_id": source_id, "kind": f.kind, "start": f.start, "end": f.end,
              "text": f.text[:1000], "value": f.value, "confidence": f.confidence,
              "status": "open", "created_at": now}
-            for f in found if (f.kind, f.start, f.end) not in decided]
+            for f in found if not decided or (f.kind, f.start, f.end) not in decided]
+
+
+def _insert(session: Session, rows: list[dict[str, Any]]) -> int:
     if rows:
         # Plain executemany: dozens of rows per source, no need for an object each.
         session.execute(insert(m.Suggestion), rows)

@@ -11,7 +11,7 @@ from typing import Any
 from sillok.extract.counts import find_counts
 from sillok.extract.dates import find_dates
 from sillok.extract.lexicon import Lexicon
-from sillok.extract.persons import find_persons
+from sillok.extract.persons import NameHit, find_persons, name_candidates
 
 KINDS = ("date", "count", "person", "place", "organisation", "term")
 ORG_EN = re.compile(
@@ -39,7 +39,19 @@ class Found:
         return asdict(self)
 
 
-def suggest(text: str, lexicon: Lexicon, anchor: date | None = None) -> list[Found]:
+@dataclass(frozen=True)
+class Ahead:
+    """The suggestions of a text that need neither the archive's lexicon nor Kiwi (dates,
+    counts, names by pattern, organisations by pattern): found in the parsing worker, so that
+    this work runs beside the database writes instead of before them."""
+
+    anchor: date | None
+    found: tuple[Found, ...]  # dates, then counts
+    names: tuple[NameHit, ...]  # candidates, before the lexicon's filter
+    orgs: tuple[tuple[int, int], ...]
+
+
+def ahead(text: str, anchor: date | None = None) -> Ahead:
     found: list[Found] = []
     for d in find_dates(text, anchor):
         found.append(Found("date", d.start, d.end, d.text,
@@ -47,18 +59,26 @@ def suggest(text: str, lexicon: Lexicon, anchor: date | None = None) -> list[Fou
                            d.confidence))
     for c in find_counts(text):
         found.append(Found("count", c.start, c.end, c.text, {"n": c.n}, c.confidence))
+    orgs = [m.span("name") for pattern in (ORG_EN, ORG_KO) for m in pattern.finditer(text)]
+    return Ahead(anchor, tuple(found), tuple(name_candidates(text)), tuple(orgs))
+
+
+def suggest(text: str, lexicon: Lexicon, anchor: date | None = None,
+            pre: Ahead | None = None) -> list[Found]:
+    """Every suggestion of ``text``; ``pre``: ``ahead(text, anchor)`` if already computed."""
+    if pre is None or pre.anchor != anchor:
+        pre = ahead(text, anchor)
+    found = list(pre.found)
     hits = lexicon.find(text)
     for h in hits:
         found.append(Found(h.kind, h.start, h.end, h.text, h.value, h.confidence))
     known = {h.text.lower() for h in hits}
-    for p in find_persons(text, known | set(lexicon.by_alias)):
+    for p in find_persons(text, known | set(lexicon.by_alias), list(pre.names)):
         found.append(Found("person", p.start, p.end, p.text, {"name": p.text}, p.confidence))
     lexicon_orgs = [(h.start, h.end) for h in hits if h.kind == "organisation"]
-    for pattern in (ORG_EN, ORG_KO):
-        for match in pattern.finditer(text):
-            start, end = match.span("name")
-            if any(start < e and s < end for s, e in lexicon_orgs):
-                continue
-            found.append(Found("organisation", start, end, text[start:end],
-                               {"name": text[start:end]}, 0.7))
+    for start, end in pre.orgs:
+        if any(start < e and s < end for s, e in lexicon_orgs):
+            continue
+        found.append(Found("organisation", start, end, text[start:end],
+                           {"name": text[start:end]}, 0.7))
     return sorted(found, key=lambda f: (f.start, f.kind))

@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from sillok.ingest.pipeline import Ingestor, Outcome
+from sillok.ingest.pipeline import Ingestor, Outcome, Started
 
 CHUNK_FILES = 32
 CHUNK_BYTES = 32 * 1024 * 1024
@@ -56,19 +56,32 @@ def files_in(paths: list[Path], recursive: bool) -> Iterator[tuple[Path, str]]:
 
 def run_batch(ingestor: Ingestor, paths: list[Path], recursive: bool = False,
               progress: Callable[[Outcome, int, int], None] | None = None) -> BatchReport:
-    """Ingest every file; ``progress(outcome, done, total)`` is called after each one."""
+    """Ingest every file; ``progress(outcome, done, total)`` is called after each one.
+
+    Pipelined: the next chunk is read and handed to the parsing worker before this one is
+    analysed and written, so the worker parses (and sketches) chunk n+1 while chunk n is
+    written. Outcomes are still reported in file order, each after its chunk's commit."""
     report = BatchReport()
     todo = list(files_in(paths, recursive))
-    for chunk in chunks(todo):
-        found = [(p, n) for p, n in chunk if p.exists()]
-        done = iter(ingestor.ingest_paths(found))
-        for path, name in chunk:
-            outcome = (next(done) if path.exists()
-                       else Outcome(name, "failed", reason="no such file or folder"))
+    pieces = list(chunks(todo))
+    ahead = _start(ingestor, pieces[0]) if pieces else None
+    for number in range(len(pieces)):
+        assert ahead is not None
+        (started, missing), ahead = ahead, (_start(ingestor, pieces[number + 1])
+                                            if number + 1 < len(pieces) else None)
+        done = iter(ingestor.finish(started))
+        for path, name in pieces[number]:
+            outcome = (Outcome(name, "failed", reason="no such file or folder")
+                       if path in missing else next(done))
             report.outcomes.append(outcome)
             if progress is not None:
                 progress(outcome, len(report.outcomes), len(todo))
     return report
+
+
+def _start(ingestor: Ingestor, chunk: list[tuple[Path, str]]) -> tuple[Started, set[Path]]:
+    missing = {p for p, _n in chunk if not p.exists()}
+    return ingestor.start([(p, n) for p, n in chunk if p not in missing]), missing
 
 
 def chunks(todo: list[tuple[Path, str]]) -> Iterator[list[tuple[Path, str]]]:

@@ -13,11 +13,13 @@ from __future__ import annotations
 import hashlib
 import re
 import unicodedata
+from collections.abc import Callable
+from dataclasses import dataclass
 from typing import Any
 
 import numpy
 from datasketch import MinHash
-from sqlalchemy import insert, select, tuple_
+from sqlalchemy import insert, select
 from sqlalchemy.orm import Session
 
 from sillok.db import models as m
@@ -67,39 +69,115 @@ def jaccard(a: set[bytes], b: set[bytes]) -> float:
     return len(a & b) / len(a | b)
 
 
+@dataclass(frozen=True)
+class Sketch:
+    """What screening a text for near duplicates needs of it: its MinHash signature and band
+    hashes. Computed in the parsing worker, off the process that writes the database."""
+
+    values: Any  # numpy array of the signature's minima
+    buckets: tuple[int, ...]
+
+
+def sketch(text: str) -> Sketch | None:
+    """The text's sketch, or None when it is too short to be compared."""
+    grams = shingles(text)
+    if len(grams) < MIN_SHINGLES:
+        return None
+    values = signature(grams)
+    return Sketch(values, tuple(bands(values)))
+
+
 def register(session: Session, source_id: int, text: str) -> list[tuple[int, float]]:
     """Store the source's bands and link it to its near duplicates; returns (other id, score)
     for each, most similar first."""
-    grams = shingles(text)
-    if len(grams) < MIN_SHINGLES:
-        return []
-    values = signature(grams)
-    buckets = bands(values)
-    candidates = session.execute(
-        select(m.SourceSignature.source_id, m.SourceSignature.signature).where(
-            m.SourceSignature.source_id.in_(
-                select(m.SourceBand.source_id).where(
-                    tuple_(m.SourceBand.band, m.SourceBand.bucket).in_(list(enumerate(buckets))),
-                    m.SourceBand.source_id != source_id))
-        )
-    ).all()
-    session.execute(insert(m.SourceBand), [{"source_id": source_id, "band": b, "bucket": v}
-                                           for b, v in enumerate(buckets)])
-    session.execute(insert(m.SourceSignature), [{"source_id": source_id,
-                                                 "signature": values.tobytes()}])
-    likely = [other for other, sig in candidates
-              if _estimate(values, sig) >= THRESHOLD - ESTIMATE_MARGIN]
-    found: list[tuple[int, float]] = []
-    for other in sorted(likely):
-        other_text = session.execute(
-            select(m.Source.text).where(m.Source.id == other, m.Source.retracted_at.is_(None))
-        ).scalar_one_or_none()
-        if other_text is None:
+    return register_many(session, [(source_id, text, sketch(text))]).get(source_id, [])
+
+
+def register_many(session: Session, new: list[tuple[int, str, Sketch | None]]
+                  ) -> dict[int, list[tuple[int, float]]]:
+    """``register`` for the sources of one transaction, in order: one query finds the stored
+    candidates of them all, and each source is also compared with those before it here."""
+    todo = [(sid, text, sk) for sid, text, sk in new if sk is not None]
+    if not todo:
+        return {}
+    stored = _stored_candidates(session, {v for _s, _t, sk in todo for v in sk.buckets})
+    signatures = _stored_signatures(session, {i for ids in stored.values() for i in ids})
+    earlier: dict[tuple[int, int], list[int]] = {}
+    texts: dict[int, str] = {}
+    likely: dict[int, list[int]] = {}
+    for sid, text, sk in todo:
+        keys = list(enumerate(sk.buckets))
+        candidates = {i for key in keys for i in stored.get(key, ()) if i != sid}
+        here = {i for key in keys for i in earlier.get(key, ()) if i != sid}
+        for key in keys:
+            earlier.setdefault(key, []).append(sid)
+        # Earlier sources of this transaction are screened like stored ones (their signatures
+        # are kept below as each is done), so the order of a batch decides as before.
+        sigs = {i: signatures[i] for i in candidates | here if i in signatures}
+        likely[sid] = sorted(i for i, sig in sigs.items()
+                             if _estimate(sk.values, sig) >= THRESHOLD - ESTIMATE_MARGIN)
+        signatures[sid] = sk.values.tobytes()
+        texts[sid] = text
+    session.execute(insert(m.SourceBand), [{"source_id": sid, "band": b, "bucket": v}
+                                           for sid, _t, sk in todo
+                                           for b, v in enumerate(sk.buckets)])
+    session.execute(insert(m.SourceSignature), [{"source_id": sid,
+                                                 "signature": sk.values.tobytes()}
+                                                for sid, _t, sk in todo])
+    wanted = {i for ids in likely.values() for i in ids if i not in texts}
+    texts.update(_live_texts(session, wanted))
+    out: dict[int, list[tuple[int, float]]] = {}
+    for sid, text, _sk in todo:
+        if not likely[sid]:
             continue
-        score = jaccard(grams, shingles(other_text))
-        if score >= THRESHOLD:
-            found.append((other, round(score, 3)))
-            session.add(m.SourceLink(source_id=source_id, other_id=other,
-                                     relation="near_duplicate", score=round(score, 3)))
-    found.sort(key=lambda pair: -pair[1])
+        grams = shingles(text)
+        found: list[tuple[int, float]] = []
+        for other in likely[sid]:
+            if other not in texts:  # retracted meanwhile
+                continue
+            score = jaccard(grams, shingles(texts[other]))
+            if score >= THRESHOLD:
+                found.append((other, round(score, 3)))
+                session.add(m.SourceLink(source_id=sid, other_id=other,
+                                         relation="near_duplicate", score=round(score, 3)))
+        found.sort(key=lambda pair: -pair[1])
+        out[sid] = found
+    return out
+
+
+def _stored_candidates(session: Session, buckets: set[int]) -> dict[tuple[int, int], list[int]]:
+    """Stored sources by (band, bucket) for the given bucket values. The band is bound as a
+    list too, so that the (band, bucket) index serves the lookup instead of a scan."""
+    found: dict[tuple[int, int], list[int]] = {}
+    values = sorted(buckets)
+    for start in range(0, len(values), 500):
+        rows = session.execute(select(m.SourceBand.source_id, m.SourceBand.band,
+                                      m.SourceBand.bucket).where(
+            m.SourceBand.band.in_(list(range(BANDS))),
+            m.SourceBand.bucket.in_(values[start:start + 500]))).all()
+        for sid, band, bucket in rows:
+            found.setdefault((int(band), int(bucket)), []).append(int(sid))
     return found
+
+
+def _stored_signatures(session: Session, ids: set[int]) -> dict[int, bytes]:
+    return {i: bytes(sig) for i, sig in _by_id(session, ids, lambda part: select(
+        m.SourceSignature.source_id, m.SourceSignature.signature).where(
+        m.SourceSignature.source_id.in_(part))).items()}
+
+
+def _live_texts(session: Session, ids: set[int]) -> dict[int, str]:
+    return {i: str(t) for i, t in _by_id(session, ids, lambda part: select(
+        m.Source.id, m.Source.text).where(m.Source.id.in_(part),
+                                          m.Source.retracted_at.is_(None))).items()}
+
+
+def _by_id(session: Session, ids: set[int], query: Callable[[list[int]], Any]
+           ) -> dict[int, Any]:
+    """(id, value) rows of ``query`` for ``ids``, asked 500 ids at a time."""
+    out: dict[int, Any] = {}
+    wanted = sorted(ids)
+    for start in range(0, len(wanted), 500):
+        out.update({int(i): value for i, value in session.execute(
+            query(wanted[start:start + 500]))})
+    return out

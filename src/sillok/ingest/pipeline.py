@@ -7,30 +7,37 @@ creates the source (with its search entry and audit entry), any attachments as c
 its near-duplicate links and its suggestions. A crash before the commit leaves at most a blob
 file, which the re-run reuses; a crash after it leaves a finished source, which the re-run
 reports as a duplicate. So a batch can be killed and re-run: every file ends up in exactly once.
+
+A batch is written in chunks, one transaction each, and pipelined (``start`` then ``finish``):
+while one chunk is analysed and written, the worker parses the next one and works out its
+near-duplicate sketches and pattern suggestions.
 """
 
 from __future__ import annotations
 
 import hashlib
+import threading
 import unicodedata
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import func, select
+from sqlalchemy import func, insert, select
 from sqlalchemy.orm import Session
 
 from sillok.archive.blobs import BlobStore
+from sillok.archive.resolve import Resolver
 from sillok.archive.service import Archive
 from sillok.db import models as m
 from sillok.errors import SillokError
 from sillok.extract.persons import prepare as prepare_persons
-from sillok.extract.store import store_suggestions
+from sillok.extract.store import store_new_suggestions
 from sillok.ingest import dedup, worker
 from sillok.ingest.detect import Refused
 from sillok.ingest.document import Attachment, Extracted, first_line
 from sillok.ingest.guards import Limits
 from sillok.ingest.textcodec import language_of
+from sillok.ingest.worker import Pending, Prepared
 from sillok.security.policy import Actor, require_write
 
 # The source kind a file gets when --kind is not given.
@@ -99,6 +106,7 @@ class Parsed:
     extracted: Extracted
     children: list[tuple[Attachment, Extracted | None]]
     outcome: Outcome
+    prepared: Prepared | None = None
     notes: list[str] = field(default_factory=list)
 
     def __post_init__(self) -> None:
@@ -108,11 +116,24 @@ class Parsed:
     def contents(self) -> list[bytes]:
         return [self.item.data] + [a.data for a, _ in self.children]
 
+    @property
+    def digests(self) -> list[str]:
+        return [self.item.sha] + [hashlib.sha256(a.data).hexdigest() for a, _ in self.children]
+
     def fresh(self) -> Outcome:
         """The outcome as it was before a write was attempted."""
         return Outcome(self.outcome.file, "failed", sha256=self.item.sha,
                        size=len(self.item.data), media_type=self.extracted.media_type,
                        notes=list(self.notes))
+
+
+@dataclass
+class Started:
+    """A chunk read and handed to the parsing worker, not yet written (see Ingestor.start)."""
+
+    outcomes: list[Outcome]
+    parsing: list[tuple[Item, Outcome, Pending]]
+    first_in_batch: dict[str, Outcome]
 
 
 class Ingestor:
@@ -129,6 +150,13 @@ class Ingestor:
                      filenames: list[str | None] | None = None) -> list[Outcome]:
         """Ingest files (path, name to show) together; one outcome each, in order.
         ``filenames``: the original names to record, when the paths are not (an upload)."""
+        return self.finish(self.start(paths, filenames))
+
+    def start(self, paths: list[tuple[Path, str]],
+              filenames: list[str | None] | None = None) -> Started:
+        """Read the files and hand them to the parsing worker, without waiting for it: a
+        batch starts chunk n+1 before it finishes chunk n, so that parsing overlaps writing.
+        Nothing is written until ``finish``."""
         items: list[Item | Outcome] = []
         limit = self.options.limits.max_file_bytes
         for number, (path, name) in enumerate(paths):
@@ -143,80 +171,113 @@ class Ingestor:
             except OSError as exc:
                 items.append(Outcome(name, "failed",
                                      reason=f"cannot read: {exc.strerror or exc}"))
-        return self._ingest_items(items)
+        return self._start_items(items)
 
     def ingest_bytes(self, data: bytes, filename: str | None, *, display: str | None = None,
                      origin: str | None = None) -> Outcome:
         """Ingest one file's bytes; never raises for a bad file, it returns a failed outcome."""
-        return self._ingest_items([Item(data, filename, display or filename or "(upload)",
-                                        origin)])[0]
+        return self.finish(self._start_items([Item(data, filename,
+                                                   display or filename or "(upload)",
+                                                   origin)]))[0]
 
-    def _ingest_items(self, items: list[Item | Outcome]) -> list[Outcome]:
-        """Parse every item, then write them all in one transaction, so that the search index
-        analyses their texts in one parallel batch and the disk is synced once. If any write is
-        refused, the batch is rolled back and its files are written one per transaction: a bad
-        file costs time, never another file's place."""
-        ready: list[Parsed] = []
-        outcomes: list[Outcome] = []
+    def _start_items(self, items: list[Item | Outcome]) -> Started:
+        started = Started([], [], {})
         known = self._sources_with_blobs([i.sha for i in items if isinstance(i, Item)])
-        first_in_batch: dict[str, Outcome] = {}
         for item in items:
             if isinstance(item, Outcome):
-                outcomes.append(item)
+                started.outcomes.append(item)
                 continue
             outcome = Outcome(item.display, "failed", sha256=item.sha, size=len(item.data))
-            outcomes.append(outcome)
+            started.outcomes.append(outcome)
             if len(item.data) > self.options.limits.max_file_bytes:
                 outcome.reason = (f"file of {len(item.data):,} bytes is over the limit of "
                                   f"{self.options.limits.max_file_bytes:,}")
             elif item.sha in known:
                 outcome.status, outcome.duplicate_of = "duplicate", known[item.sha]
-            elif item.sha in first_in_batch:
+            elif item.sha in started.first_in_batch:
                 outcome.status = "duplicate"  # of a file earlier in this batch; id set below
             else:
-                first_in_batch[item.sha] = outcome
-                parsed = self._parse(item, outcome)
-                if parsed is not None:
-                    ready.append(parsed)
+                started.first_in_batch[item.sha] = outcome
+                pending = Pending(item.data, self.options.limits, self.options.mapping,
+                                  prepare=True)
+                started.parsing.append((item, outcome, pending))
+        return started
+
+    def finish(self, started: Started) -> list[Outcome]:
+        """Wait for the chunk's parsing, then write it all in one transaction, so that the
+        search index analyses its texts in one parallel batch and the disk is synced once.
+        If any write is refused, the chunk is rolled back and its files are written one per
+        transaction: a bad file costs time, never another file's place."""
+        ready: list[Parsed] = []
+        for item, outcome, pending in started.parsing:
+            parsed = self._parse(item, outcome, pending)
+            if parsed is not None:
+                ready.append(parsed)
+        # A file may have come in since ``start`` (the chunk before, in a pipelined batch).
+        known = self._sources_with_blobs([p.item.sha for p in ready])
+        for p in ready:
+            if p.item.sha in known:
+                p.outcome.status, p.outcome.duplicate_of = "duplicate", known[p.item.sha]
+                p.outcome.media_type, p.outcome.notes = None, []
+        ready = [p for p in ready if p.item.sha not in known]
         if ready:
             self._write_all(ready)
-        for outcome in outcomes:
+        for outcome in started.outcomes:
             if outcome.status == "duplicate" and outcome.duplicate_of is None:
-                first = first_in_batch[outcome.sha256 or ""]
+                first = started.first_in_batch[outcome.sha256 or ""]
                 if first.source_id is None:
                     outcome.status, outcome.reason = "failed", first.reason
                 else:
                     outcome.duplicate_of = first.source_id
-        return outcomes
+        return started.outcomes
 
-    def _parse(self, item: Item, outcome: Outcome) -> Parsed | None:
+    def _parse(self, item: Item, outcome: Outcome, pending: Pending) -> Parsed | None:
         try:
-            extracted = worker.parse(item.data, self.options.limits, self.options.mapping)
+            extracted, prepared = pending.result()
             outcome.media_type = extracted.media_type
             children = self._parse_attachments(extracted, outcome)
         except Refused as exc:
             outcome.reason = str(exc)
             return None
-        return Parsed(item, extracted, children, outcome)
+        return Parsed(item, extracted, children, outcome, prepared)
 
-    def _write_all(self, ready: list[Parsed]) -> None:
-        written = self._store_blobs([c for p in ready for c in p.contents])
-        if self.options.suggest:
-            prepare_persons([p.extracted.text for p in ready])
+    def _write_all(self, ready: list[Parsed], created: set[str] | None = None) -> None:
+        """``created``: blobs this chunk wrote, when this is a retry one file at a time."""
+        # The originals are written and fsynced in a thread while Kiwi analyses the texts:
+        # both mostly wait (on the disk, in C++), and the rows come only after both.
+        written: list[str] = []
+        blob_error: list[BaseException] = []
+
+        def store() -> None:
+            try:
+                written.extend(self._store_blobs([c for p in ready for c in p.contents]))
+            except BaseException as exc:  # re-raised below, in the caller's thread
+                blob_error.append(exc)
+
+        storing = threading.Thread(target=store, name="ingest-blobs")
+        storing.start()
+        try:
+            if self.options.suggest:
+                prepare_persons([p.extracted.text for p in ready])
+        finally:
+            storing.join()
+        if blob_error:
+            raise blob_error[0]
+        # Blobs that are this chunk's doing: removed again if their file's rows are refused.
+        mine = (set(written) | (created or set())) & {d for p in ready for d in p.digests}
         try:
             with self.archive.transaction() as session:
-                for p in ready:
-                    self._write(session, p, p.outcome)
+                self._write_chunk(session, ready)
             return
         except (Refused, SillokError) as exc:
             if len(ready) == 1:
                 ready[0].outcome.status = "failed"
                 ready[0].outcome.reason = str(exc).splitlines()[0]
-                self._forget_blobs(written)
+                self._forget_blobs(sorted(mine))
                 return
         for p in ready:  # one at a time, so that only the bad file fails
             p.outcome.__dict__.update(p.fresh().__dict__)
-            self._write_all([p])
+            self._write_all([p], mine)
 
     # -- steps ----------------------------------------------------------------------------
     def _sources_with_blobs(self, shas: list[str]) -> dict[str, int]:
@@ -264,41 +325,85 @@ class Ingestor:
                 if session.get(m.Blob, digest) is None:
                     self.blobs.path(digest).unlink(missing_ok=True)
 
-    def _write(self, session: Session, p: Parsed, outcome: Outcome) -> None:
-        data, sha, extracted, children = p.item.data, p.item.sha, p.extracted, p.children
-        filename, origin = _clean_name(p.item.filename), p.item.origin
-        _blob_row(session, sha, len(data), extracted.media_type)
-        if extracted.rows:
-            for row in extracted.rows:
-                outcome.sources.append(self._create_row(session, row, sha, filename, extracted,
-                                                        origin))
+    def _write_chunk(self, session: Session, ready: list[Parsed]) -> None:
+        """The chunk's rows, in file order, with as few statements as the order allows: runs
+        of files are inserted together; a file with attachments is written on its own, so
+        that its children's ids follow its own as they always have."""
+        _blob_rows(session, [(p.item.sha, len(p.item.data), p.extracted.media_type)
+                             for p in ready])
+        resolver = Resolver(session)
+        run: list[Parsed] = []
+        for p in ready:
+            if p.children:
+                self._write_run(session, resolver, run)
+                run = []
+                self._write_run(session, resolver, [p])
+                self._write_attachments(session, resolver, p)
+            else:
+                run.append(p)
+        self._write_run(session, resolver, run)
+
+    def _write_run(self, session: Session, resolver: Resolver, run: list[Parsed]) -> None:
+        if not run:
+            return
+        built: list[tuple[Parsed, list[m.Source]]] = []
+        for p in run:
+            filename = _clean_name(p.item.filename)
+            if p.extracted.rows:
+                objs = [self._build_row(resolver, row, p.item.sha, filename, p.extracted,
+                                        p.item.origin) for row in p.extracted.rows]
+            else:
+                objs = [self._build(resolver, p.extracted, p.item.sha, filename, p.item.origin,
+                                    parent=None)]
+            built.append((p, objs))
+        self.archive.add_built(self.actor, "source", [o for _p, objs in built for o in objs],
+                               session=session)
+        whole = [(p, objs[0]) for p, objs in built if not p.extracted.rows]
+        near = dedup.register_many(session, [
+            (obj.id, p.extracted.text, p.prepared.sketch if p.prepared is not None
+             else dedup.sketch(p.extracted.text)) for p, obj in whole])
+        for p, objs in built:
+            outcome = p.outcome
+            outcome.sources = [int(o.id) for o in objs]
             outcome.source_id = outcome.sources[0]
             outcome.status = "ingested"
-            return
-        source_id = self._create(session, extracted, sha, filename, origin, parent=None)
-        outcome.source_id, outcome.sources = source_id, [source_id]
-        outcome.needs_ocr = extracted.needs_ocr
-        near = dedup.register(session, source_id, extracted.text)
-        outcome.near_duplicate_of = [other for other, _ in near]
-        outcome.status = "near_duplicate" if near else "ingested"
-        for attachment, parsed in children:
+            if not p.extracted.rows:
+                outcome.needs_ocr = p.extracted.needs_ocr
+                outcome.near_duplicate_of = [other for other, _ in near.get(outcome.source_id,
+                                                                             [])]
+                if outcome.near_duplicate_of:
+                    outcome.status = "near_duplicate"
+        self._suggest(session, [(o, p.prepared.ahead if p.prepared is not None
+                                 and not p.extracted.rows else None)
+                                for p, objs in built for o in objs])
+
+    def _write_attachments(self, session: Session, resolver: Resolver, p: Parsed) -> None:
+        outcome, parent = p.outcome, p.outcome.source_id
+        for attachment, parsed in p.children:
             child_sha = hashlib.sha256(attachment.data).hexdigest()
             known = session.execute(select(m.Source.id).where(m.Source.blob_sha256 == child_sha)
                                     .limit(1)).scalar_one_or_none()
             if known is not None:
                 outcome.notes.append(f"attachment {attachment.filename!r}: duplicate of #{known}")
                 continue
-            _blob_row(session, child_sha, len(attachment.data),
-                      parsed.media_type if parsed else attachment.content_type)
+            _blob_rows(session, [(child_sha, len(attachment.data),
+                                  parsed.media_type if parsed else attachment.content_type)])
             child = parsed or Extracted("attachment", attachment.content_type, needs_ocr=False)
-            child_id = self._create(session, child, child_sha, _clean_name(attachment.filename),
-                                    origin, parent=source_id)
-            outcome.sources.append(child_id)
+            obj = self._build(resolver, child, child_sha, _clean_name(attachment.filename),
+                              p.item.origin, parent=parent)
+            self.archive.add_built(self.actor, "source", [obj], session=session)
+            outcome.sources.append(int(obj.id))
             if parsed is not None:
-                dedup.register(session, child_id, parsed.text)
+                dedup.register(session, int(obj.id), parsed.text)
+            self._suggest(session, [(obj, None)])
 
-    def _create(self, session: Session, extracted: Extracted, sha: str, filename: str | None,
-                origin: str | None, parent: int | None) -> int:
+    def _suggest(self, session: Session, made: list[tuple[m.Source, Any]]) -> None:
+        if self.options.suggest:
+            store_new_suggestions(session, [(int(o.id), o.text, o.published_start, ahead)
+                                            for o, ahead in made if o.text])
+
+    def _build(self, resolver: Resolver, extracted: Extracted, sha: str, filename: str | None,
+               origin: str | None, parent: int | None) -> m.Source:
         o = self.options
         text = extracted.text
         title = (extracted.title or filename or first_line(text) or "(untitled)")[:500]
@@ -315,12 +420,10 @@ class Ingestor:
             "media_type": extracted.media_type, "blob_sha256": sha, "parent": parent,
             "pages": extracted.pages, "extra": {k: v for k, v in extra.items() if v},
         }
-        source_id = self.archive.create(self.actor, "source", data, session=session)
-        self._finish(session, source_id)
-        return source_id
+        return self._built(resolver, data)
 
-    def _create_row(self, session: Session, row: dict[str, Any], sha: str,
-                    filename: str | None, extracted: Extracted, origin: str | None) -> int:
+    def _build_row(self, resolver: Resolver, row: dict[str, Any], sha: str,
+                   filename: str | None, extracted: Extracted, origin: str | None) -> m.Source:
         o = self.options
         text = row.get("text") or ""
         data = {
@@ -332,17 +435,15 @@ class Ingestor:
             "blob_sha256": sha, "extra": {"family": extracted.family, "row": row["row"]},
         }
         try:
-            source_id = self.archive.create(self.actor, "source", data, session=session)
+            return self._built(resolver, data)
         except SillokError as exc:
             raise Refused(f"row {row['row']}: {str(exc).splitlines()[0]}") from None
-        self._finish(session, source_id)
-        return source_id
 
-    def _finish(self, session: Session, source_id: int) -> None:
-        source = session.get_one(m.Source, source_id)
-        source.ingested_by = self.actor.name
-        if self.options.suggest and source.text:
-            store_suggestions(session, source, new=True)
+    def _built(self, resolver: Resolver, data: dict[str, Any]) -> m.Source:
+        obj: m.Source = self.archive.build("source", data, resolver)
+        # Set before the insert (it is not part of the audited record): one write, not two.
+        obj.ingested_by = self.actor.name
+        return obj
 
     def _language(self, text: str) -> str | None:
         if self.options.language != "auto":
@@ -350,10 +451,18 @@ class Ingestor:
         return language_of(text)
 
 
-def _blob_row(session: Session, sha: str, size: int, media_type: str) -> None:
-    if session.get(m.Blob, sha) is None:
-        session.add(m.Blob(sha256=sha, size=size, media_type=media_type[:120]))
-        session.flush()
+def _blob_rows(session: Session, blobs: list[tuple[str, int, str]]) -> None:
+    """Rows for the blobs (sha, size, media type) not yet in the table, in one statement."""
+    wanted = {sha: (size, media) for sha, size, media in blobs}
+    shas = list(wanted)
+    have: set[str] = set()
+    for start in range(0, len(shas), 500):
+        have.update(session.execute(select(m.Blob.sha256).where(
+            m.Blob.sha256.in_(shas[start:start + 500]))).scalars())
+    rows = [{"sha256": sha, "size": size, "media_type": media[:120]}
+            for sha, (size, media) in wanted.items() if sha not in have]
+    if rows:
+        session.execute(insert(m.Blob), rows)
 
 
 def _clean_name(filename: str | None) -> str | None:

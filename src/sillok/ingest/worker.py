@@ -14,6 +14,8 @@ import multiprocessing
 import multiprocessing.pool
 import resource
 import threading
+from dataclasses import dataclass
+from typing import Any
 
 from sillok.ingest import formats_office, formats_text
 from sillok.ingest.detect import Refused, sniff
@@ -21,75 +23,159 @@ from sillok.ingest.document import Extracted
 from sillok.ingest.guards import Limits
 
 _lock = threading.Lock()
-_pool: multiprocessing.pool.Pool | None = None
-_pool_memory: int | None = None
+# One worker per thread that parses: a pipelined batch queues the next chunk's files in its
+# worker ahead of time, and each file's time limit is only fair if no other caller's files
+# (another ingest job of the web app) are queued in between.
+_pools: dict[int, tuple[multiprocessing.pool.Pool, int]] = {}
+_atexit = False
+PRELOAD = ["sillok.ingest.worker", "sillok.ingest.dedup", "sillok.extract.suggest",
+           "sillok.archive.dates"]
+
+
+@dataclass
+class Prepared:
+    """What the worker works out from a parsed text beside the parsing, so that the process
+    writing the database does not have to: the near-duplicate sketch and the suggestions that
+    need neither Kiwi nor the archive's lexicon."""
+
+    sketch: Any  # dedup.Sketch | None
+    ahead: Any  # suggest.Ahead
+
+
+class Pending:
+    """A file handed to this thread's worker; ``result`` waits for it (time limit per file,
+    counted from when the caller starts waiting, which is never before the worker could start
+    on it: the worker takes files in order)."""
+
+    def __init__(self, data: bytes, limits: Limits, mapping: dict[str, str] | None = None,
+                 prepare: bool = False) -> None:
+        self.args = (data, limits, mapping or {}, prepare)
+        self.limits = limits
+        self._submit()
+
+    def _submit(self) -> None:
+        with _lock:
+            self.pool = _worker(self.limits.worker_memory_bytes)
+            self.pending = self.pool.apply_async(_parse_in_worker, self.args)
+
+    def result(self) -> tuple[Extracted, Prepared | None]:
+        """What the file holds; raises Refused with a one-line reason."""
+        with _lock:
+            gone = _pools.get(threading.get_ident(), (None, 0))[0] is not self.pool
+        if gone:  # the worker was replaced (another file's time limit): hand this one again
+            self._submit()
+        try:
+            status, result, prepared = self.pending.get(timeout=self.limits.seconds_per_file)
+        except multiprocessing.TimeoutError:
+            _discard(self.pool)
+            raise Refused(f"took longer than {self.limits.seconds_per_file:g} s to parse "
+                          "(time limit per file)") from None
+        except Exception as exc:  # e.g. the worker died; this file failed
+            _discard(self.pool)
+            raise Refused(f"the parser failed ({type(exc).__name__}: {exc})") from None
+        if status == "refused":
+            assert isinstance(result, str)
+            raise Refused(result)
+        assert isinstance(result, Extracted)
+        return result, prepared
 
 
 def parse(data: bytes, limits: Limits, mapping: dict[str, str] | None = None) -> Extracted:
     """What ``data`` holds; raises Refused with a one-line reason."""
-    with _lock:
-        pool = _worker(limits.worker_memory_bytes)
-        pending = pool.apply_async(_parse_in_worker, (data, limits, mapping or {}))
-        try:
-            status, result = pending.get(timeout=limits.seconds_per_file)
-        except multiprocessing.TimeoutError:
-            _discard()
-            raise Refused(f"took longer than {limits.seconds_per_file:g} s to parse "
-                          "(time limit per file)") from None
-        except Exception as exc:  # e.g. the worker died; this file failed
-            _discard()
-            raise Refused(f"the parser failed ({type(exc).__name__}: {exc})") from None
-    if status == "refused":
-        assert isinstance(result, str)
-        raise Refused(result)
-    assert isinstance(result, Extracted)
-    return result
+    return Pending(data, limits, mapping).result()[0]
 
 
 def shutdown() -> None:
     with _lock:
-        _discard()
+        pools = [pool for pool, _memory in _pools.values()]
+        _pools.clear()
+    for pool in pools:
+        _terminate(pool)
 
 
 def _worker(memory: int) -> multiprocessing.pool.Pool:
-    global _pool, _pool_memory
-    if _pool is None or _pool_memory != memory:
-        _discard()
+    """This thread's worker (call with _lock held)."""
+    global _atexit
+    me = threading.get_ident()
+    pool, had = _pools.get(me, (None, 0))
+    if pool is None or had != memory:
+        if pool is not None:
+            _terminate(pool)
+        alive = {t.ident for t in threading.enumerate()}
+        for ident in [i for i in _pools if i not in alive]:  # threads that ended
+            _terminate(_pools.pop(ident)[0])
         # forkserver: the worker is forked from a clean server process, never from ours, whose
-        # threads (Kiwi's, the database driver's) must not be copied mid-lock.
+        # threads (Kiwi's, the database driver's) must not be copied mid-lock. The server
+        # imports the parsers and extractors once (seconds: datasketch pulls in SciPy), so a
+        # new worker (after a time limit, or every 500 files) starts at once instead of
+        # spending a file's time limit on imports.
         context = multiprocessing.get_context("forkserver")
-        _pool = context.Pool(1, initializer=_limit_memory, initargs=(memory,),
-                             maxtasksperchild=500)
-        _pool_memory = memory
-        atexit.register(shutdown)
-    return _pool
+        context.set_forkserver_preload(PRELOAD)
+        pool = context.Pool(1, initializer=_limit_memory, initargs=(memory,),
+                            maxtasksperchild=500)
+        _pools[me] = (pool, memory)
+        if not _atexit:
+            atexit.register(shutdown)
+            _atexit = True
+    return pool
 
 
-def _discard() -> None:
-    global _pool
-    if _pool is not None:
-        _pool.terminate()
-        _pool.join()
-        _pool = None
+def _discard(pool: multiprocessing.pool.Pool) -> None:
+    with _lock:
+        for ident, (held, _memory) in list(_pools.items()):
+            if held is pool:
+                del _pools[ident]
+    _terminate(pool)
+
+
+def _terminate(pool: multiprocessing.pool.Pool) -> None:
+    pool.terminate()
+    pool.join()
 
 
 def _limit_memory(memory: int) -> None:
     resource.setrlimit(resource.RLIMIT_AS, (memory, memory))
 
 
-def _parse_in_worker(data: bytes, limits: Limits,
-                     mapping: dict[str, str]) -> tuple[str, Extracted | str]:
+def _parse_in_worker(data: bytes, limits: Limits, mapping: dict[str, str], prepare: bool
+                     ) -> tuple[str, Extracted | str, Prepared | None]:
     try:
-        return "ok", parse_here(data, limits, mapping)
+        extracted = parse_here(data, limits, mapping)
     except Refused as exc:
-        return "refused", str(exc)
+        return "refused", str(exc), None
     except MemoryError:
         return "refused", (f"needs more than {limits.worker_memory_bytes // 2**20} MB "
-                           "to parse (memory limit per file)")
+                           "to parse (memory limit per file)"), None
     except RecursionError:
-        return "refused", "too deeply nested to parse"
+        return "refused", "too deeply nested to parse", None
     except Exception as exc:  # an unexpected parser error fails this file only
-        return "refused", f"could not parse ({type(exc).__name__}: {str(exc)[:200]})"
+        return "refused", f"could not parse ({type(exc).__name__}: {str(exc)[:200]})", None
+    try:
+        return "ok", extracted, _prepare(extracted) if prepare else None
+    except Exception:  # the extras are a convenience: the archive side works them out anew
+        return "ok", extracted, None
+
+
+PREPARE_CHARS = 1_000_000  # longer texts are prepared where they are written, after parsing
+
+
+def _prepare(extracted: Extracted) -> Prepared | None:
+    # Imported here: only the worker needs them, and only after a successful parse.
+    from sillok.archive.dates import parse as parse_date
+    from sillok.extract.suggest import ahead
+    from sillok.ingest.dedup import sketch
+
+    if len(extracted.text) > PREPARE_CHARS:
+        return None  # so that the extras never spend a large file's parsing time
+    if extracted.rows:  # a table's rows are separate sources, prepared where they are written
+        return None
+    anchor = None
+    if extracted.published:
+        try:
+            anchor = parse_date(extracted.published).start
+        except ValueError:
+            anchor = None
+    return Prepared(sketch(extracted.text), ahead(extracted.text, anchor))
 
 
 def parse_here(data: bytes, limits: Limits, mapping: dict[str, str]) -> Extracted:

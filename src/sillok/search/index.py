@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from sqlalchemy import delete, event, select
+from sqlalchemy import delete, event, insert, select
 from sqlalchemy.orm import Session
 
 from sillok.archive.redacted_text import for_index, spans_by_source
@@ -110,15 +110,21 @@ def write_pending(session: Session) -> None:
                 m.SearchEntry.record_type == kind,
                 m.SearchEntry.record_id.in_(ids[start:start + 500]))).scalars()
             existing.update({(kind, e.record_id): e for e in rows})
+    new: list[dict[str, Any]] = []
     for kind, obj, doc in docs:
-        title, body = " ".join(next(analysed)), " ".join(next(analysed))
+        values = {"level": obj.level, "title": " ".join(next(analysed)),
+                  "body": " ".join(next(analysed)), "language": doc.get("language"),
+                  "kind": doc.get("kind"), "date_start": doc.get("date_start")}
         entry = existing.get((kind, obj.id))
         if entry is None:
-            entry = m.SearchEntry(record_type=kind, record_id=obj.id)
-            session.add(entry)
-        entry.level, entry.title, entry.body = obj.level, title, body
-        entry.language, entry.kind = doc.get("language"), doc.get("kind")
-        entry.date_start = doc.get("date_start")
+            new.append({"record_type": kind, "record_id": obj.id, **values})
+        else:
+            for key, value in values.items():
+                setattr(entry, key, value)
+    if new:
+        # New entries in one executemany rather than one ORM object each (a batch of ingested
+        # sources or imported records is mostly new entries).
+        session.execute(insert(m.SearchEntry), new)
     session.flush()
 
 
