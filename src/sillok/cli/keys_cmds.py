@@ -51,6 +51,10 @@ def init_cmd(data_dir: DataDir = None, json_out: Json = False) -> None:
         console.print(f"protected details encrypted with key {report['key']} "
                       f"({report['values']} values); key file {report['key_file']} — "
                       "back it up (docs/keys.md)", highlight=False)
+        if not report["scrubbed"]:
+            console.print("[yellow]warning:[/] the database was busy and still holds the old "
+                          "plaintext in free space: stop the server and run VACUUM "
+                          "(docs/keys.md)", highlight=False)
 
 
 @keys_app.command("rotate")

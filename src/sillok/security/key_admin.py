@@ -19,6 +19,7 @@ from __future__ import annotations
 from typing import Any, cast
 
 from sqlalchemy import Table, select, text, update
+from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import Session
 
 from sillok.archive.audit import record_change
@@ -159,8 +160,8 @@ def enable(archive: Archive, actor: Actor) -> dict[str, Any]:
         session.add(m.AtRestKey(key_id=key.id, status="current", check_value=check_value(key)))
         record_change(session, actor=actor.name, action="keys-init", record_type="archive",
                       record_id=None, after={"key": key.id, "values": sealed})
-    _scrub(archive)
-    return {"key": key.id, "key_file": str(path), "values": sealed}
+    scrubbed = _scrub(archive)
+    return {"key": key.id, "key_file": str(path), "values": sealed, "scrubbed": scrubbed}
 
 
 def rotate(archive: Archive, actor: Actor) -> dict[str, Any]:
@@ -233,15 +234,20 @@ def _reseal(session: Session, ring: Ring, key: Key) -> int:
     return count
 
 
-def _scrub(archive: Archive) -> None:
-    """Rewrite storage so plaintext replaced by envelopes does not linger in free pages.
+def _scrub(archive: Archive) -> bool:
+    """Rewrite storage so plaintext replaced by envelopes does not linger in free pages; False
+    if the database was too busy (the values are encrypted either way; run it again later).
 
     This cannot reach copies the database no longer controls: disk blocks of deleted files,
     PostgreSQL's write-ahead log archive, older backups (docs/keys.md)."""
-    with archive.engine.connect() as conn:
-        conn = conn.execution_options(isolation_level="AUTOCOMMIT")
-        if archive.engine.dialect.name == "sqlite":
-            conn.exec_driver_sql("VACUUM")
-            conn.exec_driver_sql("PRAGMA wal_checkpoint(TRUNCATE)")
-        else:
-            conn.exec_driver_sql("VACUUM FULL person_protected")
+    try:
+        with archive.engine.connect() as conn:
+            conn = conn.execution_options(isolation_level="AUTOCOMMIT")
+            if archive.engine.dialect.name == "sqlite":
+                conn.exec_driver_sql("VACUUM")
+                conn.exec_driver_sql("PRAGMA wal_checkpoint(TRUNCATE)")
+            else:
+                conn.exec_driver_sql("VACUUM FULL person_protected")
+    except OperationalError:
+        return False
+    return True
