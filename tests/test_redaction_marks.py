@@ -100,8 +100,8 @@ def test_pages_api_and_cli(archive: Archive, settings: Settings, runner: CliRunn
         assert "[redacted]" in page and _clean(page)
         korean = client.get(f"/sources/{source}", params={"lang": "ko"}).text
         assert "[비공개]" in korean and _clean(korean)
-        hits = client.get("/search", params={"q": "crossed"}).text
-        assert "Fictional crossing" in hits and _clean(hits)
+        hits = client.get("/search", params={"q": "crossed", "lang": "ko"}).text
+        assert "Fictional crossing" in hits and "[비공개]" in hits and _clean(hits)
         for url in (f"/api/v1/sources/{source}", "/api/v1/search?q=crossed",
                     "/api/v1/sources", f"/api/v1/evidence?source={source}"):
             assert _clean(client.get(url).text), url
