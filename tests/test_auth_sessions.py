@@ -12,8 +12,10 @@ from datetime import datetime, timedelta
 import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy import select
+from typer.testing import CliRunner
 
 from sillok.archive.service import Archive
+from sillok.cli.main import app
 from sillok.config import AuthSettings, Settings
 from sillok.db import models as m
 from sillok.db.types import utcnow
@@ -254,3 +256,37 @@ def test_session_times_are_stored(settings: Settings, archive: Archive,
         assert row.idle_expires_at == start + timedelta(minutes=30)
         assert row.expires_at == start + timedelta(hours=12)
         assert not row.totp_pending and len(row.csrf_secret) >= 32
+
+
+def test_an_administrator_can_unlock(settings: Settings, archive: Archive,
+                                     runner: CliRunner, cli_env: dict[str, str]) -> None:
+    make_user(settings, "kim", "editor")
+    with client(settings) as c:
+        for _ in range(5):
+            login(c, "kim", "wrong")
+        assert login(c, "kim").status_code == 401
+        listed = json.loads(runner.invoke(app, ["users", "list", "--json"], env=cli_env).stdout)
+        assert listed[0]["locked_until"] and listed[0]["totp"] is False
+        out = runner.invoke(app, ["users", "unlock", "kim"], env=cli_env)
+        assert out.exit_code == 0, out.output
+        assert login(c, "kim").status_code == 303
+
+
+def test_demo_account_signs_in(runner: CliRunner, empty_settings: Settings) -> None:
+    env = {"SILLOK_DATA_DIR": str(empty_settings.data_dir),
+           "SILLOK_DATABASE_URL": empty_settings.database_url or ""}
+    out = runner.invoke(app, ["demo", "--json"], env=env)
+    assert out.exit_code == 0, out.output
+    account = json.loads(out.stdout)["account"]
+    assert account["username"] == "demo-editor" and account["role"] == "editor"
+    assert len(account["password"]) >= 12
+    with client(empty_settings) as c:
+        assert login(c, account["username"], account["password"]).status_code == 303
+        assert c.get("/staff").status_code == 200
+
+
+def test_what_the_form_echoes_is_inert(settings: Settings) -> None:
+    with client(settings) as c:
+        page = c.get("/login", params={"next": '/staff"><script>alert(1)</script>'}).text
+        failed = login(c, '<script>alert("x")</script>', "wrong").text
+    assert "<script>alert" not in page and "<script>alert" not in failed

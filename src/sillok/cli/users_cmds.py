@@ -1,4 +1,4 @@
-"""users: staff accounts (add, list, role, disable, passwd, totp)."""
+"""users: staff accounts (add, list, role, disable, passwd, totp, unlock)."""
 
 from __future__ import annotations
 
@@ -9,10 +9,17 @@ from rich.table import Table
 
 from sillok.cli.common import DataDir, Json, actor_for, archive_for, console, print_json
 from sillok.errors import Invalid
-from sillok.security.accounts import add_user, disable, list_users, set_password, set_role
+from sillok.security.accounts import (
+    add_user,
+    disable,
+    list_users,
+    set_password,
+    set_role,
+    unlock,
+)
 from sillok.security.totp import disable_totp, enable_totp
 
-users_app = typer.Typer(help="Staff accounts: add, list, role, disable, passwd, totp.",
+users_app = typer.Typer(help="Staff accounts: add, list, role, disable, passwd, totp, unlock.",
                         no_args_is_help=True)
 PasswordStdin = typer.Option(False, "--password-stdin",
                              help="Read the password from standard input (for scripts).")
@@ -51,9 +58,10 @@ def list_cmd(data_dir: DataDir = None, json_out: Json = False) -> None:
     if json_out:
         print_json(users)
         return
-    table = Table("username", "role", "disabled", "name", "created")
+    table = Table("username", "role", "disabled", "totp", "locked until", "name", "created")
     for u in users:
         table.add_row(u["username"], u["role"], "yes" if u["disabled"] else "",
+                      "yes" if u["totp"] else "", (u["locked_until"] or "")[:16],
                       u["display_name"], u["created_at"][:10])
     console.print(table)
 
@@ -83,6 +91,14 @@ def passwd(username: str, password_stdin: bool = PasswordStdin,
     with archive_for(data_dir) as archive:
         set_password(archive, actor_for(None), username, password)
     console.print(f"password of {username} changed")
+
+
+@users_app.command("unlock")
+def unlock_cmd(username: str, data_dir: DataDir = None) -> None:
+    """Lift a sign-in lockout (after too many failed passwords or codes) now."""
+    with archive_for(data_dir) as archive:
+        unlock(archive, actor_for(None), username)
+    console.print(f"user {username} unlocked")
 
 
 @users_app.command("totp")

@@ -1,6 +1,7 @@
 """Staff accounts: Argon2id password hashes, roles, disabling; every change audited.
 
-Sign-in sessions, rate limiting, TOTP and API tokens build on this (the web issue).
+Sign-in sessions and lockout (sessions.py), TOTP (totp.py) and API tokens (tokens.py) build
+on this.
 """
 
 from __future__ import annotations
@@ -77,7 +78,10 @@ def list_users(archive: Archive, actor: Actor) -> list[dict[str, Any]]:
     _require_admin(actor)
     with archive.transaction() as session:
         users = session.execute(select(m.User).order_by(m.User.username)).scalars()
-        return [{**_public(u), "created_at": u.created_at.isoformat()} for u in users]
+        return [{**_public(u), "created_at": u.created_at.isoformat(),
+                 "totp": bool(u.totp_enabled),
+                 "locked_until": u.locked_until.isoformat() if u.locked_until else None}
+                for u in users]
 
 
 def _change(archive: Archive, actor: Actor, username: str, action: str, **values: Any) -> None:
@@ -98,6 +102,11 @@ def set_role(archive: Archive, actor: Actor, username: str, role: str) -> None:
 
 def disable(archive: Archive, actor: Actor, username: str) -> None:
     _change(archive, actor, username, "disable", disabled=True)
+
+
+def unlock(archive: Archive, actor: Actor, username: str) -> None:
+    """Lift a sign-in lockout before it ends by itself (the failures are in the audit)."""
+    _change(archive, actor, username, "unlock", failed_logins=0, locked_until=None)
 
 
 def set_password(archive: Archive, actor: Actor, username: str, password: str) -> None:
