@@ -110,6 +110,9 @@ def test_pages_api_and_cli(archive: Archive, settings: Settings, runner: CliRunn
     shown = runner.invoke(app, ["show", "source", str(source), "--as", "anonymous", "--json"],
                           env=cli_env)
     assert shown.exit_code == 0 and "[redacted]" in shown.stdout and _clean(shown.stdout)
+    suggested = runner.invoke(app, ["suggestions", str(source), "--as", "viewer", "--json"],
+                              env=cli_env)
+    assert suggested.exit_code == 0 and _clean(suggested.stdout)
     bad = runner.invoke(app, ["redact", str(source), "--start", "3"], env=cli_env)
     assert bad.exit_code != 0 and "give both --start and --end" in bad.output
     added = runner.invoke(app, ["redact", str(source), "--start", "0", "--end", "11",

@@ -16,6 +16,7 @@ from rich.progress import (
 )
 from rich.table import Table
 
+from sillok.archive.redacted_text import spans_by_source
 from sillok.cli.common import (
     AsRole,
     DataDir,
@@ -33,6 +34,7 @@ from sillok.ingest import worker
 from sillok.ingest.batch import BatchReport, run_batch
 from sillok.ingest.guards import Limits
 from sillok.ingest.pipeline import Ingestor, Options, Outcome
+from sillok.security.policy import may_see_level
 
 STATUS_STYLE = {"ingested": "green", "near_duplicate": "yellow", "duplicate": "cyan",
                 "failed": "red"}
@@ -133,9 +135,15 @@ def suggestions_cmd(
     json_out: Json = False,
 ) -> None:
     """List what the extractors propose to code from a source's text."""
+    actor = actor_for(as_role)
     with archive_for(data_dir) as archive, archive.transaction() as session:
-        items = suggestions_of(session, actor_for(as_role), source,
+        items = suggestions_of(session, actor, source,
                                None if status == "all" else status, refresh=refresh)
+        if not may_see_level(actor, "restricted"):
+            # A suggestion quotes its passage: none from a passage marked for redaction.
+            spans = spans_by_source(session, [source]).get(source, [])
+            items = [i for i in items if not any(s < i["end"] and e > i["start"]
+                                                 for s, e in spans)]
     if json_out:
         print_json(items)
         return
