@@ -86,10 +86,10 @@ def install_auth(app: FastAPI, archive: Archive) -> None:
         request.state.session = None
         request.state.auth = None
         clear_cookie = False
-        header = request.headers.get("authorization")
-        if header is not None:
-            scheme, _, value = header.partition(" ")
-            if scheme.lower() != "bearer" or not value.strip():
+        scheme, _, value = request.headers.get("authorization", "").partition(" ")
+        # Other schemes (e.g. Basic from a reverse proxy guarding the whole site) are not ours.
+        if scheme.lower() == "bearer":
+            if not value.strip():
                 return _json_error(401, "send an API token as Authorization: Bearer <token>",
                                    **{"WWW-Authenticate": "Bearer"})
             actor = await run_in_threadpool(tokens.authenticate_token, archive, value.strip())
