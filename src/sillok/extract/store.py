@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 from datetime import date, datetime
-from typing import Any
+from typing import Any, cast
 
-from sqlalchemy import delete, insert, select
+from sqlalchemy import Table, delete, insert, select
 from sqlalchemy.orm import Session
 
 from sillok.db import models as m
@@ -51,8 +51,8 @@ def _rows(source_id: int, found: list[Found], now: datetime,
 
 def _insert(session: Session, rows: list[dict[str, Any]]) -> int:
     if rows:
-        # Plain executemany: dozens of rows per source, no need for an object each.
-        session.execute(insert(m.Suggestion), rows)
+        # Core executemany on the table: dozens of rows per source, no ORM work for each.
+        session.execute(insert(cast(Table, m.Suggestion.__table__)), rows)
     return len(rows)
 
 

@@ -15,11 +15,11 @@ import re
 import unicodedata
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, cast
 
 import numpy
 from datasketch import MinHash
-from sqlalchemy import insert, select
+from sqlalchemy import Table, insert, select
 from sqlalchemy.orm import Session
 
 from sillok.db import models as m
@@ -118,12 +118,12 @@ def register_many(session: Session, new: list[tuple[int, str, Sketch | None]]
                              if _estimate(sk.values, sig) >= THRESHOLD - ESTIMATE_MARGIN)
         signatures[sid] = sk.values.tobytes()
         texts[sid] = text
-    session.execute(insert(m.SourceBand), [{"source_id": sid, "band": b, "bucket": v}
-                                           for sid, _t, sk in todo
-                                           for b, v in enumerate(sk.buckets)])
-    session.execute(insert(m.SourceSignature), [{"source_id": sid,
-                                                 "signature": sk.values.tobytes()}
-                                                for sid, _t, sk in todo])
+    # Core executemany on the tables: 16 band rows a source, no ORM work for each.
+    session.execute(insert(cast(Table, m.SourceBand.__table__)), [
+        {"source_id": sid, "band": b, "bucket": v}
+        for sid, _t, sk in todo for b, v in enumerate(sk.buckets)])
+    session.execute(insert(cast(Table, m.SourceSignature.__table__)), [
+        {"source_id": sid, "signature": sk.values.tobytes()} for sid, _t, sk in todo])
     wanted = {i for ids in likely.values() for i in ids if i not in texts}
     texts.update(_live_texts(session, wanted))
     out: dict[int, list[tuple[int, float]]] = {}

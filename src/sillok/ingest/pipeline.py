@@ -354,7 +354,7 @@ class Ingestor:
                                         p.item.origin) for row in p.extracted.rows]
             else:
                 objs = [self._build(resolver, p.extracted, p.item.sha, filename, p.item.origin,
-                                    parent=None)]
+                                    parent=None, prepared=p.prepared)]
             built.append((p, objs))
         self.archive.add_built(self.actor, "source", [o for _p, objs in built for o in objs],
                                session=session)
@@ -403,7 +403,8 @@ class Ingestor:
                                             for o, ahead in made if o.text])
 
     def _build(self, resolver: Resolver, extracted: Extracted, sha: str, filename: str | None,
-               origin: str | None, parent: int | None) -> m.Source:
+               origin: str | None, parent: int | None,
+               prepared: Prepared | None = None) -> m.Source:
         o = self.options
         text = extracted.text
         title = (extracted.title or filename or first_line(text) or "(untitled)")[:500]
@@ -414,7 +415,7 @@ class Ingestor:
         }
         data = {
             "level": o.level, "kind": o.kind or DEFAULT_KIND.get(extracted.family, "other"),
-            "title": title, "text": text, "language": self._language(text),
+            "title": title, "text": text, "language": self._language(text, prepared),
             "origin": o.origin or origin or extracted.metadata.get("url"),
             "published": extracted.published, "original_filename": filename,
             "media_type": extracted.media_type, "blob_sha256": sha, "parent": parent,
@@ -445,10 +446,10 @@ class Ingestor:
         obj.ingested_by = self.actor.name
         return obj
 
-    def _language(self, text: str) -> str | None:
+    def _language(self, text: str, prepared: Prepared | None = None) -> str | None:
         if self.options.language != "auto":
             return self.options.language
-        return language_of(text)
+        return prepared.language if prepared is not None else language_of(text)
 
 
 def _blob_rows(session: Session, blobs: list[tuple[str, int, str]]) -> None:
@@ -463,6 +464,12 @@ def _blob_rows(session: Session, blobs: list[tuple[str, int, str]]) -> None:
             for sha, (size, media) in wanted.items() if sha not in have]
     if rows:
         session.execute(insert(m.Blob), rows)
+    # Loaded into the session (and held: its identity map keeps only what is referenced), so
+    # that validating each source's blob reference, which asks the session, needs no query.
+    held: list[m.Blob] = session.info.setdefault("sillok.ingest.blobs", [])
+    for start in range(0, len(shas), 500):
+        held.extend(session.execute(select(m.Blob).where(
+            m.Blob.sha256.in_(shas[start:start + 500]))).scalars())
 
 
 def _clean_name(filename: str | None) -> str | None:

@@ -40,6 +40,7 @@ class Prepared:
 
     sketch: Any  # dedup.Sketch | None
     ahead: Any  # suggest.Ahead
+    language: str | None  # by the share of Hangul and Latin letters
 
 
 class Pending:
@@ -164,6 +165,7 @@ def _prepare(extracted: Extracted) -> Prepared | None:
     from sillok.archive.dates import parse as parse_date
     from sillok.extract.suggest import ahead
     from sillok.ingest.dedup import sketch
+    from sillok.ingest.textcodec import language_of
 
     if len(extracted.text) > PREPARE_CHARS:
         return None  # so that the extras never spend a large file's parsing time
@@ -175,7 +177,8 @@ def _prepare(extracted: Extracted) -> Prepared | None:
             anchor = parse_date(extracted.published).start
         except ValueError:
             anchor = None
-    return Prepared(sketch(extracted.text), ahead(extracted.text, anchor))
+    return Prepared(sketch(extracted.text), ahead(extracted.text, anchor),
+                    language_of(extracted.text))
 
 
 def parse_here(data: bytes, limits: Limits, mapping: dict[str, str]) -> Extracted:
