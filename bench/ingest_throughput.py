@@ -2,6 +2,7 @@
 SQLite archive, against the Korean analyzer's own speed on the same texts.
 
     .venv/bin/python bench/ingest_throughput.py [--files 10000] [--out bench/out/ingest.json]
+        [--database-url postgresql+psycopg://...]   (an empty database; default: SQLite)
 
 Everything generated here is fictional (random sentences from fixed phrase lists).
 """
@@ -10,6 +11,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import platform
 import random
 import resource
@@ -82,7 +84,9 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--files", type=int, default=10_000)
     parser.add_argument("--out", type=Path)
+    parser.add_argument("--database-url", default="")
     args = parser.parse_args()
+    load_before = os.getloadavg()
 
     from sillok.archive.lifecycle import init_archive
     from sillok.archive.service import Archive
@@ -107,8 +111,15 @@ def main() -> None:
         for i in range(0, len(texts), 64):
             analyse_many(texts[i:i + 64])
         analyzer_s = time.perf_counter() - start
+        # What the index analyses of an ingested text file: its text and its title (the
+        # first line, up to 200 characters; these generated files are one line each).
+        titled = [part for text in texts for part in (text[:200], text)]
+        start = time.perf_counter()
+        for i in range(0, len(titled), 128):
+            analyse_many(titled[i:i + 128])
+        titled_s = time.perf_counter() - start
 
-        settings = Settings(data_dir=Path(tmp) / "data")
+        settings = Settings(data_dir=Path(tmp) / "data", database_url=args.database_url or None)
         init_archive(settings)
         archive = Archive.open(settings)
         memory: list[tuple[int, float]] = []
@@ -130,12 +141,17 @@ def main() -> None:
                    f"{__import__('os').cpu_count()} cores",
         "files": args.files,
         "counts": report.counts,
+        "backend": "postgresql" if args.database_url else "sqlite",
         "analyzer_docs_per_s": round(args.files / analyzer_s, 1),
+        "analyzer_with_titles_docs_per_s": round(args.files / titled_s, 1),
         "ingest_docs_per_s": round(args.files / ingest_s, 1),
         "ratio": round(analyzer_s / ingest_s, 3),
+        "ratio_with_titles": round(titled_s / ingest_s, 3),
         "ingest_seconds": round(ingest_s, 1),
         "rss_mb_over_batch": memory,
         "max_rss_mb": round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1),
+        # Other work shares the machine: its load before and after the run, 1/5/15 minutes.
+        "load_average": [list(load_before), list(os.getloadavg())],
     }
     text = json.dumps(result, indent=2)
     print(text)
