@@ -98,9 +98,9 @@ def _new_session(session: Session, user: m.User, auth: AuthSettings,
         token_hash=token_digest(token), user_id=user.id, created_at=t, last_seen_at=t,
         idle_expires_at=min(t + timedelta(minutes=auth.idle_minutes), expires),
         expires_at=expires, csrf_secret=secrets.token_urlsafe(32), totp_pending=totp_pending))
-    # Old sessions of this user are removed when they sign in again: the table stays small.
+    # Ended sessions (anyone's) are removed at each sign-in: the table stays small, and an
+    # ended session is never left to be looked at later.
     session.execute(delete(m.AuthSession).where(
-        m.AuthSession.user_id == user.id,
         or_(m.AuthSession.expires_at <= t, m.AuthSession.idle_expires_at <= t)))
     return token
 
