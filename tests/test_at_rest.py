@@ -7,6 +7,7 @@ import hashlib
 import json
 import os
 import shutil
+import threading
 from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Any
@@ -250,3 +251,30 @@ def test_upgrade_keeps_plaintext_birth_dates(empty_settings: Settings) -> None:
             assert (kept.birth_date, kept.real_name) == (date(1944, 4, 4), "ATRESTOLD")
     finally:
         archive.close()
+
+
+def test_rotation_waits_for_a_writer_and_re_encrypts_its_value(archive: Archive) -> None:
+    """A person written while a rotation starts is sealed with the old key and must still be
+    re-encrypted (or the old key, once removed, would take it with it)."""
+    _people(archive)
+    errors: list[BaseException] = []
+    with archive.sessions() as writer, writer.begin():
+        person = archive.create(ADMIN, "person", {
+            "level": "public", "names": [{"name": "동시 인물", "system": "hangul"}],
+            "protected": {"real_name": "ATRESTCONCURRENT"}}, session=writer)
+
+        def rotate() -> None:
+            try:
+                key_admin.rotate(archive, ADMIN)
+            except BaseException as exc:  # reported below, not lost in the thread
+                errors.append(exc)
+
+        worker = threading.Thread(target=rotate)
+        worker.start()
+        worker.join(1.0)
+        assert worker.is_alive(), "the rotation did not wait for the open writer"
+    worker.join(60)
+    assert not worker.is_alive() and errors == []
+    shown = archive.get(ADMIN, "person", person)["fields"]["protected"]["real_name"]
+    assert shown == "ATRESTCONCURRENT"
+    assert key_admin.status(archive)["ok"]
