@@ -12,8 +12,8 @@ from sillok.errors import Invalid
 from sillok.security.policy import Actor, Role, require_write
 from sillok.web.api.errors import Unauthenticated
 
-# Stand-in until sillok/web/auth.py (sign-in sessions and API tokens) lands.
-from sillok.web.deps import page_actor as current_actor
+# The actor the sign-in middleware found: an API token (Bearer) or a session cookie.
+from sillok.web.auth import current_actor
 
 # Ids are 32-bit integers in the database (kinds.MAX_ID); a larger one in a URL is refused as
 # invalid here rather than reaching PostgreSQL, which would fail on it ("integer out of range").
