@@ -14,7 +14,7 @@ from sillok.config import Settings
 from sillok.web.auth import COOKIE
 from tests import files
 from tests.auth_helpers import PASSWORD, make_user
-from tests.browser import browser, screenshot, serve
+from tests.browser import browser, screenshot, serious_violations, serve
 
 
 @pytest.fixture
@@ -29,6 +29,7 @@ def sign_in(page: Any, username: str = "browser-editor", password: str = PASSWOR
     Chromium on http://127.0.0.1 (a loopback address counts as a secure context)."""
     page.goto("/staff/upload")
     page.wait_for_url("**/login?next=*")
+    assert serious_violations(page) == []
     page.fill("#username", username)
     page.fill("#password", password)
     page.click("#login button[type=submit]")
