@@ -47,6 +47,8 @@ class FirstPass:
     rows: list[Row]
     counts: fc.Counts
     complete: bool  # False: too few of the best matches were in scope; rank with plain_page
+    # Each result's analysed title and body, by entry id, when asked for (for re-ranking).
+    texts: dict[int, tuple[str, str]]
 
 
 def _order(sort: str, date: str, score: str, entry: str) -> str:
@@ -58,8 +60,9 @@ def _order(sort: str, date: str, score: str, entry: str) -> str:
 
 def first_pass(session: Session, cache: IndexCache, dialect: str, where: list[str],
                params: dict[str, Any], *, sort: str, start: int, size: int, facets: bool,
-               cap: int) -> FirstPass:
-    """The results ``start``…``start + size`` in the given order, and the counts."""
+               cap: int, texts: bool = False) -> FirstPass:
+    """The results ``start``…``start + size`` in the given order, and the counts; with
+    ``texts``, the results' analysed title and body too (no second statement to read them)."""
     scope = " AND ".join(where)
     year = YEAR.get(dialect, YEAR["postgresql"])
     values = {**params, "cap": cap, "limit": size, "offset": start, "over": OVERFETCH * size}
@@ -96,15 +99,21 @@ def first_pass(session: Session, cache: IndexCache, dialect: str, where: list[st
     with_ = [f"m AS MATERIALIZED ({m})", f"scoped AS MATERIALIZED ({scoped})",
              f"page AS ({page})", *fc.ctes(facets)]
     # A UNION does not promise to keep a part's order: the results carry their position.
-    results = (f"SELECT {RESULT}, id, record_id, score, record_type, {fc.NULL_TEXT}, "
-               f"{fc.NULL_TEXT}, {fc.NULL_TEXT}, pos FROM page")
+    if texts:
+        results = (f"SELECT {RESULT}, p.id, p.record_id, p.score, p.record_type, st.title, "
+                   f"st.body, {fc.NULL_TEXT}, p.pos FROM page p "
+                   "JOIN search_index st ON st.id = p.id")
+    else:
+        results = (f"SELECT {RESULT}, id, record_id, score, record_type, {fc.NULL_TEXT}, "
+                   f"{fc.NULL_TEXT}, {fc.NULL_TEXT}, pos FROM page")
     sql = "WITH " + ", ".join(with_) + " " + " UNION ALL ".join([results, *counting])
     rows = session.execute(bound(sql), {**values, **extra}).all()
-    found = [(int(r[1]), str(r[4]), int(r[2]), float(r[3] or 0.0))
-             for r in sorted((r for r in rows if r[0] == RESULT), key=lambda r: int(r[8]))]
+    page_rows = sorted((r for r in rows if r[0] == RESULT), key=lambda r: int(r[8]))
+    found = [(int(r[1]), str(r[4]), int(r[2]), float(r[3] or 0.0)) for r in page_rows]
+    analysed = {int(r[1]): (r[5] or "", r[6] or "") for r in page_rows} if texts else {}
     counts = fc.read((r for r in rows if r[0] != RESULT), cap, facets)
     complete = not overfetch or len(found) >= min(size, counts.total)
-    return FirstPass(found, counts, complete)
+    return FirstPass(found, counts, complete, analysed)
 
 
 def plain_page(session: Session, dialect: str, where: list[str], params: dict[str, Any], *,

@@ -92,12 +92,13 @@ def _weights(session: Session, cache: IndexCache, dialect: str, where: list[str]
                      f"ORDER BY {by_id} LIMIT :dfcap")
             subqueries.append(f"SELECT count(*), max(entry) FROM ({first}) AS f{n}")  # noqa: S608
             values[f"df{n}"] = expr
-        last = int(session.execute(text("SELECT coalesce(max(id), 0) FROM search_index")
-                                   ).scalar_one())
-        stmt = (" UNION ALL ".join(f"SELECT {n} AS i, c.* FROM ({sub}) AS c"  # noqa: S608
-                                       for n, sub in enumerate(subqueries)))
-        rows = sorted(session.execute(bound(stmt), values))
-        return [int(n) if n < DF_CAP or not reach else round(n * last / reach)
+        # The index's highest id comes back in the same statement, as a last row.
+        parts = [f"SELECT {n} AS i, c.* FROM ({sub}) AS c"  # noqa: S608
+                 for n, sub in enumerate(subqueries)]
+        parts.append(f"SELECT {len(parts)}, 0, coalesce(max(id), 0) FROM search_index")  # noqa: S608
+        *rows, (_i, _n, last) = sorted(session.execute(bound(" UNION ALL ".join(parts)),
+                                                       values))
+        return [int(n) if n < DF_CAP or not reach else round(n * int(last) / reach)
                 for _i, n, reach in rows]
 
     dfs = cache.get_many([_df_key(where, params, e) for e in exprs], frequencies)
@@ -157,7 +158,7 @@ def search(archive: Archive, actor: Actor, text_query: str, *, limit: int = 20,
         clauses, gaps = clauses_and_gaps(q, match_all) if rerank_now else ([], [])
         start, size = (0, RERANK_WINDOW) if rerank_now else (offset, limit)
         first = first_pass(session, cache, dialect, where, params, sort=sort, start=start,
-                           size=size, facets=facets, cap=COUNT_CAP)
+                           size=size, facets=facets, cap=COUNT_CAP, texts=rerank_now)
         result.total, result.total_capped = first.counts.total, first.counts.capped
         d = Dialect(dialect)
         exprs = [clause_expr(c, d) for c in clauses]
@@ -171,7 +172,9 @@ def search(archive: Archive, actor: Actor, text_query: str, *, limit: int = 20,
         rows = first.rows if first.complete else plain_page(
             session, dialect, where, params, sort=sort, start=start, size=size)
         if rerank_now:
-            hits = rerank(clauses, weights, _candidates(session, rows, texts=True), gaps)
+            candidates = ([Candidate((t, i), sc, *first.texts[e]) for e, t, i, sc in rows]
+                          if first.complete else _candidates(session, rows, texts=True))
+            hits = rerank(clauses, weights, candidates, gaps)
             hits = hits[offset:offset + limit]
             if offset + limit > RERANK_WINDOW:
                 hits += _candidates(session, plain_page(
