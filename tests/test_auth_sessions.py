@@ -217,8 +217,10 @@ def test_role_change_and_disabling_apply_at_once(settings: Settings, archive: Ar
     with client(settings) as c:
         login(c, "kim")
         assert _signed_in(c)
+        assert 'href="/staff"' in c.get("/about").text  # the header links to the workspace
         set_role(archive, ADMIN, "kim", "viewer")
         assert c.get("/staff").status_code == 403
+        assert 'href="/staff"' not in c.get("/about").text
         disable(archive, ADMIN, "kim")
         assert c.get("/staff").status_code == 303
 

@@ -32,7 +32,7 @@ from starlette.concurrency import run_in_threadpool
 from sillok.archive.service import Archive
 from sillok.errors import Forbidden
 from sillok.security import sessions, tokens
-from sillok.security.policy import Actor
+from sillok.security.policy import Actor, may_write
 from sillok.web import i18n
 
 COOKIE = "sillok_session"
@@ -172,3 +172,11 @@ def signed_in_as(ctx: Context) -> str:
     if request is None or getattr(request.state, "auth", None) != "session":
         return ""
     return current_actor(request).name
+
+
+@pass_context
+def may_use_workspace(ctx: Context) -> bool:
+    """Whether the header links to the workspace (editors and admins only)."""
+    request = ctx.get("request")
+    return (request is not None and getattr(request.state, "auth", None) == "session"
+            and may_write(current_actor(request)))

@@ -113,4 +113,5 @@ def install_template_globals(env: Environment, archive: Archive) -> None:
         csrf_field=auth.csrf_field,
         csrf_token=auth.csrf_token,
         signed_in_as=auth.signed_in_as,
+        may_use_workspace=auth.may_use_workspace,
     )
