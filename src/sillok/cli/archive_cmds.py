@@ -99,15 +99,30 @@ def serve(
     data_dir: DataDir = None,
     host: str = typer.Option("127.0.0.1", help="Address to listen on."),
     port: int = typer.Option(8000, help="Port to listen on."),
+    workers: int = typer.Option(1, min=1, max=32, help="Server processes. One Python process "
+                                "uses about one core (the GIL); give as many as cores."),
 ) -> None:
     """Serve the archive's web site."""
+    import os
+
     import uvicorn
 
     from sillok.web.app import create_app
 
-    app = create_app(settings_for(data_dir))
+    settings = settings_for(data_dir)
     console.print(f"Sillok serving on http://{host}:{port}  (Ctrl-C stops)")
-    uvicorn.run(app, host=host, port=port, log_level="warning")
+    if workers == 1:
+        uvicorn.run(create_app(settings), host=host, port=port, log_level="warning")
+        return
+    # Several processes need an import string: each builds its app from the environment.
+    os.environ["SILLOK_DATA_DIR"] = str(settings.data_dir.resolve())
+    if settings.database_url:
+        os.environ["SILLOK_DATABASE_URL"] = settings.database_url
+    # The supervisor restarts a process that does not answer its health check in time; a
+    # process that imports Kiwi and opens the archive on a busy machine can take far longer
+    # than uvicorn's default 5 s to start, and would be restarted forever.
+    uvicorn.run("sillok.web.app:app_from_env", factory=True, host=host, port=port,
+                workers=workers, log_level="warning", timeout_worker_healthcheck=120)
 
 
 def register(app: typer.Typer) -> None:

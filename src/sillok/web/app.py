@@ -34,6 +34,11 @@ from sillok.web.template_globals import install_template_globals
 TEMPLATES = Jinja2Templates(directory=str(Path(__file__).parent / "templates"))
 
 
+def app_from_env() -> FastAPI:
+    """The application of one server process when ``sillok serve --workers N`` runs several."""
+    return create_app(Settings.from_env())
+
+
 def create_app(settings: Settings) -> FastAPI:
     archive = Archive.open(settings)
 
