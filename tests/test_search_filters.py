@@ -112,3 +112,22 @@ def test_a_value_that_names_nothing_gives_nothing_and_says_why(
     assert body["total"] == 0 and "atlantis" in body["notes"][0]
     out = runner.invoke(app, ["search", f"place:yanggang {MARK}", "--json"], env=cli_env)
     assert json.loads(out.stdout)["total"] == 1 and json.loads(out.stdout)["notes"] == []
+
+
+def test_a_hidden_place_is_neither_named_nor_walked_through(archive: Archive) -> None:
+    ids = _fixture(archive)
+    archive.create(ADMIN, "place", {
+        "level": "restricted", "code": "kp-10-fictional-camp", "kind": "facility",
+        "parent": "kp-10", "en": "Fictional Camp 99", "ko": "가상제99수용소",
+        "facility_type": "kwalliso"})
+    event = make_event(archive, level="public", description=f"[가상] {MARK} 수용소 사건",
+                       places=["kp-10-fictional-camp"])
+    for value in ("kp-10-fictional-camp", "가상제99수용소", '"Fictional Camp 99"'):
+        public = search(archive, ANON, f"place:{value} {MARK}", facets=True)
+        assert (public.total, public.items) == (0, []), value
+        assert "no place" in public.notes[0]  # as for a place that does not exist
+        assert _found(archive, EDITOR, f"place:{value}") == {event}, value
+    assert _found(archive, ANON, "place:kp-10") == {ids["person"]}
+    assert _found(archive, ANON, "facility:kwalliso") == set()
+    assert _found(archive, EDITOR, "place:kp-10") == {ids["person"], event}
+    assert _found(archive, EDITOR, "facility:kwalliso") == {event}
