@@ -1,0 +1,174 @@
+"""Load on `sillok serve`: the search page and the search API under concurrent clients, with
+wrk (Debian package `wrk`), and the server's memory sampled all along.
+
+    python bench/build_archive.py --data-dir /tmp/nkdb --scale 0.2     # a FICTIONAL archive
+    python bench/web_load.py --data-dir /tmp/nkdb --duration 600 --out bench/out/web-load.json
+
+The two phases (page, then API) share the duration; each request takes the next query of a
+fixed list of Korean, English and cross-script words, so that caches see a realistic mix
+rather than one query. Reports p50/p75/p90/p99 latency, requests/s, errors (socket errors and
+answers other than 2xx/3xx) and the resident memory of all server processes (start, peak,
+end).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import platform
+import re
+import shutil
+import socket
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+import urllib.parse
+import urllib.request
+from pathlib import Path
+
+QUERIES = [
+    "탈북민", "강제북송", "forced repatriation", "Kim Jong Un", "김정은", "구류장", "detention",
+    "온성", "Onsong", "public execution", "공개처형", "노동단련대", "South Korean drama",
+    "한국 드라마", "China arrest", "체포", "Hoeryong", "회령", "집결소", "beating",
+]
+
+LUA = """
+local paths = {%s}
+local i = 0
+request = function()
+  i = i %% #paths + 1
+  return wrk.format("GET", paths[i])
+end
+"""
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+def _rss_mb(root: int) -> float:
+    """Resident memory of a process and its children (the server's workers)."""
+    out = subprocess.run(["ps", "-o", "rss=", "--ppid", str(root), "-p", str(root)],
+                         capture_output=True, text=True, check=False).stdout
+    return sum(int(x) for x in out.split()) / 1024
+
+
+def _wait(url: str, timeout: float = 300) -> None:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        try:
+            with urllib.request.urlopen(url, timeout=10):
+                return
+        except OSError:
+            time.sleep(1)
+    raise SystemExit(f"error: the server did not answer {url} within {timeout:.0f} s")
+
+
+def _parse_wrk(out: str) -> dict[str, object]:
+    def ms(value: str) -> float:
+        number, unit = re.fullmatch(r"([\d.]+)(us|ms|s|m)", value).groups()  # type: ignore[union-attr]
+        return float(number) * {"us": 0.001, "ms": 1.0, "s": 1000.0, "m": 60000.0}[unit]
+
+    result: dict[str, object] = {}
+    for pct in ("50", "75", "90", "99"):
+        found = re.search(rf"^\s+{pct}(?:\.000)?%\s+(\S+)", out, re.M)
+        if found:
+            result[f"p{pct}_ms"] = round(ms(found.group(1)), 1)
+    found = re.search(r"(\d+) requests in", out)
+    result["requests"] = int(found.group(1)) if found else 0
+    found = re.search(r"Requests/sec:\s+([\d.]+)", out)
+    result["requests_per_s"] = float(found.group(1)) if found else 0.0
+    found = re.search(r"Non-2xx or 3xx responses: (\d+)", out)
+    result["non_2xx_3xx"] = int(found.group(1)) if found else 0
+    found = re.search(r"Socket errors: connect (\d+), read (\d+), write (\d+), timeout (\d+)",
+                      out)
+    result["socket_errors"] = sum(int(x) for x in found.groups()) if found else 0
+    return result
+
+
+def _phase(base: str, paths: list[str], seconds: int, connections: int, threads: int,
+           lua_dir: Path, name: str) -> dict[str, object]:
+    script = lua_dir / f"{name}.lua"
+    script.write_text(LUA % ", ".join(json.dumps(p) for p in paths), encoding="utf-8")
+    out = subprocess.run(
+        ["wrk", "--latency", "-t", str(threads), "-c", str(connections), "-d", f"{seconds}s",
+         "--timeout", "10s", "-s", str(script), base], capture_output=True, text=True,
+        check=True).stdout
+    return {"seconds": seconds, **_parse_wrk(out)}
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    ap.add_argument("--data-dir", type=Path, required=True)
+    ap.add_argument("--database-url", default=None)
+    ap.add_argument("--workers", type=int, default=os.cpu_count() or 1)
+    ap.add_argument("--connections", type=int, default=16)
+    ap.add_argument("--threads", type=int, default=2)
+    ap.add_argument("--duration", type=int, default=600, help="seconds, both phases together")
+    ap.add_argument("--out", type=Path, default=None)
+    args = ap.parse_args()
+    if shutil.which("wrk") is None:
+        raise SystemExit("error: wrk is not installed (Debian: apt-get install wrk)")
+
+    port = _free_port()
+    env = {**os.environ, "SILLOK_DATA_DIR": str(args.data_dir)}
+    if args.database_url:
+        env["SILLOK_DATABASE_URL"] = args.database_url
+    server = subprocess.Popen([sys.executable, "-m", "sillok.cli.main", "serve", "--port",
+                               str(port), "--workers", str(args.workers)], env=env)
+    base = f"http://127.0.0.1:{port}"
+    samples: list[float] = []
+    stop = threading.Event()
+    try:
+        _wait(f"{base}/")
+        quoted = [urllib.parse.quote(q) for q in QUERIES]
+        # One warm-up pass, so that both phases measure a started server.
+        for q in quoted:
+            urllib.request.urlopen(f"{base}/search?q={q}", timeout=60).read()
+
+        def sample() -> None:
+            while not stop.wait(10):
+                samples.append(_rss_mb(server.pid))
+
+        samples.append(_rss_mb(server.pid))
+        sampler = threading.Thread(target=sample, daemon=True)
+        sampler.start()
+        load_before = os.getloadavg()
+        with tempfile.TemporaryDirectory() as tmp:
+            half = args.duration // 2
+            page = _phase(base, [f"/search?q={q}" for q in quoted], half, args.connections,
+                          args.threads, Path(tmp), "page")
+            api = _phase(base, [f"/api/v1/search?q={q}&facets=true" for q in quoted], half,
+                         args.connections, args.threads, Path(tmp), "api")
+        stop.set()
+        samples.append(_rss_mb(server.pid))
+    finally:
+        stop.set()
+        server.terminate()
+        server.wait(timeout=60)
+
+    report = {
+        "date": time.strftime("%Y-%m-%d %H:%M"),
+        "machine": f"{platform.machine()}, {os.cpu_count()} cores, Python "
+                   f"{platform.python_version()}",
+        "archive": str(args.data_dir), "backend": "postgresql" if args.database_url
+        else "sqlite", "workers": args.workers, "connections": args.connections,
+        "search_page": page, "search_api": api,
+        "rss_mb": {"start": round(samples[0], 1), "peak": round(max(samples), 1),
+                   "end": round(samples[-1], 1), "samples": len(samples)},
+        "load_avg_before": [round(x, 2) for x in load_before],
+        "load_avg_after": [round(x, 2) for x in os.getloadavg()],
+    }
+    text = json.dumps(report, indent=2, ensure_ascii=False)
+    print(text)
+    if args.out:
+        args.out.write_text(text + "\n", encoding="utf-8")
+
+
+if __name__ == "__main__":
+    main()
