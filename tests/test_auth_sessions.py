@@ -20,7 +20,7 @@ from sillok.config import AuthSettings, Settings
 from sillok.db import models as m
 from sillok.db.types import utcnow
 from sillok.security import sessions
-from sillok.security.accounts import disable, set_role
+from sillok.security.accounts import disable, set_password, set_role
 from sillok.web.auth import COOKIE
 from tests.auth_helpers import PASSWORD, client, login, logout, make_user
 from tests.conftest import ADMIN
@@ -292,3 +292,13 @@ def test_what_the_form_echoes_is_inert(settings: Settings) -> None:
         page = c.get("/login", params={"next": '/staff"><script>alert(1)</script>'}).text
         failed = login(c, '<script>alert("x")</script>', "wrong").text
     assert "<script>alert" not in page and "<script>alert" not in failed
+
+
+def test_a_new_password_ends_the_sessions(settings: Settings, archive: Archive) -> None:
+    make_user(settings, "kim", "editor")
+    with client(settings) as c:
+        login(c, "kim")
+        assert _signed_in(c)
+        set_password(archive, ADMIN, "kim", "another long password")
+        assert not _signed_in(c)
+        assert login(c, "kim", "another long password").status_code == 303

@@ -11,7 +11,7 @@ from typing import Any
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
-from sqlalchemy import select
+from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
 
 from sillok.archive.audit import record_change
@@ -110,9 +110,13 @@ def unlock(archive: Archive, actor: Actor, username: str) -> None:
 
 
 def set_password(archive: Archive, actor: Actor, username: str, password: str) -> None:
+    """A new password; the account's sessions end (whoever knew the old one is signed out)."""
     _check_password(password)
     # The hash never enters the audit trail: only the fact that the password changed.
     _change(archive, actor, username, "password", password_hash=HASHER.hash(password))
+    with archive.transaction() as session:
+        user_id = _get(session, username).id
+        session.execute(delete(m.AuthSession).where(m.AuthSession.user_id == user_id))
 
 
 def authenticate(archive: Archive, username: str, password: str) -> Actor | None:
