@@ -19,7 +19,7 @@ from typing import Any, cast
 
 import numpy
 from datasketch import MinHash
-from sqlalchemy import Table, insert, select
+from sqlalchemy import Table, and_, insert, or_, select
 from sqlalchemy.orm import Session
 
 from sillok.db import models as m
@@ -100,7 +100,8 @@ def register_many(session: Session, new: list[tuple[int, str, Sketch | None]]
     todo = [(sid, text, sk) for sid, text, sk in new if sk is not None]
     if not todo:
         return {}
-    stored = _stored_candidates(session, {v for _s, _t, sk in todo for v in sk.buckets})
+    stored = _stored_candidates(session, {key for _s, _t, sk in todo
+                                          for key in enumerate(sk.buckets)})
     signatures = _stored_signatures(session, {i for ids in stored.values() for i in ids})
     earlier: dict[tuple[int, int], list[int]] = {}
     texts: dict[int, str] = {}
@@ -145,16 +146,22 @@ def register_many(session: Session, new: list[tuple[int, str, Sketch | None]]
     return out
 
 
-def _stored_candidates(session: Session, buckets: set[int]) -> dict[tuple[int, int], list[int]]:
-    """Stored sources by (band, bucket) for the given bucket values. The band is bound as a
-    list too, so that the (band, bucket) index serves the lookup instead of a scan."""
+def _stored_candidates(session: Session, keys: set[tuple[int, int]]
+                       ) -> dict[tuple[int, int], list[int]]:
+    """Stored sources by (band, bucket) for the given keys. Asked as one condition per band
+    (band = ? AND bucket IN (...)), so that each key is one lookup in the (band, bucket)
+    index; a row-value IN list is a scan of the whole table in SQLite."""
+    by_band: dict[int, list[int]] = {}
+    for band, bucket in sorted(keys):
+        by_band.setdefault(band, []).append(bucket)
     found: dict[tuple[int, int], list[int]] = {}
-    values = sorted(buckets)
-    for start in range(0, len(values), 500):
+    per_query = max(1, 500 // max(1, max(len(v) for v in by_band.values()))) if by_band else 1
+    bands_asked = sorted(by_band)
+    for start in range(0, len(bands_asked), per_query):
         rows = session.execute(select(m.SourceBand.source_id, m.SourceBand.band,
-                                      m.SourceBand.bucket).where(
-            m.SourceBand.band.in_(list(range(BANDS))),
-            m.SourceBand.bucket.in_(values[start:start + 500]))).all()
+                                      m.SourceBand.bucket).where(or_(*(
+            and_(m.SourceBand.band == band, m.SourceBand.bucket.in_(by_band[band]))
+            for band in bands_asked[start:start + per_query])))).all()
         for sid, band, bucket in rows:
             found.setdefault((int(band), int(bucket)), []).append(int(sid))
     return found
