@@ -93,3 +93,37 @@ def test_nothing_restricted_reaches_the_public(archive: Archive, settings: Setti
             db.close()
         else:
             _check(path.name, path.read_text(encoding="utf-8"))
+
+
+def test_nothing_restricted_reaches_the_public_through_the_api(archive: Archive,
+                                                               settings: Settings) -> None:
+    """The same markers, crawled through every read of the JSON API that the public may call:
+    lists and records of every type, search with facets, suggestions, statistics, jobs."""
+    _plant(archive)
+    api = "/api/v1"
+    with TestClient(create_app(settings)) as client:
+        types = client.get(f"{api}/types").json()
+        urls = [f"{api}/{t['plural']}?limit=500&include_retracted=true" for t in types]
+        urls += [f"{api}/{t['plural']}/{i}" for t in types for i in range(1, 14)]
+        urls += [f"{api}/{t['plural']}/{i}/history" for t in types for i in range(1, 6)]
+        urls += [f"{api}/sources/{i}/suggestions" for i in range(1, 8)]
+        urls += [f"{api}/jobs", f"{api}/stats/arrivals?by=quarter"]
+        urls += [f"{api}/stats/acts?by={by}" for by in
+                 ("type", "year", "province", "facility_type", "sex,age_group", "type,year",
+                  "agency,province")]
+        queries = [*MARKERS, "강제북송", "회령", "Hoeryong", "type:person", "type:act",
+                   "place:leak-camp", "level:restricted"]
+        seen = ""
+        for url in urls:
+            response = client.get(url)
+            assert response.status_code < 500, url
+            _check(url, response.text)
+            seen += response.text
+        # The crawl reaches what the public may read (so a leak there would be found).
+        assert "Public fictional report" in seen and "Hoeryong" in seen
+        for query in queries:
+            response = client.get(f"{api}/search", params={"q": query, "facets": "true"})
+            assert response.status_code == 200, query
+            answer = response.json()
+            answer.pop("query", None)  # the visitor's own words, echoed back
+            _check(f"search {query}", repr(answer).replace(query, ""))
