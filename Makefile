@@ -31,7 +31,7 @@ run: install
 test: install-test
 	$(BIN)/ruff check src tests bench
 	$(BIN)/mypy
-	$(BIN)/pytest
+	$(BIN)/pytest -n auto
 
 lint: install-test
 	$(BIN)/ruff check src tests bench
