@@ -7,7 +7,6 @@ from __future__ import annotations
 import json
 import os
 import signal
-import socket
 import subprocess
 import sys
 import threading
@@ -21,17 +20,13 @@ from sillok.archive.verify import verify
 from sillok.config import Settings
 from sillok.security.accounts import add_user
 from sillok.security.tokens import create_token
+from tests.browser import free_port
 from tests.conftest import ADMIN
 
 SILLOK = [sys.executable, "-m", "sillok.cli.main"]
 WRITERS = 3
 ACKS_BEFORE_KILL = 24
 
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
 
 
 def _start(env: dict[str, str], port: int) -> subprocess.Popen[bytes]:
@@ -66,7 +61,7 @@ def test_acknowledged_writes_survive_kill_9(settings: Settings, archive: Archive
     add_user(archive, ADMIN, "crash-editor", "editor", "fictional-password-123")
     _, token = create_token(archive, ADMIN, "crash-editor", "write", name="crash test")
     env = {**os.environ, **cli_env}
-    port = _free_port()
+    port = free_port()
     base = f"http://127.0.0.1:{port}/api/v1"
     server = _start(env, port)
     acked: dict[int, str] = {}

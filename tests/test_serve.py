@@ -4,7 +4,6 @@ page and the API on both databases. Fictional data."""
 from __future__ import annotations
 
 import os
-import socket
 import subprocess
 import sys
 import time
@@ -14,13 +13,8 @@ import pytest
 
 from sillok.archive.service import Archive
 from sillok.config import Settings
+from tests.browser import free_port
 from tests.conftest import make_source
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
 
 
 # Generous: a loaded CI machine may take many seconds to import and start a process.
@@ -39,7 +33,7 @@ def _get(url: str, timeout: float = 120.0) -> tuple[int, bytes]:
 @pytest.mark.parametrize("workers", [1, 2])
 def test_serve_answers(settings: Settings, archive: Archive, workers: int) -> None:
     make_source(archive, level="public", title="[가상] 서버 시험 자료", text="[가상] 회령 탈북민")
-    port = _free_port()
+    port = free_port()
     env = {**os.environ, "SILLOK_DATA_DIR": str(settings.data_dir)}
     if settings.database_url:
         env["SILLOK_DATABASE_URL"] = settings.database_url
