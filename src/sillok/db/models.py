@@ -193,7 +193,10 @@ class Event(RecordMixin, DateRangeMixin, Base):
 
 class Person(RecordMixin, Base):
     __tablename__ = "persons"
-    __table_args__ = (_level_check(),)
+    # updated_at indexed: every public search and page asks for the latest change of a person
+    # (security/redact.py, whether the masker of protected names is current); without the
+    # index that was a pass over all persons each time.
+    __table_args__ = (_level_check(), Index("ix_persons_updated_at", "updated_at"))
 
     kind: Mapped[str] = mapped_column(String(40), default="individual")
     sex: Mapped[str | None] = mapped_column(String(20), default=None)

@@ -23,7 +23,7 @@ from __future__ import annotations
 import time
 from collections import OrderedDict
 from collections.abc import Callable
-from typing import Any, TypeVar
+from typing import Any, TypeVar, cast
 
 from sqlalchemy import text
 from sqlalchemy.orm import Session
@@ -40,8 +40,15 @@ GENERATION = {
                   "WHERE c.oid = to_regclass('search_index')",
 }
 
+# The snapshot a search's answer is kept with (``IndexCache.snapshot``), read before anything
+# else of the search. PostgreSQL: the transaction snapshot — the next transaction id and those
+# in progress — which changes with every commit that wrote anything in the cluster.
+SNAPSHOT = {"postgresql": "SELECT CAST(pg_current_snapshot() AS TEXT)"}
+RESULTS_KEPT = 500  # whole answers kept (a page of results with its snippets and facets)
+
 T = TypeVar("T")
 _values: OrderedDict[tuple[Any, ...], tuple[float, object, Any]] = OrderedDict()
+_results: OrderedDict[tuple[Any, ...], Any] = OrderedDict()
 
 
 class IndexCache:
@@ -62,6 +69,36 @@ class IndexCache:
             row = self.session.execute(text(sql)).first() if sql else None
             self._generation = tuple(row) if row is not None else ()
         return self._generation
+
+    def snapshot(self) -> tuple[Any, ...]:
+        """A value that changes with every committed change of what a search can read, exactly
+        (unlike ``generation`` on PostgreSQL, which lags by about a second): whole answers are
+        kept with it.
+
+        SQLite: the index's generation. Every write through the archive's services rewrites
+        the entries of the records it touches (a change of level, a retraction, a redaction
+        mark, a place's edit), and the index is written in the same transaction as the record.
+        PostgreSQL: the snapshot. Why it is safe to read it first and compute the answer after:
+        later statements never see older data than the snapshot read before them, so an
+        answer is kept under a key at most as new as its data; a reader who gets it has a
+        snapshot with that key, so no change the answer misses has been committed for them."""
+        sql = SNAPSHOT.get(self.dialect)
+        if sql is None:
+            return ("index", *self.generation())
+        return ("snapshot", self.session.execute(text(sql)).scalar_one())
+
+    def result(self, key: tuple[Any, ...], compute: Callable[[], T]) -> T:
+        """A whole answer, kept with ``snapshot()``; ``compute`` runs when there is none."""
+        full = (self.url, *self.snapshot(), *key)
+        found = _results.get(full)
+        if found is not None:
+            _results.move_to_end(full)
+            return cast(T, found)
+        value = compute()
+        _results[full] = value
+        while len(_results) > RESULTS_KEPT:
+            _results.popitem(last=False)
+        return value
 
     def get(self, key: tuple[Any, ...], compute: Callable[[], T], stale: float = 0.0,
             max_age: float | None = None) -> T:
@@ -107,3 +144,4 @@ class IndexCache:
 def clear() -> None:
     """Forget every value (tests)."""
     _values.clear()
+    _results.clear()

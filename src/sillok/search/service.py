@@ -3,6 +3,7 @@ query, rank, and return records as the actor may see them with HTML-safe snippet
 
 from __future__ import annotations
 
+import copy
 import html
 import re
 from dataclasses import dataclass, field
@@ -131,58 +132,73 @@ def search(archive: Archive, actor: Actor, text_query: str, *, limit: int = 20,
         raise Invalid({"limit": "limit must be 1–200 and offset not negative"})
     if sort not in ("relevance", "date"):
         raise Invalid({"sort": f"'{sort}' is not one of: relevance, date"})
-    q = parse(text_query)
-    dialect = archive.engine.dialect.name
-    result = SearchResult(query=text_query, total=0)
     with archive.transaction() as session:
         cache = IndexCache(session)
         # Readers without clearance: protected names neither match (protect.py) nor show.
         masker = None if may_see_level(actor, "restricted") else masker_for(
             session, archive.settings.data_dir)
-        if masker is not None and not hide_protected(q, masker, match_all):
-            return result
-        if expand_terms:
-            result.expansions = [
-                {"matched": e.matched, "term": e.term, "added": list(e.added)}
-                for e in expand(session, q, cache)
-            ]
-        filtered = scope(session, cache, actor, q)
-        result.notes = filtered.notes
-        match = compile_query(q, dialect, match_all)
-        if match is None or filtered.empty:
-            return result
-        where, params = filtered.where, filtered.params
-        where.append("si.level IN :levels")
-        params.update(match=match, levels=visible_levels(actor))
-        rerank_now = sort == "relevance" and offset < RERANK_WINDOW
-        clauses, gaps = clauses_and_gaps(q, match_all) if rerank_now else ([], [])
-        start, size = (0, RERANK_WINDOW) if rerank_now else (offset, limit)
-        first = first_pass(session, cache, dialect, where, params, sort=sort, start=start,
-                           size=size, facets=facets, cap=COUNT_CAP, texts=rerank_now)
-        result.total, result.total_capped = first.counts.total, first.counts.capped
-        d = Dialect(dialect)
-        exprs = [clause_expr(c, d) for c in clauses]
-        if len(exprs) == 1 and not q.excluded and not result.total_capped:
-            # One clause and nothing excluded: its frequency in scope is the total just
-            # counted, and need not be counted again.
-            cache.put(_df_key(where, params, exprs[0]), result.total)
-        weights = _weights(session, cache, dialect, where, params, exprs)
-        if facets:
-            result.facets = first.counts.facets
-        rows = first.rows if first.complete else plain_page(
-            session, dialect, where, params, sort=sort, start=start, size=size)
-        if rerank_now:
-            candidates = ([Candidate((t, i), sc, *first.texts[e]) for e, t, i, sc in rows]
-                          if first.complete else _candidates(session, rows, texts=True))
-            hits = rerank(clauses, weights, candidates, gaps)
-            hits = hits[offset:offset + limit]
-            if offset + limit > RERANK_WINDOW:
-                hits += _candidates(session, plain_page(
-                    session, dialect, where, params, sort=sort, start=RERANK_WINDOW,
-                    size=offset + limit - RERANK_WINDOW), texts=False)
-        else:
-            hits = _candidates(session, rows, texts=False)
-        result.items = _items(session, q, hits, masker)
+        # The same question in the same scope, with nothing changed since: the answer kept
+        # (cache.py says why it cannot be out of date). A public search bar sees the same few
+        # questions over and over; each costs a pass over its matches when its words are common.
+        key = ("search", actor.role.value, masker.version if masker else None, text_query,
+               limit, offset, expand_terms, facets, sort, match_all, COUNT_CAP, RERANK_WINDOW)
+        found = cache.result(key, lambda: _search(
+            session, cache, masker, actor, text_query, limit=limit, offset=offset,
+            expand_terms=expand_terms, facets=facets, sort=sort, match_all=match_all))
+    # A copy: callers mask and redact the items they are given in place.
+    return copy.deepcopy(found)
+
+
+def _search(session: Session, cache: IndexCache, masker: Masker | None, actor: Actor,
+            text_query: str, *, limit: int, offset: int, expand_terms: bool, facets: bool,
+            sort: str, match_all: bool) -> SearchResult:
+    q = parse(text_query)
+    dialect = session.get_bind().dialect.name
+    result = SearchResult(query=text_query, total=0)
+    if masker is not None and not hide_protected(q, masker, match_all):
+        return result
+    if expand_terms:
+        result.expansions = [
+            {"matched": e.matched, "term": e.term, "added": list(e.added)}
+            for e in expand(session, q, cache)
+        ]
+    filtered = scope(session, cache, actor, q)
+    result.notes = filtered.notes
+    match = compile_query(q, dialect, match_all)
+    if match is None or filtered.empty:
+        return result
+    where, params = filtered.where, filtered.params
+    where.append("si.level IN :levels")
+    params.update(match=match, levels=visible_levels(actor))
+    rerank_now = sort == "relevance" and offset < RERANK_WINDOW
+    clauses, gaps = clauses_and_gaps(q, match_all) if rerank_now else ([], [])
+    start, size = (0, RERANK_WINDOW) if rerank_now else (offset, limit)
+    first = first_pass(session, cache, dialect, where, params, sort=sort, start=start,
+                       size=size, facets=facets, cap=COUNT_CAP, texts=rerank_now)
+    result.total, result.total_capped = first.counts.total, first.counts.capped
+    d = Dialect(dialect)
+    exprs = [clause_expr(c, d) for c in clauses]
+    if len(exprs) == 1 and not q.excluded and not result.total_capped:
+        # One clause and nothing excluded: its frequency in scope is the total just
+        # counted, and need not be counted again.
+        cache.put(_df_key(where, params, exprs[0]), result.total)
+    weights = _weights(session, cache, dialect, where, params, exprs)
+    if facets:
+        result.facets = first.counts.facets
+    rows = first.rows if first.complete else plain_page(
+        session, dialect, where, params, sort=sort, start=start, size=size)
+    if rerank_now:
+        candidates = ([Candidate((t, i), sc, *first.texts[e]) for e, t, i, sc in rows]
+                      if first.complete else _candidates(session, rows, texts=True))
+        hits = rerank(clauses, weights, candidates, gaps)
+        hits = hits[offset:offset + limit]
+        if offset + limit > RERANK_WINDOW:
+            hits += _candidates(session, plain_page(
+                session, dialect, where, params, sort=sort, start=RERANK_WINDOW,
+                size=offset + limit - RERANK_WINDOW), texts=False)
+    else:
+        hits = _candidates(session, rows, texts=False)
+    result.items = _items(session, q, hits, masker)
     return result
 
 

@@ -75,7 +75,9 @@ def protected_people(session: Session, secret: bytes) -> list[Protected]:
 
 
 class Masker:
-    def __init__(self, people: list[Protected]) -> None:
+    def __init__(self, people: list[Protected], version: tuple[object, ...] = ()) -> None:
+        # What the masker was built from (masker_for): results shaped by it are kept with it.
+        self.version = version
         self.hangul = ahocorasick.Automaton()
         self.latin: dict[tuple[str, ...], str] = {}
         count = 0
@@ -155,14 +157,17 @@ _lock = threading.Lock()
 
 def masker_for(session: Session, data_dir: Path) -> Masker:
     """The masker of this archive, rebuilt only when persons or names change."""
-    version = (session.execute(select(func.count(), func.max(m.Person.updated_at))).one(),
-               session.execute(select(func.count()).select_from(m.PersonName)).scalar_one())
+    # One statement (it runs before every public search): persons, their last change, names.
+    version = tuple(session.execute(select(
+        select(func.count()).select_from(m.Person).scalar_subquery(),
+        select(func.max(m.Person.updated_at)).scalar_subquery(),
+        select(func.count()).select_from(m.PersonName).scalar_subquery())).one())
     key = str(session.get_bind().engine.url)
     with _lock:
         cached = _cache.get(key)
         if cached is None or cached[0] != version:
             people = protected_people(session, archive_secret(data_dir))
-            cached = (version, Masker(people))
+            cached = (version, Masker(people, version))
             _cache[key] = cached
         return cached[1]
 

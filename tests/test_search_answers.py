@@ -1,0 +1,63 @@
+"""Whole search answers are kept between searches (search/cache.py) and never outlive a change
+that would alter them: a new record, a change of level, a retraction, a redaction mark, a new
+protected name. On both backends. Fictional data."""
+
+from __future__ import annotations
+
+from sillok.archive.redactions import add_mark
+from sillok.archive.service import Archive
+from sillok.search import cache
+from sillok.search.service import search
+from tests.conftest import ADMIN, ANON, EDITOR, make_person, make_source
+
+WORD = "쥐똥나무"
+
+
+def _ids(archive: Archive, query: str = WORD) -> set[int]:
+    return {int(i["id"]) for i in search(archive, ANON, query, facets=True).items}
+
+
+def test_a_repeated_search_is_answered_from_the_cache(archive: Archive) -> None:
+    cache.clear()
+    make_source(archive, text=f"[가상] {WORD} 하나")
+    first = search(archive, ANON, WORD, facets=True)
+    assert len(cache._results) == 1
+    first.items[0]["label"] = "changed by a caller"  # callers mask items in place
+    again = search(archive, ANON, WORD, facets=True)
+    assert len(cache._results) == 1  # no second answer computed: the kept one was used
+    assert again.items[0]["label"] == "Test source" and again.total == 1
+    # Another role, another answer: what one role may see is never served to another.
+    search(archive, EDITOR, WORD, facets=True)
+    assert len(cache._results) == 2
+
+
+def test_a_kept_answer_follows_every_change(archive: Archive) -> None:
+    cache.clear()
+    one = make_source(archive, text=f"[가상] {WORD} 하나")
+    assert _ids(archive) == {one}
+    two = make_source(archive, text=f"[가상] {WORD} 둘")
+    assert _ids(archive) == {one, two}  # a new record
+    archive.update(ADMIN, "source", two, {"level": "restricted"})
+    assert _ids(archive) == {one}  # a change of level
+    archive.retract(ADMIN, "source", one, "test: retracted")
+    assert _ids(archive) == set()  # a retraction
+    three = make_source(archive, text=f"[가상] {WORD} 셋 비밀구절")
+    assert _ids(archive, "비밀구절") == {three}
+    text = f"[가상] {WORD} 셋 비밀구절"
+    start = text.index("비밀구절")
+    add_mark(archive, ADMIN, three, start, start + len("비밀구절"), "test: witness detail")
+    assert _ids(archive, "비밀구절") == set()  # a redaction mark takes the words out
+
+
+def test_a_new_protected_name_is_masked_and_unsearchable_at_once(archive: Archive) -> None:
+    cache.clear()
+    source = make_source(archive, text=f"[가상] {WORD} 증인 한가람 씨가 말했다.")
+    before = search(archive, ANON, f"{WORD} 한가람", facets=True)
+    assert [int(i["id"]) for i in before.items] == [source]
+    assert "한가람" in before.items[0]["snippet"]
+    make_person(archive, level="restricted", name="한가람")
+    after = search(archive, ANON, f"{WORD} 한가람", facets=True)
+    assert after.total == 0 and after.items == []  # the name is no search word any more
+    shown = search(archive, ANON, WORD, facets=True)
+    assert [int(i["id"]) for i in shown.items] == [source]
+    assert "한가람" not in shown.items[0]["snippet"]
