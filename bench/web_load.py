@@ -6,7 +6,11 @@ wrk (Debian package `wrk`), and the server's memory sampled all along.
 
 The two phases (page, then API) share the duration; each request takes the next query of a
 fixed list of Korean, English and cross-script words, so that caches see a realistic mix
-rather than one query. Reports p50/p75/p90/p99 latency, requests/s, errors (socket errors and
+rather than one query. With ``--new-share F``, that share of the requests instead carries a
+query not asked before in the run (two words of the archive's texts, or a word and a
+person's name, made up from build_archive.py's word lists; 10,000 different ones per phase,
+more than a 5-minute phase asks for) — searches no kept answer can serve (search/cache.py).
+Reports p50/p75/p90/p99 latency, requests/s, errors (socket errors and
 answers other than 2xx/3xx) and the resident memory of all server processes (start, peak,
 end).
 """
@@ -17,6 +21,7 @@ import argparse
 import json
 import os
 import platform
+import random
 import re
 import shutil
 import socket
@@ -43,6 +48,38 @@ request = function()
   return wrk.format("GET", paths[i])
 end
 """
+
+
+def new_queries(count: int, seed: int = 11) -> list[str]:
+    """``count`` different two-word queries over the bench archive's own words and names."""
+    sys.path.insert(0, str(Path(__file__).parent))
+    from build_archive import EN, GIVEN, KO, SURNAMES  # a sibling script
+
+    words = sorted({w.strip(".,[]()\"'") for line in KO + EN for w in line.split()} - {""})
+    names = [s + g for s in SURNAMES for g in GIVEN]
+    rng = random.Random(seed)
+    out: dict[str, None] = {}
+    while len(out) < count:
+        first = rng.choice(words)
+        second = rng.choice(names) if rng.random() < 0.3 else rng.choice(words)
+        if first != second:
+            out[f"{first} {second}"] = None
+    return list(out)
+
+
+def mixed(head: list[str], new: list[str], share: float, seed: int = 5) -> list[str]:
+    """The list of queries a phase cycles through: ``head`` in turn, and with probability
+    ``share`` the next of ``new`` instead (each asked once)."""
+    if share <= 0:
+        return head
+    rng = random.Random(seed)
+    out, fresh, i = [], iter(new), 0
+    for query in fresh:
+        while rng.random() >= share:
+            out.append(head[i % len(head)])
+            i += 1
+        out.append(query)
+    return out
 
 
 def _free_port() -> int:
@@ -111,7 +148,11 @@ def main() -> None:
     ap.add_argument("--threads", type=int, default=2)
     ap.add_argument("--duration", type=int, default=600, help="seconds, both phases together")
     ap.add_argument("--out", type=Path, default=None)
+    ap.add_argument("--new-share", type=float, default=0.0,
+                    help="share of requests with a query not asked before (0–1)")
     args = ap.parse_args()
+    if not 0 <= args.new_share < 1:
+        raise SystemExit("error: --new-share must be at least 0 and below 1")
     if shutil.which("wrk") is None:
         raise SystemExit("error: wrk is not installed (Debian: apt-get install wrk)")
 
@@ -141,10 +182,13 @@ def main() -> None:
         load_before = os.getloadavg()
         with tempfile.TemporaryDirectory() as tmp:
             half = args.duration // 2
-            page = _phase(base, [f"/search?q={q}" for q in quoted], half, args.connections,
-                          args.threads, Path(tmp), "page")
-            api = _phase(base, [f"/api/v1/search?q={q}&facets=true" for q in quoted], half,
-                         args.connections, args.threads, Path(tmp), "api")
+            new = [urllib.parse.quote(q) for q in new_queries(20_000)]
+            page = _phase(base, [f"/search?q={q}" for q in mixed(
+                quoted, new[:10_000], args.new_share)], half, args.connections, args.threads,
+                Path(tmp), "page")
+            api = _phase(base, [f"/api/v1/search?q={q}&facets=true" for q in mixed(
+                quoted, new[10_000:], args.new_share)], half, args.connections, args.threads,
+                Path(tmp), "api")
         stop.set()
         samples.append(_rss_mb(server.pid))
     finally:
@@ -158,6 +202,7 @@ def main() -> None:
                    f"{platform.python_version()}",
         "archive": str(args.data_dir), "backend": "postgresql" if args.database_url
         else "sqlite", "workers": args.workers, "connections": args.connections,
+        "new_share": args.new_share,
         "search_page": page, "search_api": api,
         "rss_mb": {"start": round(samples[0], 1), "peak": round(max(samples), 1),
                    "end": round(samples[-1], 1), "samples": len(samples)},
