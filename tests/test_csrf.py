@@ -29,7 +29,7 @@ def _state_changing_pages(settings: Settings) -> list[tuple[str, str]]:
     """Every state-changing route of the pages (not the API, not the sign-in forms, which
     check their own tokens), from the application's own route table."""
     found = [(method, path) for method, path in routes(create_app(settings))
-             if method in UNSAFE and rule_for(method, path) == "staff"]
+             if method in UNSAFE and rule_for(method, path) in ("staff", "account")]
     found.append(("POST", "/logout"))
     return found
 

@@ -238,6 +238,10 @@ def lookup(archive: Archive, token: str) -> SessionInfo | None:
                            csrf=row.csrf_secret, totp_pending=row.totp_pending)
 
 
-def end_sessions_of(session: Session, user_id: int) -> None:
-    """Every session of an account ends (its second factor or password changed)."""
-    session.execute(delete(m.AuthSession).where(m.AuthSession.user_id == user_id))
+def end_sessions_of(session: Session, user_id: int, keep: int | None = None) -> None:
+    """Every session of an account ends (its second factor or password changed), but for
+    ``keep``: the session in which its owner made the change themselves."""
+    query = delete(m.AuthSession).where(m.AuthSession.user_id == user_id)
+    if keep is not None:
+        query = query.where(m.AuthSession.id != keep)
+    session.execute(query)

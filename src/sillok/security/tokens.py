@@ -22,10 +22,10 @@ from sqlalchemy import select
 from sillok.archive.audit import record_change
 from sillok.archive.service import Archive
 from sillok.db import models as m
-from sillok.errors import Invalid, NotFound
+from sillok.errors import Forbidden, Invalid, NotFound
 from sillok.security import sessions
 from sillok.security.accounts import _get, _require_admin
-from sillok.security.policy import Actor, Role
+from sillok.security.policy import WRITERS, Actor, Role
 
 SCOPES = ("read", "write", "admin")
 PREFIX = "sillok_"  # recognisable in a leaked file or a secret scanner's report
@@ -40,10 +40,39 @@ def scoped_actor(username: str, role: Role, scope: str) -> Actor:
     return Actor(username, role, read_only=scope == "read")
 
 
+def scopes_for(role: Role) -> tuple[str, ...]:
+    """The scopes a user may give a token of their own: none beyond their role (``admin``
+    is an administrator's alone; a role that may not write gets ``read`` only)."""
+    if role is Role.admin:
+        return SCOPES
+    return ("read", "write") if role in WRITERS else ("read",)
+
+
+def _require_account(actor: Actor) -> None:
+    # A token manages no tokens: one that leaked could otherwise make itself a longer life.
+    if actor.role is Role.anonymous or actor.read_only:
+        raise Forbidden("sign in to manage your API tokens")
+
+
 def create_token(archive: Archive, actor: Actor, username: str, scope: str,
                  expires_days: int | None = 90, name: str = "") -> tuple[int, str]:
     """A new token for ``username``: its id and the token itself (shown once, never stored)."""
     _require_admin(actor)
+    return _create(archive, actor, username, scope, expires_days, name)
+
+
+def create_own_token(archive: Archive, actor: Actor, scope: str, expires_days: int | None = 90,
+                     name: str = "") -> tuple[int, str]:
+    """A new token for the actor's own account, its scope within :func:`scopes_for`."""
+    _require_account(actor)
+    if scope in SCOPES and scope not in scopes_for(actor.role):
+        raise Invalid({"scope": f"'{scope}' is above your role ({actor.role.value}): choose "
+                                f"{' or '.join(scopes_for(actor.role))}"})
+    return _create(archive, actor, actor.name, scope, expires_days, name)
+
+
+def _create(archive: Archive, actor: Actor, username: str, scope: str,
+            expires_days: int | None, name: str) -> tuple[int, str]:
     if scope not in SCOPES:
         raise Invalid({"scope": f"'{scope}' is not one of: {', '.join(SCOPES)}"})
     if expires_days is not None and not 1 <= expires_days <= MAX_DAYS:
@@ -71,15 +100,27 @@ def _iso(value: Any) -> str | None:
 
 def list_tokens(archive: Archive, actor: Actor) -> list[dict[str, Any]]:
     _require_admin(actor)
+    return _listed(archive, None)
+
+
+def tokens_of(archive: Archive, actor: Actor) -> list[dict[str, Any]]:
+    """The tokens the actor may manage: an administrator's are everyone's (as on the command
+    line), anyone else's their own."""
+    _require_account(actor)
+    return _listed(archive, None if actor.role is Role.admin else actor.name)
+
+
+def _listed(archive: Archive, username: str | None) -> list[dict[str, Any]]:
     t = sessions.now()
+    query = (select(m.ApiToken, m.User.username).join(m.User, m.User.id == m.ApiToken.user_id)
+             .order_by(m.ApiToken.id))
+    if username is not None:
+        query = query.where(m.User.username == username)
     with archive.transaction() as session:
-        rows = session.execute(select(m.ApiToken, m.User.username)
-                               .join(m.User, m.User.id == m.ApiToken.user_id)
-                               .order_by(m.ApiToken.id)).all()
         out = []
-        for tok, username in rows:
+        for tok, owner in session.execute(query).all():
             expired = tok.expires_at is not None and tok.expires_at <= t
-            out.append({"id": tok.id, "user": username, "name": tok.name, "scope": tok.scope,
+            out.append({"id": tok.id, "user": owner, "name": tok.name, "scope": tok.scope,
                         "created_at": _iso(tok.created_at), "expires_at": _iso(tok.expires_at),
                         "revoked_at": _iso(tok.revoked_at),
                         "last_used_at": _iso(tok.last_used_at),
@@ -88,11 +129,16 @@ def list_tokens(archive: Archive, actor: Actor) -> list[dict[str, Any]]:
 
 
 def revoke_token(archive: Archive, actor: Actor, token_id: int) -> None:
-    _require_admin(actor)
+    """Revoke a token at once: an administrator any, anyone else only their own (another's
+    is "not found", so that its existence is not told)."""
+    _require_account(actor)
     with archive.transaction() as session:
-        tok = session.get(m.ApiToken, token_id)
-        if tok is None:
+        found = session.execute(select(m.ApiToken, m.User.username)
+                                .join(m.User, m.User.id == m.ApiToken.user_id)
+                                .where(m.ApiToken.id == token_id)).first()
+        if found is None or (actor.role is not Role.admin and found[1] != actor.name):
             raise NotFound(f"no API token #{token_id}")
+        tok = found[0]
         if tok.revoked_at is None:
             tok.revoked_at = sessions.now()
             record_change(session, actor=actor.name, action="token-revoke",

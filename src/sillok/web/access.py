@@ -4,6 +4,8 @@ application's own route table, so a new route without a rule here fails the suit
 Rules:
 - ``public``: anyone; what a page shows is filtered by the policy per actor.
 - ``staff``: editors and admins; an anonymous visitor is sent to sign in, other roles get 403.
+- ``account``: the signed-in user's own account page, for every staff role (viewers and
+  analysts too); an anonymous visitor is sent to sign in, an API token gets 403.
 - ``signin``: the sign-in pages themselves (anyone; each checks its own form token).
 - ``api``: the JSON API; anonymous requests see public data only, writes need a token or a
   session of a role that may write (the API's own tests cover its details).
@@ -14,7 +16,7 @@ from __future__ import annotations
 
 from typing import Literal
 
-Rule = Literal["public", "staff", "signin", "api", "static"]
+Rule = Literal["public", "staff", "account", "signin", "api", "static"]
 
 ROUTES: dict[str, Rule] = {
     "GET /": "public",
@@ -42,6 +44,12 @@ ROUTES: dict[str, Rule] = {
     "POST /staff/records/{type_name}/{record_id}/retract": "staff",
     "POST /staff/sources/{source_id}/redactions": "staff",
     "POST /staff/sources/{source_id}/redactions/{mark_id}/remove": "staff",
+    "GET /staff/account": "account",
+    "POST /staff/account/totp": "account",
+    "POST /staff/account/totp/confirm": "account",
+    "POST /staff/account/totp/disable": "account",
+    "POST /staff/account/tokens": "account",
+    "POST /staff/account/tokens/{token_id}/revoke": "account",
     "GET /login": "signin",
     "POST /login": "signin",
     "GET /login/code": "signin",

@@ -20,6 +20,7 @@ from sillok.errors import NotFound, SillokError
 from sillok.ingest.jobs import fail_interrupted
 from sillok.security.ratelimit import FailureLimiter
 from sillok.web import (
+    account_routes,
     api,
     auth,
     auth_routes,
@@ -59,6 +60,7 @@ def create_app(settings: Settings) -> FastAPI:
     app.include_router(search_routes.router(archive, TEMPLATES))
     app.include_router(stats_routes.router(archive, TEMPLATES))
     app.include_router(staff_routes.router(archive, TEMPLATES))
+    app.include_router(account_routes.router(archive, TEMPLATES))
     limiter = FailureLimiter(settings.auth.address_failures,
                              settings.auth.address_window_minutes * 60)
     app.state.login_limiter = limiter
