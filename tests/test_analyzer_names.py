@@ -21,6 +21,9 @@ def _in_order(terms: list[str], seq: tuple[str, ...]) -> bool:
     ("[가상] 송하윤 씨가 말했다", "Song Ha-yun"),  # 송/NNP + 하/NNG + 윤/NNG
     ("[가상] 최선미 씨는 체포되었다", "Choe Son-mi"),  # 최/NNP + 선미/NNG
     ("[가상] 라선특별시의 기업소", "Rason"),  # one out-of-vocabulary noun
+    # In a long sentence Kiwi reads 조영숙 as two common nouns (조영 + 숙); the 씨 after it
+    # says it is a name.
+    ("[가상] 탈북한 국군포로의 자녀 조영숙 씨(가명)는 아버지가 아오지 탄광에서", "Cho Yong-suk"),
 ])
 def test_split_and_unknown_names_get_one_key_sequence(text: str, romanized: str) -> None:
     keys = tuple(k for w in romanized.split() for k in word_terms(w).name_syllables)
@@ -31,6 +34,19 @@ def test_latin_name_runs_are_contiguous_and_broken_between_runs() -> None:
     terms = analyse("The Rodong Sinmun, Kim said, and Jong left.")
     assert _in_order(terms, word_terms("노동신문").name_syllables)
     assert not _in_order(terms, ("nkkim", "nkjong"))
+
+
+@pytest.mark.parametrize(("everyday", "standard"), [
+    ("Woo-young", "우영"), ("Young-sam", "영삼"), ("Wook", "욱"), ("Youn", "윤"),
+])
+def test_everyday_spellings_of_given_names(everyday: str, standard: str) -> None:
+    """Woo is 우 and Young is 영, as South Koreans spell their names in English."""
+    assert word_terms(everyday).name_syllables == word_terms(standard).name_syllables
+
+
+def test_a_common_noun_before_a_title_word_is_not_made_a_name_without_one() -> None:
+    # 군 after a word is not always a title: without a title word, common nouns stay nouns.
+    assert not _in_order(analyse("[가상] 자녀 조영 숙소에 갔다"), ("nkjo", "nkyong", "nksok"))
 
 
 def test_function_words_and_lower_case_words() -> None:

@@ -102,6 +102,9 @@ def _is_name(token: Any) -> bool:
 
 RUN_TAGS = ("NNP", "NNG", "MM")  # what Kiwi makes of the pieces of a name it does not know
 MAX_NAME = 4  # syllables: a Korean personal or place name written as one word is short
+# Words that follow a person's name as a word of their own (조영숙 씨, 백성호 군, 김순희 양):
+# what they follow is a name even when Kiwi read it as common nouns (조영 + 숙).
+TITLES = frozenset(("씨", "군", "양"))
 
 
 def _leading_name(tokens: Any, i: int) -> int:
@@ -117,7 +120,9 @@ def _leading_name(tokens: Any, i: int) -> int:
         size += len(tokens[j].form)
         end = tokens[j].start + tokens[j].len
         j += 1
-    return j if named and j - i > 1 and size <= MAX_NAME else i
+    titled = (j < len(tokens) and tokens[j].form in TITLES and tokens[j].tag == "NNB"
+              and tokens[j].word_position != tokens[j - 1].word_position)
+    return j if (named or titled) and j - i > 1 and size <= MAX_NAME else i
 
 
 def _content(tokens: Any, out: list[str], names: list[str] | None) -> None:

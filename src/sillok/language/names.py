@@ -31,7 +31,9 @@ SURNAMES = {"lee": "i", "yi": "i", "rhee": "i", "ri": "i", "li": "i", "rhie": "i
             "yoon": "yon", "youn": "yon", "lim": "im", "yim": "im", "rim": "im",
             "kweon": "kwon", "gwon": "kwon", "shin": "sin", "oh": "o", "rho": "no", "roh": "no"}
 LATIN_RULES = [
-    (re.compile(r"[’'`ʼ]"), ""), (re.compile(r"eo|eu|oo|u"), "o"), (re.compile(r"ae"), "e"),
+    # Woo, Woon, Wook are 우, 운, 욱 (not 워); Young and Youn are 영 and 윤 (ou as o).
+    (re.compile(r"[’'`ʼ]"), ""), (re.compile(r"^w(?=oo|u)"), ""),
+    (re.compile(r"eo|eu|oo|ou|u"), "o"), (re.compile(r"ae"), "e"),
     (re.compile(r"oi"), "oe"), (re.compile(r"ee"), "i"), (re.compile(r"ch|tch"), "j"),
     (re.compile(r"kh"), "k"), (re.compile(r"th"), "t"), (re.compile(r"ph|f"), "p"),
     (re.compile(r"sh"), "s"), (re.compile(r"(?<!n)g|c|q"), "k"),
