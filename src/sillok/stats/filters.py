@@ -26,9 +26,9 @@ nothing — a silently ignored filter would publish a wrong number.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, TypeVar
 
 from sqlalchemy import ColumnElement, and_, exists, or_, select
 from sqlalchemy.orm import Session
@@ -254,13 +254,24 @@ def place_ids(session: Session, actor: Actor, values: Iterable[str], key: str) -
     for pid, name in session.execute(select(m.PlaceName.place_id, m.PlaceName.name)):
         if pid in visible:
             names.setdefault(_norm(name), set()).add(pid)
-    found: set[int] = set()
+    return _named_with_narrower(names, children, values, lambda value: Invalid({
+        f"filter.{key}": f"no place '{value}' in the gazetteer (a code such as kp-10 or a name "
+                         f"such as Ryanggang)"}))
+
+
+K = TypeVar("K")
+
+
+def _named_with_narrower(names: dict[str, set[K]], children: dict[K, list[K]],
+                         values: Iterable[str], unknown: Callable[[str], Invalid]) -> set[K]:
+    """What ``values`` name (through ``names``, normalised), and everything under it in
+    ``children`` (a province's counties, a broader term's narrower ones)."""
+    found: set[K] = set()
     for value in values:
-        ids = names.get(_norm(value))
-        if not ids:
-            raise Invalid({f"filter.{key}": f"no place '{value}' in the gazetteer (a code such "
-                                            f"as kp-10 or a name such as Ryanggang)"})
-        found |= ids
+        named = names.get(_norm(value))
+        if not named:
+            raise unknown(value)
+        found |= named
     todo = list(found)
     while todo:
         for child in children.get(todo.pop(), ()):
@@ -298,16 +309,5 @@ def term_codes(session: Session, actor: Actor, vocabulary: str, values: Iterable
             names.setdefault(_norm(str(name)), set()).add(t.code)
         if t.parent_code:
             children.setdefault(t.parent_code, []).append(t.code)
-    found: set[str] = set()
-    for value in values:
-        codes = names.get(_norm(value))
-        if not codes:
-            raise Invalid({f"filter.{key}": f"'{value}' is not in the {vocabulary} vocabulary"})
-        found |= codes
-    todo = list(found)
-    while todo:
-        for child in children.get(todo.pop(), ()):
-            if child not in found:
-                found.add(child)
-                todo.append(child)
-    return found
+    return _named_with_narrower(names, children, values, lambda value: Invalid(
+        {f"filter.{key}": f"'{value}' is not in the {vocabulary} vocabulary"}))
