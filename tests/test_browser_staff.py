@@ -1,6 +1,7 @@
 """The staff workspace in a real browser: upload a testimony, watch it go in, select a passage
 and code an event from it, then look for the event through public search — found when public,
-not when restricted."""
+not when restricted; and the account page (TOTP, an API token) and a person coded from a
+passage."""
 
 from __future__ import annotations
 
@@ -8,13 +9,18 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
+import pyotp
 import pytest
+from sqlalchemy import select
 
+from sillok.archive.service import Archive
 from sillok.config import Settings
+from sillok.db import models as m
 from sillok.web.auth import COOKIE
 from tests import files
 from tests.auth_helpers import PASSWORD, make_user
 from tests.browser import browser, screenshot, serious_violations, serve
+from tests.conftest import make_source
 
 
 @pytest.fixture
@@ -108,3 +114,51 @@ def test_upload_then_code_an_event(staff_site: str, tmp_path: Path, level: str,
             assert title in hits
         else:
             assert title not in hits and "검색 결과 0건" in page.inner_text("#total")
+
+
+def test_account_then_a_person_from_a_passage(staff_site: str, archive: Archive) -> None:
+    """Enrol TOTP with the code an app would make from the secret on the page, make an API
+    token and use it, then code a person from a passage of a source."""
+    source = make_source(archive, level="internal", text=files.KO)
+    with browser() as chromium:
+        page = chromium.new_page(base_url=staff_site, locale="en-GB")
+        sign_in(page)
+        page.click("header a[href='/staff/account']")
+        page.wait_for_url("**/staff/account")
+        page.click("#totp-begin button")
+        secret = page.inner_text("#totp-secret")
+        assert page.inner_text("#totp-uri").startswith("otpauth://totp/Sillok:browser-editor")
+        assert serious_violations(page) == []
+        page.fill("#confirm-code", pyotp.TOTP(secret).now())
+        page.click("#totp-confirm button")
+        page.wait_for_url("**/staff/account?done=totp-on*")
+        assert "On:" in page.inner_text("#totp-status")
+        page.fill("#token-name", "browser test script")
+        page.select_option("#token-scope", "write")
+        page.fill("#token-days", "7")
+        page.click("#token-create button")
+        token = page.inner_text("#new-token")
+        assert token.startswith("sillok_")
+        screenshot(page, "staff-account")
+        api = page.request.get("/api/v1/events", headers={"Authorization": f"Bearer {token}"})
+        assert api.status == 200
+        page.goto("/staff/account")
+        assert token not in page.content() and "browser test script" in page.content()
+        page.goto(f"/staff/sources/{source}")
+        page.wait_for_selector("#source-text")
+        _select(page, "박철수")
+        assert page.input_value("#person-name") == "박철수"  # filled from the selection
+        page.check("#new-person input[value=victim]")
+        page.select_option("#person-level", "restricted")
+        page.click("#new-person button[type=submit]")
+        created = page.wait_for_selector("#person-created")
+        assert created is not None and "박철수" in created.inner_text()
+        assert page.input_value("#person-name") == ""  # the form is ready for the next one
+        screenshot(page, "staff-person-from-passage")
+        page.click("#person-created a")
+        page.wait_for_url("**/staff/records/person/*")
+        assert "박철수" in page.inner_text("main")
+    with archive.transaction() as session:
+        user = session.execute(select(m.User).where(
+            m.User.username == "browser-editor")).scalar_one()
+        assert user.totp_enabled

@@ -40,6 +40,8 @@ ROUTES: dict[str, Rule] = {
     "POST /staff/sources/{source_id}/events": "staff",
     "POST /staff/sources/{source_id}/link": "staff",
     "POST /staff/sources/{source_id}/acts": "staff",
+    "POST /staff/sources/{source_id}/persons": "staff",
+    "POST /staff/sources/{source_id}/places": "staff",
     "GET /staff/records/{type_name}/{record_id}": "staff",
     "POST /staff/records/{type_name}/{record_id}/retract": "staff",
     "POST /staff/sources/{source_id}/redactions": "staff",

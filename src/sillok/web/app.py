@@ -26,6 +26,7 @@ from sillok.web import (
     auth_routes,
     i18n,
     pages,
+    passage_routes,
     search_routes,
     staff_routes,
     stats_routes,
@@ -60,6 +61,7 @@ def create_app(settings: Settings) -> FastAPI:
     app.include_router(search_routes.router(archive, TEMPLATES))
     app.include_router(stats_routes.router(archive, TEMPLATES))
     app.include_router(staff_routes.router(archive, TEMPLATES))
+    app.include_router(passage_routes.router(archive, TEMPLATES))
     app.include_router(account_routes.router(archive, TEMPLATES))
     limiter = FailureLimiter(settings.auth.address_failures,
                              settings.auth.address_window_minutes * 60)

@@ -24,6 +24,7 @@ from sillok.ingest.jobs import job_view, recent_jobs, start_ingest_job
 from sillok.ingest.pipeline import Options
 from sillok.security.policy import Actor, may_write
 from sillok.web.deps import page_actor
+from sillok.web.passage_records import passage_choices
 
 MAX_UPLOAD_FILES = 500
 RECORD_TYPES = ("source", "event", "act", "person", "place", "term", "involvement", "evidence")
@@ -111,7 +112,7 @@ def router(archive: Archive, templates: Jinja2Templates) -> APIRouter:
                                          limit=200).items
         return render(request, "workspace.html", {
             "rec": rec, "suggestions": suggestions, "places": places, "act_types": act_types,
-            "marks": marks,
+            "marks": marks, "source_id": source_id, **passage_choices(archive, actor),
             "segments": _redacted(_segments(rec["fields"]["text"], suggestions,
                                             rec["fields"].get("pages") or []),
                                   [(mark["start"], mark["end"]) for mark in marks])})
