@@ -24,6 +24,7 @@ from typer.testing import CliRunner
 from sillok.archive.lifecycle import init_archive
 from sillok.archive.service import Archive
 from sillok.config import Settings
+from sillok.ingest.jobs import wait_for_jobs
 from sillok.security.policy import Actor, Role
 
 PG_SERVER = os.environ.get(
@@ -99,6 +100,9 @@ def settings(backend: str, tmp_path: Path, request: pytest.FixtureRequest) -> It
     try:
         yield Settings(data_dir=data_dir, database_url=_pg_url(name))
     finally:
+        # An ingest job a web test started may still be writing: its database stays until
+        # the job is done (a server waits the same way when it stops).
+        wait_for_jobs(60)
         _pg_admin(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)")
 
 

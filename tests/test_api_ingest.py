@@ -80,3 +80,15 @@ def test_only_writers_upload(client: TestClient) -> None:
     assert_error(client.post(f"{API}/ingest", headers=as_(EDITOR), data={"level": "secret"},
                              files=upload), 422, "level")
     assert_error(client.post(f"{API}/ingest", headers=as_(EDITOR)), 422, "files")
+
+
+def test_a_stopping_server_lets_an_accepted_upload_finish(settings: Settings) -> None:
+    with api_client(settings) as c:  # leaving the block stops the application (lifespan)
+        answer = c.post(f"{API}/ingest", headers=as_(EDITOR), data={"level": "public"},
+                        files=[("files", (f"report{i}.txt", f"{files.KO} {i}".encode()))
+                               for i in range(4)])
+        assert answer.status_code == 202, answer.text
+        url = answer.headers["location"]
+    with api_client(settings) as c:
+        job = c.get(url, headers=as_(EDITOR)).json()
+    assert job["status"] == "done" and job["done"] == 4, job

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import shutil
 import threading
+import time
 from pathlib import Path
 from typing import Any
 
@@ -21,6 +22,10 @@ from sillok.db import models as m
 from sillok.ingest import batch
 from sillok.ingest.pipeline import Ingestor, Options, Outcome
 from sillok.security.policy import Actor, require_write
+
+# Job threads still running, so that a stopping server can let them finish (wait_for_jobs).
+_running: set[threading.Thread] = set()
+_running_lock = threading.Lock()
 
 
 def spool_dir(archive: Archive, job_id: int) -> Path:
@@ -41,8 +46,10 @@ def start_ingest_job(archive: Archive, actor: Actor, files: list[tuple[str | Non
     folder.mkdir(parents=True, exist_ok=True)
     for number, (_name, data) in enumerate(files):
         (folder / f"{number:06d}").write_bytes(data)
-    thread = threading.Thread(target=_run, args=(archive, actor, job_id, options or Options()),
+    thread = threading.Thread(target=_tracked, args=(archive, actor, job_id, options or Options()),
                               name=f"ingest-job-{job_id}", daemon=True)
+    with _running_lock:
+        _running.add(thread)
     thread.start()
     if wait:
         thread.join()
@@ -68,6 +75,26 @@ def recent_jobs(archive: Archive, actor: Actor, limit: int = 10) -> list[dict[st
             query = query.where(m.Job.created_by == actor.name)
         ids = list(session.execute(query).scalars())
     return [v for v in (job_view(archive, actor, i) for i in ids) if v is not None]
+
+
+def wait_for_jobs(timeout: float) -> bool:
+    """Let running jobs finish, for at most ``timeout`` seconds in all (a server stopping: the
+    files of an upload it accepted get ingested rather than left to a restart); False if some
+    are still running then (they are marked failed at the next start, fail_interrupted)."""
+    with _running_lock:
+        threads = list(_running)
+    deadline = time.monotonic() + timeout
+    for thread in threads:
+        thread.join(max(0.0, deadline - time.monotonic()))
+    return not any(t.is_alive() for t in threads)
+
+
+def _tracked(archive: Archive, actor: Actor, job_id: int, options: Options) -> None:
+    try:
+        _run(archive, actor, job_id, options)
+    finally:
+        with _running_lock:
+            _running.discard(threading.current_thread())
 
 
 def fail_interrupted(archive: Archive) -> None:

@@ -12,12 +12,13 @@ from fastapi import Depends, FastAPI, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from fastapi.staticfiles import StaticFiles
 from fastapi.templating import Jinja2Templates
+from starlette.concurrency import run_in_threadpool
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from sillok.archive.service import Archive
 from sillok.config import Settings
 from sillok.errors import NotFound, SillokError
-from sillok.ingest.jobs import fail_interrupted
+from sillok.ingest.jobs import fail_interrupted, wait_for_jobs
 from sillok.security.ratelimit import FailureLimiter
 from sillok.web import (
     account_routes,
@@ -33,6 +34,7 @@ from sillok.web import (
 )
 from sillok.web.template_globals import install_template_globals
 
+JOB_GRACE_SECONDS = 60.0  # a stopping server waits this long at most for ingest jobs
 TEMPLATES = Jinja2Templates(directory=str(Path(__file__).parent / "templates"))
 
 
@@ -47,6 +49,8 @@ def create_app(settings: Settings) -> FastAPI:
     @asynccontextmanager
     async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
         yield
+        # Uploads accepted are ingested before the process ends (within a bound).
+        await run_in_threadpool(wait_for_jobs, JOB_GRACE_SECONDS)
         archive.close()
 
     # Every page route gets the CSRF check; the API checks its own writes in the middleware.
