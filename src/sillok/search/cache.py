@@ -141,6 +141,11 @@ class IndexCache:
         return out
 
 
+def forget_answers() -> None:
+    """Forget the whole answers kept (eval-search times searches, not the keeping of them)."""
+    _results.clear()
+
+
 def clear() -> None:
     """Forget every value (tests)."""
     _values.clear()

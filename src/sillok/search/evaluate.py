@@ -21,6 +21,7 @@ from sillok.archive.resolve import Resolver
 from sillok.archive.service import Archive
 from sillok.config import Settings
 from sillok.errors import SillokError
+from sillok.search.cache import forget_answers
 from sillok.search.service import search
 from sillok.security.policy import Actor, Role
 
@@ -85,6 +86,7 @@ def _run(archive: Archive, ids: list[int], questions: list[tuple[str, int]],
     reciprocal, at1, at10, latencies = 0.0, 0, 0, []
     started = time.perf_counter()
     for n, (question, para) in enumerate(questions, 1):
+        forget_answers()  # a question asked twice is searched twice: searching is timed here
         t0 = time.perf_counter()
         result = search(archive, PUBLIC, f"type:sources {question}", limit=10,
                         expand_terms=False, match_all=False)
