@@ -80,6 +80,27 @@ def rss_mb() -> float:
     return 0.0
 
 
+def pss_mb(pid: int) -> float:
+    """Proportional set size: the pages a process shares with others (the Kiwi model the
+    workers share with the server they are forked from) counted once between them."""
+    try:
+        with open(f"/proc/{pid}/smaps_rollup", encoding="ascii") as fh:
+            for line in fh:
+                if line.startswith("Pss:"):
+                    return int(line.split()[1]) / 1024
+    except OSError:
+        pass
+    return 0.0
+
+
+def cpu_seconds(pid: int) -> float:
+    """CPU time of a process and of the children it has waited for (the forkserver reaps the
+    workers it forked, so theirs is counted in it once they end)."""
+    with open(f"/proc/{pid}/stat", encoding="ascii") as fh:
+        fields = fh.read().rsplit(")", 1)[1].split()
+    return sum(int(f) for f in fields[11:15]) / os.sysconf("SC_CLK_TCK")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--files", type=int, default=10_000)
@@ -123,16 +144,25 @@ def main() -> None:
         init_archive(settings)
         archive = Archive.open(settings)
         memory: list[tuple[int, float]] = []
+        # The parsing workers (which analyse the texts) and their forkserver: summed PSS.
+        workers: list[tuple[int, float]] = []
 
         def progress(outcome: Outcome, done: int, total: int) -> None:
             if done % max(1, total // 20) == 0:
                 memory.append((done, round(rss_mb(), 1)))
+                workers.append((done, round(sum(pss_mb(p) for p in worker.pids()), 1)))
 
         ingestor = Ingestor(archive, Actor("bench", Role.admin), Options(kind="testimony"))
+        main_cpu = resource.getrusage(resource.RUSAGE_SELF)
         start = time.perf_counter()
         report = run_batch(ingestor, [folder], progress=progress)
         ingest_s = time.perf_counter() - start
+        used = resource.getrusage(resource.RUSAGE_SELF)
+        main_cpu_s = used.ru_utime + used.ru_stime - main_cpu.ru_utime - main_cpu.ru_stime
+        server = worker.pids()[-1]
         worker.shutdown()
+        time.sleep(1)  # for the forkserver to reap the workers
+        workers_cpu_s = cpu_seconds(server)
         archive.close()
 
     result = {
@@ -148,7 +178,11 @@ def main() -> None:
         "ratio": round(analyzer_s / ingest_s, 3),
         "ratio_with_titles": round(titled_s / ingest_s, 3),
         "ingest_seconds": round(ingest_s, 1),
+        # Where ingest's CPU went: the process that writes, and the workers that parse and
+        # analyse (with their forkserver, which loads the parsers and Kiwi once).
+        "cpu_seconds": {"main": round(main_cpu_s, 1), "workers": round(workers_cpu_s, 1)},
         "rss_mb_over_batch": memory,
+        "worker_pss_mb_over_batch": workers,
         "max_rss_mb": round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1),
         # Other work shares the machine: its load before and after the run, 1/5/15 minutes.
         "load_average": [list(load_before), list(os.getloadavg())],

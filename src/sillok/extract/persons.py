@@ -110,10 +110,28 @@ def _hit(text: str, start: int, end: int, confidence: float) -> NameHit:
     return NameHit(start, end, text[start:end], confidence)
 
 
-def find_persons(text: str, known: set[str],
-                 candidates: list[NameHit] | None = None) -> list[NameHit]:
+def proper_nouns(text: str, tokens: list[Any] | None = None) -> list[tuple[int, int]]:
+    """Spans of the Korean proper nouns Kiwi finds in ``text`` that look like a person's name
+    (a common surname, two to four syllables), before the lexicon's filter. ``tokens``: Kiwi's
+    tokens of the text (or of its normalised form, when that has the same length) if at hand.
+    Needs no archive, so the parsing worker works them out beside the database writes."""
+    spans: list[tuple[int, int]] = []
+    if not re.search(r"[가-힣]", text):
+        return spans
+    for token in tokens if tokens is not None else _kiwi().tokenize(text):
+        form = token.form
+        if (token.tag == "NNP" and 2 <= len(form) <= 4 and form[0] in SURNAMES_KO
+                and re.fullmatch(r"[가-힣]+", form)
+                and text[token.start:token.start + len(form)] == form):
+            spans.append((token.start, token.start + len(form)))
+    return spans
+
+
+def find_persons(text: str, known: set[str], candidates: list[NameHit] | None = None,
+                 proper: list[tuple[int, int]] | None = None) -> list[NameHit]:
     """Names in ``text``; ``known`` holds lower-cased lexicon aliases (places, terms) that a
-    proper noun must not be. ``candidates``: ``name_candidates(text)`` if already found."""
+    proper noun must not be. ``candidates``: ``name_candidates(text)`` if already found;
+    ``proper``: ``proper_nouns(text)`` if already found."""
     hits: dict[tuple[int, int], NameHit] = {}
 
     def add(start: int, end: int, confidence: float) -> None:
@@ -131,14 +149,10 @@ def find_persons(text: str, known: set[str],
 
     for hit in candidates if candidates is not None else name_candidates(text):
         add(hit.start, hit.end, hit.confidence)
-    if re.search(r"[가-힣]", text):
-        tokens = _prepared.pop(text, None)
-        for token in tokens if tokens is not None else _kiwi().tokenize(text):
-            form = token.form
-            if (token.tag == "NNP" and 2 <= len(form) <= 4 and form[0] in SURNAMES_KO
-                    and re.fullmatch(r"[가-힣]+", form)
-                    and text[token.start:token.start + len(form)] == form):
-                add(token.start, token.start + len(form), 0.6)
+    if proper is None:
+        proper = proper_nouns(text, _prepared.pop(text, None))
+    for start, end in proper:
+        add(start, end, 0.6)
     return _without_overlaps(sorted(hits.values(), key=lambda h: (h.start, -h.end)))
 
 

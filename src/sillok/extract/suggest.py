@@ -4,7 +4,7 @@ each with character offsets into the text and a confidence between 0 and 1."""
 from __future__ import annotations
 
 import re
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, replace
 from datetime import date
 from typing import Any
 
@@ -49,6 +49,9 @@ class Ahead:
     found: tuple[Found, ...]  # dates, then counts
     names: tuple[NameHit, ...]  # candidates, before the lexicon's filter
     orgs: tuple[tuple[int, int], ...]
+    # Spans of Kiwi's proper nouns that may be names (persons.proper_nouns), when the worker
+    # analysed the text with Kiwi anyway (for the search index); None: found where written.
+    proper: tuple[tuple[int, int], ...] | None = None
 
 
 def ahead(text: str, anchor: date | None = None) -> Ahead:
@@ -66,14 +69,15 @@ def ahead(text: str, anchor: date | None = None) -> Ahead:
 def suggest(text: str, lexicon: Lexicon, anchor: date | None = None,
             pre: Ahead | None = None) -> list[Found]:
     """Every suggestion of ``text``; ``pre``: ``ahead(text, anchor)`` if already computed."""
-    if pre is None or pre.anchor != anchor:
-        pre = ahead(text, anchor)
+    if pre is None or pre.anchor != anchor:  # Kiwi's proper nouns do not depend on the date
+        pre = replace(ahead(text, anchor), proper=pre.proper if pre is not None else None)
     found = list(pre.found)
     hits = lexicon.find(text)
     for h in hits:
         found.append(Found(h.kind, h.start, h.end, h.text, h.value, h.confidence))
     known = {h.text.lower() for h in hits}
-    for p in find_persons(text, known | set(lexicon.by_alias), list(pre.names)):
+    proper = list(pre.proper) if pre.proper is not None else None
+    for p in find_persons(text, known | set(lexicon.by_alias), list(pre.names), proper):
         found.append(Found("person", p.start, p.end, p.text, {"name": p.text}, p.confidence))
     lexicon_orgs = [(h.start, h.end) for h in hits if h.kind == "organisation"]
     for start, end in pre.orgs:

@@ -15,6 +15,7 @@ import re
 import unicodedata
 from collections.abc import Callable
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import Any, cast
 
 import numpy
@@ -33,17 +34,36 @@ THRESHOLD = 0.7
 ESTIMATE_MARGIN = 0.15
 MIN_SHINGLES = 40  # shorter texts share too many shingles by chance to be compared so
 NOISE = re.compile(r"[\W_]+")
+_sha1 = hashlib.sha1
 
 
 def shingles(text: str) -> set[bytes]:
     """Character n-grams of the text with case, spacing and punctuation removed, so that the
     same words laid out differently still meet."""
     flat = NOISE.sub("", unicodedata.normalize("NFKC", text).lower())
-    return {flat[i:i + SHINGLE].encode() for i in range(max(len(flat) - SHINGLE + 1, 0))}
+    # A text repeats many of its n-grams: each distinct one is encoded once.
+    grams = {flat[i:i + SHINGLE] for i in range(max(len(flat) - SHINGLE + 1, 0))}
+    return {gram.encode() for gram in grams}
+
+
+@lru_cache(maxsize=1)
+def _permutations() -> tuple[Any, str]:
+    # datasketch draws a MinHash's permutations from its seed each time one is made (half a
+    # millisecond, a quarter of a sketch): drawn once, and shared by every signature.
+    template = MinHash(num_perm=PERMUTATIONS, seed=7)
+    return template.permutations, template.scheme
+
+
+def _sha1_32(data: bytes) -> int:
+    """datasketch's default hash (sha1_hash32: the first 4 bytes of the SHA-1, little-endian),
+    without its struct call: the same values, a little faster on thousands of n-grams."""
+    return int.from_bytes(_sha1(data).digest()[:4], "little")
 
 
 def signature(grams: set[bytes]) -> Any:
-    sig = MinHash(num_perm=PERMUTATIONS, seed=7)
+    permutations, scheme = _permutations()
+    sig = MinHash(num_perm=PERMUTATIONS, seed=7, permutations=permutations, scheme=scheme,
+                  hashfunc=_sha1_32)
     sig.update_batch(list(grams))
     return sig.hashvalues
 

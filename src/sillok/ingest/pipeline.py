@@ -9,8 +9,9 @@ file, which the re-run reuses; a crash after it leaves a finished source, which 
 reports as a duplicate. So a batch can be killed and re-run: every file ends up in exactly once.
 
 A batch is written in chunks, one transaction each, and pipelined (``start`` then ``finish``):
-while one chunk is analysed and written, the worker parses the next one and works out its
-near-duplicate sketches and pattern suggestions.
+while one chunk is written, the worker parses the next one and works out its near-duplicate
+sketches, pattern suggestions, Kiwi's proper nouns and the search index's terms (Kiwi's
+analysis of each text and title), which the chunk's transaction then writes as they are.
 """
 
 from __future__ import annotations
@@ -38,6 +39,7 @@ from sillok.ingest.document import Attachment, Extracted, first_line
 from sillok.ingest.guards import Limits
 from sillok.ingest.textcodec import language_of
 from sillok.ingest.worker import Pending, Prepared
+from sillok.search.index import ANALYSED
 from sillok.security.policy import Actor, require_write
 
 # The source kind a file gets when --kind is not given.
@@ -243,8 +245,9 @@ class Ingestor:
 
     def _write_all(self, ready: list[Parsed], created: set[str] | None = None) -> None:
         """``created``: blobs this chunk wrote, when this is a retry one file at a time."""
-        # The originals are written and fsynced in a thread while Kiwi analyses the texts:
-        # both mostly wait (on the disk, in C++), and the rows come only after both.
+        # The originals are written and fsynced in a thread while Kiwi analyses the texts the
+        # worker did not (too long, or its extras failed): both mostly wait (on the disk, in
+        # C++), and the rows come only after both.
         written: list[str] = []
         blob_error: list[BaseException] = []
 
@@ -258,7 +261,8 @@ class Ingestor:
         storing.start()
         try:
             if self.options.suggest:
-                prepare_persons([p.extracted.text for p in ready])
+                prepare_persons([p.extracted.text for p in ready if p.prepared is None
+                                 or p.prepared.ahead.proper is None])
         finally:
             storing.join()
         if blob_error:
@@ -267,6 +271,9 @@ class Ingestor:
         mine = (set(written) | (created or set())) & {d for p in ready for d in p.digests}
         try:
             with self.archive.transaction() as session:
+                # The index takes the terms the worker worked out (index.write_pending).
+                session.info[ANALYSED] = {text: terms for p in ready if p.prepared is not None
+                                          for text, terms in p.prepared.analysed.items()}
                 self._write_chunk(session, ready)
             return
         except (Refused, SillokError) as exc:

@@ -5,13 +5,19 @@ pathological file can make them loop, recurse or allocate without end. Running t
 process means a time limit can actually be enforced (the worker is killed and replaced), an
 address-space limit stops runaway allocation, and a crash in a parser is one file's failure,
 not the batch's. The worker is started once and reused, so the cost is one round trip per file.
+
+The worker also does the heavy work on a parsed text that needs no database (see _prepare):
+the search index's Kiwi analysis above all, so that the process writing the archive only
+writes. It has two processes on a machine with two cores or more, which keeps both busy.
 """
 
 from __future__ import annotations
 
 import atexit
+import dataclasses
 import multiprocessing
 import multiprocessing.pool
+import os
 import resource
 import threading
 from dataclasses import dataclass
@@ -29,18 +35,24 @@ _lock = threading.Lock()
 _pools: dict[int, tuple[multiprocessing.pool.Pool, int]] = {}
 _atexit = False
 PRELOAD = ["sillok.ingest.worker", "sillok.ingest.dedup", "sillok.extract.suggest",
-           "sillok.archive.dates"]
+           "sillok.archive.dates", "sillok.search.index", "sillok.ingest.worker_kiwi"]
+# Processes per worker: the worker analyses each text with Kiwi (most of ingest's work), and
+# one process analyses one text at a time; two keep two cores busy while the caller writes.
+PROCESSES = min(2, os.cpu_count() or 1)
 
 
 @dataclass
 class Prepared:
     """What the worker works out from a parsed text beside the parsing, so that the process
-    writing the database does not have to: the near-duplicate sketch and the suggestions that
-    need neither Kiwi nor the archive's lexicon."""
+    writing the database does not have to: the near-duplicate sketch, the suggestions that
+    need no archive (Kiwi's proper nouns among them), and the search index's terms."""
 
     sketch: Any  # dedup.Sketch | None
     ahead: Any  # suggest.Ahead
     language: str | None  # by the share of Hangul and Latin letters
+    # The text's and the parser's title's index terms, as {text: index.analysed_texts([text])[0]}
+    # (empty for a text too long to analyse here).
+    analysed: dict[str, str] = dataclasses.field(default_factory=dict)
 
 
 class Pending:
@@ -86,6 +98,18 @@ def parse(data: bytes, limits: Limits, mapping: dict[str, str] | None = None) ->
     return Pending(data, limits, mapping).result()[0]
 
 
+def pids() -> list[int]:
+    """The worker processes of every thread, and the server they are forked from (whose Kiwi
+    model they share): for measuring their memory."""
+    import multiprocessing.forkserver as forkserver
+
+    with _lock:
+        found = [int(p.pid) for pool, _memory in _pools.values()
+                 for p in getattr(pool, "_pool", []) if p.pid is not None]
+    server = getattr(forkserver._forkserver, "_forkserver_pid", None)
+    return found + ([int(server)] if server else [])
+
+
 def shutdown() -> None:
     with _lock:
         pools = [pool for pool, _memory in _pools.values()]
@@ -112,7 +136,7 @@ def _worker(memory: int) -> multiprocessing.pool.Pool:
         # spending a file's time limit on imports.
         context = multiprocessing.get_context("forkserver")
         context.set_forkserver_preload(PRELOAD)
-        pool = context.Pool(1, initializer=_limit_memory, initargs=(memory,),
+        pool = context.Pool(PROCESSES, initializer=_limit_memory, initargs=(memory,),
                             maxtasksperchild=500)
         _pools[me] = (pool, memory)
         if not _atexit:
@@ -166,6 +190,7 @@ def _prepare(extracted: Extracted) -> Prepared | None:
     from sillok.extract.suggest import ahead
     from sillok.ingest.dedup import sketch
     from sillok.ingest.textcodec import language_of
+    from sillok.language.analyzer import MAX_CHARS
 
     if len(extracted.text) > PREPARE_CHARS:
         return None  # so that the extras never spend a large file's parsing time
@@ -177,8 +202,29 @@ def _prepare(extracted: Extracted) -> Prepared | None:
             anchor = parse_date(extracted.published).start
         except ValueError:
             anchor = None
-    return Prepared(sketch(extracted.text), ahead(extracted.text, anchor),
-                    language_of(extracted.text))
+    text = extracted.text
+    found = ahead(text, anchor)
+    analysed: dict[str, str] = {}
+    if len(text) <= MAX_CHARS:  # a longer text is analysed in pieces, where it is written
+        analysed, proper = _analyse(text, extracted.title)
+        found = dataclasses.replace(found, proper=proper)
+    return Prepared(sketch(text), found, language_of(text), analysed)
+
+
+def _analyse(text: str, title: str | None) -> tuple[dict[str, str], tuple[tuple[int, int], ...]]:
+    """The index terms of the text and of the parser's title (the source's title unless a
+    filename stands in for a missing one), and the proper nouns the person finder needs: one
+    Kiwi pass over the text serves both, as it does where the chunk is written."""
+    from sillok.extract.persons import proper_nouns
+    from sillok.language.analyzer import normalise, tokens_ahead
+    from sillok.search.index import analysed_texts
+
+    tokens = tokens_ahead([text])[0]  # kept for analysed_texts below
+    # The person finder takes tokens of the normalised text only where their offsets are the
+    # text's own (normalising kept every length); otherwise it has Kiwi read the text itself.
+    spans = proper_nouns(text, tokens if len(normalise(text)) == len(text) else None)
+    parts = list(dict.fromkeys([text] + ([title[:500]] if title else [])))
+    return dict(zip(parts, analysed_texts(parts), strict=True)), tuple(spans)
 
 
 def parse_here(data: bytes, limits: Limits, mapping: dict[str, str]) -> Extracted:

@@ -23,6 +23,7 @@ from __future__ import annotations
 import os
 import re
 import unicodedata
+import warnings
 from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any
@@ -48,13 +49,38 @@ STOPWORDS = frozenset((
 ))
 
 
+# Kiwi's worker threads in this process; None: one per core. See use_threads.
+_threads: int | None = None
+
+
+def use_threads(count: int) -> None:
+    """Set Kiwi's worker threads for this process before its first use; 0: none, each text is
+    analysed in the calling thread. A process that forks (the ingest worker's server, which
+    loads the model once for every worker forked from it) must hold no threads: a child gets
+    only the forking thread, and a pool whose threads are missing never answers."""
+    global _threads
+    if count != _threads:
+        _threads = count
+        _kiwi.cache_clear()
+
+
 @lru_cache(maxsize=1)
 def _kiwi() -> Any:
     # Loading the model takes about a second; do it once per process, on first use. Its worker
     # threads analyse a batch of texts in parallel (analyse_many).
     from kiwipiepy import Kiwi
 
-    return Kiwi(num_workers=os.cpu_count() or 1)
+    with warnings.catch_warnings():  # kiwipiepy warns that 0 has meant "no threads" since 0.21
+        warnings.simplefilter("ignore", DeprecationWarning)
+        return Kiwi(num_workers=(os.cpu_count() or 1) if _threads is None else _threads)
+
+
+def _tokenize_all(texts: list[str]) -> Any:
+    """Kiwi's tokens of each text, in order: in parallel by its threads, or one text after
+    the other when it has none (it refuses a list then). The tokens are the same either way."""
+    if _threads == 0:
+        return [_kiwi().tokenize(text) for text in texts]
+    return _kiwi().tokenize(texts)
 
 
 def kiwi() -> Any:
@@ -213,7 +239,7 @@ def tokens_ahead(texts: list[str]) -> list[list[Any] | None]:
             if n not in _ahead and HANGUL.search(n) and len(n) <= MAX_CHARS]
     if len(_ahead) + len(todo) > AHEAD_LIMIT:
         _ahead.clear()
-    for norm, tokens in zip(todo, _kiwi().tokenize(todo) if todo else [], strict=True):
+    for norm, tokens in zip(todo, _tokenize_all(todo) if todo else [], strict=True):
         _ahead[norm] = list(tokens)
     return [_ahead.get(n) for n in norms]
 
@@ -235,7 +261,7 @@ def analyse_many(texts: list[str]) -> list[list[str]]:
     if korean:
         ready = {i: _ahead.pop(norms[i]) for i in korean if norms[i] in _ahead}
         rest = [i for i in korean if i not in ready]
-        analysed = _kiwi().tokenize([norms[i] for i in rest]) if rest else []
+        analysed = _tokenize_all([norms[i] for i in rest]) if rest else []
         for i, tokens in list(ready.items()) + list(zip(rest, analysed, strict=True)):
             names = []
             morphemes: list[str] = []

@@ -25,6 +25,15 @@ PENDING = "sillok.search.pending"
 LABELS = "sillok.search.term_labels"
 # Redaction marks of the sources being indexed, read once per batch (write_pending).
 MARKS = "sillok.search.redaction_marks"
+# Texts already analysed elsewhere (the ingest worker), as {text: analysed_texts([text])[0]}:
+# set by the writer of the transaction, read by write_pending instead of analysing them again.
+ANALYSED = "sillok.search.analysed"
+
+
+def analysed_texts(texts: list[str]) -> list[str]:
+    """Each text's index terms as an entry stores them. The one function both the writer of an
+    entry and the ingest worker (which analyses a file's texts ahead) use, so they agree."""
+    return [" ".join(terms) for terms in analyse_many(texts)]
 
 
 def _term_labels(session: Session, vocabulary: str, code: str | None) -> str:
@@ -101,7 +110,11 @@ def write_pending(session: Session) -> None:
     finally:
         session.info.pop(MARKS, None)
     texts = [part for _k, _o, doc in docs for part in (doc["title"] or "", doc["body"] or "")]
-    analysed = iter(analyse_many(texts))
+    # Only the exact texts analysed ahead are taken from there: a title or body that differs
+    # (redacted, cleaned by validation) is analysed here, as it always was.
+    ready: dict[str, str] = session.info.get(ANALYSED) or {}
+    fresh = iter(analysed_texts([t for t in texts if t not in ready]))
+    analysed = iter([ready[t] if t in ready else next(fresh) for t in texts])
     existing: dict[tuple[str, int], m.SearchEntry] = {}
     for kind in {k for k, _o, _d in docs}:
         ids = [o.id for k, o, _d in docs if k == kind]
@@ -112,8 +125,8 @@ def write_pending(session: Session) -> None:
             existing.update({(kind, e.record_id): e for e in rows})
     new: list[dict[str, Any]] = []
     for kind, obj, doc in docs:
-        values = {"level": obj.level, "title": " ".join(next(analysed)),
-                  "body": " ".join(next(analysed)), "language": doc.get("language"),
+        values = {"level": obj.level, "title": next(analysed),
+                  "body": next(analysed), "language": doc.get("language"),
                   "kind": doc.get("kind"), "date_start": doc.get("date_start")}
         entry = existing.get((kind, obj.id))
         if entry is None:
