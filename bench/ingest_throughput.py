@@ -93,6 +93,12 @@ def pss_mb(pid: int) -> float:
     return 0.0
 
 
+def process_cpu() -> float:
+    """CPU seconds of this process, all its threads (Kiwi's among them)."""
+    used = resource.getrusage(resource.RUSAGE_SELF)
+    return used.ru_utime + used.ru_stime
+
+
 def cpu_seconds(pid: int) -> float:
     """CPU time of a process and of the children it has waited for (the forkserver reaps the
     workers it forked, so theirs is counted in it once they end)."""
@@ -128,17 +134,17 @@ def main() -> None:
 
         # The analyzer alone, in the batches the index uses.
         analyse_many(texts[:10])  # load Kiwi first, as ingest's first file does
-        start = time.perf_counter()
+        start, cpu = time.perf_counter(), process_cpu()
         for i in range(0, len(texts), 64):
             analyse_many(texts[i:i + 64])
-        analyzer_s = time.perf_counter() - start
+        analyzer_s, analyzer_cpu_s = time.perf_counter() - start, process_cpu() - cpu
         # What the index analyses of an ingested text file: its text and its title (the
         # first line, up to 200 characters; these generated files are one line each).
         titled = [part for text in texts for part in (text[:200], text)]
-        start = time.perf_counter()
+        start, cpu = time.perf_counter(), process_cpu()
         for i in range(0, len(titled), 128):
             analyse_many(titled[i:i + 128])
-        titled_s = time.perf_counter() - start
+        titled_s, titled_cpu_s = time.perf_counter() - start, process_cpu() - cpu
 
         settings = Settings(data_dir=Path(tmp) / "data", database_url=args.database_url or None)
         init_archive(settings)
@@ -153,12 +159,9 @@ def main() -> None:
                 workers.append((done, round(sum(pss_mb(p) for p in worker.pids()), 1)))
 
         ingestor = Ingestor(archive, Actor("bench", Role.admin), Options(kind="testimony"))
-        main_cpu = resource.getrusage(resource.RUSAGE_SELF)
-        start = time.perf_counter()
+        start, cpu = time.perf_counter(), process_cpu()
         report = run_batch(ingestor, [folder], progress=progress)
-        ingest_s = time.perf_counter() - start
-        used = resource.getrusage(resource.RUSAGE_SELF)
-        main_cpu_s = used.ru_utime + used.ru_stime - main_cpu.ru_utime - main_cpu.ru_stime
+        ingest_s, main_cpu_s = time.perf_counter() - start, process_cpu() - cpu
         server = worker.pids()[-1]
         worker.shutdown()
         time.sleep(1)  # for the forkserver to reap the workers
@@ -180,7 +183,14 @@ def main() -> None:
         "ingest_seconds": round(ingest_s, 1),
         # Where ingest's CPU went: the process that writes, and the workers that parse and
         # analyse (with their forkserver, which loads the parsers and Kiwi once).
-        "cpu_seconds": {"main": round(main_cpu_s, 1), "workers": round(workers_cpu_s, 1)},
+        "cpu_seconds": {"main": round(main_cpu_s, 1), "workers": round(workers_cpu_s, 1),
+                        "analyzer": round(analyzer_cpu_s, 1),
+                        "analyzer_with_titles": round(titled_cpu_s, 1)},
+        # The work each does, whatever share of the cores the machine's other work left it:
+        # the analyzer's CPU time per document over ingest's (the docs/s ratios above move
+        # with the load, which can change between the phases of one run).
+        "cpu_ratio": round(analyzer_cpu_s / (main_cpu_s + workers_cpu_s), 3),
+        "cpu_ratio_with_titles": round(titled_cpu_s / (main_cpu_s + workers_cpu_s), 3),
         "rss_mb_over_batch": memory,
         "worker_pss_mb_over_batch": workers,
         "max_rss_mb": round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1),
