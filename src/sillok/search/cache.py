@@ -20,6 +20,7 @@ are always counted afresh, inside the permission scope.
 
 from __future__ import annotations
 
+import threading
 import time
 from collections import OrderedDict
 from collections.abc import Callable
@@ -49,6 +50,9 @@ RESULTS_KEPT = 500  # whole answers kept (a page of results with its snippets an
 T = TypeVar("T")
 _values: OrderedDict[tuple[Any, ...], tuple[float, object, Any]] = OrderedDict()
 _results: OrderedDict[tuple[Any, ...], Any] = OrderedDict()
+# The web server searches in many threads: reordering or evicting from one of the two dicts
+# while another thread does the same could lose a key between its lookup and its move.
+_lock = threading.Lock()
 
 
 class IndexCache:
@@ -90,14 +94,16 @@ class IndexCache:
     def result(self, key: tuple[Any, ...], compute: Callable[[], T]) -> T:
         """A whole answer, kept with ``snapshot()``; ``compute`` runs when there is none."""
         full = (self.url, *self.snapshot(), *key)
-        found = _results.get(full)
-        if found is not None:
-            _results.move_to_end(full)
-            return cast(T, found)
+        with _lock:
+            found = _results.get(full)
+            if found is not None:
+                _results.move_to_end(full)
+                return cast(T, found)
         value = compute()
-        _results[full] = value
-        while len(_results) > RESULTS_KEPT:
-            _results.popitem(last=False)
+        with _lock:
+            _results[full] = value
+            while len(_results) > RESULTS_KEPT:
+                _results.popitem(last=False)
         return value
 
     def get(self, key: tuple[Any, ...], compute: Callable[[], T], stale: float = 0.0,
@@ -110,8 +116,10 @@ class IndexCache:
 
     def put(self, key: tuple[Any, ...], value: Any) -> None:
         """Keep a value found on the way (a clause's frequency that a search counted anyway)."""
-        _values[(self.url, *key)] = (time.monotonic(), self.generation(), value)
-        _values.move_to_end((self.url, *key))
+        entry = (time.monotonic(), self.generation(), value)
+        with _lock:
+            _values[(self.url, *key)] = entry
+            _values.move_to_end((self.url, *key))
 
     def get_many(self, keys: list[tuple[Any, ...]], compute: Callable[[list[int]], list[T]],
                  stale: float = 0.0, max_age: float | None = None) -> list[T]:
@@ -121,23 +129,31 @@ class IndexCache:
         missing = []
         now = time.monotonic()
         limit = min(self.max_age, max_age) if max_age is not None else self.max_age
-        for i, key in enumerate(keys):
-            found = _values.get((self.url, *key))
+        with _lock:
+            kept = [_values.get((self.url, *key)) for key in keys]
+        used = []
+        for i, found in enumerate(kept):
             if found is not None:
                 at, generation, value = found
                 age = now - at
                 if age < stale or (age < limit and generation == self.generation()):
-                    _values.move_to_end((self.url, *key))
+                    used.append((self.url, *keys[i]))
                     out[i] = value
                     continue
             missing.append(i)
+        with _lock:
+            for full in used:
+                if full in _values:
+                    _values.move_to_end(full)
         if missing:
             generation = self.generation()
-            for i, value in zip(missing, compute(missing), strict=True):
-                _values[(self.url, *keys[i])] = (now, generation, value)
-                out[i] = value
-            while len(_values) > MAX_ENTRIES:
-                _values.popitem(last=False)
+            computed = compute(missing)
+            with _lock:
+                for i, value in zip(missing, computed, strict=True):
+                    _values[(self.url, *keys[i])] = (now, generation, value)
+                    out[i] = value
+                while len(_values) > MAX_ENTRIES:
+                    _values.popitem(last=False)
         return out
 
 
