@@ -325,12 +325,18 @@ def _place_stem(name: str) -> str:
     return name
 
 
-@lru_cache(maxsize=20_000)
 def word_terms(word: str, latin_name: bool = True) -> WordTerms:
     """Analyse one query word (cached: the same words recur across searches).
 
     ``latin_name=False`` gives a Latin word no name keys (a lower-case word in a query that
     capitalises its names: "child" in "Ha Un-byol stateless child")."""
+    # One cache key per (word, latin_name) however it is called: lru_cache keys
+    # ``word_terms(w)`` and ``word_terms(w, True)`` apart, and Kiwi analysed the word twice.
+    return _word_terms(word, latin_name)
+
+
+@lru_cache(maxsize=20_000)
+def _word_terms(word: str, latin_name: bool) -> WordTerms:
     norm = normalise(word)
     if HANGUL.search(norm):
         tokens = _kiwi().tokenize(norm)

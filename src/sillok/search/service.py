@@ -40,6 +40,10 @@ CORPUS_TTL = 60.0  # seconds a count of the index may outlive a change of it, fo
 COUNT_CAP = 10_000
 MARK = re.compile(r"</?mark>")
 DF_CAP = 1000  # a clause's frequency in scope is counted exactly up to this (_weights)
+# The columns of the sources shown (_items), built once: building the statement per search
+# cost a tenth of a millisecond.
+SOURCES = select(m.Source.id, m.Source.title, m.Source.text, m.Source.level).where(
+    m.Source.id.in_(bindparam("ids", expanding=True)))
 
 
 @dataclass
@@ -226,8 +230,7 @@ def _items(session: Session, q: Query, hits: list[Candidate], masker: Masker | N
         if record_type == "source":
             # Sources are most results: only the columns shown are read, without building
             # ORM objects (a third of a short search's time went to them).
-            cols = (m.Source.id, m.Source.title, m.Source.text, m.Source.level)
-            for row in session.execute(select(*cols).where(m.Source.id.in_(ids))):
+            for row in session.execute(SOURCES, {"ids": ids}):
                 loaded[(record_type, row.id)] = SimpleNamespace(**row._asdict())
             continue
         for obj in session.execute(select(model).where(model.id.in_(ids))).scalars():

@@ -23,6 +23,8 @@ SNIPPET = 90
 MAX_NAME_WORDS = 4  # a name is written in at most this many words (Kim Jong Un: three)
 LATIN_GAP = re.compile(r"[ \t-]+")
 LATIN_WORD = re.compile(r"[a-z0-9]+(?:'[a-z]+)?")
+# A whole Latin word or number of a text (Highlighter.latin_spans).
+LATIN_TOKEN = re.compile(r"(?<![a-z0-9'])[a-z0-9]+(?:'[a-z]+)?(?![a-z0-9])")
 
 
 def _needles(q: Query) -> tuple[list[str], dict[str, str]]:
@@ -103,60 +105,111 @@ def _name_starts(firsts: frozenset[str]) -> frozenset[str]:
     return frozenset().union(*(by_key.get(key, frozenset()) for key in firsts))
 
 
-def _name_spans(raw: str, names: set[tuple[str, ...]]) -> list[tuple[int, int]]:
-    """Where the text writes one of ``names``: the start of a Korean word (김정은 in 김정은은),
-    or a run of capitalised Latin words (Kim Jong-un)."""
-    starts = _name_starts(frozenset(seq[0] for seq in names))
-    spans = []
-    for m in HANGUL.finditer(raw) if starts else ():
-        word = m.group()
-        if word[0] not in starts:
-            continue
-        for length in range(len(word), 1, -1):
-            if _hangul_syllables(word[:length]) in names:
-                spans.append((m.start(), m.start() + length))
+def _reach(first: int) -> int:
+    """Where the window of a snippet whose first match is at ``first`` ends at most."""
+    return max(0, first - SNIPPET // 3) + SNIPPET * 2
+
+
+class _Names:
+    """A query's names (``_name_sequences``) and what finding them needs, worked out once
+    for all of the query's snippets."""
+
+    def __init__(self, names: set[tuple[str, ...]]) -> None:
+        self.names = names
+        self.starts = _name_starts(frozenset(seq[0] for seq in names))
+        # A Hangul word's keys are one per syllable: only prefixes as long as a name are tried.
+        self.sizes = sorted({len(seq) for seq in names}, reverse=True)
+        # A run of Latin words is read on only while it may still become a name.
+        self.heads = {seq[:k] for seq in names for k in range(1, len(seq) + 1)}
+
+    def spans(self, raw: str, limit: int) -> list[tuple[int, int]]:
+        """Where the text writes one of the names: the start of a Korean word (김정은 in
+        김정은은), or a run of capitalised Latin words (Kim Jong-un). Only the spans that
+        begin before ``limit``, which each span found lowers to ``_reach`` of it: a span
+        beyond can neither be the first match nor fall in the window. (Reading every word of
+        a long text for names took most of a snippet's time; the window is 180 characters.)"""
+        names, starts = self.names, self.starts
+        spans = []
+        for m in HANGUL.finditer(raw) if starts else ():
+            if m.start() >= limit:
                 break
-    words = list(CAPITALISED.finditer(raw))
-    i = 0
-    while i < len(words):
-        seq: tuple[str, ...] = ()
-        found = None
-        for j in range(i, min(i + MAX_NAME_WORDS, len(words))):
-            if j > i and not LATIN_GAP.fullmatch(raw[words[j - 1].end():words[j].start()]):
+            word = m.group()
+            if word[0] not in starts:
+                continue
+            for length in self.sizes:
+                if length <= len(word) and _hangul_syllables(word[:length]) in names:
+                    spans.append((m.start(), m.start() + length))
+                    limit = min(limit, _reach(m.start()))
+                    break
+        # The capitalised words before the limit, and the few after it that a name beginning
+        # before it may run into.
+        words: list[re.Match[str]] = []
+        after = 0
+        for w in CAPITALISED.finditer(raw):
+            after += w.start() >= limit
+            if after >= MAX_NAME_WORDS:
                 break
-            seq += _latin_syllables(words[j].group())
-            if seq in names:
-                found = j
-        if found is not None:
-            spans.append((words[i].start(), words[found].end()))
-            i = found + 1
-        else:
-            i += 1
-    return spans
+            words.append(w)
+        i = 0
+        while i < len(words) and words[i].start() < limit:
+            seq: tuple[str, ...] = ()
+            found = None
+            for j in range(i, min(i + MAX_NAME_WORDS, len(words))):
+                if j > i and not LATIN_GAP.fullmatch(raw[words[j - 1].end():words[j].start()]):
+                    break
+                seq += _latin_syllables(words[j].group())
+                if seq not in self.heads:
+                    break
+                if seq in names:
+                    found = j
+            if found is not None:
+                spans.append((words[i].start(), words[found].end()))
+                limit = min(limit, _reach(words[i].start()))
+                i = found + 1
+            else:
+                i += 1
+        return spans
 
 
 class Highlighter:
-    """What to mark for one query, worked out once for all of its hits."""
+    """What to mark for one query, worked out once for all of its hits.
+
+    No regular expression is compiled per query: compiling an alternation of the query's
+    words took more than half a millisecond, more than marking ten snippets."""
 
     def __init__(self, q: Query) -> None:
         self.needles, self.latin = _needles(q)
-        self.names = _name_sequences(q)
-        self.pattern = (re.compile("|".join(re.escape(n) for n in self.needles))
-                        if self.needles else None)
+        names = _name_sequences(q)
+        self.names = _Names(names) if names else None
         # A whole Latin word (or number) that begins like a query word: checked by its stem.
-        prefixes = sorted(set(self.latin.values()), key=len, reverse=True)
-        self.latin_pattern = (re.compile("(?<![a-z0-9'])(?:" + "|".join(
-            re.escape(p) for p in prefixes) + ")[a-z0-9]*(?:'[a-z]+)?(?![a-z0-9])")
-            if prefixes else None)
+        self.prefixes = tuple(sorted(set(self.latin.values()), key=len, reverse=True))
+
+    def needle_spans(self, lowered: str) -> list[tuple[int, int]]:
+        """Where the needles stand in ``lowered``, as an alternation of them longest first
+        finds them: at each place the longest, none overlapping one found before it."""
+        longest: dict[int, int] = {}
+        for needle in self.needles:
+            i = lowered.find(needle)
+            while i >= 0:
+                longest.setdefault(i, len(needle))  # needles come longest first
+                i = lowered.find(needle, i + 1)
+        spans, pos = [], 0
+        for i in sorted(longest):
+            if i >= pos:
+                pos = i + longest[i]
+                spans.append((i, pos))
+        return spans
 
     def latin_spans(self, lowered: str, start: int = 0, end: int | None = None
                     ) -> Iterator[tuple[int, int]]:
         """Where the query's Latin words stand in ``lowered[start:end]`` as whole words."""
-        if self.latin_pattern is None:
+        if not self.prefixes:
             return
-        for m in self.latin_pattern.finditer(lowered, start, len(lowered) if end is None
-                                             else end):
-            word = m.group().replace("'", "")
+        for m in LATIN_TOKEN.finditer(lowered, start, len(lowered) if end is None else end):
+            word = m.group()
+            if not word.startswith(self.prefixes):
+                continue
+            word = word.replace("'", "")
             if word in self.latin or stem(word) in self.latin:
                 yield m.start(), m.end()
 
@@ -176,16 +229,17 @@ def _snippet(raw: str, h: Highlighter) -> str:
     lowered = normalise(raw)
     if len(lowered) != len(raw):  # NFKC changed lengths: fall back to a case fold only
         lowered = raw.lower()
-    name_spans = _name_spans(raw, names) if names else []
     starts = [i for i in (lowered.find(n) for n in needles) if i >= 0]
-    starts += [s for s, _e in name_spans]
     starts += [s for s, _e in itertools.islice(h.latin_spans(lowered), 1)]
+    name_spans = names.spans(raw, _reach(min(starts)) if starts else len(raw)
+                             ) if names is not None else []
+    starts += [s for s, _e in name_spans]
     first = min(starts, default=0)
     start = max(0, first - SNIPPET // 3)
-    end = min(len(raw), start + SNIPPET * 2)
+    end = min(len(raw), _reach(first))
     spans = [(s - start, e - start) for s, e in name_spans if s >= start and e <= end]
-    if h.pattern is not None:
-        spans += [(m.start(), m.end()) for m in h.pattern.finditer(lowered[start:end])]
+    if needles:
+        spans += h.needle_spans(lowered[start:end])
     spans += [(s - start, e - start) for s, e in h.latin_spans(lowered, start, end)]
     window = raw[start:end]
     out, pos = [], 0

@@ -155,13 +155,17 @@ _cache: dict[str, tuple[object, Masker]] = {}
 _lock = threading.Lock()
 
 
+# One statement (it runs before every public search): persons, their last change, names.
+# Built once: building it per call took most of the half millisecond the check cost.
+_VERSION = select(
+    select(func.count()).select_from(m.Person).scalar_subquery(),
+    select(func.max(m.Person.updated_at)).scalar_subquery(),
+    select(func.count()).select_from(m.PersonName).scalar_subquery())
+
+
 def masker_for(session: Session, data_dir: Path) -> Masker:
     """The masker of this archive, rebuilt only when persons or names change."""
-    # One statement (it runs before every public search): persons, their last change, names.
-    version = tuple(session.execute(select(
-        select(func.count()).select_from(m.Person).scalar_subquery(),
-        select(func.max(m.Person.updated_at)).scalar_subquery(),
-        select(func.count()).select_from(m.PersonName).scalar_subquery())).one())
+    version = tuple(session.execute(_VERSION).one())
     key = str(session.get_bind().engine.url)
     with _lock:
         cached = _cache.get(key)
