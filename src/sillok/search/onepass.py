@@ -38,6 +38,9 @@ POSTGRES_SCORE = "ts_rank(si.tsv, to_tsquery('simple', :match), 1)"
 YEAR = {"sqlite": "CAST(substr(si.date_start, 1, 4) AS INTEGER)",
         "postgresql": "CAST(EXTRACT(YEAR FROM si.date_start) AS INTEGER)"}
 RESULT = 0
+# Parts numbered from here are the caller's (the clauses' frequencies, service.py), counted in
+# the same statement; their rows come back as they are, in ``FirstPass.extra``.
+EXTRA = 10
 
 Row = tuple[int, str, int, float]  # entry id, record type, record id, score
 
@@ -49,6 +52,7 @@ class FirstPass:
     complete: bool  # False: too few of the best matches were in scope; rank with plain_page
     # Each result's analysed title and body, by entry id, when asked for (for re-ranking).
     texts: dict[int, tuple[str, str]]
+    extra: list[Any]  # the rows of the caller's parts
 
 
 def _order(sort: str, date: str, score: str, entry: str) -> str:
@@ -60,9 +64,12 @@ def _order(sort: str, date: str, score: str, entry: str) -> str:
 
 def first_pass(session: Session, cache: IndexCache, dialect: str, where: list[str],
                params: dict[str, Any], *, sort: str, start: int, size: int, facets: bool,
-               cap: int, texts: bool = False) -> FirstPass:
+               cap: int, texts: bool = False,
+               extra: tuple[list[str], dict[str, Any]] | None = None) -> FirstPass:
     """The results ``start``…``start + size`` in the given order, and the counts; with
-    ``texts``, the results' analysed title and body too (no second statement to read them)."""
+    ``texts``, the results' analysed title and body too (no second statement to read them);
+    with ``extra``, the rows of the caller's parts (part ``EXTRA`` and up, the statement's
+    nine columns) and their parameters."""
     scope = " AND ".join(where)
     year = YEAR.get(dialect, YEAR["postgresql"])
     values = {**params, "cap": cap, "limit": size, "offset": start, "over": OVERFETCH * size}
@@ -95,7 +102,7 @@ def first_pass(session: Session, cache: IndexCache, dialect: str, where: list[st
         page = (f"SELECT id, record_type, record_id, score, row_number() OVER (ORDER BY {order}) "
                 f"AS pos FROM m ORDER BY {order} "
                 "LIMIT :limit OFFSET :offset")
-    counting, extra = fc.parts(session, cache, facets)
+    counting, counted = fc.parts(session, cache, facets)
     with_ = [f"m AS MATERIALIZED ({m})", f"scoped AS MATERIALIZED ({scoped})",
              f"page AS ({page})", *fc.ctes(facets)]
     # A UNION does not promise to keep a part's order: the results carry their position.
@@ -106,14 +113,15 @@ def first_pass(session: Session, cache: IndexCache, dialect: str, where: list[st
     else:
         results = (f"SELECT {RESULT}, id, record_id, score, record_type, {fc.NULL_TEXT}, "
                    f"{fc.NULL_TEXT}, {fc.NULL_TEXT}, pos FROM page")
-    sql = "WITH " + ", ".join(with_) + " " + " UNION ALL ".join([results, *counting])
-    rows = session.execute(bound(sql), {**values, **extra}).all()
+    theirs, their_values = extra or ([], {})
+    sql = "WITH " + ", ".join(with_) + " " + " UNION ALL ".join([results, *counting, *theirs])
+    rows = session.execute(bound(sql), {**values, **counted, **their_values}).all()
     page_rows = sorted((r for r in rows if r[0] == RESULT), key=lambda r: int(r[8]))
     found = [(int(r[1]), str(r[4]), int(r[2]), float(r[3] or 0.0)) for r in page_rows]
     analysed = {int(r[1]): (r[5] or "", r[6] or "") for r in page_rows} if texts else {}
-    counts = fc.read((r for r in rows if r[0] != RESULT), cap, facets)
+    counts = fc.read((r for r in rows if r[0] != RESULT and r[0] < EXTRA), cap, facets)
     complete = not overfetch or len(found) >= min(size, counts.total)
-    return FirstPass(found, counts, complete, analysed)
+    return FirstPass(found, counts, complete, analysed, [r for r in rows if r[0] >= EXTRA])
 
 
 def plain_page(session: Session, dialect: str, where: list[str], params: dict[str, Any], *,

@@ -6,6 +6,7 @@ from __future__ import annotations
 import copy
 import html
 import re
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from types import SimpleNamespace
 from typing import Any
@@ -21,9 +22,10 @@ from sillok.errors import Invalid
 from sillok.search.cache import IndexCache
 from sillok.search.compile import Dialect, clause_expr, clauses_and_gaps, compile_query
 from sillok.search.expand import expand
+from sillok.search.facets import NULL_TEXT
 from sillok.search.filters import bound, scope
 from sillok.search.index import INDEXED
-from sillok.search.onepass import Row, first_pass, plain_page
+from sillok.search.onepass import EXTRA, FirstPass, Row, first_pass, plain_page
 from sillok.search.protect import hide_protected
 from sillok.search.query import Query, parse
 from sillok.search.rank import Candidate, idf, rerank
@@ -72,10 +74,12 @@ def _base(dialect: str, where: list[str], match: str = "match") -> str:
 
 
 def _weights(session: Session, cache: IndexCache, dialect: str, where: list[str],
-             params: dict[str, Any], exprs: list[str | None]) -> list[float]:
+             params: dict[str, Any], exprs: list[str | None],
+             count: Callable[[list[int]], list[int]] | None = None) -> list[float]:
     """Each clause's IDF, its document frequency in the actor's scope: what the actor may not
     see never shapes the order of what they do see. Frequencies are kept per index generation
-    (cache.py); those not known yet are counted in one statement.
+    (cache.py); those not known yet are counted by ``count`` (given the clauses' positions:
+    the search counts them in its first pass) or else in a statement of their own.
 
     A frequency is counted exactly up to ``DF_CAP``. Beyond it — a common word, for which
     counting meant reading most of the archive — it is estimated from how far into the index
@@ -85,29 +89,44 @@ def _weights(session: Session, cache: IndexCache, dialect: str, where: list[str]
     total = cache.get(("corpus",), lambda: _corpus_size(session, dialect), stale=CORPUS_TTL)
 
     def frequencies(missing: list[int]) -> list[int]:
-        subqueries, values = [], {**params, "dfcap": DF_CAP}
-        for n, i in enumerate(missing):
-            expr = exprs[i]
-            if expr is None:
-                subqueries.append("SELECT 0, 0")
-                continue
-            # In id order, which FTS5 reads its matches in anyway: no sort of all of them.
-            by_id = "search_fts.rowid" if dialect == "sqlite" else "si.id"
-            first = (f"SELECT si.id AS entry {_base(dialect, where, f'df{n}')} "
-                     f"ORDER BY {by_id} LIMIT :dfcap")
-            subqueries.append(f"SELECT count(*), max(entry) FROM ({first}) AS f{n}")  # noqa: S608
-            values[f"df{n}"] = expr
-        # The index's highest id comes back in the same statement, as a last row.
-        parts = [f"SELECT {n} AS i, c.* FROM ({sub}) AS c"  # noqa: S608
-                 for n, sub in enumerate(subqueries)]
-        parts.append(f"SELECT {len(parts)}, 0, coalesce(max(id), 0) FROM search_index")  # noqa: S608
-        *rows, (_i, _n, last) = sorted(session.execute(bound(" UNION ALL ".join(parts)),
-                                                       values))
-        return [int(n) if n < DF_CAP or not reach else round(n * int(last) / reach)
-                for _i, n, reach in rows]
+        parts, values = _frequency_parts(dialect, where, [exprs[i] for i in missing])
+        return _frequencies(session.execute(bound(" UNION ALL ".join(parts)),
+                                            {**params, **values}).all())
 
-    dfs = cache.get_many([_df_key(where, params, e) for e in exprs], frequencies)
+    dfs = cache.get_many([_df_key(where, params, e) for e in exprs], count or frequencies)
     return [idf(df, max(total, df)) for df in dfs]
+
+
+def _frequency_parts(dialect: str, where: list[str], exprs: list[str | None]
+                     ) -> tuple[list[str], dict[str, Any]]:
+    """Statement parts that count each clause's matches in scope, up to ``DF_CAP``: a row
+    per clause (part ``EXTRA``, the clause, the count, the highest entry id counted), and a
+    last row with the index's highest entry id; in the first pass's nine columns, so that
+    they can be counted in it (onepass.py) as well as on their own."""
+    blank = ", ".join([NULL_TEXT] * 4)
+    parts: list[str] = []
+    values: dict[str, Any] = {"dfcap": DF_CAP}
+    # In id order, which FTS5 reads its matches in anyway: no sort of all of them.
+    by_id = "search_fts.rowid" if dialect == "sqlite" else "si.id"
+    for n, expr in enumerate(exprs):
+        if expr is None:
+            parts.append(f"SELECT {EXTRA}, {n}, 0, NULL, {blank}, 0")
+            continue
+        first = (f"SELECT si.id AS entry {_base(dialect, where, f'df{n}')} "
+                 f"ORDER BY {by_id} LIMIT :dfcap")
+        parts.append(f"SELECT {EXTRA}, {n}, count(*), NULL, {blank}, max(entry) "  # noqa: S608
+                     f"FROM ({first}) AS f{n}")
+        values[f"df{n}"] = expr
+    parts.append(f"SELECT {EXTRA}, {len(exprs)}, 0, NULL, {blank}, "  # noqa: S608
+                 "coalesce(max(id), 0) FROM search_index")
+    return parts, values
+
+
+def _frequencies(rows: Sequence[Any]) -> list[int]:
+    """The frequencies, in clause order, from the rows of ``_frequency_parts``."""
+    *counted, (*_, last) = sorted((int(r[1]), int(r[2]), r[8]) for r in rows)
+    return [n if n < DF_CAP or not reach else round(n * int(last) / int(reach))
+            for _i, n, reach in counted]
 
 
 def _corpus_size(session: Session, dialect: str) -> int:
@@ -177,16 +196,33 @@ def _search(session: Session, cache: IndexCache, masker: Masker | None, actor: A
     rerank_now = sort == "relevance" and offset < RERANK_WINDOW
     clauses, gaps = clauses_and_gaps(q, match_all) if rerank_now else ([], [])
     start, size = (0, RERANK_WINDOW) if rerank_now else (offset, limit)
-    first = first_pass(session, cache, dialect, where, params, sort=sort, start=start,
-                       size=size, facets=facets, cap=COUNT_CAP, texts=rerank_now)
-    result.total, result.total_capped = first.counts.total, first.counts.capped
     d = Dialect(dialect)
     exprs = [clause_expr(c, d) for c in clauses]
-    if len(exprs) == 1 and not q.excluded and not result.total_capped:
-        # One clause and nothing excluded: its frequency in scope is the total just
-        # counted, and need not be counted again.
-        cache.put(_df_key(where, params, exprs[0]), result.total)
-    weights = _weights(session, cache, dialect, where, params, exprs)
+    # One clause and nothing excluded: its frequency in scope is the total the first pass
+    # counts, unless that stopped at the cap.
+    single = len(exprs) == 1 and not q.excluded
+    first: FirstPass | None = None
+
+    def first_pass_counting(missing: list[int]) -> list[int]:
+        # The clauses' frequencies not kept yet are counted in the first pass's statement:
+        # one statement fewer per search.
+        nonlocal first
+        first = first_pass(
+            session, cache, dialect, where, params, sort=sort, start=start, size=size,
+            facets=facets, cap=COUNT_CAP, texts=rerank_now,
+            extra=_frequency_parts(dialect, where, [exprs[i] for i in missing]))
+        return _frequencies(first.extra)
+
+    weights = None if single else _weights(session, cache, dialect, where, params, exprs,
+                                           first_pass_counting)
+    if first is None:
+        first = first_pass(session, cache, dialect, where, params, sort=sort, start=start,
+                           size=size, facets=facets, cap=COUNT_CAP, texts=rerank_now)
+    result.total, result.total_capped = first.counts.total, first.counts.capped
+    if weights is None:
+        if not result.total_capped:
+            cache.put(_df_key(where, params, exprs[0]), result.total)
+        weights = _weights(session, cache, dialect, where, params, exprs)
     if facets:
         result.facets = first.counts.facets
     rows = first.rows if first.complete else plain_page(
