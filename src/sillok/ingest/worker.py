@@ -118,6 +118,22 @@ def shutdown() -> None:
         _terminate(pool)
 
 
+class _Pool(multiprocessing.pool.Pool):
+    """multiprocessing's Pool, without its maintenance thread's busy wait.
+
+    The stock pool's worker-maintenance thread sleeps until a worker process exits, the pool
+    changes state, or the results pipe becomes readable. The last stays true from the moment a
+    worker starts sending a result until the result thread has read all of it (tens of
+    kilobytes here: a text and its index terms), and all that time the maintenance thread
+    loops: checks every worker, polls, wakes at once. Measured, that was about 1 ms of CPU per
+    file in the writing process, a quarter of its work. A finished result needs no
+    maintenance (only an exited worker does, and its own sentinel wakes the thread), so the
+    thread waits on the change notifier alone."""
+
+    def _get_sentinels(self) -> list[Any]:
+        return [self._change_notifier._reader]  # type: ignore[attr-defined]
+
+
 def _worker(memory: int) -> multiprocessing.pool.Pool:
     """This thread's worker (call with _lock held)."""
     global _atexit
@@ -136,8 +152,8 @@ def _worker(memory: int) -> multiprocessing.pool.Pool:
         # spending a file's time limit on imports.
         context = multiprocessing.get_context("forkserver")
         context.set_forkserver_preload(PRELOAD)
-        pool = context.Pool(PROCESSES, initializer=_limit_memory, initargs=(memory,),
-                            maxtasksperchild=500)
+        pool = _Pool(PROCESSES, initializer=_limit_memory, initargs=(memory,),
+                     maxtasksperchild=500, context=context)
         _pools[me] = (pool, memory)
         if not _atexit:
             atexit.register(shutdown)
