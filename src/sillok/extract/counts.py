@@ -8,6 +8,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from sillok.extract.dates import LATIN, LATIN_LETTER, present
+
 EN_NUMBERS = {w: i for i, w in enumerate(
     [
     "zero", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten",
@@ -32,19 +34,21 @@ EN_NUM = r"(?P<n>\d{1,3}(?:,\d{3})+|\d+|" + "|".join(
     sorted(map(re.escape, EN_NUMBERS), key=len, reverse=True)) + r")"
 KO_NUM = r"(?P<n>\d{1,3}(?:,\d{3})+|\d+|" + "|".join(
     sorted(map(re.escape, KO_NUMBERS), key=len, reverse=True)) + r")"
-PATTERNS: list[tuple[re.Pattern[str], float]] = [
+# Each pattern: (regex, confidence, what it cannot match without: see dates.present).
+PATTERNS: list[tuple[re.Pattern[str], float, tuple[str, ...]]] = [
     # 34명, 탈북민 34명, 세 명, 일가족 5명 (not 명절, 명단, 명령)
     (re.compile(r"(?<![\d.,가-힣])" + KO_NUM
-                + r"\s*(?:여\s*)?명(?![가-힣]*?(?:절|단|령|예|의\s*나이))"), 0.95),
-    (re.compile(r"(?<![\d.,가-힣])(?P<n>\d{1,3}(?:,\d{3})+|\d+)\s*(?:가구|세대)"), 0.7),
+                + r"\s*(?:여\s*)?명(?![가-힣]*?(?:절|단|령|예|의\s*나이))"), 0.95, ("명",)),
+    (re.compile(r"(?<![\d.,가-힣])(?P<n>\d{1,3}(?:,\d{3})+|\d+)\s*(?:가구|세대)"), 0.7,
+     ("가구", "세대")),
     # "a group of five", "a family of four"
     (re.compile(r"\b(?:a\s+)?(?:group|family|party|total)\s+of\s+" + EN_NUM + r"\b",
-                re.IGNORECASE), 0.9),
+                re.IGNORECASE), 0.9, LATIN),
     # "34 North Korean defectors", "five women", "two more escapees"
     (re.compile(r"(?<![\d.,$₩])\b" + EN_NUM + r"\s+(?:(?:more|other|young|elderly|"
                 r"(?-i:[A-Z][a-z]+)|North\s+Korean|South\s+Korean|Chinese|female|male|"
                 r"underage|former|political|Christian|detained|arrested)\s+){0,3}"
-                + PEOPLE + r"\b", re.IGNORECASE), 0.95),
+                + PEOPLE + r"\b", re.IGNORECASE), 0.95, LATIN),
 ]
 AGE_AFTER = re.compile(r"^\s*(?:-?\s*years?[- ]old|세|살)")
 AGE_BEFORE = re.compile(r"(?:aged|age)\s*$", re.IGNORECASE)
@@ -62,7 +66,10 @@ class CountHit:
 def find_counts(text: str) -> list[CountHit]:
     hits: list[CountHit] = []
     taken: list[tuple[int, int]] = []
-    for pattern, confidence in PATTERNS:
+    latin = LATIN_LETTER.search(text) is not None
+    for pattern, confidence, needs in PATTERNS:
+        if not present(needs, text, latin):
+            continue
         for match in pattern.finditer(text):
             start, end = match.span()
             if any(start < e and s < end for s, e in taken):

@@ -27,43 +27,64 @@ KO_REL_YEAR = {"재작년": -2, "작년": -1, "지난해": -1, "지난 해": -1,
                "금년": 0, "올": 0, "이듬해": 1, "내년": 1}
 KO_REL = "|".join(sorted(map(re.escape, KO_REL_YEAR), key=len, reverse=True))
 
-# Each pattern: (regex, kind). Named groups y (year), yy (two-digit year), m, d, q, mon, rel.
-PATTERNS: list[tuple[re.Pattern[str], str]] = [(re.compile(p, re.IGNORECASE), k) for p, k in [
+# What a pattern cannot match without: one of these strings in the text, or (LATIN) a letter
+# that is a Latin one in some case (İ, ı, ſ and the Kelvin sign match i, s and k when case is
+# ignored). A text is mostly in one language, so the other language's patterns are skipped
+# after a plain search for a character or two instead of a regex pass each (see present).
+LATIN = ("latin",)
+LATIN_LETTER = re.compile(r"[A-Za-z\u0130\u0131\u017f\u212a]")
+MONTH_START = tuple(m.capitalize() for m in MONTHS if len(m) == 3)  # every MONTH begins so
+CENTURY = ("19", "20")
+
+
+def present(needs: tuple[str, ...], text: str, latin: bool) -> bool:
+    """Whether ``text`` has what a pattern needs (``latin``: whether it has a Latin letter)."""
+    return latin if needs is LATIN else any(s in text for s in needs)
+
+
+# Each pattern: (regex, kind, needs). Named groups y (year), yy (two-digit year), m, d, q, mon,
+# rel.
+PATTERNS: list[tuple[re.Pattern[str], str, tuple[str, ...]]] = [
+    (re.compile(p, re.IGNORECASE), k, needs) for p, k, needs in [
     (r"(?P<y>(?:19|20)\d{2})\s*년\s*(?P<m>1[0-2]|0?[1-9])\s*월\s*(?P<d>3[01]|[12]\d|0?[1-9])\s*일",
-     "day"),
+     "day", ("년",)),
     (r"(?P<y>(?:19|20)\d{2})\s*[.\-/]\s*(?P<m>1[0-2]|0?[1-9])\s*[.\-/]\s*"
-     r"(?P<d>3[01]|[12]\d|0?[1-9])(?!\d)\.?", "day"),
-    (r"(?P<y>(?:19|20)\d{2})\s*년\s*(?:제\s*)?(?P<q>[1-4])\s*(?:/\s*4\s*)?분기", "quarter"),
+     r"(?P<d>3[01]|[12]\d|0?[1-9])(?!\d)\.?", "day", CENTURY),
+    (r"(?P<y>(?:19|20)\d{2})\s*년\s*(?:제\s*)?(?P<q>[1-4])\s*(?:/\s*4\s*)?분기",
+     "quarter", ("분기",)),
     (r"(?P<y>(?:19|20)\d{2})\s*년\s*(?P<m>1[0-2]|0?[1-9])\s*[~∼-]\s*(?P<m2>1[0-2]|0?[1-9])\s*월",
-     "range"),
-    (r"(?P<y>(?:19|20)\d{2})\s*년\s*(?P<m>1[0-2]|0?[1-9])\s*월", "month"),
+     "range", ("년",)),
+    (r"(?P<y>(?:19|20)\d{2})\s*년\s*(?P<m>1[0-2]|0?[1-9])\s*월", "month", ("년",)),
     (r"(?<![\d.])(?P<yy>\d{2})\s*년\s*(?P<m>1[0-2]|0?[1-9])\s*월(?:\s*(?P<d>3[01]|[12]\d|0?[1-9])"
-     r"\s*일)?", "yy"),
-    (r"(?P<rel>" + KO_REL + r")\s*(?:제\s*)?(?P<q>[1-4])\s*(?:/\s*4\s*)?분기", "rel_quarter"),
+     r"\s*일)?", "yy", ("년",)),
+    (r"(?P<rel>" + KO_REL + r")\s*(?:제\s*)?(?P<q>[1-4])\s*(?:/\s*4\s*)?분기",
+     "rel_quarter", ("분기",)),
     (r"(?P<rel>" + KO_REL + r")\s*(?P<m>1[0-2]|0?[1-9])\s*월(?:\s*(?P<d>3[01]|[12]\d|0?[1-9])"
-     r"\s*일)?", "rel_month"),
-    (r"(?P<y>(?:19|20)\d{2})\s*년(?!\s*(?:동안|간|째|만에|이상|이내|가량|정도))", "year"),
+     r"\s*일)?", "rel_month", ("월",)),
+    (r"(?P<y>(?:19|20)\d{2})\s*년(?!\s*(?:동안|간|째|만에|이상|이내|가량|정도))", "year", ("년",)),
     (r"(?<![가-힣])(?P<rel>재작년|작년|지난해|지난 해|올해|금년|이듬해|내년)(?![가-힣]*\s*동안)",
-     "rel_year"),
-    (r"(?<![가-힣])(?P<relm>지난달|지난 달|이번 달|이달|다음 달|다음달)", "rel_month_only"),
+     "rel_year", ("년", "해")),
+    (r"(?<![가-힣])(?P<relm>지난달|지난 달|이번 달|이달|다음 달|다음달)",
+     "rel_month_only", ("달",)),
     # English
-    (MONTH + r"\s+(?P<d>3[01]|[12]\d|0?[1-9])(?:st|nd|rd|th)?,?\s+(?P<y>(?:19|20)\d{2})", "day"),
+    (MONTH + r"\s+(?P<d>3[01]|[12]\d|0?[1-9])(?:st|nd|rd|th)?,?\s+(?P<y>(?:19|20)\d{2})", "day",
+     MONTH_START),
     (r"(?P<d>3[01]|[12]\d|0?[1-9])(?:st|nd|rd|th)?\s+(?:of\s+)?" + MONTH
-     + r",?\s+(?P<y>(?:19|20)\d{2})", "day"),
-    (r"(?P<y>(?:19|20)\d{2})-(?P<m>1[0-2]|0[1-9])-(?P<d>3[01]|[12]\d|0[1-9])", "day"),
+     + r",?\s+(?P<y>(?:19|20)\d{2})", "day", MONTH_START),
+    (r"(?P<y>(?:19|20)\d{2})-(?P<m>1[0-2]|0[1-9])-(?P<d>3[01]|[12]\d|0[1-9])", "day", ("-",)),
     (r"(?:the\s+)?(?P<qw>first|second|third|fourth|1st|2nd|3rd|4th)\s+quarter\s+of\s+"
-     r"(?P<y>(?:19|20)\d{2})", "quarter"),
-    (r"\bQ(?P<q>[1-4])\s*(?P<y>(?:19|20)\d{2})\b", "quarter"),
-    (r"\b(?P<y>(?:19|20)\d{2})\s*Q(?P<q>[1-4])\b", "quarter"),
+     r"(?P<y>(?:19|20)\d{2})", "quarter", LATIN),
+    (r"\bQ(?P<q>[1-4])\s*(?P<y>(?:19|20)\d{2})\b", "quarter", LATIN),
+    (r"\b(?P<y>(?:19|20)\d{2})\s*Q(?P<q>[1-4])\b", "quarter", LATIN),
     (r"(?:between\s+|from\s+)?" + MONTH + r"\s+(?:and|to|through|until|-|–)\s+"
-     + MONTH.replace("mon>", "mon2>") + r",?\s+(?P<y>(?:19|20)\d{2})", "range"),
-    (MONTH + r",?\s+(?:of\s+)?(?P<y>(?:19|20)\d{2})", "month"),
-    (r"\b(?P<rel>last|this|next)\s+" + MONTH + r"(?![\w])", "rel_en_month"),
-    (r"\b(?P<rel>last|this|next)\s+year\b", "rel_en_year"),
+     + MONTH.replace("mon>", "mon2>") + r",?\s+(?P<y>(?:19|20)\d{2})", "range", MONTH_START),
+    (MONTH + r",?\s+(?:of\s+)?(?P<y>(?:19|20)\d{2})", "month", MONTH_START),
+    (r"\b(?P<rel>last|this|next)\s+" + MONTH + r"(?![\w])", "rel_en_month", MONTH_START),
+    (r"\b(?P<rel>last|this|next)\s+year\b", "rel_en_year", LATIN),
     # "in September" said in December: the September before (a month without its year)
-    (r"\b(?:in|since|until|by|from)\s+" + MONTH + r"(?!\s*,?\s*\d)", "bare_month"),
+    (r"\b(?:in|since|until|by|from)\s+" + MONTH + r"(?!\s*,?\s*\d)", "bare_month", MONTH_START),
     (r"(?<![\d,.$₩])\b(?P<y>(?:19[5-9]|20[0-3])\d)\b(?!\s*(?:people|persons|defectors|won|"
-     r"dollars|yuan|km|kg|명|원|%))(?![\d,.]\d)", "year"),
+     r"dollars|yuan|km|kg|명|원|%))(?![\d,.]\d)", "year", CENTURY),
 ]]
 PRECISION = {"day": "day", "month": "month", "quarter": "quarter", "year": "year"}
 
@@ -83,7 +104,10 @@ def find_dates(text: str, anchor: date | None) -> list[DateHit]:
     one) wins."""
     taken: list[tuple[int, int]] = []
     hits: list[DateHit] = []
-    for pattern, kind in PATTERNS:
+    latin = LATIN_LETTER.search(text) is not None
+    for pattern, kind, needs in PATTERNS:
+        if not present(needs, text, latin):
+            continue
         for match in pattern.finditer(text):
             start, end = match.span()
             if any(start < e and s < end for s, e in taken):

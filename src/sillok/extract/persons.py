@@ -57,6 +57,8 @@ NOT_GIVEN = {"The", "This", "That", "These", "Those", "When", "While", "After", 
 # Proper nouns Kiwi tags that begin with a surname syllable but are not people.
 NOT_PERSON_KO = {"유엔", "한국", "조선", "정부", "통일", "중국", "미국", "일본", "노동", "로동",
                  "인민", "국제", "안보", "유럽", "신의주", "정치", "이북", "남한", "북한"}
+HANGUL_SYLLABLE = re.compile(r"[가-힣]")
+CAPITAL = re.compile(r"[A-Z]")
 TITLED_EN = re.compile(r"\b(?:Mr|Mrs|Ms|Miss|Dr|Prof|Rev|Pastor|Father|Sister)\.?\s+"
                        r"(?P<name>[A-Z][a-z]+(?:\s+[A-Z][a-z]+){0,2})")
 STOP_LATIN = {"Korea", "Korean", "Koreans", "Province", "County", "City", "Camp", "Party",
@@ -93,9 +95,12 @@ def name_candidates(text: str) -> list[NameHit]:
     first, English title), before the lexicon's filter: needs neither Kiwi nor the archive,
     so the parsing worker finds them beside the database writes."""
     out: list[NameHit] = []
-    for match in NAME_KO.finditer(text):
-        if match.group("name")[0] in SURNAMES_KO:
-            out.append(_hit(text, *match.span("name"), 0.85))
+    if HANGUL_SYLLABLE.search(text):  # NAME_KO needs one, and a text in English has none
+        for match in NAME_KO.finditer(text):
+            if match.group("name")[0] in SURNAMES_KO:
+                out.append(_hit(text, *match.span("name"), 0.85))
+    if not CAPITAL.search(text):  # the other patterns each need a capital Latin letter
+        return out
     for match in NAME_LATIN.finditer(text):
         out.append(_hit(text, *match.span("name"), 0.8))
     for match in GIVEN_FIRST.finditer(text):

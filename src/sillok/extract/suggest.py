@@ -9,11 +9,12 @@ from datetime import date
 from typing import Any
 
 from sillok.extract.counts import find_counts
-from sillok.extract.dates import find_dates
+from sillok.extract.dates import LATIN_LETTER, find_dates
 from sillok.extract.lexicon import Lexicon
 from sillok.extract.persons import NameHit, find_persons, name_candidates
 
 KINDS = ("date", "count", "person", "place", "organisation", "term")
+HANGUL = re.compile(r"[가-힣]")
 ORG_EN = re.compile(
     r"\b(?:the\s+)?(?P<name>(?:Ministry|Department|Office|Committee|Commission|Council)\s+of"
     r"(?:\s+(?:the\s+)?[A-Z][\w'’-]+){1,4}|(?:[A-Z][\w'’-]+\s+){1,5}(?:Agency|Ministry|Bureau|"
@@ -62,7 +63,10 @@ def ahead(text: str, anchor: date | None = None) -> Ahead:
                            d.confidence))
     for c in find_counts(text):
         found.append(Found("count", c.start, c.end, c.text, {"n": c.n}, c.confidence))
-    orgs = [m.span("name") for pattern in (ORG_EN, ORG_KO) for m in pattern.finditer(text)]
+    # ORG_EN needs a capital Latin letter, ORG_KO a Hangul syllable: a text without skips it.
+    has = (LATIN_LETTER.search(text) is not None, HANGUL.search(text) is not None)
+    orgs = [m.span("name") for pattern, needed in zip((ORG_EN, ORG_KO), has, strict=True)
+            if needed for m in pattern.finditer(text)]
     return Ahead(anchor, tuple(found), tuple(name_candidates(text)), tuple(orgs))
 
 
