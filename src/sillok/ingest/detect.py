@@ -137,10 +137,18 @@ def _looks_like_jsonl(text: str) -> bool:
         return False
 
 
+TEXT_COLUMN = frozenset(("text", "body", "content", "본문", "내용"))
+
+
 def _looks_like_csv(text: str) -> bool:
     # A table needs a header row naming a text column and the same column count on every row:
     # prose with commas in it fails the second test.
     sample = text[:20000]
+    # Both tests need two records and a header cell naming the column: without a line break
+    # or one of those names anywhere, the sniffer (a good part of parsing a text) is not run.
+    lower = sample.lower()
+    if ("\n" not in sample and "\r" not in sample) or not any(n in lower for n in TEXT_COLUMN):
+        return False
     try:
         dialect = csv.Sniffer().sniff(sample, delimiters=",\t;")
     except csv.Error:
@@ -151,4 +159,4 @@ def _looks_like_csv(text: str) -> bool:
         return False
     header = {cell.strip().lower() for cell in rows[0]}
     widths = {len(r) for r in rows[:-1]}  # the last sampled row may be cut
-    return len(widths) == 1 and bool(header & {"text", "body", "content", "본문", "내용"})
+    return len(widths) == 1 and bool(header & TEXT_COLUMN)
