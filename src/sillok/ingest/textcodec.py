@@ -9,6 +9,7 @@ sequences is refused rather than stored half-decoded.
 from __future__ import annotations
 
 import codecs
+import re
 
 from charset_normalizer import from_bytes
 
@@ -78,14 +79,17 @@ def _utf16_without_bom(data: bytes) -> str | None:
     return None
 
 
+HANGUL_SYLLABLES = re.compile("[\uac00-\ud7a3]+")
+ASCII_LETTERS = re.compile("[A-Za-z]+")
+
+
 def language_of(text: str) -> str | None:
     """ko, en or mixed, from the share of Hangul and Latin letters; None without letters."""
-    hangul = latin = 0
-    for ch in text[:100_000]:
-        if "\uac00" <= ch <= "\ud7a3":
-            hangul += 1
-        elif ch.isascii() and ch.isalpha():
-            latin += 1
+    # Counted in runs by the regex engine, not by a Python loop over every character (a tenth
+    # of a millisecond for 2 KB, and up to 100,000 characters are read).
+    head = text[:100_000]
+    hangul = sum(map(len, HANGUL_SYLLABLES.findall(head)))
+    latin = sum(map(len, ASCII_LETTERS.findall(head)))
     # A Hangul syllable carries about as much as three Latin letters: weigh them so.
     ko, en = hangul * 3, latin
     total = ko + en
