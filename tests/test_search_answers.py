@@ -4,6 +4,9 @@ protected name. On both backends. Fictional data."""
 
 from __future__ import annotations
 
+import threading
+import time
+from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
 import pytest
@@ -79,3 +82,61 @@ def test_a_new_protected_name_is_masked_and_unsearchable_at_once(archive: Archiv
     shown = search(archive, ANON, WORD, facets=True)
     assert [int(i["id"]) for i in shown.items] == [source]
     assert "한가람" not in shown.items[0]["snippet"]
+
+
+def _same_snapshot(monkeypatch: pytest.MonkeyPatch) -> None:
+    # Other tests' databases on the same PostgreSQL server end a snapshot at any moment; the
+    # waiting is what is tested here, so every thread is given the same one.
+    monkeypatch.setattr(cache.IndexCache, "snapshot", lambda self: ("fixed",))
+
+
+def test_threads_asking_the_same_question_wait_for_one_answer(
+        archive: Archive, monkeypatch: pytest.MonkeyPatch) -> None:
+    cache.clear()
+    _same_snapshot(monkeypatch)
+    started = threading.Event()
+    calls: list[int] = []
+
+    def slow() -> str:
+        calls.append(1)
+        started.set()
+        time.sleep(0.3)
+        return "answer"
+
+    def ask() -> str:
+        with archive.sessions() as session:
+            return cache.IndexCache(session).result(("q",), slow)
+
+    with ThreadPoolExecutor(max_workers=4) as pool:
+        first = pool.submit(ask)
+        started.wait(5)
+        others = [pool.submit(ask) for _ in range(3)]
+        answers = [first.result(), *(f.result() for f in others)]
+    assert answers == ["answer"] * 4
+    assert len(calls) == 1  # the three others waited instead of computing it again
+
+
+def test_a_failed_answer_lets_the_waiting_threads_compute_it(
+        archive: Archive, monkeypatch: pytest.MonkeyPatch) -> None:
+    cache.clear()
+    _same_snapshot(monkeypatch)
+    started, release = threading.Event(), threading.Event()
+
+    def failing() -> str:
+        started.set()
+        release.wait(5)
+        raise RuntimeError("the database went away")
+
+    def ask(compute: Any) -> str:
+        with archive.sessions() as session:
+            return str(cache.IndexCache(session).result(("q",), compute))
+
+    with ThreadPoolExecutor(max_workers=2) as pool:
+        first = pool.submit(ask, failing)
+        started.wait(5)
+        second = pool.submit(ask, lambda: "computed by the waiting thread")
+        time.sleep(0.1)  # the second thread is waiting now
+        release.set()
+        with pytest.raises(RuntimeError):
+            first.result()
+        assert second.result() == "computed by the waiting thread"

@@ -46,10 +46,13 @@ GENERATION = {
 # in progress — which changes with every commit that wrote anything in the cluster.
 SNAPSHOT = {"postgresql": "SELECT CAST(pg_current_snapshot() AS TEXT)"}
 RESULTS_KEPT = 500  # whole answers kept (a page of results with its snippets and facets)
+# Longest wait for another thread's computation of the same answer before computing it here.
+WAIT_SECONDS = 30.0
 
 T = TypeVar("T")
 _values: OrderedDict[tuple[Any, ...], tuple[float, object, Any]] = OrderedDict()
 _results: OrderedDict[tuple[Any, ...], Any] = OrderedDict()
+_running: dict[tuple[Any, ...], threading.Event] = {}  # answers being computed, by key
 # The web server searches in many threads: reordering or evicting from one of the two dicts
 # while another thread does the same could lose a key between its lookup and its move.
 _lock = threading.Lock()
@@ -92,19 +95,44 @@ class IndexCache:
         return ("snapshot", self.session.execute(text(sql)).scalar_one())
 
     def result(self, key: tuple[Any, ...], compute: Callable[[], T]) -> T:
-        """A whole answer, kept with ``snapshot()``; ``compute`` runs when there is none."""
+        """A whole answer, kept with ``snapshot()``; ``compute`` runs when there is none.
+
+        One thread computes a missing answer while the others asking the same question wait
+        for it (at most ``WAIT_SECONDS``): when a common word is first searched, the many
+        clients asking it at once would otherwise each run the same costly pass over its
+        matches, and all of them, sharing the GIL, would finish many times later."""
         full = (self.url, *self.snapshot(), *key)
         with _lock:
             found = _results.get(full)
             if found is not None:
                 _results.move_to_end(full)
                 return cast(T, found)
-        value = compute()
-        with _lock:
-            _results[full] = value
-            while len(_results) > RESULTS_KEPT:
-                _results.popitem(last=False)
-        return value
+            running = _running.get(full)
+            if running is None:
+                running = _running[full] = threading.Event()
+                mine = True
+            else:
+                mine = False
+        if not mine:
+            running.wait(WAIT_SECONDS)
+            with _lock:
+                found = _results.get(full)
+                if found is not None:
+                    _results.move_to_end(full)
+                    return cast(T, found)
+            # The thread computing it failed or is still at it: compute it here.
+            return compute()
+        try:
+            value = compute()
+            with _lock:
+                _results[full] = value
+                while len(_results) > RESULTS_KEPT:
+                    _results.popitem(last=False)
+            return value
+        finally:
+            with _lock:
+                _running.pop(full, None)
+            running.set()
 
     def get(self, key: tuple[Any, ...], compute: Callable[[], T], stale: float = 0.0,
             max_age: float | None = None) -> T:
