@@ -75,6 +75,13 @@ def _kiwi() -> Any:
         return Kiwi(num_workers=(os.cpu_count() or 1) if _threads is None else _threads)
 
 
+def warm_up() -> None:
+    """Load Kiwi's model and analyse one word: its first analysis builds what it needs lazily
+    (1.7 s on the bench machine, after a 1 s load), which a server's first Korean search
+    would otherwise wait for, with every request behind it."""
+    _kiwi().tokenize("가나다")
+
+
 def _tokenize_all(texts: list[str]) -> Any:
     """Kiwi's tokens of each text, in order: in parallel by its threads, or one text after
     the other when it has none (it refuses a list then). The tokens are the same either way."""

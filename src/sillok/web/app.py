@@ -19,6 +19,7 @@ from sillok.archive.service import Archive
 from sillok.config import Settings
 from sillok.errors import NotFound, SillokError
 from sillok.ingest.jobs import fail_interrupted, wait_for_jobs
+from sillok.language.analyzer import warm_up
 from sillok.security.ratelimit import FailureLimiter
 from sillok.web import (
     account_routes,
@@ -36,6 +37,9 @@ from sillok.web.template_globals import install_template_globals
 
 JOB_GRACE_SECONDS = 60.0  # a stopping server waits this long at most for ingest jobs
 TEMPLATES = Jinja2Templates(directory=str(Path(__file__).parent / "templates"))
+# The templates are part of the installed package and do not change while a server runs;
+# checking each one's modification time on every render cost a twentieth of a page's time.
+TEMPLATES.env.auto_reload = False
 
 
 def app_from_env() -> FastAPI:
@@ -48,6 +52,8 @@ def create_app(settings: Settings) -> FastAPI:
 
     @asynccontextmanager
     async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
+        # The query analyser is ready before the first request is taken.
+        await run_in_threadpool(warm_up)
         yield
         # Uploads accepted are ingested before the process ends (within a bound).
         await run_in_threadpool(wait_for_jobs, JOB_GRACE_SECONDS)
