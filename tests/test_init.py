@@ -10,9 +10,11 @@ import sys
 import tempfile
 from pathlib import Path
 
+import pytest
 from sqlalchemy import func, select, text
 from typer.testing import CliRunner
 
+from sillok.archive import lifecycle
 from sillok.archive.lifecycle import init_archive
 from sillok.archive.service import Archive
 from sillok.archive.verify import verify
@@ -73,6 +75,20 @@ def test_old_archive_is_migrated(empty_settings: Settings) -> None:
             assert entry is not None and entry.actor == "old-version" and entry.entry_hash
     finally:
         a.close()
+
+
+@pytest.mark.parametrize(("revision", "rebuilt"), [("0002", True), ("0007", False)])
+def test_only_an_archive_without_the_search_index_is_reindexed_on_upgrade(
+        empty_settings: Settings, monkeypatch: pytest.MonkeyPatch, revision: str,
+        rebuilt: bool) -> None:
+    engine = make_engine(_prepared(empty_settings))
+    migrate.upgrade(engine, revision)
+    engine.dispose()
+    calls: list[int] = []
+    real = lifecycle.reindex_all
+    monkeypatch.setattr(lifecycle, "reindex_all", lambda session: calls.append(real(session)))
+    assert init_archive(empty_settings).schema_before == "old"
+    assert bool(calls) is rebuilt
 
 
 def _prepared(settings: Settings) -> Settings:

@@ -49,15 +49,20 @@ def prepare_data_dir(settings: Settings) -> None:
         raise StorageError(f"data directory {d} is not writable")
 
 
+INDEX_REVISION = "0003"  # the migration that made the search index (revisions sort as text)
+
+
 def init_archive(settings: Settings) -> InitReport:
     """Create or upgrade the archive and load the shipped vocabularies and gazetteer."""
     prepare_data_dir(settings)
     archive = Archive(settings)
     try:
+        revision = migrate.current_revision(archive.engine)
         before = migrate.upgrade(archive.engine)
         report = seed(archive)
-        if before == "old":
-            # Upgraded archives may predate the search index (migration 0003): build it.
+        if revision is not None and revision < INDEX_REVISION:
+            # The archive predates the search index: build it. Later upgrades keep the index
+            # as it is (rebuilding one of NKDB's size takes the better part of an hour).
             with archive.transaction() as session:
                 reindex_all(session)
     finally:

@@ -43,10 +43,33 @@ def verify(archive: Archive) -> VerifyReport:
         _foreign_keys(session, report)
         _codes(session, report)
         _audit(session, report)
+        _protection_triggers(session, report)
         checked, problems = check_values(archive, session)
         report.checked["protected values"] = checked
         report.problems.extend(problems)
     return report
+
+
+# The triggers that tell the masker of every change to the people it protects (migration
+# 0008): without one, a new name of a restricted person could go unmasked in public text.
+PROTECTION_TRIGGERS = {
+    "sqlite": ("SELECT count(*) FROM sqlite_master WHERE type = 'trigger' "
+               "AND name LIKE '%\\_protection\\_%' ESCAPE '\\'", 9),
+    "postgresql": ("SELECT count(*) FROM pg_trigger WHERE NOT tgisinternal "
+                   "AND tgname LIKE '%\\_protection' ESCAPE '\\'", 3),
+}
+
+
+def _protection_triggers(session: Session, report: VerifyReport) -> None:
+    if session.execute(text("SELECT counter FROM protection_changes WHERE id = 1")
+                       ).scalar() is None:
+        report.problems.append("protection_changes: its row is missing (the masker of "
+                               "protected names cannot follow changes)")
+    sql, expected = PROTECTION_TRIGGERS[session.get_bind().dialect.name]
+    found = int(session.execute(text(sql)).scalar_one())
+    if found != expected:
+        report.problems.append(f"protection triggers: {found} of {expected} present (the "
+                               "masker of protected names cannot follow every change)")
 
 
 def _blobs(session: Session, store: BlobStore, report: VerifyReport) -> None:

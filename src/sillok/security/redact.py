@@ -21,10 +21,11 @@ from pathlib import Path
 from typing import Any, cast
 
 import ahocorasick
-from sqlalchemy import func, or_, select
+from sqlalchemy import or_, select, text
 from sqlalchemy.orm import Session
 
 from sillok.db import models as m
+from sillok.errors import StorageError
 from sillok.language.names import hangul_keys, latin_keys
 
 HANGUL = re.compile(r"[\uac00-\ud7a3]")
@@ -155,17 +156,22 @@ _cache: dict[str, tuple[object, Masker]] = {}
 _lock = threading.Lock()
 
 
-# One statement (it runs before every public search): persons, their last change, names.
-# Built once: building it per call took most of the half millisecond the check cost.
-_VERSION = select(
-    select(func.count()).select_from(m.Person).scalar_subquery(),
-    select(func.max(m.Person.updated_at)).scalar_subquery(),
-    select(func.count()).select_from(m.PersonName).scalar_subquery())
+# Every change to persons, their names and protected details adds one to this row, by
+# triggers (migration 0008), whichever way it is made. The check runs before every public
+# search and page; counting persons and names instead was half a kept page's time at NKDB
+# scale (60,000 persons).
+_VERSION = text("SELECT counter FROM protection_changes WHERE id = 1")
 
 
 def masker_for(session: Session, data_dir: Path) -> Masker:
-    """The masker of this archive, rebuilt only when persons or names change."""
-    version = tuple(session.execute(_VERSION).one())
+    """The masker of this archive, rebuilt only when persons, names or protected details
+    have changed."""
+    counter = session.execute(_VERSION).scalar()
+    if counter is None:
+        # Without the row nothing would ever tell the masker of a new name: fail closed.
+        raise StorageError("the archive is damaged: its protection_changes row is missing "
+                           "(restore it from a backup)")
+    version = (int(counter),)
     key = str(session.get_bind().engine.url)
     with _lock:
         cached = _cache.get(key)
