@@ -15,7 +15,7 @@ reaches the database as query syntax.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from sillok.language.analyzer import WordTerms, word_terms
 from sillok.search.query import Query
@@ -53,6 +53,11 @@ def alternatives(q: Query, clause: list[str]) -> list[Alternative]:
     for text in clause:
         words = tuple(w for w in (word_terms(part, q.latin_name(part)) for part in text.split())
                       if w.groups)
+        if text in q.expanded:
+            # A vocabulary label is not a name: its name keys would only add costly phrases
+            # of common syllables to the match (and to every score) and find nothing more.
+            words = tuple(w for w in (replace(w, name_syllables=(), name_whole=())
+                                      for w in words) if w.groups)
         if words:
             out.append(Alternative(words, text in q.quoted))
     return out
@@ -87,11 +92,14 @@ class Dialect:
 
 
 def word_expr(w: WordTerms, d: Dialect) -> str | None:
-    parts = []
-    for group in (w.morphemes, w.surface, w.name_whole):
-        if group:
-            parts.append(d.all_of(group))
-    if w.name_syllables:
+    """Any of the word's groups. A group that holds all the terms of another group finds
+    nothing that one does not (강제 제송 송환 beside 강제 송환), so it is left out: the backend
+    scores every term of the expression for every match, and a common word has many."""
+    groups = [g for g in (w.morphemes, w.surface, w.name_whole) if g]
+    terms = [set(g) for g in groups]
+    parts = [d.all_of(g) for i, g in enumerate(groups)
+             if not any(o < terms[i] or (o == terms[i] and j < i) for j, o in enumerate(terms))]
+    if w.name_syllables and not any(t <= set(w.name_syllables) for t in terms):
         parts.append(d.phrase(w.name_syllables))
     unique = list(dict.fromkeys(parts))
     return d.any_of(unique) if unique else None
@@ -100,7 +108,8 @@ def word_expr(w: WordTerms, d: Dialect) -> str | None:
 def alternative_expr(alt: Alternative, d: Dialect) -> str | None:
     if not alt.phrase:
         return word_expr(alt.words[0], d)
-    streams = alt.phrase_streams()
+    # The morpheme and surface streams of a phrase are often the same terms.
+    streams = list(dict.fromkeys(alt.phrase_streams()))
     return d.any_of([d.phrase(s) for s in streams]) if streams else None
 
 

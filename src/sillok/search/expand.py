@@ -66,6 +66,7 @@ def expand(session: Session, q: Query, cache: IndexCache | None = None) -> list[
                     seen.add(normalise(label))
                     added.append(label)
             q.clauses[i:i + width] = [[text, *added]]
+            q.expanded.update(added)
             done.append(Expansion(text, key, tuple(added)))
             merged = True
             break

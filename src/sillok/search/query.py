@@ -33,6 +33,8 @@ class Query:
     # Alternatives the user quoted: exact phrases even when they are one word ("강제북송" is
     # 강제 next to 북송, not 강제 anywhere and 북송 anywhere).
     quoted: set[str] = field(default_factory=set)
+    # Alternatives added from the vocabulary (expand.py): labels of terms, never names.
+    expanded: set[str] = field(default_factory=set)
 
     @property
     def words(self) -> list[str]:
