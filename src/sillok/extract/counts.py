@@ -8,7 +8,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from sillok.extract.dates import LATIN, LATIN_LETTER, present
+from sillok.extract.dates import LATIN, LATIN_LETTER, Folded, present
 
 EN_NUMBERS = {w: i for i, w in enumerate(
     [
@@ -43,7 +43,7 @@ PATTERNS: list[tuple[re.Pattern[str], float, tuple[str, ...]]] = [
      ("가구", "세대")),
     # "a group of five", "a family of four"
     (re.compile(r"\b(?:a\s+)?(?:group|family|party|total)\s+of\s+" + EN_NUM + r"\b",
-                re.IGNORECASE), 0.9, LATIN),
+                re.IGNORECASE), 0.9, Folded(("of",))),
     # "34 North Korean defectors", "five women", "two more escapees"
     (re.compile(r"(?<![\d.,$₩])\b" + EN_NUM + r"\s+(?:(?:more|other|young|elderly|"
                 r"(?-i:[A-Z][a-z]+)|North\s+Korean|South\s+Korean|Chinese|female|male|"
@@ -66,9 +66,9 @@ class CountHit:
 def find_counts(text: str) -> list[CountHit]:
     hits: list[CountHit] = []
     taken: list[tuple[int, int]] = []
-    latin = LATIN_LETTER.search(text) is not None
+    latin, lower = LATIN_LETTER.search(text) is not None, text.lower()
     for pattern, confidence, needs in PATTERNS:
-        if not present(needs, text, latin):
+        if not present(needs, text, latin, lower):
             continue
         for match in pattern.finditer(text):
             start, end = match.span()

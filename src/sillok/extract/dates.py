@@ -37,9 +37,22 @@ MONTH_START = tuple(m.capitalize() for m in MONTHS if len(m) == 3)  # every MONT
 CENTURY = ("19", "20")
 
 
-def present(needs: tuple[str, ...], text: str, latin: bool) -> bool:
-    """Whether ``text`` has what a pattern needs (``latin``: whether it has a Latin letter)."""
-    return latin if needs is LATIN else any(s in text for s in needs)
+class Folded(tuple[str, ...]):
+    """Words a pattern that ignores case needs, looked for in the lower-cased text. Only words
+    without i, k or s: the regex engine also takes ı, İ, ſ and the Kelvin sign for those, and
+    lower() maps some of them elsewhere; every other letter matches exactly when its lower
+    case is the word's."""
+
+
+QUARTER, Q, YEAR = Folded(("quarter",)), Folded(("q",)), Folded(("year",))
+
+
+def present(needs: tuple[str, ...], text: str, latin: bool, lower: str) -> bool:
+    """Whether ``text`` has what a pattern needs (``latin``: whether it has a Latin letter;
+    ``lower``: the text lower-cased)."""
+    if needs is LATIN:
+        return latin
+    return any(s in (lower if isinstance(needs, Folded) else text) for s in needs)
 
 
 # Each pattern: (regex, kind, needs). Named groups y (year), yy (two-digit year), m, d, q, mon,
@@ -73,14 +86,14 @@ PATTERNS: list[tuple[re.Pattern[str], str, tuple[str, ...]]] = [
      + r",?\s+(?P<y>(?:19|20)\d{2})", "day", MONTH_START),
     (r"(?P<y>(?:19|20)\d{2})-(?P<m>1[0-2]|0[1-9])-(?P<d>3[01]|[12]\d|0[1-9])", "day", ("-",)),
     (r"(?:the\s+)?(?P<qw>first|second|third|fourth|1st|2nd|3rd|4th)\s+quarter\s+of\s+"
-     r"(?P<y>(?:19|20)\d{2})", "quarter", LATIN),
-    (r"\bQ(?P<q>[1-4])\s*(?P<y>(?:19|20)\d{2})\b", "quarter", LATIN),
-    (r"\b(?P<y>(?:19|20)\d{2})\s*Q(?P<q>[1-4])\b", "quarter", LATIN),
+     r"(?P<y>(?:19|20)\d{2})", "quarter", QUARTER),
+    (r"\bQ(?P<q>[1-4])\s*(?P<y>(?:19|20)\d{2})\b", "quarter", Q),
+    (r"\b(?P<y>(?:19|20)\d{2})\s*Q(?P<q>[1-4])\b", "quarter", Q),
     (r"(?:between\s+|from\s+)?" + MONTH + r"\s+(?:and|to|through|until|-|–)\s+"
      + MONTH.replace("mon>", "mon2>") + r",?\s+(?P<y>(?:19|20)\d{2})", "range", MONTH_START),
     (MONTH + r",?\s+(?:of\s+)?(?P<y>(?:19|20)\d{2})", "month", MONTH_START),
     (r"\b(?P<rel>last|this|next)\s+" + MONTH + r"(?![\w])", "rel_en_month", MONTH_START),
-    (r"\b(?P<rel>last|this|next)\s+year\b", "rel_en_year", LATIN),
+    (r"\b(?P<rel>last|this|next)\s+year\b", "rel_en_year", YEAR),
     # "in September" said in December: the September before (a month without its year)
     (r"\b(?:in|since|until|by|from)\s+" + MONTH + r"(?!\s*,?\s*\d)", "bare_month", MONTH_START),
     (r"(?<![\d,.$₩])\b(?P<y>(?:19[5-9]|20[0-3])\d)\b(?!\s*(?:people|persons|defectors|won|"
@@ -104,9 +117,9 @@ def find_dates(text: str, anchor: date | None) -> list[DateHit]:
     one) wins."""
     taken: list[tuple[int, int]] = []
     hits: list[DateHit] = []
-    latin = LATIN_LETTER.search(text) is not None
+    latin, lower = LATIN_LETTER.search(text) is not None, text.lower()
     for pattern, kind, needs in PATTERNS:
-        if not present(needs, text, latin):
+        if not present(needs, text, latin, lower):
             continue
         for match in pattern.finditer(text):
             start, end = match.span()
