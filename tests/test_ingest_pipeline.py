@@ -110,8 +110,10 @@ def test_a_parser_over_its_time_limit_mid_chunk(archive: Archive, tmp_path: Path
     folder.mkdir()
     for i in range(4):
         (folder / f"{i}.txt").write_text(files.fiction(800 + i), encoding="utf-8")
-    pages = [f"Fictional page {i} " + "text " * 50 for i in range(5000)]
-    (folder / "1-slow.pdf").write_bytes(files.pdf(pages))  # seconds of parsing
+    # Tens of seconds of parsing here, so that it outlasts the limit on a much faster machine
+    # too (5,000 pages sometimes parsed within it); the batch waits only the limit for it.
+    pages = [f"Fictional page {i} " + "text " * 50 for i in range(30_000)]
+    (folder / "1-slow.pdf").write_bytes(files.pdf(pages))
     ingestor = Ingestor(archive, ADMIN, Options())
     ingestor.ingest_bytes(b"[Fictional] warming the worker up.", "warm.txt")
     ingestor.options.limits = Limits(seconds_per_file=3)
