@@ -30,7 +30,7 @@ def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
 # Connections kept open between uses. The web server answers requests in up to 40 threads
 # (anyio's default); with SQLAlchemy's default of 5 kept, every request beyond the fifth at
 # once opened a new connection and closed it after: on SQLite that is a new file handle, the
-# pragmas and an empty page cache each time (a fifth of a kept answer's time under load), on
+# pragmas and an empty page cache each time (8 % of a kept page's time under load), on
 # PostgreSQL a new server process. Connections are opened only when needed, so a command
 # that uses one still holds one.
 POOL_SIZE = 20
