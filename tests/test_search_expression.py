@@ -18,7 +18,7 @@ def test_a_group_holding_another_groups_terms_is_left_out() -> None:
     # 강제 AND 송환 (morphemes) finds every record that 강제 AND 제송 AND 송환 (bigrams) does.
     assert '"강제" AND "송환"' in expr and "제송" not in expr
     # The name key stays: it finds the word written in another script.
-    assert "nkkang nkje nksong nkhwan" in expr
+    assert "nkkangqje nkjeqsong nksongqhwan" in expr
     # Where neither group holds the other, both stay (탈북민 and 탈북 + 북민).
     both = compile_query(parse("탈북민"), "sqlite")
     assert both is not None and '"탈북민"' in both and '"탈북" AND "북민"' in both
@@ -34,7 +34,7 @@ def test_vocabulary_labels_get_no_name_keys(archive: Archive) -> None:
     with archive.sessions() as session:
         assert expand(session, q)
     expr = compile_query(q, "sqlite")
-    assert expr is not None and "강제" in expr and "nkpol nkket" in expr  # the typed words
+    assert expr is not None and "강제" in expr and "nkpolqket" in expr  # the typed words
     assert "nkkang" not in expr  # 강제북송, added from the vocabulary, is not a name
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+from collections.abc import Callable
 from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path
@@ -49,11 +50,15 @@ def prepare_data_dir(settings: Settings) -> None:
         raise StorageError(f"data directory {d} is not writable")
 
 
-INDEX_REVISION = "0003"  # the migration that made the search index (revisions sort as text)
+# The last migration that changed what the search index holds: 0003 made it, 0009 added name
+# key pairs. An archive upgraded from before it has its index rebuilt (revisions sort as text).
+INDEX_REVISION = "0009"
 
 
-def init_archive(settings: Settings) -> InitReport:
-    """Create or upgrade the archive and load the shipped vocabularies and gazetteer."""
+def init_archive(settings: Settings,
+                 progress: Callable[[str, int, int], None] | None = None) -> InitReport:
+    """Create or upgrade the archive and load the shipped vocabularies and gazetteer;
+    ``progress`` follows a rebuild of the search index, if the upgrade needs one."""
     prepare_data_dir(settings)
     archive = Archive(settings)
     try:
@@ -61,10 +66,11 @@ def init_archive(settings: Settings) -> InitReport:
         before = migrate.upgrade(archive.engine)
         report = seed(archive)
         if revision is not None and revision < INDEX_REVISION:
-            # The archive predates the search index: build it. Later upgrades keep the index
-            # as it is (rebuilding one of NKDB's size takes the better part of an hour).
+            # The archive predates the search index, or what it holds now: build it. Other
+            # upgrades keep the index as it is (rebuilding one of NKDB's size takes the better
+            # part of an hour).
             with archive.transaction() as session:
-                reindex_all(session)
+                reindex_all(session, progress)
     finally:
         archive.close()
     where = str(settings.data_dir) if settings.is_sqlite else settings.url.split("@")[-1]

@@ -14,6 +14,7 @@ from sillok.cli.common import (
     actor_for,
     archive_for,
     console,
+    index_progress,
     print_json,
     settings_for,
 )
@@ -32,7 +33,8 @@ def init(
 ) -> None:
     """Create an archive, or upgrade it and its vocabularies; running it twice changes nothing."""
     settings = settings_for(data_dir)
-    report = init_archive(settings)
+    with index_progress(json_out) as progress:
+        report = init_archive(settings, progress)
     encrypted = None
     if encrypt_protected or settings.encrypt_protected:
         encrypted = _encrypt(settings)

@@ -5,13 +5,14 @@ from __future__ import annotations
 import getpass
 import json
 import sys
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Annotated, Any
 
 import typer
 from rich.console import Console
+from rich.progress import Progress, TaskID
 
 from sillok.archive.service import Archive
 from sillok.config import Settings
@@ -63,3 +64,18 @@ def actor_for(role: str | None) -> Actor:
 
 def print_json(value: Any) -> None:
     sys.stdout.write(json.dumps(value, ensure_ascii=False, indent=2, default=str) + "\n")
+
+
+@contextmanager
+def index_progress(quiet: bool) -> Iterator[Callable[[str, int, int], None]]:
+    """A progress bar per record type while the search index is rebuilt (reindex, and init
+    when an upgrade changed what the index holds); silent with ``quiet`` (--json)."""
+    with Progress(console=console, disable=quiet) as progress:
+        tasks: dict[str, TaskID] = {}
+
+        def report(kind: str, done: int, total: int) -> None:
+            if kind not in tasks:
+                tasks[kind] = progress.add_task(f"search index: {kind}", total=total)
+            progress.update(tasks[kind], completed=done)
+
+        yield report

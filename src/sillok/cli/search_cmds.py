@@ -7,10 +7,19 @@ from pathlib import Path
 
 import typer
 from rich.markup import escape
-from rich.progress import Progress, TaskID
+from rich.progress import Progress
 
 from sillok.archive.redactions import for_public
-from sillok.cli.common import AsRole, DataDir, Json, actor_for, archive_for, console, print_json
+from sillok.cli.common import (
+    AsRole,
+    DataDir,
+    Json,
+    actor_for,
+    archive_for,
+    console,
+    index_progress,
+    print_json,
+)
 from sillok.search.evaluate import evaluate
 from sillok.search.index import reindex_all
 from sillok.search.service import search
@@ -78,17 +87,9 @@ def _unescape(value: str) -> str:
 
 def reindex_cmd(data_dir: DataDir = None, json_out: Json = False) -> None:
     """Rebuild the search index from the records (with progress)."""
-    with archive_for(data_dir) as archive, Progress(console=console,
-                                                    disable=json_out) as progress:
-        tasks: dict[str, TaskID] = {}
-
-        def report(kind: str, done: int, total: int) -> None:
-            if kind not in tasks:
-                tasks[kind] = progress.add_task(kind, total=total)
-            progress.update(tasks[kind], completed=done)
-
-        with archive.transaction() as session:
-            counts = reindex_all(session, report)
+    with archive_for(data_dir) as archive, index_progress(json_out) as report, \
+            archive.transaction() as session:
+        counts = reindex_all(session, report)
     if json_out:
         print_json({"indexed": counts})
     else:

@@ -11,9 +11,10 @@
   Kim Jong Un and Gim Jeong-eun meet in the index.
 
 A document's terms come out as streams, each in text order: the surface terms (bigrams, stems,
-numbers), the Latin name keys, the Korean morphemes, the Korean name keys. Order within a
-stream is what makes "quoted phrases" and adjacency ranking possible: the words of a phrase
-are adjacent in at least one stream (see search/compile.py).
+numbers), the Latin name keys, the Korean morphemes, the Korean name keys; each stream of name
+keys is followed by its pairs (names.pair_terms). Order within a stream is what makes "quoted
+phrases" and adjacency ranking possible: the words of a phrase are adjacent in at least one
+stream (see search/compile.py).
 
 The same functions analyse documents and queries, which is what makes them meet.
 """
@@ -30,7 +31,7 @@ from typing import Any
 
 import snowballstemmer
 
-from sillok.language.names import PREFIX, hangul_keys, index_terms, latin_keys
+from sillok.language.names import PREFIX, hangul_keys, index_terms, latin_keys, pair_terms
 
 RUN = re.compile(r"[\uac00-\ud7a3]+|[a-z]+(?:'[a-z]+)?|[0-9]+|[\u4e00-\u9fff]+")
 HANGUL = re.compile(r"[\uac00-\ud7a3]+")
@@ -191,7 +192,8 @@ def latin_name_terms(text: str) -> list[str]:
 
     The syllable keys of a run of capitalised words (Rodong Sinmun, Kim Jong-un) are emitted
     next to each other, the words' whole keys after them, and a break before the next run,
-    so that a name matches as a phrase only where it is written out in one piece."""
+    so that a name matches as a phrase only where it is written out in one piece. The keys'
+    pairs follow them (names.pair_terms), for searches to find such phrases fast."""
     out: list[str] = []
     wholes: list[str] = []
     last_end = -1
@@ -206,7 +208,7 @@ def latin_name_terms(text: str) -> list[str]:
         wholes.extend(index_terms(keys[-1:] if len(keys) > 1 else []))
         last_end = m.end()
     out.extend(wholes)
-    return out
+    return out + pair_terms(out)
 
 
 def _surface(text: str, norm: str) -> tuple[list[str], bool]:
@@ -264,7 +266,7 @@ def analyse_many(texts: list[str]) -> list[list[str]]:
             korean.append(i)
         elif has_korean:
             names: list[str] = []
-            results[i].extend(korean_morphemes(norm, names) + names)
+            results[i].extend(korean_morphemes(norm, names) + names + pair_terms(names))
     if korean:
         ready = {i: _ahead.pop(norms[i]) for i in korean if norms[i] in _ahead}
         rest = [i for i in korean if i not in ready]
@@ -273,7 +275,7 @@ def analyse_many(texts: list[str]) -> list[list[str]]:
             names = []
             morphemes: list[str] = []
             _content(tokens, morphemes, names)
-            results[i].extend(morphemes + names)
+            results[i].extend(morphemes + names + pair_terms(names))
     return results
 
 

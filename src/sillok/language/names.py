@@ -15,7 +15,9 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections.abc import Sequence
 from functools import lru_cache
+from itertools import pairwise
 
 PREFIX = "nk"  # keeps name keys apart from ordinary words in the index
 
@@ -129,3 +131,28 @@ def _compute_latin_keys(word: str) -> list[str]:
 
 def index_terms(keys: list[str]) -> list[str]:
     return [PREFIX + k for k in keys if k]
+
+
+# Joins two keys into one pair term. No key holds a q: the Latin rules turn q into k, and
+# Hangul keys are spelt without it.
+PAIR = "q"
+PAIR_BREAK = PREFIX + PAIR
+
+
+def pair_terms(terms: Sequence[str]) -> list[str]:
+    """One term for each two neighbouring terms of a stream of name keys: nkjong, nkun →
+    nkjongqun. A name written in syllables (Kim Jong Un for 김정은) is found as the phrase of
+    its syllable keys, and syllable keys are common (nkt is in nearly half of a million
+    English texts); the same places are the phrase of its pairs, which are rare. Pair i
+    stands for terms i and i + 1, so the pairs of a stream are a stream of their own whose
+    phrases match exactly where the syllables' phrases do. A break between runs (the bare
+    prefix) stays a break, spelt ``PAIR_BREAK``: every term of the pairs' stream holds a q,
+    which tells them apart from the rest of a record's terms (search/rank.py leaves them out
+    of a record's length)."""
+    return [a + PAIR + b[len(PREFIX):] if PREFIX not in (a, b) else PAIR_BREAK
+            for a, b in pairwise(terms)]
+
+
+def is_pair(term: str) -> bool:
+    """Whether ``term`` is of the pairs' stream (pair_terms)."""
+    return PAIR in term and term.startswith(PREFIX)

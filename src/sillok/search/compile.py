@@ -5,7 +5,9 @@ reaches the database as query syntax.
 
 - A word matches a record that has every term of one of its groups (its morphemes, its bigrams
   or stems, its name key syllables, its whole name key). Name key syllables must be adjacent
-  and in order (a phrase): 박철수 is Pak Chol-su, not a Pak, a Chol and a Su anywhere.
+  and in order (a phrase): 박철수 is Pak Chol-su, not a Pak, a Chol and a Su anywhere. Such a
+  phrase is asked as the phrase of the syllables' pairs (names.pair_terms), which matches the
+  same places: a syllable key is common, and the backend would read every place of each.
 - A "quoted phrase" matches where its words stand next to each other in that order: its words'
   terms, concatenated, must occur as one phrase in one of the analyser's streams (morphemes,
   surface terms, name keys; see language/analyzer.py). A phrase whose words share no stream
@@ -18,6 +20,7 @@ import re
 from dataclasses import dataclass, replace
 
 from sillok.language.analyzer import WordTerms, word_terms
+from sillok.language.names import pair_terms
 from sillok.search.query import Query
 
 SAFE = re.compile(r"\W")
@@ -40,11 +43,14 @@ class Alternative:
 
     def phrase_streams(self) -> list[tuple[str, ...]]:
         """The phrase as one term sequence per stream that every word has."""
+        return [seq for _kind, seq in self.streams_by_kind()]
+
+    def streams_by_kind(self) -> list[tuple[str, tuple[str, ...]]]:
         out = []
         for kind in ("morphemes", "surface", "name_syllables"):
             parts = [getattr(w, kind) for w in self.words]
             if all(parts):
-                out.append(tuple(t for part in parts for t in part))
+                out.append((kind, tuple(t for part in parts for t in part)))
         return out
 
 
@@ -91,6 +97,11 @@ class Dialect:
         return f"{expr} NOT {excluded}" if self.sqlite else f"{expr} & !{excluded}"
 
 
+def name_phrase(syllables: tuple[str, ...]) -> tuple[str, ...]:
+    """Name key syllables in a row, as the index is asked for them: their pairs."""
+    return tuple(pair_terms(syllables)) if len(syllables) > 1 else syllables
+
+
 def word_expr(w: WordTerms, d: Dialect) -> str | None:
     """Any of the word's groups. A group that holds all the terms of another group finds
     nothing that one does not (강제 제송 송환 beside 강제 송환), so it is left out: the backend
@@ -100,7 +111,7 @@ def word_expr(w: WordTerms, d: Dialect) -> str | None:
     parts = [d.all_of(g) for i, g in enumerate(groups)
              if not any(o < terms[i] or (o == terms[i] and j < i) for j, o in enumerate(terms))]
     if w.name_syllables and not any(t <= set(w.name_syllables) for t in terms):
-        parts.append(d.phrase(w.name_syllables))
+        parts.append(d.phrase(name_phrase(w.name_syllables)))
     unique = list(dict.fromkeys(parts))
     return d.any_of(unique) if unique else None
 
@@ -109,7 +120,8 @@ def alternative_expr(alt: Alternative, d: Dialect) -> str | None:
     if not alt.phrase:
         return word_expr(alt.words[0], d)
     # The morpheme and surface streams of a phrase are often the same terms.
-    streams = list(dict.fromkeys(alt.phrase_streams()))
+    streams = list(dict.fromkeys(name_phrase(seq) if kind == "name_syllables" else seq
+                                 for kind, seq in alt.streams_by_kind()))
     return d.any_of([d.phrase(s) for s in streams]) if streams else None
 
 

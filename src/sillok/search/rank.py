@@ -17,6 +17,7 @@ import math
 from dataclasses import dataclass
 
 from sillok.language.analyzer import WordTerms
+from sillok.language.names import is_pair
 from sillok.search.compile import Alternative
 
 TITLE_GAP = 2  # positions between title and body, so that no phrase spans the two
@@ -51,7 +52,9 @@ class Positions:
         tokens = title.split()
         self.title_end = len(tokens)
         tokens += [""] * TITLE_GAP + body.split()
-        self.length = len(tokens)
+        # The pairs of name keys (names.pair_terms) are there for the backend to find names
+        # fast, not words of the record: its length is counted without them.
+        self.length = len(tokens) - sum(1 for t in tokens if is_pair(t))
         self.at: dict[str, set[int]] = {}
         # One comprehension over the record's terms; the few that are query terms are grouped.
         for i, token in [(i, t) for i, t in enumerate(tokens) if t in wanted]:
