@@ -41,7 +41,11 @@ CORPUS_TTL = 60.0  # seconds a count of the index may outlive a change of it, fo
 # bounds and the result says so. The order of the results is decided over all matches.
 COUNT_CAP = 10_000
 MARK = re.compile(r"</?mark>")
-DF_CAP = 1000  # a clause's frequency in scope is counted exactly up to this (_weights)
+# A clause's frequency in scope is counted exactly up to this, and estimated beyond (_weights).
+# Counting a common clause's first 1,000 matches in scope was a fifth of a search's time at
+# 1,000,000 sources; from 200, the estimate is off by about 7 %, which moves its IDF (a
+# logarithm) by less than 0.1.
+DF_CAP = 200
 # The columns of the sources shown (_items), built once: building the statement per search
 # cost a tenth of a millisecond.
 SOURCES = select(m.Source.id, m.Source.title, m.Source.text, m.Source.level).where(
