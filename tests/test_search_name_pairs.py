@@ -8,7 +8,7 @@ import random
 
 from sillok.archive.service import Archive
 from sillok.language.analyzer import analyse
-from sillok.language.names import PREFIX, pair_terms
+from sillok.language.names import PAIR, PAIRS_MARK, PREFIX, pair_terms
 from sillok.search.compile import compile_query
 from sillok.search.query import parse
 from sillok.search.service import search
@@ -42,6 +42,10 @@ def test_the_index_holds_the_pairs_of_each_run_and_no_pair_across_runs() -> None
     terms = analyse("Kim Jong Un met Pak. Ri Sol Ju left.")
     assert {"nkkimqjong", "nkjongqon", "nkiqsol", "nksolqjo"} <= set(terms)
     assert not any(t.startswith(("nkpakqi", "nkonqpak")) for t in terms)
+    # Last, behind their mark: the terms before them stand where they would without them.
+    mark = terms.index(PAIRS_MARK)
+    assert all(PAIR in t for t in terms[mark:])
+    assert not any(PAIR in t for t in terms[:mark] if t.startswith(PREFIX))
     korean = analyse("[가상] 리설주가 말했다.")
     assert "nkiqsol" in korean and "nksolqjo" in korean
 

@@ -11,10 +11,10 @@
   Kim Jong Un and Gim Jeong-eun meet in the index.
 
 A document's terms come out as streams, each in text order: the surface terms (bigrams, stems,
-numbers), the Latin name keys, the Korean morphemes, the Korean name keys; each stream of name
-keys is followed by its pairs (names.pair_terms). Order within a stream is what makes "quoted
-phrases" and adjacency ranking possible: the words of a phrase are adjacent in at least one
-stream (see search/compile.py).
+numbers), the Latin name keys, the Korean morphemes, the Korean name keys, and last, behind a
+mark, the pairs of both streams of name keys (names.pair_terms). Order within a stream is what
+makes "quoted phrases" and adjacency ranking possible: the words of a phrase are adjacent in at
+least one stream (see search/compile.py).
 
 The same functions analyse documents and queries, which is what makes them meet.
 """
@@ -31,7 +31,15 @@ from typing import Any
 
 import snowballstemmer
 
-from sillok.language.names import PREFIX, hangul_keys, index_terms, latin_keys, pair_terms
+from sillok.language.names import (
+    PAIR_BREAK,
+    PAIRS_MARK,
+    PREFIX,
+    hangul_keys,
+    index_terms,
+    latin_keys,
+    pair_terms,
+)
 
 RUN = re.compile(r"[\uac00-\ud7a3]+|[a-z]+(?:'[a-z]+)?|[0-9]+|[\u4e00-\u9fff]+")
 HANGUL = re.compile(r"[\uac00-\ud7a3]+")
@@ -192,8 +200,7 @@ def latin_name_terms(text: str) -> list[str]:
 
     The syllable keys of a run of capitalised words (Rodong Sinmun, Kim Jong-un) are emitted
     next to each other, the words' whole keys after them, and a break before the next run,
-    so that a name matches as a phrase only where it is written out in one piece. The keys'
-    pairs follow them (names.pair_terms), for searches to find such phrases fast."""
+    so that a name matches as a phrase only where it is written out in one piece."""
     out: list[str] = []
     wholes: list[str] = []
     last_end = -1
@@ -208,11 +215,12 @@ def latin_name_terms(text: str) -> list[str]:
         wholes.extend(index_terms(keys[-1:] if len(keys) > 1 else []))
         last_end = m.end()
     out.extend(wholes)
-    return out + pair_terms(out)
+    return out
 
 
-def _surface(text: str, norm: str) -> tuple[list[str], bool]:
-    """Bigrams, stems, numbers and Latin name keys; and whether Kiwi is needed."""
+def _surface(text: str, norm: str) -> tuple[list[str], list[str], bool]:
+    """Bigrams, stems, numbers and Latin name keys; the name keys alone; and whether Kiwi is
+    needed."""
     terms: list[str] = []
     has_korean = False
     for run in RUN.findall(norm):
@@ -224,8 +232,20 @@ def _surface(text: str, norm: str) -> tuple[list[str], bool]:
             terms.append(stem(run.replace("'", "")))
         else:
             terms.append(run)
-    terms.extend(latin_name_terms(text))
-    return terms, has_korean
+    names = latin_name_terms(text)
+    terms.extend(names)
+    return terms, names, has_korean
+
+
+def _pairs(latin: list[str], korean: list[str]) -> list[str]:
+    """The pairs of both streams of name keys (names.pair_terms), behind a mark: they come
+    last, after every term a record's words yield, so that the positions of those terms and
+    a record's length in them (search/rank.py) are what they would be without the pairs."""
+    pairs = pair_terms(latin)
+    if pairs and len(korean) > 1:
+        pairs.append(PAIR_BREAK)
+    pairs += pair_terms(korean)
+    return [PAIRS_MARK, *pairs] if pairs else []
 
 
 def analyse(text: str) -> list[str]:
@@ -259,23 +279,27 @@ def analyse_many(texts: list[str]) -> list[list[str]]:
     norms = [normalise(t) for t in texts]
     results: list[list[str]] = []
     korean: list[int] = []
+    latins: list[list[str]] = []  # each text's Latin name keys, and its Korean ones
+    koreans: list[list[str]] = []
     for i, (text, norm) in enumerate(zip(texts, norms, strict=True)):
-        terms, has_korean = _surface(text, norm)
+        terms, latin, has_korean = _surface(text, norm)
         results.append(terms)
+        latins.append(latin)
+        koreans.append([])
         if has_korean and len(norm) <= MAX_CHARS:
             korean.append(i)
         elif has_korean:
-            names: list[str] = []
-            results[i].extend(korean_morphemes(norm, names) + names + pair_terms(names))
+            results[i].extend(korean_morphemes(norm, koreans[i]) + koreans[i])
     if korean:
         ready = {i: _ahead.pop(norms[i]) for i in korean if norms[i] in _ahead}
         rest = [i for i in korean if i not in ready]
         analysed = _tokenize_all([norms[i] for i in rest]) if rest else []
         for i, tokens in list(ready.items()) + list(zip(rest, analysed, strict=True)):
-            names = []
             morphemes: list[str] = []
-            _content(tokens, morphemes, names)
-            results[i].extend(morphemes + names + pair_terms(names))
+            _content(tokens, morphemes, koreans[i])
+            results[i].extend(morphemes + koreans[i])
+    for terms, latin, names in zip(results, latins, koreans, strict=True):
+        terms.extend(_pairs(latin, names))
     return results
 
 

@@ -137,6 +137,8 @@ def index_terms(keys: list[str]) -> list[str]:
 # Hangul keys are spelt without it.
 PAIR = "q"
 PAIR_BREAK = PREFIX + PAIR
+# Stands before a record's pairs (language/analyzer.py): no pair is spelt so, as no key is empty.
+PAIRS_MARK = PREFIX + PAIR + PAIR
 
 
 def pair_terms(terms: Sequence[str]) -> list[str]:
@@ -146,13 +148,7 @@ def pair_terms(terms: Sequence[str]) -> list[str]:
     English texts); the same places are the phrase of its pairs, which are rare. Pair i
     stands for terms i and i + 1, so the pairs of a stream are a stream of their own whose
     phrases match exactly where the syllables' phrases do. A break between runs (the bare
-    prefix) stays a break, spelt ``PAIR_BREAK``: every term of the pairs' stream holds a q,
-    which tells them apart from the rest of a record's terms (search/rank.py leaves them out
-    of a record's length)."""
+    prefix) stays a break, spelt ``PAIR_BREAK``."""
     return [a + PAIR + b[len(PREFIX):] if PREFIX not in (a, b) else PAIR_BREAK
             for a, b in pairwise(terms)]
 
-
-def is_pair(term: str) -> bool:
-    """Whether ``term`` is of the pairs' stream (pair_terms)."""
-    return PAIR in term and term.startswith(PREFIX)

@@ -17,10 +17,11 @@ import math
 from dataclasses import dataclass
 
 from sillok.language.analyzer import WordTerms
-from sillok.language.names import is_pair
+from sillok.language.names import PAIRS_MARK
 from sillok.search.compile import Alternative
 
 TITLE_GAP = 2  # positions between title and body, so that no phrase spans the two
+PAIRS = f" {PAIRS_MARK} "
 ADJACENT = 0.6  # share of the rarer word's weight earned by standing next to the other word
 NAME = 1.0  # share of both words' weight earned by being one name written out in full
 PARTIAL = 0.4  # credit for a compound Korean word only some of whose morphemes are present
@@ -49,12 +50,12 @@ class Positions:
     """Where each query term stands in one record's analysed text."""
 
     def __init__(self, title: str, body: str, wanted: set[str]) -> None:
-        tokens = title.split()
+        # The pairs of name keys, last behind their mark, are there for the backend to find
+        # names fast (names.pair_terms), not words of the record: left out here.
+        tokens = title.partition(PAIRS)[0].split()
         self.title_end = len(tokens)
-        tokens += [""] * TITLE_GAP + body.split()
-        # The pairs of name keys (names.pair_terms) are there for the backend to find names
-        # fast, not words of the record: its length is counted without them.
-        self.length = len(tokens) - sum(1 for t in tokens if is_pair(t))
+        tokens += [""] * TITLE_GAP + body.partition(PAIRS)[0].split()
+        self.length = len(tokens)
         self.at: dict[str, set[int]] = {}
         # One comprehension over the record's terms; the few that are query terms are grouped.
         for i, token in [(i, t) for i, t in enumerate(tokens) if t in wanted]:
