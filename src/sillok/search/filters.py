@@ -27,6 +27,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date
+from functools import lru_cache
 from typing import Any
 
 from sqlalchemy import BindParameter, TextClause, bindparam, select, text
@@ -54,8 +55,13 @@ class Scope:
     empty: bool = False
 
 
+@lru_cache(maxsize=512)
 def bound(sql: str) -> TextClause:
-    """A statement whose list parameters (levels, place ids, codes) expand to IN lists."""
+    """A statement whose list parameters (levels, place ids, codes) expand to IN lists.
+
+    Kept per SQL text (statements are immutable; their values come at execution): a search's
+    statements differ only by their shape, and building the first pass's (a hundred
+    parameters, found in the text by a regular expression) took 0.15 ms each time."""
     stmt = text(sql)
     expanding: list[BindParameter[Any]] = [bindparam(name, expanding=True)
                                            for name in LISTS if f":{name}" in sql]
