@@ -12,6 +12,7 @@ from pathlib import Path
 
 from sqlalchemy import func, select
 
+from sillok.archive.blobs import BlobStore
 from sillok.archive.service import Archive
 from sillok.archive.verify import verify
 from sillok.db import models as m
@@ -53,5 +54,39 @@ def test_kill_minus_nine_then_rerun(archive: Archive, cli_env: dict[str, str],
         shas = [str(s) for s in session.execute(select(m.Source.blob_sha256)).scalars()]
     expected = {hashlib.sha256(p.read_bytes()).hexdigest() for p in folder.iterdir()}
     assert sorted(shas) == sorted(expected)  # each file exactly once
+    report = verify(archive)
+    assert report.ok, report.problems
+
+
+def test_a_write_killed_midway_is_removed_by_the_next_batch(archive: Archive,
+                                                            cli_env: dict[str, str],
+                                                            tmp_path: Path) -> None:
+    blobs = archive.settings.blob_dir
+    # A writer that stops inside its write (its fsync never returns) until it is killed.
+    writer = subprocess.Popen([sys.executable, "-c", (
+        "import os, sys, time\n"
+        "from pathlib import Path\n"
+        "from sillok.archive.blobs import BlobStore\n"
+        "os.fsync = lambda fd: time.sleep(600)\n"
+        "BlobStore(Path(sys.argv[1])).put(b'[Fictional] half-written testimony')\n"),
+        str(blobs)], start_new_session=True)
+    try:
+        deadline = time.monotonic() + 60
+        while not list(blobs.glob("*/*/.tmp-*")) and time.monotonic() < deadline:
+            time.sleep(0.05)
+        (temp,) = blobs.glob("*/*/.tmp-*")
+        assert BlobStore(blobs).remove_abandoned() == 0  # still being written: left alone
+        assert temp.exists()
+    finally:
+        os.killpg(writer.pid, signal.SIGKILL)
+        writer.wait()
+    assert any("unfinished blob write" in p for p in verify(archive).problems)
+    folder = tmp_path / "next"
+    folder.mkdir()
+    (folder / "a.txt").write_text(files.fiction(7, words=50), encoding="utf-8")
+    done = subprocess.run([*SILLOK, "ingest", str(folder)], env={**os.environ, **cli_env},
+                          capture_output=True, timeout=300, check=False)
+    assert done.returncode == 0, done.stderr.decode()
+    assert not temp.exists()
     report = verify(archive)
     assert report.ok, report.problems

@@ -9,7 +9,7 @@ from sqlalchemy import select, text
 from sqlalchemy.orm import Session
 
 from sillok.archive.audit import verify_chain
-from sillok.archive.blobs import BlobStore
+from sillok.archive.blobs import TEMP, BlobStore
 from sillok.archive.kinds import KINDS
 from sillok.archive.resolve import MODELS
 from sillok.archive.service import Archive
@@ -86,8 +86,9 @@ def _blobs(session: Session, store: BlobStore, report: VerifyReport) -> None:
             report.problems.append(f"blob {blob.sha256}: content does not match its hash")
     files = store.files()
     for path in files:
-        if path.name.startswith(".tmp-"):
-            report.problems.append(f"unfinished blob write left behind: {path}")
+        if path.name.startswith(TEMP):
+            report.problems.append(f"unfinished blob write left behind: {path} (the next "
+                                   "'sillok ingest' removes it)")
         elif path.name not in known:
             report.problems.append(f"orphan blob file (no row refers to it): {path}")
     report.checked["blobs"] = len(known)

@@ -62,6 +62,8 @@ def run_batch(ingestor: Ingestor, paths: list[Path], recursive: bool = False,
     analysed and written, so the worker parses (and sketches) chunk n+1 while chunk n is
     written. Outcomes are still reported in file order, each after its chunk's commit."""
     report = BatchReport()
+    # A batch killed mid-write left its temporary file; re-running the batch cleans it up.
+    ingestor.blobs.remove_abandoned()
     todo = list(files_in(paths, recursive))
     pieces = list(chunks(todo))
     ahead = _start(ingestor, pieces[0]) if pieces else None
