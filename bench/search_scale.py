@@ -4,7 +4,8 @@ same analyzer terms.
 
     .venv/bin/python bench/search_scale.py --docs 1000000 [--queries 300]
         [--url postgresql+psycopg://postgres@127.0.0.1:5432/sillok_scale] [--out F]
-        [--data-dir DIR]  # build once into DIR, reuse it on later runs (SQLite)
+        [--data-dir DIR]  # build once into DIR, reuse it on later runs (SQLite; with --url,
+                          # DIR keeps the queries of the database built, which is then reused)
 
 Texts. Words are drawn from a Zipf-like distribution (rank r with weight 1/r^1.05) over a
 vocabulary of real function and topic words at the head and a long tail of made-up words and
@@ -361,13 +362,18 @@ def run(args: argparse.Namespace, data_dir: Path, tmp: Path) -> dict[str, Any]:
     from sillok.archive.lifecycle import init_archive
     from sillok.archive.service import Archive
     from sillok.config import Settings
+    from sillok.search import index
 
     corpus = Corpus(7)
     analysed_s = corpus.analyse()
     settings = Settings(data_dir=data_dir, database_url=args.url)
-    saved = data_dir / f"bench-{args.docs}-{args.queries}.json"
+    # With --url the database itself is the build: the file in --data-dir keeps its queries
+    # (and build time), named after the database, so a later run reuses that database.
+    saved = data_dir / (f"bench-{args.docs}-{args.queries}.json" if not args.url else
+                        f"bench-pg-{args.url.rsplit('/', 1)[-1]}-{args.docs}-{args.queries}.json")
+    reuse = args.data_dir is not None
     built: dict[str, Any] = {}
-    if saved.exists() and not args.url:
+    if saved.exists() and reuse:
         built = json.loads(saved.read_text(encoding="utf-8"))
     else:
         init_archive(settings)
@@ -378,8 +384,15 @@ def run(args: argparse.Namespace, data_dir: Path, tmp: Path) -> dict[str, Any]:
                                                              args.queries + 20))
             build_s, qs = build(archive, corpus, args.docs, want)
             built = {"build_s": round(build_s, 1), "queries": qs}
-            if not args.url:
+            if reuse:
                 saved.write_text(json.dumps(built, ensure_ascii=False), encoding="utf-8")
+        # What Sillok does after a bulk write (an import, an ingest run, a reindex): take the
+        # planner's statistics if they are missing or stale, on PostgreSQL (search/index.py);
+        # a Sillok from before it had them taken by autovacuum only, if it was on.
+        start = time.perf_counter()
+        refresh = getattr(index, "refresh_statistics", None)
+        analyze_s = (round(time.perf_counter() - start, 1)
+                     if refresh is not None and refresh(archive.engine) else None)
         qs = built["queries"]
         if archive.engine.dialect.name == "sqlite":
             size = (data_dir / "sillok.db").stat().st_size / 2**20
@@ -391,6 +404,12 @@ def run(args: argparse.Namespace, data_dir: Path, tmp: Path) -> dict[str, Any]:
         with_facets, results = timed(archive, qs, facets=True)
         without, _ = timed(archive, qs, facets=False)
         load_after = load()
+        if args.dump:  # what each query found, to compare two versions of the code
+            args.dump.write_text(json.dumps([
+                {"q": q, "total": r.total, "capped": r.total_capped, "facets": r.facets,
+                 "hits": [[i["type"], i["id"]] for i in r.items]}
+                for q, r in zip(qs[20:], results, strict=True)], ensure_ascii=False, indent=0),
+                encoding="utf-8")
         bare = None if args.no_bare else bare_fts(
             tmp / "bare.db", archive, [sillok_match(archive, q) for q in qs])
     finally:
@@ -403,7 +422,8 @@ def run(args: argparse.Namespace, data_dir: Path, tmp: Path) -> dict[str, Any]:
         "backend": "postgresql" if args.url else "sqlite", "docs": args.docs,
         "queries": len(qs) - 20, "analysis_of_distinct_words_s": round(analysed_s, 1),
         "distinct_words": len(corpus.terms),
-        "build_s": built["build_s"], "size_mb": round(size, 1),
+        "build_s": built["build_s"], "analyze_s": analyze_s,
+        "size_mb": round(size, 1),
         "load_avg_1_5_15": {"before": load_before, "after": load_after},
         "matches_per_query": matches(results, args.docs),
         "sillok_with_facets": percentiles(with_facets),
@@ -421,9 +441,12 @@ def main() -> None:
     parser.add_argument("--queries", type=int, default=300)
     parser.add_argument("--url", help="PostgreSQL URL of an empty database (default: SQLite)")
     parser.add_argument("--data-dir", type=Path,
-                        help="SQLite: build here once and reuse on later runs of the same size")
+                        help="build here once and reuse on later runs of the same size "
+                             "(PostgreSQL: the queries of the database built, for later runs)")
     parser.add_argument("--no-bare", action="store_true", help="skip the bare FTS5 comparison")
     parser.add_argument("--out", type=Path)
+    parser.add_argument("--dump", type=Path,
+                        help="write each query's total, facets and hits (with facets) here")
     args = parser.parse_args()
     with tempfile.TemporaryDirectory(dir=os.environ.get("BENCH_TMP")) as tmp:
         result = run(args, args.data_dir or Path(tmp) / "data", Path(tmp))

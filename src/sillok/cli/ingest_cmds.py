@@ -34,6 +34,7 @@ from sillok.ingest import worker
 from sillok.ingest.batch import BatchReport, run_batch
 from sillok.ingest.guards import Limits
 from sillok.ingest.pipeline import Ingestor, Options, Outcome
+from sillok.search.index import refresh_statistics
 from sillok.security.policy import may_see_level
 
 STATUS_STYLE = {"ingested": "green", "near_duplicate": "yellow", "duplicate": "cyan",
@@ -85,6 +86,7 @@ def ingest_cmd(
             report = _run(ingestor, paths, recursive, quiet=json_out)
         finally:
             worker.shutdown()
+        refresh_statistics(archive.engine)  # if the run changed a tenth of the index
     if json_out:
         print_json(report.as_dict())
     else:

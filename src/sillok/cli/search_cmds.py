@@ -21,7 +21,7 @@ from sillok.cli.common import (
     print_json,
 )
 from sillok.search.evaluate import evaluate
-from sillok.search.index import reindex_all
+from sillok.search.index import refresh_statistics, reindex_all
 from sillok.search.service import search
 from sillok.security.policy import may_see_level
 
@@ -87,9 +87,10 @@ def _unescape(value: str) -> str:
 
 def reindex_cmd(data_dir: DataDir = None, json_out: Json = False) -> None:
     """Rebuild the search index from the records (with progress)."""
-    with archive_for(data_dir) as archive, index_progress(json_out) as report, \
-            archive.transaction() as session:
-        counts = reindex_all(session, report)
+    with archive_for(data_dir) as archive:
+        with index_progress(json_out) as report, archive.transaction() as session:
+            counts = reindex_all(session, report)
+        refresh_statistics(archive.engine, vacuum=True)
     if json_out:
         print_json({"indexed": counts})
     else:
