@@ -151,4 +151,3 @@ def pair_terms(terms: Sequence[str]) -> list[str]:
     prefix) stays a break, spelt ``PAIR_BREAK``."""
     return [a + PAIR + b[len(PREFIX):] if PREFIX not in (a, b) else PAIR_BREAK
             for a, b in pairwise(terms)]
-

@@ -46,6 +46,7 @@ class Alternative:
         return [seq for _kind, seq in self.streams_by_kind()]
 
     def streams_by_kind(self) -> list[tuple[str, tuple[str, ...]]]:
+        """The same, each with its stream's name (morphemes, surface, name_syllables)."""
         out = []
         for kind in ("morphemes", "surface", "name_syllables"):
             parts = [getattr(w, kind) for w in self.words]

@@ -122,22 +122,12 @@ def _alternative_match(alt: Alternative, pos: Positions) -> Match:
 
 def _ends(alt: Alternative, pos: Positions) -> dict[str, set[int]]:
     """Per stream, the positions just after each occurrence of the alternative."""
-    out: dict[str, set[int]] = {}
-    for kind in ("morphemes", "surface", "name_syllables"):
-        parts = [getattr(w, kind) for w in alt.words]
-        if all(parts):
-            seq = tuple(t for part in parts for t in part)
-            out[kind] = {p + len(seq) for p in pos.starts(seq)}
-    return out
+    return {kind: {p + len(seq) for p in pos.starts(seq)}
+            for kind, seq in alt.streams_by_kind()}
 
 
 def _starts(alt: Alternative, pos: Positions) -> dict[str, set[int]]:
-    out: dict[str, set[int]] = {}
-    for kind in ("morphemes", "surface", "name_syllables"):
-        parts = [getattr(w, kind) for w in alt.words]
-        if all(parts):
-            out[kind] = set(pos.starts(tuple(t for part in parts for t in part)))
-    return out
+    return {kind: set(pos.starts(seq)) for kind, seq in alt.streams_by_kind()}
 
 
 def _adjacent(left: list[Alternative], right: list[Alternative], pos: Positions,
