@@ -17,7 +17,8 @@ from sillok.config import Settings
 from sillok.db import migrate
 from sillok.db import models as m
 from sillok.errors import Conflict, Invalid, StorageError
-from sillok.search.index import refresh_statistics, reindex_all
+from sillok.search.index import reindex_all
+from sillok.search.upkeep import after_bulk_write
 from sillok.security.policy import Actor, Role
 
 DEMO_ACTOR = Actor("sillok-demo", Role.admin)
@@ -71,7 +72,7 @@ def init_archive(settings: Settings,
             # part of an hour).
             with archive.transaction() as session:
                 reindex_all(session, progress)
-            refresh_statistics(archive.engine, vacuum=True)
+            after_bulk_write(archive.engine, rebuilt=True)
     finally:
         archive.close()
     where = str(settings.data_dir) if settings.is_sqlite else settings.url.split("@")[-1]

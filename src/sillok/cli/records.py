@@ -14,6 +14,7 @@ from sillok.archive.bulk import add_file, add_records, read_records
 from sillok.archive.kinds import KINDS
 from sillok.cli.common import AsRole, DataDir, Json, actor_for, archive_for, console, print_json
 from sillok.errors import Invalid, SillokError
+from sillok.search.upkeep import after_bulk_write
 
 TYPES = ", ".join(KINDS)
 TypeArg = typer.Argument(..., help=f"Record type: {TYPES} (plural also accepted).")
@@ -125,6 +126,8 @@ def add(
                 raise Invalid(exc.errors, f"{source}: nothing was added") from None
         else:
             result = add_file(archive, actor_for(None), source)
+        # If the file changed a tenth of the search index.
+        after_bulk_write(archive.engine, changed=len(result.created))
     if json_out:
         print_json({"created": [{"type": k, "id": i, "ref": r} for k, i, r in result.created]})
         return

@@ -21,8 +21,9 @@ from sillok.cli.common import (
     print_json,
 )
 from sillok.search.evaluate import evaluate
-from sillok.search.index import refresh_statistics, reindex_all
+from sillok.search.index import reindex_all
 from sillok.search.service import search
+from sillok.search.upkeep import after_bulk_write
 from sillok.security.policy import may_see_level
 
 
@@ -90,7 +91,7 @@ def reindex_cmd(data_dir: DataDir = None, json_out: Json = False) -> None:
     with archive_for(data_dir) as archive:
         with index_progress(json_out) as report, archive.transaction() as session:
             counts = reindex_all(session, report)
-        refresh_statistics(archive.engine, vacuum=True)
+        after_bulk_write(archive.engine, rebuilt=True)
     if json_out:
         print_json({"indexed": counts})
     else:

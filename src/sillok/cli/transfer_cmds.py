@@ -14,7 +14,7 @@ from sillok.archive.service import Archive
 from sillok.archive.transfer import import_file, write_export
 from sillok.cli.common import AsRole, DataDir, Json, actor_for, archive_for, console, print_json
 from sillok.errors import Invalid, SillokError
-from sillok.search.index import refresh_statistics
+from sillok.search.upkeep import after_bulk_write
 from sillok.security.policy import Actor
 
 
@@ -80,7 +80,8 @@ def import_cmd(
     """Import an export into this archive, all or nothing (ids are kept)."""
     with archive_for(data_dir) as archive:
         result = import_file(archive, actor_for(None), src)
-        refresh_statistics(archive.engine)  # if the import changed a tenth of the index
+        # If the import changed a tenth of the index.
+        after_bulk_write(archive.engine, changed=sum(result.counts.values()))
     if json_out:
         print_json({"file": str(src), "counts": result.counts})
     else:

@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from sqlalchemy import Engine, delete, event, insert, select, text
+from sqlalchemy import delete, event, insert, select
 from sqlalchemy.orm import Session
 
 from sillok.archive.redacted_text import for_index, spans_by_source
@@ -167,33 +167,3 @@ def reindex_all(session: Session, progress: Callable[[str, int, int], None] | No
                     progress(kind, i, len(ids))
         counts[kind] = len(ids)
     return counts
-
-
-# PostgreSQL: the index's rows changed since its statistics were last taken, as a share of its
-# rows, beyond which they are taken again after a bulk write (autovacuum's default is the same).
-STALE_SHARE = 0.1
-
-
-def refresh_statistics(engine: Engine, *, vacuum: bool = False, force: bool = False) -> bool:
-    """PostgreSQL: take the search index's planner statistics again (``ANALYZE``) after a bulk
-    write — a reindex, an import, an ingest run — when they are missing or stale, rather than
-    wait for autovacuum (which may be off, and is minutes late after a bulk load). Without
-    them the planner misjudged the permission filter 40 × and the frequency of common words
-    (bench/README.md, "Search at scale"). ``vacuum`` also vacuums it (after a reindex: every
-    old entry is a dead row). SQLite: nothing to do (FTS5 needs no statistics). Returns
-    whether it ran."""
-    if engine.dialect.name != "postgresql":
-        return False
-    with engine.connect() as conn:
-        if not force and not vacuum:
-            row = conn.execute(text(
-                "SELECT c.reltuples, s.n_mod_since_analyze FROM pg_class c "
-                "JOIN pg_stat_user_tables s ON s.relid = c.oid "
-                "WHERE c.oid = to_regclass('search_index')")).first()
-            if row is not None and row[0] >= 0 and row[1] <= 50 + STALE_SHARE * row[0]:
-                return False
-        conn.commit()
-        # VACUUM cannot run inside a transaction block.
-        auto = conn.execution_options(isolation_level="AUTOCOMMIT")
-        auto.execute(text(f"{'VACUUM (ANALYZE)' if vacuum else 'ANALYZE'} search_index"))
-    return True
