@@ -7,7 +7,9 @@ or an ingest run that changed a tenth of it.
 - SQLite: FTS5's ``optimize``, which merges the index's segments into one. FTS5 writes a new
   segment per transaction and merges them only a few at a time, so a search reads each word's
   list of matches from every segment. At 1,000,000 entries merging took 17 s and the median
-  faceted search went from 19–21 to 16 ms (bench/README.md, "Search at scale").
+  faceted search went from 19–22 to 16–19 ms (bench/README.md, "Search at scale"). The merge
+  holds the archive's write lock while it runs: other writers wait (busy timeout 30 s), which
+  is why it follows only a bulk write, and never a single record's.
 """
 
 from __future__ import annotations
