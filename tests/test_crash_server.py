@@ -4,6 +4,7 @@ Fictional data."""
 
 from __future__ import annotations
 
+import http.client
 import json
 import os
 import signal
@@ -76,8 +77,10 @@ def test_acknowledged_writes_survive_kill_9(settings: Settings, archive: Archive
             try:
                 created = _request(f"{base}/events", token,
                                    {"title": title, "level": "internal", "date": "2023-05"})
-            except (OSError, urllib.error.URLError, ValueError):
-                continue  # the server is gone (or not acknowledging): not an acknowledged write
+            except (OSError, urllib.error.URLError, http.client.HTTPException, ValueError):
+                # The server is gone, or went mid-answer (IncompleteRead), or did not
+                # acknowledge: not an acknowledged write.
+                continue
             with lock:
                 acked[int(created["id"])] = title
 
