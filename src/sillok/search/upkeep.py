@@ -16,11 +16,11 @@ from __future__ import annotations
 
 from sqlalchemy import Connection, Engine, text
 
+from sillok.search.cache import GENERATION
+
 # The index's rows changed, as a share of its rows, beyond which it is tended to after a bulk
 # write (PostgreSQL autovacuum's default share is the same).
 STALE_SHARE = 0.1
-# FTS5 keeps the list of its segments (the "structure record") in its data table at this rowid.
-STRUCTURE_ROWID = 10
 
 
 def after_bulk_write(engine: Engine, *, rebuilt: bool = False, changed: int | None = None,
@@ -68,8 +68,8 @@ def fts_segments(engine: Engine) -> int:
     structure record: a 4-byte cookie, on SQLite ≥ 3.45 maybe the 4 bytes FF 00 00 01, then
     varints — the number of levels and the number of segments on all of them."""
     with engine.connect() as conn:
-        record = conn.execute(text("SELECT block FROM search_fts_data WHERE id = :id"),
-                              {"id": STRUCTURE_ROWID}).scalar_one_or_none()
+        # The record the search cache reads as the index's generation (search/cache.py).
+        record = conn.execute(text(GENERATION["sqlite"])).scalar_one_or_none()
     if not record:
         return 0
     at = 8 if record[4:8] == b"\xff\x00\x00\x01" else 4
