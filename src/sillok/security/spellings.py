@@ -1,0 +1,89 @@
+"""Every Latin spelling of a Hangul syllable that a name is likely to be written in.
+
+Generated from the jamo, not listed name by name: each initial, vowel and final has the
+spellings the systems and habits give it — Revised Romanization (Cheol), McCune–Reischauer
+without its marks (Ch'ŏl → chol), the DPRK's spellings (Ri, Rodong), and the South's everyday
+ones (Chul, Soo, Young, Hee, Lee, Park) — and a syllable's spellings are every combination.
+Over-generating is the safe side here: a spelling no one uses only costs a little matching,
+while a missing one lets a name through. Facts: shared/reference/nk-facts.md §4.
+"""
+
+from __future__ import annotations
+
+from functools import lru_cache
+from itertools import product
+
+from sillok.security.name_text import SYLLABLE_FIRST, canonical_syllable
+
+INITIAL = [
+    ("g", "k", "gh"), ("kk", "gg", "k", "g"), ("n",), ("d", "t"), ("tt", "dd", "t", "d"),
+    ("r", "l", "rh"), ("m",), ("b", "p"), ("pp", "bb", "p", "b"), ("s", "sh"),
+    ("ss", "s", "sh"), ("",), ("j", "ch", "dj", "z"), ("jj", "tch", "ch", "j"),
+    ("ch", "chh", "c", "j", "tch"), ("k", "kh"), ("t", "th"), ("p", "ph", "f"), ("h", "wh"),
+]
+MEDIAL = [
+    ("a", "ah"), ("ae", "ai", "e", "ay"), ("ya", "yah"), ("yae", "yai", "ye"),
+    ("eo", "o", "u", "uh", "eu"), ("e", "ei", "ae"), ("yeo", "yo", "you", "yu", "yeu", "yuh"),
+    ("ye", "yei"), ("o", "oh"), ("wa", "wah", "oa"), ("wae", "wai", "we"),
+    ("oe", "oi", "we", "oy", "wi"), ("yo", "yoh", "yoo"), ("u", "oo", "ou"),
+    ("wo", "weo", "wu", "uo", "wou"), ("we", "wei"), ("wi", "wee", "ui"),
+    ("yu", "yoo", "you", "yew"), ("eu", "u", "e", "ue"),
+    ("ui", "eui", "ee", "i", "ei", "eu"), ("i", "ee", "ie"),
+]
+FINAL = [
+    ("",), ("k", "g", "ck"), ("k", "kk", "g"), ("k",), ("n", "nn"), ("n",), ("n",), ("t", "d"),
+    ("l", "r", "ll"), ("k", "l"), ("m", "l"), ("l", "p"), ("l",), ("l",), ("p", "l"), ("l",),
+    ("m",), ("p", "b"), ("p",), ("t", "s"), ("t", "ss"), ("ng",), ("t", "j"), ("t",), ("k",),
+    ("t",), ("p",), ("t", "h"),
+]
+# Spellings that no rule above makes, as passports and newspapers write these syllables.
+EXTRA = {
+    "박": ("park", "bahk", "pahk"), "이": ("yi", "rhie", "rie"), "허": ("hur", "her"),
+    "황": ("whang",), "최": ("choy",), "우": ("woo", "wu"), "욱": ("wook",), "운": ("woon",),
+    "웅": ("woong",), "김": ("ghim",), "노": ("roh", "rho"), "엄": ("uhm",),
+}
+_WOO = 13  # ㅜ: after a silent initial also written with a w (Woo, Wook)
+
+
+def _variants(syllable: str) -> set[str]:
+    """The syllables that read as this canonical one (이 ← 리, 니): each has its own
+    spellings (Ri, Lee, Ni)."""
+    code = ord(syllable) - SYLLABLE_FIRST
+    initial, rest = divmod(code, 588)
+    found = {syllable}
+    if initial in (11, 2):  # ㅇ or ㄴ: may be written ㄴ or ㄹ
+        for other in (2, 5):
+            candidate = chr(SYLLABLE_FIRST + other * 588 + rest)
+            if canonical_syllable(candidate) == syllable:
+                found.add(candidate)
+    return found
+
+
+@lru_cache(maxsize=20_000)
+def spellings(syllable: str) -> frozenset[str]:
+    """The Latin spellings (lower case a–z) of a canonical Hangul syllable."""
+    out: set[str] = set()
+    for variant in _variants(syllable):
+        code = ord(variant) - SYLLABLE_FIRST
+        initial, rest = divmod(code, 588)
+        medial, final = divmod(rest, 28)
+        vowels = MEDIAL[medial]
+        if initial == 11 and medial == _WOO:
+            vowels = (*vowels, "woo", "wu")
+        if initial == 11 and medial == 20:
+            vowels = (*vowels, "yi")
+        for parts in product(INITIAL[initial], vowels, FINAL[final]):
+            out.add("".join(parts))
+        out.update(EXTRA.get(variant, ()))
+    return frozenset(s for s in out if s)
+
+
+# Finals that names use (none, ㄱ ㄴ ㄹ ㅁ ㅂ ㅅ ㅇ): a name known only in Latin letters is read
+# back into syllables with these, or "Gil" would also be 길's six look-alikes with ㄺ, ㄻ …
+NAME_FINALS = frozenset({0, 1, 4, 8, 16, 17, 19, 21})
+
+
+def name_syllables() -> list[str]:
+    """Every canonical Hangul syllable a name may have."""
+    return sorted({canonical_syllable(chr(c)) for c in range(SYLLABLE_FIRST, 0xD7A4)
+                   if (c - SYLLABLE_FIRST) % 28 in NAME_FINALS})

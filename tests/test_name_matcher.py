@@ -1,0 +1,111 @@
+"""The one name matcher, attacked with generated names written every way people write them
+(tests/name_spellings.py): each spelling is found exactly — the sentence around it untouched —
+and text without the name is left as it is. Fictional names only."""
+
+from __future__ import annotations
+
+import os
+import unicodedata
+
+import pytest
+from hypothesis import HealthCheck, assume, given, settings
+from hypothesis import strategies as st
+
+from sillok.security.name_matcher import NameMatcher
+from sillok.security.name_text import canonical_hangul
+from tests.name_spellings import names, placed
+
+LABEL = "[W]"
+# CI tries the same 600 names each run; SILLOK_NAME_EXAMPLES=20000 runs a fresh campaign.
+CAMPAIGN = int(os.environ.get("SILLOK_NAME_EXAMPLES", "0"))
+EXAMPLES = settings(max_examples=CAMPAIGN or 600, deadline=None, derandomize=not CAMPAIGN,
+                    suppress_health_check=[HealthCheck.too_slow])
+
+
+@EXAMPLES
+@given(st.data())
+def test_every_spelling_of_a_name_is_found_exactly(data: st.DataObject) -> None:
+    surname, given_name = data.draw(names())
+    matcher = NameMatcher([(1, [surname + given_name])])
+    before, name, after, what = data.draw(placed(surname, given_name))
+    # 강경 before 의 가족 is the whole name 강경의: what is masked then is the whole name.
+    assume(not (what.startswith("partial") and after.startswith(given_name[1:])))
+    # A Latin spelling of fewer than three letters (U-u for 우우) is below what the matcher
+    # takes as a name: it would mask words everywhere (name_matcher.MIN_LATIN).
+    assume("Hangul" in what or sum(c.isalpha() for c in unicodedata.normalize("NFKC", name))
+           >= 3)
+    text = before + name + after
+    masked = matcher.mask(text, {1: LABEL})
+    assert masked == before + LABEL + after, (surname + given_name, what, text, masked)
+
+
+@EXAMPLES
+@given(st.data())
+def test_a_name_known_only_in_latin_letters_is_found_in_hangul_too(data: st.DataObject
+                                                                    ) -> None:
+    surname, given_name = data.draw(names())
+    # The record holds one romanization; the text has the Hangul or another spelling.
+    recorded = f"{surname}{given_name}"
+    romanized = {"박": "Park", "이": "Lee", "김": "Kim"}.get(surname)
+    if romanized is None:
+        return
+    from tests.name_spellings import GIVEN
+
+    spelled = [GIVEN[s][0] for s in given_name]
+    matcher = NameMatcher([(1, [f"{romanized} {'-'.join(spelled)}"])])
+    text = f"[가상] {recorded} 씨는 회령에서 체포됐다."
+    assert matcher.mask(text, {1: LABEL}) == f"[가상] {LABEL} 씨는 회령에서 체포됐다."
+
+
+@EXAMPLES
+@given(st.data())
+def test_other_names_and_plain_text_are_left_alone(data: st.DataObject) -> None:
+    surname, given_name = data.draw(names())
+    other_surname, other_given = data.draw(names())
+    # 리/이, 룡/용: one name under the initial sound law.
+    surname, given_name = canonical_hangul(surname), canonical_hangul(given_name)
+    other_surname, other_given = canonical_hangul(other_surname), canonical_hangul(other_given)
+    if (other_surname, other_given) == (surname, given_name) or other_given == given_name:
+        return
+    if len(given_name) >= 2 and other_surname + other_given[:1] == surname + given_name[:1]:
+        return  # the same surname and first syllable is a fragment of both
+    if (other_surname + other_given).startswith(surname + given_name):
+        return  # 강경은 is also 강경 with its particle
+    if len(given_name) >= 2 and (other_surname + other_given).startswith(given_name):
+        return  # 송경 is the given name of 강송경, alone
+    matcher = NameMatcher([(1, [surname + given_name])])
+    text = f"[가상] {other_surname}{other_given} 씨는 회령에서 체포됐다."
+    assert matcher.mask(text, {1: LABEL}) == text
+
+
+@pytest.mark.parametrize("text", [
+    "박\u200b철수", "박\u00ad철수", "박·철수", "박-철수", "박 철수", "박\u3000철수",
+    unicodedata.normalize("NFD", "박철수"), "ㅂㅏㄱㅊㅓㄹㅅㅜ", "ＰＡＲＫ ＣＨＵＬ ＳＯＯ",
+    "Раrk Chul-soo",
+    "PARK CHUL SOO", "park chulsoo", "Pak Chol-su", "Bak Cheol-su", "Ch'ŏl-su Pak",
+    "Chul Soo Park", "CHULSOO", "철수", "박철", "Park Cheol", "Chul\u200bsoo",
+])
+def test_the_spellings_the_issue_names(text: str) -> None:
+    matcher = NameMatcher([(1, ["박철수"])])
+    assert matcher.mask(f"보도: {text}는 말했다.", {1: LABEL}) == f"보도: {LABEL}는 말했다."
+
+
+def test_an_i_with_a_dot_does_not_turn_masking_off() -> None:
+    matcher = NameMatcher([(1, ["박철수"]), (2, ["Kim Yong-hui"])])
+    text = "İSTANBUL: 박철수 and KIM YONG HUI met İlhan."
+    assert matcher.mask(text, {1: "[A]", 2: "[B]"}) == "İSTANBUL: [A] and [B] met İlhan."
+
+
+def test_the_initial_sound_law_both_ways() -> None:
+    matcher = NameMatcher([(1, ["리영희"]), (2, ["유경수"]), (3, ["노동철"])])
+    text = "이영희, 류경수, 로동철; Lee Young-hee, Ryu Kyong-su, Roh Dong-chul."
+    assert matcher.mask(text, {1: "[A]", 2: "[B]", 3: "[C]"}) == "[A], [B], [C]; [A], [B], [C]."
+
+
+def test_two_syllables_count_only_as_a_word_of_their_own() -> None:
+    # 주민 (residents) and 연양 are words: the surname 주/연 with a given syllable is a name
+    # only standing alone or before a particle or title.
+    matcher = NameMatcher([(1, ["주민철"]), (2, ["연양"])])
+    text = "주민들을 체포했다. 2019년 양강도. 주민 씨는 왔다."
+    masked = matcher.mask(text, {1: "[A]", 2: "[B]"})
+    assert masked == "주민들을 체포했다. 2019년 양강도. [A] 씨는 왔다."
