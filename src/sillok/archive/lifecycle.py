@@ -52,8 +52,9 @@ def prepare_data_dir(settings: Settings) -> None:
 
 
 # The last migration that changed what the search index holds: 0003 made it, 0009 added name
-# key pairs. An archive upgraded from before it has its index rebuilt (revisions sort as text).
-INDEX_REVISION = "0009"
+# key pairs, 0010 public copies. An archive upgraded from before it has its index rebuilt
+# (revisions sort as text).
+INDEX_REVISION = "0010"
 
 
 def init_archive(settings: Settings,

@@ -76,6 +76,41 @@ def redact_quote(quote: str, start: int, end: int, spans: list[Span]) -> str:
     return redact(quote, [(max(s, start) - start, min(e, end) - start) for s, e in touching])
 
 
+# Each hidden part of a public copy stands as one private-use character while a snippet is
+# cut from it, so that no window starts or ends inside a placeholder or a pseudonym.
+STAND_INS = 0xE001
+
+
+def public_parts(text: str, marks: list[Span], names: list[tuple[int, int, str]]
+                 ) -> tuple[str, dict[str, str]]:
+    """The public copy of ``text`` — marked passages and protected names (start, end,
+    pseudonym) replaced — with each replaced part as one private-use character, and what each
+    character stands for (``fill`` puts them in)."""
+    parts = sorted([(s, e, REDACTED) for s, e in marks] + names)
+    out: list[str] = []
+    shown: dict[str, str] = {}
+    position = 0
+    for s, e, what in parts:
+        if s < position:
+            # Overlapping parts (a name inside a marked passage) are hidden as one.
+            if e > position:
+                position = e
+            continue
+        out.append(text[position:s])
+        ch = chr(STAND_INS + len(shown))
+        shown[ch] = what
+        out.append(ch)
+        position = e
+    out.append(text[position:])
+    return "".join(out), shown
+
+
+def fill(text: str, shown: dict[str, str]) -> str:
+    for ch, what in shown.items():
+        text = text.replace(ch, what)
+    return text
+
+
 def source_text(session: Session, source_id: int, text: str) -> str:
     """A source's text as readers without restricted clearance see it."""
     return redact(text, spans_by_source(session, [source_id]).get(source_id, []))

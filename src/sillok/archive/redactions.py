@@ -8,7 +8,6 @@ protected details: the trail must not become a second copy of what was hidden.
 from __future__ import annotations
 
 import hashlib
-import html
 import re
 from typing import Any
 
@@ -16,15 +15,12 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from sillok.archive.audit import record_change
-from sillok.archive.redacted_text import REDACTED, redact, spans_by_source
+from sillok.archive.redacted_text import REDACTED
 from sillok.archive.service import Archive
 from sillok.db import models as m
 from sillok.errors import Forbidden, Invalid, NotFound
 from sillok.search.index import index_record
-from sillok.search.query import parse
-from sillok.search.snippet import snippet
 from sillok.security.policy import Actor, may_see, may_see_level, require_write
-from sillok.security.redact import masker_for
 
 TAG = re.compile(r"</?mark>")
 STAND_IN = "\ue000"
@@ -101,41 +97,6 @@ def remove_mark(archive: Archive, actor: Actor, mark_id: int, source_id: int | N
         session.delete(mark)
         session.flush()
         index_record(session, "source", source)
-
-
-def redact_snippets(session: Session, query: str, items: list[dict[str, Any]]) -> None:
-    """Search results of sources with marks get their snippet made again from the redacted
-    text (the snippet window may have held a marked passage beside the words found)."""
-    ids = [int(i["id"]) for i in items if i.get("type") == "source"]
-    spans = spans_by_source(session, ids)
-    if not spans:
-        return
-    q = parse(query)
-    for item in items:
-        if item.get("type") == "source" and int(item["id"]) in spans:
-            source = session.get(m.Source, int(item["id"]))
-            if source is not None:
-                # One private-use character stands for each passage while the window is cut,
-                # so a window never starts or ends inside "[redacted]".
-                window = snippet(redact(source.text, spans[source.id], STAND_IN), q)
-                item["snippet"] = window.replace(STAND_IN, REDACTED)
-
-
-def for_public(archive: Archive, query: str, items: list[dict[str, Any]]) -> None:
-    """Search results as a reader without restricted clearance may see them: marked passages
-    out of snippets, protected names masked in labels and snippets. A snippet that needed
-    masking loses its highlights rather than risk a name split by them."""
-    with archive.sessions() as session:
-        redact_snippets(session, query, items)
-        masker = masker_for(session, archive.settings.data_dir)
-    for item in items:
-        item["label"] = masker.mask(str(item.get("label") or ""))
-        text = item.get("snippet")
-        if text:
-            plain = html.unescape(TAG.sub("", text))
-            masked = masker.mask(plain)
-            if masked != plain:
-                item["snippet"] = html.escape(masked)
 
 
 def localise(text: str, label: str) -> str:

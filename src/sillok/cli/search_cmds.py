@@ -9,7 +9,6 @@ import typer
 from rich.markup import escape
 from rich.progress import Progress
 
-from sillok.archive.redactions import for_public
 from sillok.cli.common import (
     AsRole,
     DataDir,
@@ -24,7 +23,6 @@ from sillok.search.evaluate import evaluate
 from sillok.search.index import reindex_all
 from sillok.search.service import search
 from sillok.search.upkeep import after_bulk_write
-from sillok.security.policy import may_see_level
 
 
 def search_cmd(
@@ -55,9 +53,6 @@ def search_cmd(
     with archive_for(data_dir) as archive:
         result = search(archive, actor, query, limit=limit, offset=offset,
                         expand_terms=expand_terms, facets=facets, sort=sort)
-        if not may_see_level(actor, "restricted"):
-            # --as shows what the role would see: the same as the search page shows it.
-            for_public(archive, result.query, result.items)
     if json_out:
         print_json({"query": result.query, "total": result.total, "limit": limit,
                     "offset": offset, "notes": result.notes, "expansions": result.expansions,

@@ -493,7 +493,7 @@ class SearchEntry(Base):
     tsvector column and a GIN index (migration 0003)."""
 
     __tablename__ = "search_index"
-    __table_args__ = (UniqueConstraint("record_type", "record_id"),)
+    __table_args__ = (UniqueConstraint("record_type", "record_id", "audience"),)
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     record_type: Mapped[str] = mapped_column(String(20))
@@ -504,6 +504,9 @@ class SearchEntry(Base):
     date_start: Mapped[date | None] = mapped_column(Date, default=None)
     title: Mapped[str] = mapped_column(Text, default="")
     body: Mapped[str] = mapped_column(Text, default="")
+    # Who reads this entry (migration 0010): 'all', or a record's own text ('full', readers
+    # cleared for restricted records) and its public copy ('public', everybody else).
+    audience: Mapped[str] = mapped_column(String(8), default="all", server_default="all")
 
 
 class SourceLink(Base):

@@ -4,11 +4,17 @@ What is indexed per record type (never a protected detail; a person's names are 
 the person's own level, so only those allowed to see the person can find them by name):
 sources (title; text), events (title; description), acts (act type labels; description),
 persons (names; description), places (names), terms (labels and synonyms).
+
+Readers without clearance for restricted records search public copies only: a record whose
+text names a protected person, in any spelling the one name matcher knows, has a second entry
+without those names (audience 'public'), and its own entry is for cleared readers ('full');
+a record with nothing to hide has one entry for both ('all').
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections import defaultdict
+from collections.abc import Callable, Hashable
 from typing import Any
 
 from sqlalchemy import delete, event, insert, select
@@ -17,6 +23,8 @@ from sqlalchemy.orm import Session
 from sillok.archive.redacted_text import for_index, spans_by_source
 from sillok.db import models as m
 from sillok.language.analyzer import analyse_many
+from sillok.security.name_matcher import NameMatcher
+from sillok.security.redact import NAMES_CHANGED, matcher_for, protected_names
 
 INDEXED = ("source", "event", "act", "person", "place", "term")
 
@@ -87,14 +95,19 @@ def index_record(session: Session, kind: str, obj: Any) -> None:
 
 
 def remove_record(session: Session, kind: str, record_id: int) -> None:
+    """Drop every entry of the record (its own and its public copy's)."""
     session.info.get(PENDING, {}).pop((kind, record_id), None)
     session.execute(delete(m.SearchEntry).where(m.SearchEntry.record_type == kind,
                                                 m.SearchEntry.record_id == record_id))
 
 
 def write_pending(session: Session) -> None:
-    """Analyse every queued record in one batch and write its entry (or drop a retracted one)."""
+    """Analyse every queued record in one batch and write its entries (or drop a retracted
+    one's). A record a reader without clearance may see, whose text names a protected person,
+    gets a second entry made from its public copy (migration 0010)."""
+    session.flush()  # changes to names not flushed yet must be seen (below)
     pending: dict[tuple[str, int], Any] = session.info.pop(PENDING, {})
+    pending.update(_named_again(session))
     if not pending:
         return
     docs: list[tuple[str, Any, dict[str, Any]]] = []
@@ -109,36 +122,107 @@ def write_pending(session: Session) -> None:
                 docs.append((kind, obj, doc))
     finally:
         session.info.pop(MARKS, None)
-    texts = [part for _k, _o, doc in docs for part in (doc["title"] or "", doc["body"] or "")]
+    matcher = matcher_for(session)
+    entries: list[tuple[str, Any, dict[str, Any], str, str, str]] = []
+    for kind, obj, doc in docs:
+        title, body = doc["title"] or "", doc["body"] or ""
+        public = ((public_copy(title, matcher), public_copy(body, matcher))
+                  if obj.level != "restricted" else (title, body))
+        if public == (title, body):
+            entries.append((kind, obj, doc, "all", title, body))
+        else:
+            entries.append((kind, obj, doc, "full", title, body))
+            entries.append((kind, obj, doc, "public", *public))
+    texts = [part for *_r, title, body in entries for part in (title, body)]
     # Only the exact texts analysed ahead are taken from there: a title or body that differs
     # (redacted, cleaned by validation) is analysed here, as it always was.
     ready: dict[str, str] = session.info.get(ANALYSED) or {}
     fresh = iter(analysed_texts([t for t in texts if t not in ready]))
     analysed = iter([ready[t] if t in ready else next(fresh) for t in texts])
-    existing: dict[tuple[str, int], m.SearchEntry] = {}
+    existing: dict[tuple[str, int, str], m.SearchEntry] = {}
     for kind in {k for k, _o, _d in docs}:
         ids = [o.id for k, o, _d in docs if k == kind]
         for start in range(0, len(ids), 500):
             rows = session.execute(select(m.SearchEntry).where(
                 m.SearchEntry.record_type == kind,
                 m.SearchEntry.record_id.in_(ids[start:start + 500]))).scalars()
-            existing.update({(kind, e.record_id): e for e in rows})
+            existing.update({(kind, e.record_id, e.audience): e for e in rows})
     new: list[dict[str, Any]] = []
-    for kind, obj, doc in docs:
+    for kind, obj, doc, audience, _t, _b in entries:
         values = {"level": obj.level, "title": next(analysed),
                   "body": next(analysed), "language": doc.get("language"),
                   "kind": doc.get("kind"), "date_start": doc.get("date_start")}
-        entry = existing.get((kind, obj.id))
+        entry = existing.pop((kind, obj.id, audience), None)
         if entry is None:
-            new.append({"record_type": kind, "record_id": obj.id, **values})
+            new.append({"record_type": kind, "record_id": obj.id, "audience": audience,
+                        **values})
         else:
             for key, value in values.items():
                 setattr(entry, key, value)
+    for stale in existing.values():
+        # A public copy no longer needed (the name is not protected any more), or an entry
+        # for all that is now split in two.
+        session.delete(stale)
+    session.flush()
     if new:
         # New entries in one executemany rather than one ORM object each (a batch of ingested
         # sources or imported records is mostly new entries).
         session.execute(insert(m.SearchEntry), new)
     session.flush()
+
+
+# Every protected name becomes a space in the public index: the words either side must not
+# join into a new word.
+_SPACE: defaultdict[Hashable, str] = defaultdict(lambda: " ")
+
+
+def public_copy(text: str, matcher: NameMatcher) -> str:
+    """The text as the public index holds it: every protected name left out."""
+    return matcher.mask(text, _SPACE)
+
+
+HANDLED = "sillok.search.names_handled"
+
+
+def _named_again(session: Session) -> dict[tuple[str, int], Any]:
+    """Records a reader without clearance may see that name a person whose names changed in
+    this transaction: their public copies are made again before it commits, so that from the
+    commit on no public search finds the new name. Found by reading every such text with a
+    matcher of those persons' names alone."""
+    changed: set[int] = set(session.info.get(NAMES_CHANGED) or ())
+    handled: set[int] = session.info.setdefault(HANDLED, set())
+    todo = {pid for pid in changed - handled if pid is not None}
+    if not todo:
+        return {}
+    handled |= todo
+    matcher = NameMatcher((pid, names) for pid, names in protected_names(session)
+                          if pid in todo)
+    if matcher.empty:
+        return {}
+    found: dict[tuple[str, int], Any] = {}
+    for kind, model, columns in _TEXTS:
+        stmt = (select(model.id, *columns)
+                .where(model.level != "restricted", model.retracted_at.is_(None))
+                .execution_options(yield_per=1000))
+        for row in session.execute(stmt):
+            if any(value and matcher.spans(value) for value in row[1:]):
+                found[(kind, row[0])] = None
+    names = select(m.PersonName.person_id, m.PersonName.name).join(m.Person).where(
+        m.Person.level != "restricted", m.Person.retracted_at.is_(None))
+    for person_id, name in session.execute(names):
+        if matcher.spans(name):
+            found[("person", person_id)] = None
+    model_of = {kind: model for kind, model, _c in _TEXTS}
+    return {(kind, rid): session.get_one(model_of[kind], rid) for kind, rid in found}
+
+
+# The texts of each record type that may name a person (place names and terms do not).
+_TEXTS: list[tuple[str, Any, tuple[Any, ...]]] = [
+    ("source", m.Source, (m.Source.title, m.Source.text)),
+    ("event", m.Event, (m.Event.title, m.Event.description)),
+    ("act", m.Act, (m.Act.description,)),
+    ("person", m.Person, (m.Person.description,)),
+]
 
 
 @event.listens_for(Session, "before_commit")

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import copy
 import html
-import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from types import SimpleNamespace
@@ -15,6 +14,7 @@ from sqlalchemy import bindparam, select, text
 from sqlalchemy.orm import Session
 
 from sillok.archive.kinds import KINDS
+from sillok.archive.redacted_text import fill, public_parts, spans_by_source
 from sillok.archive.resolve import MODELS
 from sillok.archive.service import Archive
 from sillok.db import models as m
@@ -26,7 +26,6 @@ from sillok.search.facets import NULL_TEXT
 from sillok.search.filters import bound, scope
 from sillok.search.index import INDEXED
 from sillok.search.onepass import EXTRA, FirstPass, Row, first_pass, plain_page
-from sillok.search.protect import hide_protected
 from sillok.search.query import Query, parse
 from sillok.search.rank import Candidate, idf, rerank
 from sillok.search.snippet import Highlighter, snippet
@@ -40,7 +39,6 @@ CORPUS_TTL = 60.0  # seconds a count of the index may outlive a change of it, fo
 # Matches counted at most for the total and the facets (facets.py); beyond it both are lower
 # bounds and the result says so. The order of the results is decided over all matches.
 COUNT_CAP = 10_000
-MARK = re.compile(r"</?mark>")
 # A clause's frequency in scope is counted exactly up to this, and estimated beyond (_weights).
 # Counting a common clause's first 1,000 matches in scope was a fifth of a search's time at
 # 1,000,000 sources; from 200, the estimate is off by about 7 %, which moves its IDF (a
@@ -187,7 +185,7 @@ def search(archive: Archive, actor: Actor, text_query: str, *, limit: int = 20,
         raise Invalid({"sort": f"'{sort}' is not one of: relevance, date"})
     with archive.transaction() as session:
         cache = IndexCache(session)
-        # Readers without clearance: protected names neither match (protect.py) nor show.
+        # Readers without clearance search public copies (index.py) and see them.
         masker = None if may_see_level(actor, "restricted") else masker_for(
             session, archive.settings.data_dir)
         # The same question in the same scope, with nothing changed since: the answer kept
@@ -208,8 +206,6 @@ def _search(session: Session, cache: IndexCache, masker: Masker | None, actor: A
     q = parse(text_query)
     dialect = session.get_bind().dialect.name
     result = SearchResult(query=text_query, total=0)
-    if masker is not None and not hide_protected(q, masker, match_all):
-        return result
     if expand_terms:
         result.expansions = [
             {"matched": e.matched, "term": e.term, "added": list(e.added)}
@@ -222,7 +218,11 @@ def _search(session: Session, cache: IndexCache, masker: Masker | None, actor: A
         return result
     where, params = filtered.where, filtered.params
     where.append("si.level IN :levels")
-    params.update(match=match, levels=visible_levels(actor))
+    # A reader without clearance reads public copies only: no entry of theirs holds a
+    # protected name, so no search of theirs can match one (index.py, migration 0010).
+    where.append("si.audience IN :audiences")
+    params.update(match=match, levels=visible_levels(actor),
+                  audiences=("all", "public") if masker is not None else ("all", "full"))
     rerank_now = sort == "relevance" and offset < RERANK_WINDOW
     clauses, gaps = clauses_and_gaps(q, match_all) if rerank_now else ([], [])
     start, size = (0, RERANK_WINDOW) if rerank_now else (offset, limit)
@@ -287,8 +287,8 @@ def _candidates(session: Session, rows: list[Row], texts: bool) -> list[Candidat
 def _items(session: Session, q: Query, hits: list[Candidate], masker: Masker | None
            ) -> list[dict[str, Any]]:
     """The hits as the actor may see them; each record type loaded in one query. With a
-    ``masker`` (a reader without clearance), protected names are masked in labels and
-    snippets; a snippet that needed it loses its marks rather than risk a name split by one."""
+    ``masker`` (a reader without clearance), labels are masked and snippets are cut from the
+    public copy: marked passages and protected names replaced, never cut through."""
     loaded: dict[tuple[str, int], Any] = {}
     for record_type in {c.key[0] for c in hits}:
         model = MODELS[record_type]
@@ -303,6 +303,8 @@ def _items(session: Session, q: Query, hits: list[Candidate], masker: Masker | N
             loaded[(record_type, obj.id)] = obj
     items = []
     marks = Highlighter(q)
+    hidden = (spans_by_source(session, [c.key[1] for c in hits if c.key[0] == "source"])
+              if masker is not None else {})
     for cand in hits:
         record_type, record_id = cand.key
         obj = loaded[cand.key]
@@ -310,13 +312,19 @@ def _items(session: Session, q: Query, hits: list[Candidate], masker: Masker | N
             getattr(obj, "description", "") or "")
         # The label is the record's own (a title, a person's first name): the record is in
         # the actor's scope, or the search would not have found it.
-        label, shown = KINDS[record_type].label(obj), marks.snippet(source_text)
-        if masker is not None:
+        label = KINDS[record_type].label(obj)
+        if masker is None:
+            shown = marks.snippet(source_text)
+        else:
+            # Cut from the public copy, each hidden part one character while it is cut.
             label = masker.mask(label)
-            plain = html.unescape(MARK.sub("", shown))
-            masked = masker.mask(plain)
-            if masked != plain:
-                shown = html.escape(masked)
+            names = [(n.start, n.end, masker.labels[n.owner])
+                     for n in masker.spans(source_text)]
+            text_in_parts, parts = public_parts(
+                source_text, hidden.get(record_id, []) if record_type == "source" else [],
+                names)
+            shown = fill(marks.snippet(text_in_parts),
+                         {ch: html.escape(what) for ch, what in parts.items()})
         items.append({"type": record_type, "id": record_id, "label": label,
                       "level": obj.level, "score": round(abs(cand.score or cand.backend_score), 4),
                       "snippet": shown})

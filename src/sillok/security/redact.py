@@ -4,33 +4,28 @@ A restricted person is shown to those without clearance as a stable pseudonym ("
 W-3F9A2C"), derived from the archive's own secret and the person's id, so the same person gets
 the same pseudonym everywhere and nobody can work back from it. Every known name of a restricted
 person — the names on the record and the protected real name — is masked in text shown to those
-readers: in Hangul as written, and in any romanization (박철수 = Pak Chol-su = Park Cheol-soo),
-found through the same name keys search uses. Only full names are masked: a lone surname (Kim,
-Pak) is too common to mean one person.
+readers: in any script, spelling or fragment the one name matcher knows (name_matcher.py:
+박철수 = 박 철수 = Pak Chol-su = PARK CHUL SOO = 철수 = 박철). A lone surname (Kim, Pak) is too
+common to mean one person and is left.
 """
 
 from __future__ import annotations
 
 import hashlib
 import hmac
-import re
 import secrets
 import threading
+from collections.abc import Callable, Hashable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, cast
 
-import ahocorasick
-from sqlalchemy import or_, select, text
+from sqlalchemy import event, or_, select, text
 from sqlalchemy.orm import Session
 
 from sillok.db import models as m
 from sillok.errors import StorageError
-from sillok.language.names import hangul_keys, latin_keys
-
-HANGUL = re.compile(r"[\uac00-\ud7a3]")
-# Runs of capitalised words, as romanized names are written (Pak Chol-su, Kim Jong Un).
-LATIN_RUN = re.compile(r"[A-Z][a-zŏŭ'’]+(?:(?:-|\s+)[A-Za-zŏŭ'’]+){0,3}")
+from sillok.security.name_matcher import NameMatcher, NameSpan
 
 
 @dataclass(frozen=True)
@@ -58,8 +53,8 @@ def archive_secret(data_dir: Path) -> bytes:
     return path.read_bytes()
 
 
-def protected_people(session: Session, secret: bytes) -> list[Protected]:
-    """Every restricted person, and every person with a protected real name."""
+def protected_names(session: Session) -> list[tuple[int, tuple[str, ...]]]:
+    """Every restricted person's names, and every protected real name: (person id, names)."""
     rows = session.execute(
         select(m.Person).outerjoin(m.PersonProtected).where(
             or_(m.Person.level == "restricted", m.PersonProtected.real_name.is_not(None)))
@@ -71,89 +66,59 @@ def protected_people(session: Session, secret: bytes) -> list[Protected]:
             names.append(person.protected.real_name)
         clean = tuple(sorted({n.strip() for n in names if len(n.strip()) >= 2}))
         if clean:
-            people.append(Protected(person.id, pseudonym(secret, person.id), clean))
+            people.append((int(person.id), clean))
     return people
 
 
+def protected_people(session: Session, secret: bytes) -> list[Protected]:
+    """Every restricted person, and every person with a protected real name."""
+    return [Protected(pid, pseudonym(secret, pid), names)
+            for pid, names in protected_names(session)]
+
+
 class Masker:
-    def __init__(self, people: list[Protected], version: tuple[object, ...] = ()) -> None:
+    """Replaces every known name of the protected people in a text by their pseudonyms,
+    as the one name matcher (name_matcher.py) finds them: any script, spelling, separator
+    or fragment."""
+
+    def __init__(self, people: list[Protected], version: tuple[object, ...] = (),
+                 matcher: NameMatcher | None = None) -> None:
         # What the masker was built from (masker_for): results shaped by it are kept with it.
         self.version = version
-        self.hangul = ahocorasick.Automaton()
-        self.latin: dict[tuple[str, ...], str] = {}
-        count = 0
-        for person in people:
-            for name in person.names:
-                # Every name as written (any script, any case) …
-                self.hangul.add_word(name.lower(), (name.lower(), person.pseudonym))
-                count += 1
-                # … and, through name keys, every other romanization of it.
-                if HANGUL.search(name):
-                    keys = hangul_keys(name.replace(" ", ""))
-                else:
-                    keys = latin_keys(name)
-                syllables = tuple(keys[:-1]) if len(keys) > 1 else tuple(keys)
-                if len(syllables) >= 2:
-                    self.latin[syllables] = person.pseudonym
-                    # Given name first, as names are often written abroad (Hanna Song).
-                    self.latin[syllables[1:] + syllables[:1]] = person.pseudonym
-        if count:
-            self.hangul.make_automaton()
-        self.has_hangul = count > 0
+        self.matcher = matcher or NameMatcher((p.person_id, p.names) for p in people)
+        self.labels: dict[Hashable, str] = {p.person_id: f"[{p.pseudonym}]" for p in people}
+        self.empty = self.matcher.empty
+
+    def spans(self, text: str) -> list[NameSpan]:
+        return self.matcher.spans(text)
 
     def mask(self, text: str) -> str:
-        if not text or (not self.has_hangul and not self.latin):
+        if not text or self.empty:
             return text
-        spans: list[tuple[int, int, str]] = []
-        lower = text.lower()
-        if self.has_hangul and len(lower) == len(text):
-            for last, (name, alias) in self.hangul.iter(lower):
-                start, end = last - len(name) + 1, last + 1
-                if _bounded(text, start, end):
-                    spans.append((start, end, alias))
-        if self.latin:
-            spans.extend(self._latin_spans(text))
-        out, position = [], 0
-        for start, end, alias in sorted(spans, key=lambda s: (s[0], s[0] - s[1])):
-            if start < position:
-                continue
-            out.append(text[position:start])
-            out.append(f"[{alias}]")
-            position = end
-        out.append(text[position:])
-        return "".join(out)
-
-    def _latin_spans(self, text: str) -> list[tuple[int, int, str]]:
-        spans = []
-        for run in LATIN_RUN.finditer(text):
-            words = list(re.finditer(r"[A-Za-zŏŭ'’]+(?:-[A-Za-zŏŭ'’]+)*", run.group(0)))
-            for size in (3, 2):
-                for i in range(len(words) - size + 1):
-                    first, last = words[i], words[i + size - 1]
-                    piece = run.group(0)[first.start():last.end()]
-                    keys = latin_keys(piece)
-                    syllables = tuple(keys[:-1]) if len(keys) > 1 else tuple(keys)
-                    alias = self.latin.get(syllables)
-                    if alias:
-                        spans.append((run.start() + first.start(), run.start() + last.end(),
-                                      alias))
-        return spans
+        return self.matcher.mask(text, self.labels)
 
 
-def _bounded(text: str, start: int, end: int) -> bool:
-    """A Latin name must stand as a word (Ri is not the ri of "Ririka"); a Hangul name may be
-    followed by a particle (박철수는), so only Latin edges are checked."""
-    before = text[start - 1] if start else " "
-    after = text[end] if end < len(text) else " "
-    latin_edge = text[start].isascii() and text[start].isalnum()
-    if latin_edge and (before.isascii() and before.isalnum()):
-        return False
-    return not (text[end - 1].isascii() and text[end - 1].isalnum()
-                and after.isascii() and after.isalnum())
+_cache: dict[tuple[str, str], tuple[object, Any]] = {}
+_lock = threading.RLock()  # masker_for builds inside, asking matcher_for
+# Set on a session while it holds unflushed or uncommitted changes to persons, names or
+# protected details (the listener below): what is built from that session's view of them is
+# not kept, since the transaction may yet roll back and another one reach the same counter.
+NAMES_CHANGED = "sillok.protection.changed"
+PROTECTION_MODELS = (m.Person, m.PersonName, m.PersonProtected)
 
 
-_cache: dict[str, tuple[object, Masker]] = {}
-_lock = threading.Lock()
+@event.listens_for(Session, "before_flush")
+def _note_changes(session: Session, _context: Any, _instances: Any) -> None:
+    for obj in (*session.new, *session.dirty, *session.deleted):
+        if isinstance(obj, PROTECTION_MODELS):
+            person_id = obj.id if isinstance(obj, m.Person) else obj.person_id
+            session.info.setdefault(NAMES_CHANGED, set()).add(person_id)
+
+
+@event.listens_for(Session, "after_commit")
+@event.listens_for(Session, "after_rollback")
+def _forget_changes(session: Session) -> None:
+    session.info.pop(NAMES_CHANGED, None)
 
 
 # Every change to persons, their names and protected details adds one to this row, by
@@ -163,23 +128,40 @@ _lock = threading.Lock()
 _VERSION = text("SELECT counter FROM protection_changes WHERE id = 1")
 
 
-def masker_for(session: Session, data_dir: Path) -> Masker:
-    """The masker of this archive, rebuilt only when persons, names or protected details
-    have changed."""
+def _kept(session: Session, what: str, build: Callable[[tuple[object, ...]], Any]) -> Any:
+    """What ``build`` makes of the protected names, kept until they change."""
+    if session.new or session.dirty or session.deleted:
+        session.flush()  # so that the listener sees a change to names not flushed yet
     counter = session.execute(_VERSION).scalar()
     if counter is None:
         # Without the row nothing would ever tell the masker of a new name: fail closed.
         raise StorageError("the archive is damaged: its protection_changes row is missing "
                            "(restore it from a backup)")
     version = (int(counter),)
-    key = str(session.get_bind().engine.url)
+    if session.info.get(NAMES_CHANGED):
+        return build(version)
+    key = (str(session.get_bind().engine.url), what)
     with _lock:
         cached = _cache.get(key)
         if cached is None or cached[0] != version:
-            people = protected_people(session, archive_secret(data_dir))
-            cached = (version, Masker(people, version))
+            cached = (version, build(version))
             _cache[key] = cached
         return cached[1]
+
+
+def matcher_for(session: Session) -> NameMatcher:
+    """The name matcher of this archive's protected names (no pseudonyms needed)."""
+    return cast(NameMatcher, _kept(session, "matcher", lambda _v: NameMatcher(
+        protected_names(session))))
+
+
+def masker_for(session: Session, data_dir: Path) -> Masker:
+    """The masker of this archive, rebuilt only when persons, names or protected details
+    have changed."""
+    def build(version: tuple[object, ...]) -> Masker:
+        people = protected_people(session, archive_secret(data_dir))
+        return Masker(people, version, matcher_for(session))
+    return cast(Masker, _kept(session, "masker", build))
 
 
 def mask_view(item: dict[str, Any], masker: Masker) -> dict[str, Any]:

@@ -17,7 +17,7 @@ from fastapi.responses import HTMLResponse
 from fastapi.templating import Jinja2Templates
 
 from sillok.archive.redacted_text import REDACTED
-from sillok.archive.redactions import for_public, localise
+from sillok.archive.redactions import localise
 from sillok.archive.service import Archive
 from sillok.errors import Invalid
 from sillok.extract.lexicon import lexicon_for
@@ -53,7 +53,6 @@ def router(archive: Archive, templates: Jinja2Templates) -> APIRouter:
             except Invalid as exc:
                 error = exc.message
             if result is not None and not may_see_level(actor, "restricted"):
-                _mask_results(archive, result)
                 label = gettext(REDACTED)
                 for item in result.items:
                     item["snippet"] = localise(item.get("snippet") or "", label)
@@ -67,12 +66,6 @@ def router(archive: Archive, templates: Jinja2Templates) -> APIRouter:
         return templates.TemplateResponse(request, name, context)
 
     return r
-
-
-def _mask_results(archive: Archive, result: SearchResult) -> None:
-    """Marked passages and protected names never reach a reader without clearance, in a label
-    or a snippet (archive/redactions.py, the same for the command line)."""
-    for_public(archive, result.query, result.items)
 
 
 def search_url(q: str, page: int = 1, expand: bool = True) -> str:

@@ -1,9 +1,9 @@
 """``GET /search``: the search bar's language, results as the caller may see them, facets.
 
 The same service as the search page (search/service.py): permissions are applied inside the
-query, so what the caller may not see is neither returned, counted nor faceted; and for
-readers without clearance for restricted records, protected names are masked in labels and
-snippets exactly as on the page (search_routes._mask_results).
+query, so what the caller may not see is neither returned, counted nor faceted; and readers
+without clearance for restricted records search and see public copies only, exactly as on the
+page (search/index.py, search/service.py).
 """
 
 from __future__ import annotations
@@ -15,10 +15,8 @@ from pydantic import BaseModel, Field
 
 from sillok.archive.service import Archive
 from sillok.search.service import search
-from sillok.security.policy import may_see_level
 from sillok.web.api.deps import NO_NUL, Reader
 from sillok.web.api.errors import ERROR_RESPONSES
-from sillok.web.search_routes import _mask_results
 
 MAX_OFFSET = 100_000
 
@@ -74,8 +72,6 @@ def router(archive: Archive) -> APIRouter:
     ) -> dict[str, Any]:
         result = search(archive, actor, q, limit=limit, offset=offset, facets=facets,
                         sort=sort, expand_terms=expand)
-        if not may_see_level(actor, "restricted"):
-            _mask_results(archive, result)
         return {"query": result.query, "total": result.total,
                 "total_capped": result.total_capped, "limit": limit, "offset": offset,
                 "items": result.items, "expansions": result.expansions, "notes": result.notes,
