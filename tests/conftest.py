@@ -114,7 +114,7 @@ def _pg_admin(sql: str) -> None:
 
 
 @pytest.fixture(scope="session")
-def pg_template() -> Iterator[str]:
+def pg_template(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     name = f"sillok_tpl_{os.getpid()}"
     if not _pg_server():
         if REQUIRE_PG:
@@ -127,7 +127,10 @@ def pg_template() -> Iterator[str]:
         if REQUIRE_PG:
             pytest.fail(f"PostgreSQL is required here and unreachable: {exc}")
         pytest.skip(f"PostgreSQL not reachable ({str(exc).splitlines()[0]})")
-    init_archive(Settings(data_dir=Path("/nonexistent-unused"), database_url=_pg_url(name)))
+    # The archive lives in the database; init still makes a data directory (for originals),
+    # and one outside the temporary directory cannot be made by a user who is not root.
+    data_dir = tmp_path_factory.mktemp("pg-template") / "data"
+    init_archive(Settings(data_dir=data_dir, database_url=_pg_url(name)))
     yield name
     _pg_admin(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)")
 
