@@ -1,4 +1,5 @@
-# Two commands do all the set-up on a fresh machine: `make run` and `make test`.
+# Two commands do all the set-up on a fresh machine: `make run` and `make test`. Each first
+# brings the Debian packages it needs (scripts/system-deps), or stops with the command to run.
 PY ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
@@ -6,9 +7,10 @@ DATA ?= sillok-data
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run test install install-test demo lint clean
+.PHONY: run test install install-test demo lint clean system-deps
 
 $(BIN)/python:
+	PY=$(PY) bash scripts/system-deps run
 	$(PY) -m venv $(VENV)
 
 $(VENV)/.installed: pyproject.toml | $(BIN)/python
@@ -28,7 +30,12 @@ run: install
 	 else $(BIN)/sillok init --data-dir "$(DATA)"; fi
 	$(BIN)/sillok serve --data-dir "$(DATA)" --host $(HOST) --port $(PORT)
 
-test: install-test
+# Chromium, Tesseract, a Korean font and PostgreSQL's binaries; the tests start their own
+# throwaway PostgreSQL cluster unless SILLOK_TEST_POSTGRES names a server (tests/pg_cluster.py).
+system-deps:
+	PY=$(PY) bash scripts/system-deps test
+
+test: system-deps install-test
 	$(BIN)/ruff check src tests bench
 	$(BIN)/mypy
 	$(BIN)/pytest -n auto

@@ -4,9 +4,10 @@ An archive is initialised once per backend (migrations + vocabularies + gazettee
 for each test — a file copy on SQLite, ``CREATE DATABASE … TEMPLATE`` on PostgreSQL — so every
 test starts from the real ``sillok init`` result without paying for it each time.
 
-PostgreSQL comes from ``SILLOK_TEST_POSTGRES`` (default: the local server, user postgres). When
-it cannot be reached the PostgreSQL half is skipped on a developer's machine but *fails* in CI
-(``CI`` or ``SILLOK_REQUIRE_POSTGRES`` set), so CI can never pass without it.
+PostgreSQL is the server ``SILLOK_TEST_POSTGRES`` names or, when it is unset, a throwaway
+cluster this run starts from the installed binaries and removes afterwards (tests/pg_cluster.py).
+When neither can be had the PostgreSQL half is skipped on a developer's machine but *fails* in
+CI (``CI`` or ``SILLOK_REQUIRE_POSTGRES`` set), so CI can never pass without it.
 """
 
 from __future__ import annotations
@@ -14,6 +15,7 @@ from __future__ import annotations
 import itertools
 import os
 import shutil
+import signal
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -26,10 +28,8 @@ from sillok.archive.service import Archive
 from sillok.config import Settings
 from sillok.ingest.jobs import wait_for_jobs
 from sillok.security.policy import Actor, Role
+from tests import pg_cluster
 
-PG_SERVER = os.environ.get(
-    "SILLOK_TEST_POSTGRES", "postgresql+psycopg://postgres@127.0.0.1:5432/postgres"
-)
 REQUIRE_PG = bool(os.environ.get("CI") or os.environ.get("SILLOK_REQUIRE_POSTGRES"))
 _counter = itertools.count()
 
@@ -39,15 +39,72 @@ ANALYST = Actor("test-analyst", Role.analyst)
 VIEWER = Actor("test-viewer", Role.viewer)
 ANON = Actor.anonymous()
 
+_CLUSTER = pytest.StashKey[pg_cluster.Cluster]()
+_CLUSTER_NOTE = pytest.StashKey[str]()
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    """Start the throwaway PostgreSQL once, in the process that runs the session, before xdist
+    starts its workers: they inherit ``SILLOK_TEST_POSTGRES`` and so share it."""
+    if hasattr(config, "workerinput") or os.environ.get("SILLOK_TEST_POSTGRES"):
+        return
+    try:
+        cluster = pg_cluster.start()
+    except pg_cluster.ClusterError as exc:
+        if REQUIRE_PG:  # stop now rather than fail every PostgreSQL test one by one
+            raise pytest.UsageError(f"PostgreSQL is required here: {exc}") from exc
+        config.stash[_CLUSTER_NOTE] = f"PostgreSQL tests skipped: {exc}"
+        return
+    config.stash[_CLUSTER] = cluster
+    os.environ["SILLOK_TEST_POSTGRES"] = cluster.url
+    config.stash[_CLUSTER_NOTE] = (f"PostgreSQL tests ran on a throwaway cluster: "
+                                   f"{cluster.describe()} (removed after the run)")
+    # A run ended by SIGTERM (a CI time limit) unwinds like Ctrl-C, through
+    # pytest_unconfigure, instead of leaving the server running.
+    signal.signal(signal.SIGTERM, _interrupt)
+
+
+def _interrupt(signum: int, frame: object) -> None:
+    raise KeyboardInterrupt(f"signal {signum}")
+
+
+def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter,
+                            config: pytest.Config) -> None:
+    if _CLUSTER_NOTE in config.stash:
+        terminalreporter.write_line(config.stash[_CLUSTER_NOTE])
+
+
+def pytest_unconfigure(config: pytest.Config) -> None:
+    cluster = config.stash.get(_CLUSTER, None)
+    if cluster is not None:
+        cluster.stop()
+        del config.stash[_CLUSTER]
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """Mark each test by what it runs on, so each half can be run or timed alone
+    (``-m postgres``, ``-m browser``, ``-m "not postgres and not browser"``)."""
+    for item in items:
+        callspec = getattr(item, "callspec", None)
+        if callspec is not None and "postgresql" in callspec.params.values():
+            item.add_marker(pytest.mark.postgres)
+        if item.path.name.startswith("test_browser_"):
+            item.add_marker(pytest.mark.browser)
+
+
+def _pg_server() -> str:
+    # Read when used, not at import: conftest is imported before pytest_configure sets it.
+    return os.environ.get("SILLOK_TEST_POSTGRES", "")
+
 
 def _pg_conninfo(dbname: str = "postgres") -> str:
-    url = PG_SERVER.replace("postgresql+psycopg://", "postgresql://")
+    url = _pg_server().replace("postgresql+psycopg://", "postgresql://")
     base, _, _ = url.rpartition("/")
     return f"{base}/{dbname}"
 
 
 def _pg_url(dbname: str) -> str:
-    base, _, _ = PG_SERVER.rpartition("/")
+    base, _, _ = _pg_server().rpartition("/")
     return f"{base}/{dbname}"
 
 
@@ -57,8 +114,12 @@ def _pg_admin(sql: str) -> None:
 
 
 @pytest.fixture(scope="session")
-def pg_template() -> Iterator[str]:
+def pg_template(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     name = f"sillok_tpl_{os.getpid()}"
+    if not _pg_server():
+        if REQUIRE_PG:
+            pytest.fail("PostgreSQL is required here and there is none")
+        pytest.skip("no PostgreSQL: set SILLOK_TEST_POSTGRES or install it (scripts/system-deps)")
     try:
         _pg_admin(f"DROP DATABASE IF EXISTS {name}")
         _pg_admin(f"CREATE DATABASE {name}")
@@ -66,7 +127,10 @@ def pg_template() -> Iterator[str]:
         if REQUIRE_PG:
             pytest.fail(f"PostgreSQL is required here and unreachable: {exc}")
         pytest.skip(f"PostgreSQL not reachable ({str(exc).splitlines()[0]})")
-    init_archive(Settings(data_dir=Path("/nonexistent-unused"), database_url=_pg_url(name)))
+    # The archive lives in the database; init still makes a data directory (for originals),
+    # and one outside the temporary directory cannot be made by a user who is not root.
+    data_dir = tmp_path_factory.mktemp("pg-template") / "data"
+    init_archive(Settings(data_dir=data_dir, database_url=_pg_url(name)))
     yield name
     _pg_admin(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)")
 
