@@ -19,9 +19,9 @@ from sillok.db import models as m
 from sillok.errors import Conflict, Invalid, StorageError
 from sillok.search.index import reindex_all
 from sillok.search.upkeep import after_bulk_write
-from sillok.security.policy import Actor, Role
+from sillok.security.policy import DEMO_NAME, Actor, Role
 
-DEMO_ACTOR = Actor("sillok-demo", Role.admin)
+DEMO_ACTOR = Actor(DEMO_NAME, Role.admin)
 
 
 @dataclass
