@@ -63,6 +63,7 @@ def create_app(settings: Settings) -> FastAPI:
     app = FastAPI(title="Sillok", docs_url=None, redoc_url=None, openapi_url=None,
                   lifespan=lifespan, dependencies=[Depends(auth.csrf_protect)])
     app.state.archive = archive
+    app.state.trusted_proxies = settings.auth.trusted_proxies
 
     app.mount("/static", StaticFiles(directory=str(Path(__file__).parent / "static")),
               name="static")
