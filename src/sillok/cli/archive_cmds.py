@@ -42,6 +42,7 @@ def init(
         print_json({"location": report.location, "schema_before": report.schema_before,
                     "schema": report.schema_now, "added": report.seed.added,
                     "updated": report.seed.updated, "changed": report.changed,
+                    "tightened": report.tightened,
                     "encrypted": encrypted})
         return
     verb = {"empty": "created", "old": "upgraded", "current": "up to date"}[report.schema_before]
@@ -52,6 +53,9 @@ def init(
         console.print(f"vocabularies, gazetteer and series: added {added}; updated {updated}")
     else:
         console.print("vocabularies, gazetteer and series: nothing to change")
+    if report.tightened:
+        console.print(f"permissions: {report.tightened} files and directories made readable "
+                      "by their owner only")
     if encrypted:
         console.print(f"protected details encrypted with key {encrypted['key']}; key file "
                       f"{encrypted['key_file']} — back it up (docs/keys.md)", highlight=False)

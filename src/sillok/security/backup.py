@@ -29,6 +29,7 @@ from sillok.db.engine import make_engine
 from sillok.db.models import Base
 from sillok.db.types import UTCDateTime
 from sillok.errors import Forbidden, SillokError
+from sillok.private_files import make_dir
 from sillok.security.crypto_stream import DecryptingReader, EncryptingWriter
 from sillok.security.keys import Key, load_keys, save_keys
 from sillok.security.policy import Actor, Role
@@ -168,7 +169,7 @@ def restore(settings: Settings, src: Path, passphrase: str) -> dict[str, Any]:
         fh: BinaryIO = src.open("rb")
     except OSError as exc:
         raise SillokError(f"{src}: cannot read ({exc.strerror})") from None
-    settings.data_dir.mkdir(parents=True, exist_ok=True)
+    make_dir(settings.data_dir)
     engine = make_engine(settings)
     try:
         with fh:

@@ -27,6 +27,7 @@ from sqlalchemy.orm import Session
 from sillok.db import models as m
 from sillok.errors import StorageError
 from sillok.language.names import hangul_keys, latin_keys
+from sillok.private_files import make_dir, write_file
 
 HANGUL = re.compile(r"[\uac00-\ud7a3]")
 # Runs of capitalised words, as romanized names are written (Pak Chol-su, Kim Jong Un).
@@ -50,10 +51,9 @@ def archive_secret(data_dir: Path) -> bytes:
     backups with the data directory, and never in the database itself)."""
     path = data_dir / "pseudonym.key"
     if not path.exists():
-        path.parent.mkdir(parents=True, exist_ok=True)
+        make_dir(path.parent)
         tmp = path.with_suffix(".tmp")
-        tmp.write_bytes(secrets.token_bytes(32))
-        tmp.chmod(0o600)
+        write_file(tmp, secrets.token_bytes(32))  # 0600 from the start, never readable by others
         tmp.replace(path)
     return path.read_bytes()
 
