@@ -198,11 +198,11 @@ def test_missing_or_wrong_key_fails_only_protected_reads(
         fresh.close()
 
 
-def test_backup_and_restore_carry_the_key(archive: Archive, settings: Settings,
+def test_backup_and_restore_carry_the_key_when_asked(archive: Archive, settings: Settings,
                                           empty_settings: Settings, tmp_path: Path) -> None:
     _earlier, later = _people(archive)
     file = tmp_path / "archive.sillok-backup"
-    backup(archive, ADMIN, file, "correct horse battery staple")
+    backup(archive, ADMIN, file, "correct horse battery staple", include_keys=True)
     assert b"ATRESTREALNAME" not in file.read_bytes()
     report = restore(empty_settings, file, "correct horse battery staple")
     assert report["keys"] == 1 and empty_settings.key_path.exists()

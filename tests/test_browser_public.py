@@ -10,7 +10,7 @@ import pytest
 
 from sillok.archive.lifecycle import build_demo
 from sillok.config import Settings
-from tests.browser import browser, screenshot, serious_violations, serve
+from tests.browser import browser, csp_violations, screenshot, serious_violations, serve
 
 
 @pytest.fixture
@@ -72,8 +72,14 @@ def test_main_pages_accessible_and_phone_sized(site: str, path: str, backend: st
         context = chromium.new_context(locale="ko-KR", base_url=site,
                                        viewport={"width": 390, "height": 844})
         page = context.new_page()
+        refused = csp_violations(page)
         page.goto(path)
         page.wait_for_load_state("networkidle")
+        # Every script and style the page needs is allowed by its Content-Security-Policy
+        # (security_headers.py): nothing inline, the charts drawn.
+        assert refused == []
+        if path == "/stats":
+            assert page.locator("#chart-year canvas, #chart-year svg").count() == 1
         width = page.evaluate("document.documentElement.scrollWidth")
         assert width <= 390 + 1, f"{path} scrolls sideways on a phone ({width}px)"
         name = path.strip("/").replace("/", "-").replace("?", "-") or "home"

@@ -19,7 +19,7 @@ from sillok.db import models as m
 from sillok.web.auth import COOKIE
 from tests import files
 from tests.auth_helpers import PASSWORD, make_user
-from tests.browser import browser, screenshot, serious_violations, serve
+from tests.browser import browser, csp_violations, screenshot, serious_violations, serve
 from tests.conftest import make_source
 
 
@@ -82,6 +82,7 @@ def test_upload_then_code_an_event(staff_site: str, tmp_path: Path, level: str,
     title = f"Fictional arrest coded in the browser {level.upper()}MARK"
     with browser() as chromium:
         page = chromium.new_page(base_url=staff_site, locale="ko-KR")
+        refused = csp_violations(page)
         sign_in(page)
         cookie = next(c for c in page.context.cookies() if c["name"] == COOKIE)
         assert cookie["secure"] and cookie["httpOnly"] and cookie["sameSite"] == "Lax"
@@ -96,6 +97,9 @@ def test_upload_then_code_an_event(staff_site: str, tmp_path: Path, level: str,
         assert page.locator("mark.sugg-count").count() >= 1
         _select(page, "중국 공안에 체포돼 강제북송")
         assert page.input_value("#sel-quote") == "중국 공안에 체포돼 강제북송"
+        # Sign-in, upload (htmx polling the job) and the workspace's selection script all
+        # within the Content-Security-Policy.
+        assert refused == []
         page.fill("#ev-title", title)
         page.fill("#ev-date", "2022-03")
         page.select_option("#ev-level", level)

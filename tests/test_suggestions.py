@@ -143,3 +143,20 @@ def test_accept_links_and_creates(archive: Archive) -> None:
         again = suggestions_of(session, ADMIN, source_id, refresh=True)
         assert items["person"]["id"] not in {s["id"] for s in again}
         assert not any(s["kind"] == "person" for s in again)
+
+
+def test_dismissing_is_audited_without_the_passage(archive: Archive) -> None:
+    text = "[가상 자료] 회령 출신 박철수 씨는 2021년 3월 중국 공안에 체포돼 강제북송됐다."
+    source_id = make_source(archive, level="restricted", text=text)
+    with archive.transaction() as session:
+        person = next(s for s in suggestions_of(session, ADMIN, source_id)
+                      if s["kind"] == "person")
+    dismiss(archive, ADMIN, person["id"])
+    with archive.sessions() as session:
+        entry = session.execute(select(m.AuditEntry).where(
+            m.AuditEntry.record_type == "suggestion")).scalar_one()
+    assert (entry.actor, entry.action, entry.record_id) == (ADMIN.name, "dismiss", person["id"])
+    assert entry.before is not None and entry.after is not None
+    assert entry.after["status"] == "dismissed" and entry.before["status"] == "open"
+    assert (entry.after["source"], entry.after["start"]) == (source_id, person["start"])
+    assert "박철수" not in str(entry.before) + str(entry.after)

@@ -66,3 +66,32 @@ def test_cli(runner: CliRunner, cli_env: dict[str, str], archive: Archive) -> No
     assert [(u["username"], u["role"], u["disabled"]) for u in listed] == [
         ("field1", "editor", True), ("field2", "viewer", False)]
     assert "argon2" not in json.dumps(listed)
+
+
+@pytest.mark.parametrize("name", [
+    "anonymous", "Anonymous", "ＡＮＯＮＹＭＯＵＳ", "public", "system", "root", "ｒｏｏｔ",
+    "sillok-init", "sillok-demo", "eval-search", "cli", "cli:someone",
+])
+def test_reserved_names_are_refused(archive: Archive, name: str) -> None:
+    with pytest.raises(Invalid, match="reserved"):
+        add_user(archive, ADMIN, name, "viewer", PASSWORD)
+
+
+def test_every_internal_actor_name_is_reserved() -> None:
+    from sillok.archive.lifecycle import DEMO_ACTOR
+    from sillok.archive.seed import SEED_ACTOR
+    from sillok.cli.common import operator
+    from sillok.search.evaluate import LOADER
+    from sillok.security.policy import Actor, is_reserved_name
+    for actor in (DEMO_ACTOR, SEED_ACTOR, LOADER, Actor.anonymous()):
+        assert is_reserved_name(actor.name), actor.name
+    assert is_reserved_name(operator())
+    assert not is_reserved_name("admin") and not is_reserved_name("coder1")
+
+
+def test_cli_refuses_a_reserved_name(runner: CliRunner, cli_env: dict[str, str],
+                                     archive: Archive) -> None:
+    out = runner.invoke(app, ["users", "add", "Anonymous", "--password-stdin"],
+                        input=PASSWORD + "\n", env=cli_env)
+    assert out.exit_code != 0
+    assert "error:" in out.output and "reserved" in out.output

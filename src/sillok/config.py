@@ -2,16 +2,33 @@
 
 from __future__ import annotations
 
+import ipaddress
 import os
 from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 from pathlib import Path
+
+from sillok.errors import SillokError
+
+Network = ipaddress.IPv4Network | ipaddress.IPv6Network
 
 
 def _flag(value: str | None, default: bool) -> bool:
     if value is None or value.strip() == "":
         return default
     return value.strip().lower() in ("1", "true", "yes", "on")
+
+
+def parse_networks(value: str | None, name: str = "SILLOK_TRUSTED_PROXIES"
+                   ) -> tuple[Network, ...]:
+    """Addresses and networks separated by commas or spaces (``10.0.0.1, 192.168.0.0/24``)."""
+    networks = []
+    for item in (value or "").replace(",", " ").split():
+        try:
+            networks.append(ipaddress.ip_network(item, strict=False))
+        except ValueError:
+            raise SillokError(f"{name}: '{item}' is not an IP address or network") from None
+    return tuple(networks)
 
 
 @dataclass(frozen=True)
@@ -34,6 +51,10 @@ class AuthSettings:
     address_window_minutes: float = 15
     # Administrators must use TOTP to sign in to the web (SILLOK_REQUIRE_ADMIN_TOTP=1).
     require_admin_totp: bool = False
+    # Reverse proxies whose X-Forwarded-For is believed (SILLOK_TRUSTED_PROXIES, addresses or
+    # networks). None by default: anyone can send that header, and believing it would let one
+    # client pose as many and slip past the limit per address.
+    trusted_proxies: tuple[Network, ...] = ()
 
     @classmethod
     def from_env(cls, env: Mapping[str, str]) -> AuthSettings:
@@ -49,6 +70,7 @@ class AuthSettings:
             address_window_minutes=d.address_window_minutes,
             require_admin_totp=_flag(env.get("SILLOK_REQUIRE_ADMIN_TOTP"),
                                      d.require_admin_totp),
+            trusted_proxies=parse_networks(env.get("SILLOK_TRUSTED_PROXIES")),
         )
 
 

@@ -14,6 +14,8 @@ import os
 import tempfile
 from pathlib import Path
 
+from sillok.private_files import make_dir
+
 TEMP = ".tmp-"  # the name of a blob being written begins so (verify reports one left behind)
 
 
@@ -29,7 +31,7 @@ class BlobStore:
         target = self.path(digest)
         if target.exists() and self.hash_file(target) == digest:
             return digest
-        target.parent.mkdir(parents=True, exist_ok=True)
+        make_dir(target.parent)
         fd, tmp = tempfile.mkstemp(dir=target.parent, prefix=TEMP)
         try:
             with os.fdopen(fd, "wb") as fh:

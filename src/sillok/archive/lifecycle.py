@@ -17,11 +17,12 @@ from sillok.config import Settings
 from sillok.db import migrate
 from sillok.db import models as m
 from sillok.errors import Conflict, Invalid, StorageError
+from sillok.private_files import make_dir, tighten
 from sillok.search.index import reindex_all
 from sillok.search.upkeep import after_bulk_write
-from sillok.security.policy import Actor, Role
+from sillok.security.policy import DEMO_NAME, Actor, Role
 
-DEMO_ACTOR = Actor("sillok-demo", Role.admin)
+DEMO_ACTOR = Actor(DEMO_NAME, Role.admin)
 
 
 @dataclass
@@ -30,6 +31,8 @@ class InitReport:
     schema_before: str  # empty | old | current
     schema_now: str
     seed: SeedReport
+    # Files and directories whose group or other permissions were taken away.
+    tightened: int = 0
 
     @property
     def changed(self) -> bool:
@@ -41,8 +44,8 @@ def prepare_data_dir(settings: Settings) -> None:
     if d.exists() and not d.is_dir():
         raise StorageError(f"data directory {d} is not a directory")
     try:
-        d.mkdir(parents=True, exist_ok=True)
-        settings.blob_dir.mkdir(exist_ok=True)
+        make_dir(d)
+        make_dir(settings.blob_dir)
     except PermissionError:
         raise StorageError(f"cannot create the data directory {d}: permission denied") from None
     except OSError as exc:
@@ -62,6 +65,13 @@ def init_archive(settings: Settings,
     """Create or upgrade the archive and load the shipped vocabularies and gazetteer;
     ``progress`` follows a rebuild of the search index, if the upgrade needs one."""
     prepare_data_dir(settings)
+    # An archive made before files were created owner-only, or copied with loose modes: the
+    # database, its -wal and -shm, blobs, spooled uploads and keys become readable by their
+    # owner only. A key file kept elsewhere (SILLOK_KEY_FILE) too, but not its directory,
+    # which may be a shared mount.
+    tightened = tighten(settings.data_dir)
+    if settings.key_file is not None:
+        tightened += tighten(settings.key_file)
     archive = Archive(settings)
     try:
         revision = migrate.current_revision(archive.engine)
@@ -77,7 +87,7 @@ def init_archive(settings: Settings,
     finally:
         archive.close()
     where = str(settings.data_dir) if settings.is_sqlite else settings.url.split("@")[-1]
-    return InitReport(where, before, migrate.head_revision(), report)
+    return InitReport(where, before, migrate.head_revision(), report, tightened)
 
 
 def demo_files() -> list[tuple[str, str]]:

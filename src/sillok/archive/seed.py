@@ -18,9 +18,9 @@ from sillok.archive.resolve import Resolver
 from sillok.archive.service import Archive
 from sillok.db import models as m
 from sillok.errors import Invalid
-from sillok.security.policy import Actor, Role
+from sillok.security.policy import SEED_NAME, Actor, Role
 
-SEED_ACTOR = Actor("sillok-init", Role.admin)
+SEED_ACTOR = Actor(SEED_NAME, Role.admin)
 
 
 @dataclass

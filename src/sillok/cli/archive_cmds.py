@@ -42,6 +42,7 @@ def init(
         print_json({"location": report.location, "schema_before": report.schema_before,
                     "schema": report.schema_now, "added": report.seed.added,
                     "updated": report.seed.updated, "changed": report.changed,
+                    "tightened": report.tightened,
                     "encrypted": encrypted})
         return
     verb = {"empty": "created", "old": "upgraded", "current": "up to date"}[report.schema_before]
@@ -52,6 +53,9 @@ def init(
         console.print(f"vocabularies, gazetteer and series: added {added}; updated {updated}")
     else:
         console.print("vocabularies, gazetteer and series: nothing to change")
+    if report.tightened:
+        console.print(f"permissions: {report.tightened} files and directories made readable "
+                      "by their owner only")
     if encrypted:
         console.print(f"protected details encrypted with key {encrypted['key']}; key file "
                       f"{encrypted['key_file']} — back it up (docs/keys.md)", highlight=False)
@@ -112,9 +116,13 @@ def serve(
     from sillok.web.app import create_app
 
     settings = settings_for(data_dir)
+    # proxy_headers=False: uvicorn believes X-Forwarded-For from 127.0.0.1 by default, so any
+    # local process could pose as many clients; Sillok reads the header itself, and only from
+    # SILLOK_TRUSTED_PROXIES (web/auth.py client_address).
     console.print(f"Sillok serving on http://{host}:{port}  (Ctrl-C stops)")
     if workers == 1:
-        uvicorn.run(create_app(settings), host=host, port=port, log_level="warning")
+        uvicorn.run(create_app(settings), host=host, port=port, log_level="warning",
+                    proxy_headers=False)
         return
     # Several processes need an import string: each builds its app from the environment.
     os.environ["SILLOK_DATA_DIR"] = str(settings.data_dir.resolve())
@@ -124,7 +132,8 @@ def serve(
     # process that imports Kiwi and opens the archive on a busy machine can take far longer
     # than uvicorn's default 5 s to start, and would be restarted forever.
     uvicorn.run("sillok.web.app:app_from_env", factory=True, host=host, port=port,
-                workers=workers, log_level="warning", timeout_worker_healthcheck=120)
+                workers=workers, log_level="warning", timeout_worker_healthcheck=120,
+                proxy_headers=False)
 
 
 def register(app: typer.Typer) -> None:

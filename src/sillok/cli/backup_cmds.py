@@ -24,6 +24,12 @@ PassFile = typer.Option(None, "--passphrase-file",
                              "else a prompt).")
 
 
+IncludeKeys = typer.Option(False, "--include-keys",
+                           help="Put the at-rest key file and pseudonym.key in the backup too "
+                                "(by default they are left out: keep them apart).")
+KEY_NAMES = {"at-rest": "the at-rest key file", "pseudonym": "pseudonym.key"}
+
+
 def _passphrase(path: Path | None, confirm: bool) -> str:
     if path is not None:
         try:
@@ -40,18 +46,26 @@ def _passphrase(path: Path | None, confirm: bool) -> str:
 def backup_cmd(
     out: Path = typer.Argument(..., help="The encrypted backup file to write."),
     passphrase_file: Path | None = PassFile,
+    include_keys: bool = IncludeKeys,
     data_dir: DataDir = None,
     json_out: Json = False,
 ) -> None:
     """Back up database, blobs and audit trail in one consistent, encrypted snapshot."""
     passphrase = _passphrase(passphrase_file, confirm=True)
     with archive_for(data_dir) as archive:
-        report = backup(archive, actor_for(None), out, passphrase)
+        report = backup(archive, actor_for(None), out, passphrase, include_keys)
+        where = {"at-rest": archive.settings.key_path,
+                 "pseudonym": archive.settings.data_dir / "pseudonym.key"}
     if json_out:
         print_json(report)
-    else:
-        rows = sum(report["tables"].values())
-        console.print(f"backup written to {out}: {rows} rows, {report['blobs']} blobs (encrypted)")
+        return
+    rows = sum(report["tables"].values())
+    console.print(f"backup written to {out}: {rows} rows, {report['blobs']} blobs (encrypted)",
+                  highlight=False)
+    if report["keys_left_out"]:
+        files = " and ".join(str(where[k]) for k in report["keys_left_out"])
+        console.print(f"keys not included: keep a copy of {files} apart from the backup "
+                      "(or back up with --include-keys)", highlight=False)
 
 
 def restore_cmd(
@@ -64,9 +78,14 @@ def restore_cmd(
     report = restore(settings_for(data_dir), src, _passphrase(passphrase_file, confirm=False))
     if json_out:
         print_json(report)
-    else:
-        console.print(f"restored {sum(report['tables'].values())} rows and {report['blobs']} "
-                      f"blobs from {src}")
+        return
+    console.print(f"restored {sum(report['tables'].values())} rows and {report['blobs']} "
+                  f"blobs from {src}", highlight=False)
+    if report["copy_by_hand"]:
+        steps = " and ".join(f"{KEY_NAMES[k]} to {path}"
+                             for k, path in report["copy_by_hand"].items())
+        console.print(f"the backup holds no keys: copy {steps} before serving or verifying "
+                      "(docs/keys.md)", highlight=False)
 
 
 def register(app: typer.Typer) -> None:

@@ -16,7 +16,7 @@ from rich.progress import Progress, TaskID
 
 from sillok.archive.service import Archive
 from sillok.config import Settings
-from sillok.security.policy import Actor, Role, parse_role
+from sillok.security.policy import OPERATOR_PREFIX, Actor, Role, parse_role
 
 console = Console()
 err_console = Console(stderr=True)
@@ -50,9 +50,9 @@ def archive_for(data_dir: Path | None) -> Iterator[Archive]:
 
 def operator() -> str:
     try:
-        return f"cli:{getpass.getuser()}"
+        return f"{OPERATOR_PREFIX}{getpass.getuser()}"
     except (KeyError, OSError):
-        return "cli:unknown"
+        return f"{OPERATOR_PREFIX}unknown"
 
 
 def actor_for(role: str | None) -> Actor:

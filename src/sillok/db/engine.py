@@ -14,6 +14,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from sillok.config import Settings
 from sillok.errors import StorageError
+from sillok.private_files import create_file
 
 
 def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
@@ -66,6 +67,10 @@ def _check_sqlite_dir(settings: Settings) -> None:
         raise StorageError(f"data directory {d} is not writable")
     if db.exists() and not os.access(db, os.W_OK):
         raise StorageError(f"database file {db} is not writable")
+    if d.is_dir() and not db.exists():
+        # Made owner-only before SQLite opens it: SQLite would make it with the umask's mode
+        # (usually readable by all), and gives its -wal and -shm files the database's mode.
+        create_file(db)
 
 
 def check_connection(engine: Engine) -> None:

@@ -10,6 +10,7 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from sillok.archive.audit import record_change
 from sillok.archive.service import Archive
 from sillok.db import models as m
 from sillok.errors import Conflict, Invalid, NotFound
@@ -51,7 +52,16 @@ def dismiss(archive: Archive, actor: Actor, suggestion_id: int) -> None:
         source = None if suggestion is None else session.get(m.Source, suggestion.source_id)
         if suggestion is None or source is None or not may_see(actor, source):
             raise NotFound(f"suggestion #{suggestion_id} not found")
+        before = suggestion.status
         suggestion.status = "dismissed"
+        # A dismissed suggestion is a coding decision (a name or a date judged not worth
+        # coding), so it is answerable like any other. The entry names the passage by source
+        # and offsets, never its text: a suggested name may be a restricted person's.
+        where = {"source": source.id, "kind": suggestion.kind,
+                 "start": suggestion.start, "end": suggestion.end}
+        record_change(session, actor=actor.name, action="dismiss", record_type="suggestion",
+                      record_id=suggestion.id, before={**where, "status": before},
+                      after={**where, "status": "dismissed"})
 
 
 def _record_for(archive: Archive, actor: Actor, session: Session, s: m.Suggestion,

@@ -21,6 +21,7 @@ from sillok.archive.service import Archive
 from sillok.db import models as m
 from sillok.ingest import batch
 from sillok.ingest.pipeline import Ingestor, Options, Outcome
+from sillok.private_files import make_dir, write_file
 from sillok.security.policy import Actor, require_write
 
 # Job threads still running, so that a stopping server can let them finish (wait_for_jobs).
@@ -43,9 +44,9 @@ def start_ingest_job(archive: Archive, actor: Actor, files: list[tuple[str | Non
         session.flush()
         job_id = int(job.id)
     folder = spool_dir(archive, job_id)
-    folder.mkdir(parents=True, exist_ok=True)
+    make_dir(folder)
     for number, (_name, data) in enumerate(files):
-        (folder / f"{number:06d}").write_bytes(data)
+        write_file(folder / f"{number:06d}", data)
     thread = threading.Thread(target=_tracked, args=(archive, actor, job_id, options or Options()),
                               name=f"ingest-job-{job_id}", daemon=True)
     with _running_lock:

@@ -23,9 +23,9 @@ from sillok.config import Settings
 from sillok.errors import SillokError
 from sillok.search.cache import forget_answers
 from sillok.search.service import search
-from sillok.security.policy import Actor, Role
+from sillok.security.policy import EVAL_NAME, Actor, Role
 
-LOADER = Actor("eval-search", Role.admin)
+LOADER = Actor(EVAL_NAME, Role.admin)
 PUBLIC = Actor.anonymous()
 
 

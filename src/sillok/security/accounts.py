@@ -18,7 +18,7 @@ from sillok.archive.audit import record_change
 from sillok.archive.service import Archive
 from sillok.db import models as m
 from sillok.errors import Conflict, Forbidden, Invalid, NotFound
-from sillok.security.policy import Actor, Role
+from sillok.security.policy import Actor, Role, is_reserved_name
 
 # argon2-cffi's defaults are Argon2id with RFC 9106's low-memory parameters.
 HASHER = PasswordHasher()
@@ -58,6 +58,8 @@ def _public(user: m.User) -> dict[str, Any]:
 def add_user(archive: Archive, actor: Actor, username: str, role: str, password: str,
              display_name: str = "") -> int:
     _require_admin(actor)
+    if is_reserved_name(username):
+        raise Invalid({"username": f"'{username}' is reserved for the archive's own actors"})
     if not USERNAME.match(username):
         raise Invalid({"username": "2–64 characters: lower-case letters, digits, . _ -"})
     _check_role(role)

@@ -20,6 +20,7 @@ from typing import Any, BinaryIO
 
 from sqlalchemy import Connection, Date, Engine, func, insert, select, text
 from sqlalchemy import inspect as sa_inspect
+from zxcvbn import zxcvbn
 
 from sillok.archive.blobs import BlobStore
 from sillok.archive.service import Archive
@@ -29,12 +30,27 @@ from sillok.db.engine import make_engine
 from sillok.db.models import Base
 from sillok.db.types import UTCDateTime
 from sillok.errors import Forbidden, SillokError
+from sillok.private_files import make_dir, write_file
 from sillok.security.crypto_stream import DecryptingReader, EncryptingWriter
 from sillok.security.keys import Key, load_keys, save_keys
 from sillok.security.policy import Actor, Role
 
 FORMAT = 1
 BATCH = 1000
+# zxcvbn's top score: more than 10^10 guesses. A backup can be attacked offline for as long as
+# its copy exists, so scrypt's cost per guess is not counted on to save a weak passphrase.
+MIN_SCORE = 4
+PSEUDONYM_KEY = "pseudonym.key"
+
+
+def check_passphrase(passphrase: str) -> None:
+    """Refuse a passphrase that a guesser would find (one line; restore takes any)."""
+    result = zxcvbn(passphrase, user_inputs=["sillok", "backup", "silrok", "archive"])
+    if result["score"] < MIN_SCORE:
+        warning = result["feedback"]["warning"]
+        raise SillokError("the backup passphrase is too weak"
+                          + (f" ({warning.rstrip('.')})" if warning else "")
+                          + ": use four or more random words, or 16 random characters")
 
 
 def _encode(value: Any) -> Any:
@@ -62,9 +78,13 @@ def _snapshot(engine: Engine) -> Connection:
     return conn
 
 
-def backup(archive: Archive, actor: Actor, out: Path, passphrase: str) -> dict[str, Any]:
+def backup(archive: Archive, actor: Actor, out: Path, passphrase: str,
+           include_keys: bool = False) -> dict[str, Any]:
+    """Write the backup; the archive's keys go in only with ``include_keys`` (see _key_line).
+    The report's ``keys_left_out`` names the key files that must then be kept by hand."""
     if actor.role != Role.admin:
         raise Forbidden("only administrators take backups")
+    check_passphrase(passphrase)
     store = BlobStore(archive.settings.blob_dir)
     target = out.resolve()
     if not target.parent.is_dir():
@@ -92,14 +112,16 @@ def backup(archive: Archive, actor: Actor, out: Path, passphrase: str) -> dict[s
             finally:
                 conn.rollback()
                 conn.close()
-            keys = _key_line(archive.settings, encrypted)
-            if keys is not None:
-                writer.write(_line(keys))
+            left_out = _keys_present(archive.settings, encrypted)
+            if include_keys:
+                writer.write(_line(_key_line(archive.settings, encrypted)))
+                left_out = []
             for sha in shas:
                 data = store.get(sha)
                 writer.write(_line({"b": sha, "size": len(data)}))
                 writer.write(data)
-            writer.write(_line({"end": True, "counts": counts, "blobs": len(shas)}))
+            writer.write(_line({"end": True, "counts": counts, "blobs": len(shas),
+                                "keys_left_out": left_out}))
             writer.close()
             fh.flush()
             os.fsync(fh.fileno())
@@ -107,20 +129,43 @@ def backup(archive: Archive, actor: Actor, out: Path, passphrase: str) -> dict[s
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
         raise
-    return {"file": str(out), "tables": counts, "blobs": len(shas)}
+    return {"file": str(out), "tables": counts, "blobs": len(shas),
+            "keys_left_out": left_out}
 
 
-def _key_line(settings: Settings, encrypted: bool) -> dict[str, Any] | None:
-    """The at-rest key file goes into the backup, inside its encryption: protected details in
-    a backup are no safer than its passphrase anyway (the source texts and original files in
-    it name people too), while a backup whose key was lost later could never be restored.
-    An encrypted archive whose key file cannot be read is not backed up at all."""
-    path = settings.key_path
-    if not encrypted and not path.exists():
-        return None
-    keys = load_keys(path)
-    return {"keys": [{"id": k.id, "key": base64.b64encode(k.material).decode("ascii"),
-                      "created": k.created} for k in keys.values()]}
+def _keys_present(settings: Settings, encrypted: bool) -> list[str]:
+    """The key files this archive has: ``at-rest`` (SILLOK_KEY_FILE), ``pseudonym``."""
+    found = []
+    if encrypted or settings.key_path.exists():
+        found.append("at-rest")
+    if (settings.data_dir / PSEUDONYM_KEY).exists():
+        found.append("pseudonym")
+    return found
+
+
+def _key_line(settings: Settings, encrypted: bool) -> dict[str, Any]:
+    """The keys, only when asked for (``--include-keys``): by default a backup holds no key,
+    so that a copied backup and a guessed or leaked passphrase do not also open the protected
+    details (encrypted at rest so that the database alone would not) or undo pseudonyms. The
+    operator keeps the key files apart (docs/keys.md). An encrypted archive whose key file
+    cannot be read is not backed up with its keys at all."""
+    line: dict[str, Any] = {"keys": []}
+    if encrypted or settings.key_path.exists():
+        line["keys"] = [{"id": k.id, "key": base64.b64encode(k.material).decode("ascii"),
+                         "created": k.created} for k in load_keys(settings.key_path).values()]
+    pseudonym = settings.data_dir / PSEUDONYM_KEY
+    if pseudonym.exists():
+        line["pseudonym"] = base64.b64encode(pseudonym.read_bytes()).decode("ascii")
+    return line
+
+
+def _restore_pseudonym_key(settings: Settings, encoded: str) -> None:
+    path = settings.data_dir / PSEUDONYM_KEY
+    secret = base64.b64decode(encoded)
+    if path.exists() and path.read_bytes() != secret:
+        raise SillokError(f"{path} holds another pseudonym key than the backup: remove it "
+                          "and restore again")
+    write_file(path, secret)
 
 
 def _restore_keys(settings: Settings, listed: list[dict[str, Any]]) -> int:
@@ -168,7 +213,7 @@ def restore(settings: Settings, src: Path, passphrase: str) -> dict[str, Any]:
         fh: BinaryIO = src.open("rb")
     except OSError as exc:
         raise SillokError(f"{src}: cannot read ({exc.strerror})") from None
-    settings.data_dir.mkdir(parents=True, exist_ok=True)
+    make_dir(settings.data_dir)
     engine = make_engine(settings)
     try:
         with fh:
@@ -197,6 +242,7 @@ def _load(engine: Engine, settings: Settings, reader: DecryptingReader) -> dict[
     decoders = {name: _decoder(dict(t.columns.items())) for name, t in tables.items()}
     blobs = 0
     keys: list[dict[str, Any]] | None = None
+    pseudonym: str | None = None
     # Schema and rows in one transaction: on PostgreSQL a refused backup leaves no table behind
     # (SQLite's file is removed by the caller instead).
     with engine.begin() as conn:
@@ -213,6 +259,7 @@ def _load(engine: Engine, settings: Settings, reader: DecryptingReader) -> dict[
                     _flush(conn, tables, pending)
             elif "keys" in item:
                 keys = item["keys"]
+                pseudonym = item.get("pseudonym")
             elif "b" in item:
                 _flush(conn, tables, pending)
                 data = reader.read(int(item["size"]))
@@ -222,13 +269,20 @@ def _load(engine: Engine, settings: Settings, reader: DecryptingReader) -> dict[
             elif item.get("end"):
                 _flush(conn, tables, pending)
                 counts = item["counts"]
+                left_out = list(item.get("keys_left_out", []))
                 break
         reader.finish()
         _reset_sequences(conn, tables)
     migrate.upgrade(engine)
     restored_keys = _restore_keys(settings, keys) if keys else 0
+    if pseudonym is not None:
+        _restore_pseudonym_key(settings, pseudonym)
+    # What the operator must copy by hand, and where to (the CLI says so).
+    to_copy = {"at-rest": str(settings.key_path),
+               "pseudonym": str(settings.data_dir / PSEUDONYM_KEY)}
     return {"tables": counts, "blobs": blobs, "schema": manifest["schema"],
-            "keys": restored_keys}
+            "keys": restored_keys, "pseudonym_key": pseudonym is not None,
+            "copy_by_hand": {name: to_copy[name] for name in left_out if name in to_copy}}
 
 
 def _flush(conn: Connection, tables: dict[str, Any], pending: dict[str, list[dict[str, Any]]]

@@ -25,6 +25,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from sillok.errors import StorageError
+from sillok.private_files import make_dir
 
 FORMAT = "sillok-keys/1"
 KEY_BYTES = 32  # AES-256
@@ -79,7 +80,7 @@ def load_keys(path: Path) -> dict[str, Key]:
 
 def save_keys(path: Path, keys: dict[str, Key]) -> None:
     """Replace the key file atomically, 0600, fsynced before and after the rename."""
-    path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
+    make_dir(path.parent)
     body = json.dumps({"format": FORMAT, "keys": [
         {"id": k.id, "key": base64.b64encode(k.material).decode("ascii"), "created": k.created}
         for k in keys.values()]}, indent=2) + "\n"

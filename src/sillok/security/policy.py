@@ -19,6 +19,7 @@ admin      restricted            yes                  yes (and users)
 
 from __future__ import annotations
 
+import unicodedata
 from dataclasses import dataclass
 from enum import StrEnum
 from typing import Any
@@ -57,6 +58,25 @@ PROTECTED_READERS = frozenset({Role.editor, Role.admin})
 WRITERS = frozenset({Role.editor, Role.admin})
 
 
+# The names under which the archive itself acts, as they appear in the audit trail: an
+# account of that name could pass its own changes off as the system's (or the public's). The
+# operator at the terminal acts as ``cli:<login>`` (cli/common.py).
+SEED_NAME = "sillok-init"
+DEMO_NAME = "sillok-demo"
+EVAL_NAME = "eval-search"
+OPERATOR_PREFIX = "cli:"
+RESERVED_NAMES = frozenset({
+    "anonymous", "public", "system", "root", "cli", "sillok", SEED_NAME, DEMO_NAME, EVAL_NAME,
+})
+
+
+def is_reserved_name(name: str) -> bool:
+    """Whether an account may not take ``name``: compared after NFKC and case folding, so that
+    neither ``Anonymous`` nor a full-width ``ａｎｏｎｙｍｏｕｓ`` passes for another."""
+    folded = unicodedata.normalize("NFKC", name).casefold().strip()
+    return folded in RESERVED_NAMES or folded.startswith(OPERATOR_PREFIX)
+
+
 @dataclass(frozen=True)
 class Actor:
     """Someone acting on the archive: a user name (for the audit) and a role (for the policy)."""
@@ -68,7 +88,7 @@ class Actor:
 
     @classmethod
     def anonymous(cls) -> Actor:
-        return cls("anonymous", Role.anonymous)
+        return cls(Role.anonymous.value, Role.anonymous)
 
 
 def parse_role(value: str) -> Role:

@@ -3,8 +3,9 @@
 This is the second line behind the per-account lockout (sessions.py): it slows one address
 trying many user names, which the lockout of each account alone would not. It lives in the
 serving process (counts start afresh at a restart, and each worker process counts on its own);
-behind a reverse proxy every client has the proxy's address, so run it with the proxy's
-forwarded address trusted (uvicorn --forwarded-allow-ips) or rely on the proxy's own limits.
+behind a reverse proxy every client has the proxy's address, so name the proxy in
+SILLOK_TRUSTED_PROXIES (its X-Forwarded-For is then believed, web/auth.py client_address) or
+rely on the proxy's own limits.
 """
 
 from __future__ import annotations

@@ -25,6 +25,7 @@ from sqlalchemy.orm import Session
 
 from sillok.db import models as m
 from sillok.errors import StorageError
+from sillok.private_files import make_dir, write_file
 from sillok.security.name_matcher import NameMatcher, NameSpan
 
 
@@ -45,10 +46,9 @@ def archive_secret(data_dir: Path) -> bytes:
     backups with the data directory, and never in the database itself)."""
     path = data_dir / "pseudonym.key"
     if not path.exists():
-        path.parent.mkdir(parents=True, exist_ok=True)
+        make_dir(path.parent)
         tmp = path.with_suffix(".tmp")
-        tmp.write_bytes(secrets.token_bytes(32))
-        tmp.chmod(0o600)
+        write_file(tmp, secrets.token_bytes(32))  # 0600 from the start, never readable by others
         tmp.replace(path)
     return path.read_bytes()
 

@@ -14,6 +14,7 @@ from fastapi.staticfiles import StaticFiles
 from fastapi.templating import Jinja2Templates
 from starlette.concurrency import run_in_threadpool
 from starlette.exceptions import HTTPException as StarletteHTTPException
+from starlette.types import ASGIApp
 
 from sillok.archive.service import Archive
 from sillok.config import Settings
@@ -33,6 +34,7 @@ from sillok.web import (
     staff_routes,
     stats_routes,
 )
+from sillok.web.security_headers import SecurityHeaders
 from sillok.web.template_globals import install_template_globals
 
 JOB_GRACE_SECONDS = 60.0  # a stopping server waits this long at most for ingest jobs
@@ -40,6 +42,13 @@ TEMPLATES = Jinja2Templates(directory=str(Path(__file__).parent / "templates"))
 # The templates are part of the installed package and do not change while a server runs;
 # checking each one's modification time on every render cost a twentieth of a page's time.
 TEMPLATES.env.auto_reload = False
+
+
+class SillokApp(FastAPI):
+    def build_middleware_stack(self) -> ASGIApp:
+        # Outside Starlette's ServerErrorMiddleware, which answers a 500 past every middleware
+        # added with add_middleware: the security headers go on that answer too.
+        return SecurityHeaders(super().build_middleware_stack())
 
 
 def app_from_env() -> FastAPI:
@@ -60,9 +69,10 @@ def create_app(settings: Settings) -> FastAPI:
         archive.close()
 
     # Every page route gets the CSRF check; the API checks its own writes in the middleware.
-    app = FastAPI(title="Sillok", docs_url=None, redoc_url=None, openapi_url=None,
+    app = SillokApp(title="Sillok", docs_url=None, redoc_url=None, openapi_url=None,
                   lifespan=lifespan, dependencies=[Depends(auth.csrf_protect)])
     app.state.archive = archive
+    app.state.trusted_proxies = settings.auth.trusted_proxies
 
     app.mount("/static", StaticFiles(directory=str(Path(__file__).parent / "static")),
               name="static")

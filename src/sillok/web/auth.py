@@ -19,6 +19,7 @@ exempt: a browser never adds that header on another site's behalf.
 from __future__ import annotations
 
 import hmac
+import ipaddress
 from collections.abc import Awaitable, Callable
 from typing import Any
 
@@ -30,6 +31,7 @@ from markupsafe import Markup, escape
 from starlette.concurrency import run_in_threadpool
 
 from sillok.archive.service import Archive
+from sillok.config import Network
 from sillok.errors import Forbidden
 from sillok.security import sessions, tokens
 from sillok.security.policy import Actor, may_write
@@ -46,7 +48,37 @@ OWN_CSRF = frozenset({"/login", "/login/code"})
 
 
 def client_address(request: Request) -> str:
-    return request.client.host if request.client else "unknown"
+    """The address a request came from, for the limit per address and the audit trail."""
+    peer = request.client.host if request.client else "unknown"
+    # An application without the setting (the API's own, mounted) believes no proxy.
+    trusted = getattr(request.app.state, "trusted_proxies", ())
+    return forwarded_client(peer, request.headers.get("x-forwarded-for"), trusted)
+
+
+def forwarded_client(peer: str, forwarded_for: str | None,
+                     trusted: tuple[Network, ...]) -> str:
+    """The client behind trusted proxies: X-Forwarded-For is read from the right (each proxy
+    appends the address it was connected from), one hop for each trusted proxy in the chain,
+    and the first address not a trusted proxy is the client. Anything left of it was written
+    by the client itself and could say anything."""
+    address = peer
+    hops = [h.strip() for h in (forwarded_for or "").split(",")]
+    while hops and _trusted(address, trusted):
+        hop = hops.pop()
+        try:
+            ipaddress.ip_address(hop)
+        except ValueError:
+            break  # not an address: the chain cannot be followed further
+        address = hop
+    return address
+
+
+def _trusted(address: str, trusted: tuple[Network, ...]) -> bool:
+    try:
+        ip = ipaddress.ip_address(address)
+    except ValueError:
+        return False
+    return any(ip in network for network in trusted)
 
 
 def session_of(request: Request) -> sessions.SessionInfo | None:
