@@ -38,10 +38,17 @@ class Protected:
     person_id: int
     pseudonym: str
     names: tuple[str, ...]
+    real_name: bool = False
 
 
-def pseudonym(secret: bytes, person_id: int) -> str:
-    digest = hmac.new(secret, f"person:{person_id}".encode(), hashlib.sha256).hexdigest()
+# What a pseudonym stands for: the names on a person's record, or the protected real name.
+# Each has its own pseudonym, so that a text naming the alias and one naming the real name are
+# never tied together by the same "Witness W-…" (docs/security.md).
+NAMES, REAL_NAME = "person", "real-name"
+
+
+def pseudonym(secret: bytes, person_id: int, part: str = NAMES) -> str:
+    digest = hmac.new(secret, f"{part}:{person_id}".encode(), hashlib.sha256).hexdigest()
     return f"Witness W-{digest[:6].upper()}"
 
 
@@ -67,11 +74,12 @@ def protected_people(session: Session, secret: bytes) -> list[Protected]:
     people = []
     for person in rows:
         names = [n.name for n in person.names] if person.level == "restricted" else []
-        if person.protected is not None and person.protected.real_name:
-            names.append(person.protected.real_name)
-        clean = tuple(sorted({n.strip() for n in names if len(n.strip()) >= 2}))
-        if clean:
-            people.append(Protected(person.id, pseudonym(secret, person.id), clean))
+        real = person.protected.real_name if person.protected is not None else None
+        for part, found in ((NAMES, names), (REAL_NAME, [real] if real else [])):
+            clean = tuple(sorted({n.strip() for n in found if len(n.strip()) >= 2}))
+            if clean:
+                people.append(Protected(person.id, pseudonym(secret, person.id, part), clean,
+                                        real_name=part == REAL_NAME))
     return people
 
 
@@ -163,20 +171,22 @@ _lock = threading.Lock()
 _VERSION = text("SELECT counter FROM protection_changes WHERE id = 1")
 
 
-def masker_for(session: Session, data_dir: Path) -> Masker:
+def masker_for(session: Session, data_dir: Path, *, real_names_only: bool = False) -> Masker:
     """The masker of this archive, rebuilt only when persons, names or protected details
-    have changed."""
+    have changed. ``real_names_only``: for readers who see restricted persons' records but
+    not their protected details (analysts)."""
     counter = session.execute(_VERSION).scalar()
     if counter is None:
         # Without the row nothing would ever tell the masker of a new name: fail closed.
         raise StorageError("the archive is damaged: its protection_changes row is missing "
                            "(restore it from a backup)")
     version = (int(counter),)
-    key = str(session.get_bind().engine.url)
+    key = f"{session.get_bind().engine.url}|{real_names_only}"
     with _lock:
         cached = _cache.get(key)
         if cached is None or cached[0] != version:
-            people = protected_people(session, archive_secret(data_dir))
+            people = [p for p in protected_people(session, archive_secret(data_dir))
+                      if p.real_name or not real_names_only]
             cached = (version, Masker(people, version))
             _cache[key] = cached
         return cached[1]
