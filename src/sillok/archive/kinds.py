@@ -7,8 +7,6 @@ all use that shape, which is what makes an export → import → export round tr
 
 from __future__ import annotations
 
-import hashlib
-import hmac
 from abc import ABC, abstractmethod
 from collections.abc import Callable
 from typing import Any, ClassVar
@@ -18,6 +16,7 @@ from sqlalchemy.orm import Session
 
 from sillok.archive import schemas as s
 from sillok.archive.dates import render
+from sillok.archive.digests import digest
 from sillok.archive.resolve import Resolver, date_columns
 from sillok.db import models as m
 
@@ -509,24 +508,14 @@ def kind_named(name: str) -> Kind:
     return KINDS[key]
 
 
-def protected_digest(snapshot: dict[str, Any], key: bytes | None = None) -> dict[str, Any]:
-    """The snapshot with protected person details replaced by digests, for the audit trail.
-
-    The audit must show *that* a real name changed without itself becoming a second copy of it.
-    With ``key`` (an archive that encrypts protected details at rest) the digest is an HMAC:
-    a plain hash of a birth date or a common name is undone by trying every candidate.
-    """
+def protected_digest(snapshot: dict[str, Any], key: bytes) -> dict[str, Any]:
+    """The snapshot with protected person details replaced by keyed digests, for the audit
+    trail (archive/digests.py says why keyed)."""
     protected = snapshot.get("protected")
     if not protected:
         return snapshot
     hidden = {
-        name: None if value is None else _digest(str(value), key)
+        name: None if value is None else digest(str(value), key)
         for name, value in protected.items()
     }
     return {**snapshot, "protected": hidden}
-
-
-def _digest(value: str, key: bytes | None) -> str:
-    if key is None:
-        return "sha256:" + hashlib.sha256(value.encode("utf-8")).hexdigest()[:16]
-    return "hmac:" + hmac.new(key, value.encode("utf-8"), hashlib.sha256).hexdigest()[:16]

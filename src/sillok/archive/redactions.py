@@ -7,7 +7,6 @@ protected details: the trail must not become a second copy of what was hidden.
 
 from __future__ import annotations
 
-import hashlib
 import re
 from typing import Any
 
@@ -15,6 +14,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from sillok.archive.audit import record_change
+from sillok.archive.digests import digest, digest_key
 from sillok.archive.redacted_text import REDACTED
 from sillok.archive.service import Archive
 from sillok.db import models as m
@@ -33,8 +33,8 @@ def _source(session: Session, actor: Actor, source_id: int) -> m.Source:
     return source
 
 
-def _digest(passage: str) -> str:
-    return "sha256:" + hashlib.sha256(passage.encode("utf-8")).hexdigest()[:16]
+def _digest(archive: Archive, session: Session, passage: str) -> str:
+    return digest(passage, digest_key(session, archive.settings.data_dir))
 
 
 def add_mark(archive: Archive, actor: Actor, source_id: int, start: int, end: int,
@@ -61,7 +61,7 @@ def add_mark(archive: Archive, actor: Actor, source_id: int, start: int, end: in
         record_change(session, actor=actor.name, action="redact", record_type="source",
                       record_id=source_id, reason=reason,
                       after={"mark": mark.id, "start": start, "end": end,
-                             "passage": _digest(source.text[start:end])})
+                             "passage": _digest(archive, session, source.text[start:end])})
         return int(mark.id)
 
 
@@ -92,7 +92,8 @@ def remove_mark(archive: Archive, actor: Actor, mark_id: int, source_id: int | N
                       record_id=source.id,
                       before={"mark": mark.id, "start": mark.start_offset,
                               "end": mark.end_offset, "reason": mark.reason,
-                              "passage": _digest(source.text[mark.start_offset:
+                              "passage": _digest(archive, session,
+                                                 source.text[mark.start_offset:
                                                              mark.end_offset])})
         session.delete(mark)
         session.flush()

@@ -17,6 +17,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from sillok.archive import views
 from sillok.archive.audit import record_change
+from sillok.archive.digests import digest_key
 from sillok.archive.kinds import Kind, kind_named, protected_digest
 from sillok.archive.resolve import Resolver
 from sillok.archive.schemas import validate_shape
@@ -31,11 +32,10 @@ from sillok.security import at_rest
 from sillok.security.policy import (
     Actor,
     may_see,
-    may_see_level,
     require_write,
     visible_filter,
 )
-from sillok.security.redact import mask_view, masker_for
+from sillok.security.redact import mask_view
 
 
 @dataclass
@@ -227,6 +227,7 @@ class Archive:
         if limit < 1 or offset < 0:
             raise Invalid({"limit": "limit must be at least 1 and offset not negative"})
         with self.transaction() as session:
+            where.extend(views.filter_guard(session, actor, kind.name, filters or {}))
             total = session.execute(
                 select(func.count()).select_from(kind.model).where(*where)
             ).scalar_one()
@@ -240,11 +241,12 @@ class Archive:
 
     def _masked(self, session: Session, actor: Actor,
                 items: list[dict[str, Any]]) -> list[dict[str, Any]]:
-        """Readers without clearance for restricted records see a restricted person's names
-        masked in every text they are shown (security/redact.py)."""
-        if may_see_level(actor, "restricted"):
+        """Names masked in every text shown to a reader not cleared for them: a restricted
+        person's names for the public and viewers, real names for analysts too
+        (views.masker_of)."""
+        masker = views.masker_of(session, self.settings.data_dir, actor)
+        if masker is None:
             return items
-        masker = masker_for(session, self.settings.data_dir)
         return [mask_view(item, masker) for item in items]
 
     def history(self, actor: Actor, type_name: str, record_id: int) -> list[dict[str, Any]]:
@@ -258,7 +260,9 @@ class Archive:
                        AuditEntry.action != "view")
                 .order_by(AuditEntry.id)
             ).scalars()
-            return [views.audit_view(e, actor) for e in entries]
+            shown = [views.audit_view(session, e, actor) for e in entries]
+            # Snapshots are texts like any other, masked as in every record view.
+            return self._masked(session, actor, shown)
 
     # -- helpers ------------------------------------------------------------------------
     def _load(self, session: Session, actor: Actor, kind: Kind, record_id: int,
@@ -274,8 +278,9 @@ class Archive:
         return self._digest(session, kind.to_input(obj, session))
 
     def _digest(self, session: Session, snapshot: dict[str, Any]) -> dict[str, Any]:
-        key = at_rest.digest_key(session) if snapshot.get("protected") else None
-        return protected_digest(snapshot, key)
+        if not snapshot.get("protected"):
+            return snapshot
+        return protected_digest(snapshot, digest_key(session, self.settings.data_dir))
 
 
 def _order(model: Any, newest_first: bool) -> list[Any]:

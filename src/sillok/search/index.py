@@ -195,8 +195,8 @@ def _named_again(session: Session) -> dict[tuple[str, int], Any]:
     if not todo:
         return {}
     handled |= todo
-    matcher = NameMatcher((pid, names) for pid, names in protected_names(session)
-                          if pid in todo)
+    matcher = NameMatcher((who, names) for who, names in protected_names(session)
+                          if who[0] in todo)
     if matcher.empty:
         return {}
     found: dict[tuple[str, int], Any] = {}

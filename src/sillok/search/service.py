@@ -17,6 +17,7 @@ from sillok.archive.kinds import KINDS
 from sillok.archive.redacted_text import fill, public_parts, spans_by_source
 from sillok.archive.resolve import MODELS
 from sillok.archive.service import Archive
+from sillok.archive.views import masker_of
 from sillok.db import models as m
 from sillok.errors import Invalid
 from sillok.search.cache import IndexCache
@@ -29,8 +30,8 @@ from sillok.search.onepass import EXTRA, FirstPass, Row, first_pass, plain_page
 from sillok.search.query import Query, parse
 from sillok.search.rank import Candidate, idf, rerank
 from sillok.search.snippet import Highlighter, snippet
-from sillok.security.policy import Actor, may_see_level, visible_levels
-from sillok.security.redact import Masker, masker_for
+from sillok.security.policy import Actor, visible_levels
+from sillok.security.redact import Masker
 
 # Relevance is settled among this many best candidates by the backend's own score (rank.py);
 # deeper pages follow the backend's order. Wider windows cost time on every search.
@@ -185,9 +186,9 @@ def search(archive: Archive, actor: Actor, text_query: str, *, limit: int = 20,
         raise Invalid({"sort": f"'{sort}' is not one of: relevance, date"})
     with archive.transaction() as session:
         cache = IndexCache(session)
-        # Readers without clearance search public copies (index.py) and see them.
-        masker = None if may_see_level(actor, "restricted") else masker_for(
-            session, archive.settings.data_dir)
+        # Readers without clearance for protected details search public copies (index.py)
+        # and see them; for analysts, real names are masked (archive/views.masker_of).
+        masker = masker_of(session, archive.settings.data_dir, actor)
         # The same question in the same scope, with nothing changed since: the answer kept
         # (cache.py says why it cannot be out of date). A public search bar sees the same few
         # questions over and over; each costs a pass over its matches when its words are common.

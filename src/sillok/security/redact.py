@@ -34,10 +34,17 @@ class Protected:
     person_id: int
     pseudonym: str
     names: tuple[str, ...]
+    real_name: bool = False
 
 
-def pseudonym(secret: bytes, person_id: int) -> str:
-    digest = hmac.new(secret, f"person:{person_id}".encode(), hashlib.sha256).hexdigest()
+# What a pseudonym stands for: the names on a person's record, or the protected real name.
+# Each has its own pseudonym, so that a text naming the alias and one naming the real name are
+# never tied together by the same "Witness W-…" (docs/security.md).
+NAMES, REAL_NAME = "person", "real-name"
+
+
+def pseudonym(secret: bytes, person_id: int, part: str = NAMES) -> str:
+    digest = hmac.new(secret, f"{part}:{person_id}".encode(), hashlib.sha256).hexdigest()
     return f"Witness W-{digest[:6].upper()}"
 
 
@@ -53,27 +60,34 @@ def archive_secret(data_dir: Path) -> bytes:
     return path.read_bytes()
 
 
-def protected_names(session: Session) -> list[tuple[int, tuple[str, ...]]]:
-    """Every restricted person's names, and every protected real name: (person id, names)."""
+Owner = tuple[int, str]  # (person id, NAMES or REAL_NAME): what one pseudonym stands for
+
+
+def protected_names(session: Session) -> list[tuple[Owner, tuple[str, ...]]]:
+    """Every restricted person's names, and every protected real name, each with its owner."""
     rows = session.execute(
         select(m.Person).outerjoin(m.PersonProtected).where(
             or_(m.Person.level == "restricted", m.PersonProtected.real_name.is_not(None)))
     ).scalars().unique()
-    people = []
+    people: list[tuple[Owner, tuple[str, ...]]] = []
     for person in rows:
         names = [n.name for n in person.names] if person.level == "restricted" else []
-        if person.protected is not None and person.protected.real_name:
-            names.append(person.protected.real_name)
-        clean = tuple(sorted({n.strip() for n in names if len(n.strip()) >= 2}))
-        if clean:
-            people.append((int(person.id), clean))
+        real = person.protected.real_name if person.protected is not None else None
+        for part, found in ((NAMES, names), (REAL_NAME, [real] if real else [])):
+            clean = tuple(sorted({n.strip() for n in found if len(n.strip()) >= 2}))
+            if clean:
+                people.append(((int(person.id), part), clean))
     return people
 
 
 def protected_people(session: Session, secret: bytes) -> list[Protected]:
     """Every restricted person, and every person with a protected real name."""
-    return [Protected(pid, pseudonym(secret, pid), names)
-            for pid, names in protected_names(session)]
+    return [Protected(pid, pseudonym(secret, pid, part), names, real_name=part == REAL_NAME)
+            for (pid, part), names in protected_names(session)]
+
+
+def owner(person: Protected) -> Owner:
+    return (person.person_id, REAL_NAME if person.real_name else NAMES)
 
 
 class Masker:
@@ -85,8 +99,8 @@ class Masker:
                  matcher: NameMatcher | None = None) -> None:
         # What the masker was built from (masker_for): results shaped by it are kept with it.
         self.version = version
-        self.matcher = matcher or NameMatcher((p.person_id, p.names) for p in people)
-        self.labels: dict[Hashable, str] = {p.person_id: f"[{p.pseudonym}]" for p in people}
+        self.matcher = matcher or NameMatcher((owner(p), p.names) for p in people)
+        self.labels: dict[Hashable, str] = {owner(p): f"[{p.pseudonym}]" for p in people}
         self.empty = self.matcher.empty
 
     def spans(self, text: str) -> list[NameSpan]:
@@ -149,19 +163,24 @@ def _kept(session: Session, what: str, build: Callable[[tuple[object, ...]], Any
         return cached[1]
 
 
-def matcher_for(session: Session) -> NameMatcher:
-    """The name matcher of this archive's protected names (no pseudonyms needed)."""
-    return cast(NameMatcher, _kept(session, "matcher", lambda _v: NameMatcher(
-        protected_names(session))))
+def matcher_for(session: Session, *, real_names_only: bool = False) -> NameMatcher:
+    """The name matcher of this archive's protected names (no pseudonyms needed);
+    ``real_names_only``: of the protected real names alone."""
+    def build(_version: tuple[object, ...]) -> NameMatcher:
+        return NameMatcher((who, names) for who, names in protected_names(session)
+                           if who[1] == REAL_NAME or not real_names_only)
+    return cast(NameMatcher, _kept(session, f"matcher|{real_names_only}", build))
 
 
-def masker_for(session: Session, data_dir: Path) -> Masker:
+def masker_for(session: Session, data_dir: Path, *, real_names_only: bool = False) -> Masker:
     """The masker of this archive, rebuilt only when persons, names or protected details
-    have changed."""
+    have changed. ``real_names_only``: for readers who see restricted persons' records but
+    not their protected details (analysts)."""
     def build(version: tuple[object, ...]) -> Masker:
-        people = protected_people(session, archive_secret(data_dir))
-        return Masker(people, version, matcher_for(session))
-    return cast(Masker, _kept(session, "masker", build))
+        people = [p for p in protected_people(session, archive_secret(data_dir))
+                  if p.real_name or not real_names_only]
+        return Masker(people, version, matcher_for(session, real_names_only=real_names_only))
+    return cast(Masker, _kept(session, f"masker|{real_names_only}", build))
 
 
 def mask_view(item: dict[str, Any], masker: Masker) -> dict[str, Any]:
