@@ -21,12 +21,13 @@ from typing import Any, BinaryIO
 from sqlalchemy import Connection, Date, Engine, func, insert, select, text
 from sqlalchemy import inspect as sa_inspect
 
+from sillok.archive.audit_anchor import Anchor, Head, attach
 from sillok.archive.blobs import BlobStore
 from sillok.archive.service import Archive
 from sillok.config import Settings
 from sillok.db import migrate
 from sillok.db.engine import make_engine
-from sillok.db.models import Base
+from sillok.db.models import AuditEntry, Base
 from sillok.db.types import UTCDateTime
 from sillok.errors import Forbidden, SillokError
 from sillok.security.crypto_stream import DecryptingReader, EncryptingWriter
@@ -95,6 +96,10 @@ def backup(archive: Archive, actor: Actor, out: Path, passphrase: str) -> dict[s
             keys = _key_line(archive.settings, encrypted)
             if keys is not None:
                 writer.write(_line(keys))
+            anchor = attach(archive.engine, archive.settings)
+            if anchor.has_key():
+                # The restored trail must still verify: its signatures need this key.
+                writer.write(_line({"audit_key": base64.b64encode(anchor.key()).decode()}))
             for sha in shas:
                 data = store.get(sha)
                 writer.write(_line({"b": sha, "size": len(data)}))
@@ -137,6 +142,18 @@ def _restore_keys(settings: Settings, listed: list[dict[str, Any]]) -> int:
         keys[key.id] = key
     save_keys(path, keys)
     return len(listed)
+
+
+def _restore_audit_key(engine: Engine, settings: Settings, material: bytes) -> None:
+    """The audit key back beside the restored archive, and its checkpoint at the restored
+    trail's end (the backup, opened with its passphrase, is trusted as a whole)."""
+    anchor = Anchor(settings)
+    anchor.install_key(material)
+    with engine.connect() as conn:
+        last = conn.execute(select(AuditEntry.id, AuditEntry.entry_hash)
+                            .order_by(AuditEntry.id.desc()).limit(1)).first()
+    if last is not None:
+        anchor.advance(Head(last[0], last[1]))
 
 
 def _decoder(columns: dict[str, Any]) -> Any:
@@ -197,6 +214,7 @@ def _load(engine: Engine, settings: Settings, reader: DecryptingReader) -> dict[
     decoders = {name: _decoder(dict(t.columns.items())) for name, t in tables.items()}
     blobs = 0
     keys: list[dict[str, Any]] | None = None
+    audit_key: bytes | None = None
     # Schema and rows in one transaction: on PostgreSQL a refused backup leaves no table behind
     # (SQLite's file is removed by the caller instead).
     with engine.begin() as conn:
@@ -213,6 +231,8 @@ def _load(engine: Engine, settings: Settings, reader: DecryptingReader) -> dict[
                     _flush(conn, tables, pending)
             elif "keys" in item:
                 keys = item["keys"]
+            elif "audit_key" in item:
+                audit_key = base64.b64decode(item["audit_key"])
             elif "b" in item:
                 _flush(conn, tables, pending)
                 data = reader.read(int(item["size"]))
@@ -227,6 +247,8 @@ def _load(engine: Engine, settings: Settings, reader: DecryptingReader) -> dict[
         _reset_sequences(conn, tables)
     migrate.upgrade(engine)
     restored_keys = _restore_keys(settings, keys) if keys else 0
+    if audit_key is not None:
+        _restore_audit_key(engine, settings, audit_key)
     return {"tables": counts, "blobs": blobs, "schema": manifest["schema"],
             "keys": restored_keys}
 
