@@ -53,6 +53,7 @@ class AuditReport:
     # Entries before the first signed one: written before signing began (migration 0010).
     unsigned: int = 0
     checkpoint: int | None = None
+    # Records compared with their latest entry.
     records: int = 0
     # Records whose latest change predates signing: their state cannot be checked.
     unanchored: int = 0
@@ -210,8 +211,8 @@ def _check_records(session: Session, key: bytes, report: AuditReport) -> None:
                 latest[record_id] = (state, entry_id)
         try:
             for record_id, digest in current_states(session, key, record_type):
-                report.records += 1
                 expected = latest.pop(record_id, None)
+                report.records += expected is not None
                 if expected is None:
                     if report.unsigned:
                         report.unanchored += 1
