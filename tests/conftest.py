@@ -113,6 +113,11 @@ def _pg_admin(sql: str) -> None:
         conn.execute(sql)  # type: ignore[arg-type]
 
 
+# The data directory the PostgreSQL template was made with: its audit key signed the
+# template's entries, so each test's data directory starts with a copy of it.
+PG_TEMPLATE_DIR = "pg-template"
+
+
 @pytest.fixture(scope="session")
 def pg_template(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     name = f"sillok_tpl_{os.getpid()}"
@@ -127,12 +132,24 @@ def pg_template(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
         if REQUIRE_PG:
             pytest.fail(f"PostgreSQL is required here and unreachable: {exc}")
         pytest.skip(f"PostgreSQL not reachable ({str(exc).splitlines()[0]})")
-    # The archive lives in the database; init still makes a data directory (for originals),
-    # and one outside the temporary directory cannot be made by a user who is not root.
-    data_dir = tmp_path_factory.mktemp("pg-template") / "data"
+    # The archive lives in the database; init still makes a data directory (for originals,
+    # and the audit key whose copy each test's data directory gets), inside the temporary
+    # directory: one outside it cannot be made by a user who is not root.
+    data_dir = tmp_path_factory.getbasetemp() / PG_TEMPLATE_DIR
     init_archive(Settings(data_dir=data_dir, database_url=_pg_url(name)))
     yield name
     _pg_admin(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)")
+
+
+@pytest.fixture(scope="session")
+def pg_template_dir(pg_template: str, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return tmp_path_factory.getbasetemp() / PG_TEMPLATE_DIR
+
+
+def _copy_keys(template_dir: Path, data_dir: Path) -> None:
+    """The template's audit key and checkpoint (archive/audit_anchor.py) go with its database."""
+    if (template_dir / "keys").exists():
+        shutil.copytree(template_dir / "keys", data_dir / "keys")
 
 
 @pytest.fixture(scope="session")
@@ -156,9 +173,11 @@ def settings(backend: str, tmp_path: Path, request: pytest.FixtureRequest) -> It
     if backend == "sqlite":
         template: Path = request.getfixturevalue("sqlite_template")
         shutil.copy(template, data_dir / "sillok.db")
+        _copy_keys(template.parent, data_dir)
         yield Settings(data_dir=data_dir)
         return
     tpl: str = request.getfixturevalue("pg_template")
+    _copy_keys(request.getfixturevalue("pg_template_dir"), data_dir)
     name = f"sillok_t_{os.getpid()}_{next(_counter)}"
     _pg_admin(f"CREATE DATABASE {name} TEMPLATE {tpl}")
     try:

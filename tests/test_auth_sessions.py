@@ -95,7 +95,7 @@ def test_audit_without_secrets(settings: Settings, archive: Archive) -> None:
         session_cookie = c.cookies.get(COOKIE)
     with archive.transaction() as session:
         entries = session.execute(select(m.AuditEntry).where(
-            m.AuditEntry.action.like("sign%"))).scalars().all()
+            m.AuditEntry.action.like("sign%")).order_by(m.AuditEntry.id)).scalars().all()
         trail = json.dumps([[e.actor, e.action, e.before, e.after] for e in entries])
     assert [e.action for e in entries] == ["signin-failed", "signin-failed", "signin"]
     for secret in ("wrong password 123", PASSWORD, "typed-my-password-here", session_cookie):

@@ -1,25 +1,36 @@
 """Audit entries: written in the same transaction as the change, each hash-chained to the last.
 
 The hash covers the entry's content and the previous entry's hash, so an edited, deleted,
-inserted or reordered entry breaks the chain from that point on (checked by ``verify_chain``).
+inserted or reordered entry breaks the chain from that point on. Each entry is also signed
+with the audit key kept outside the database, and the chain's head is checkpointed outside it
+after every commit (audit_anchor.py); an entry of a changed record carries the digest of the
+record's state after the change (audit_state.py). ``audit_verify.py`` checks all of it.
 """
 
 from __future__ import annotations
 
 import hashlib
 import json
-from dataclasses import dataclass
+import logging
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import select, text
+from sqlalchemy import event, select, text
 from sqlalchemy.orm import Session
 
+from sillok.archive.audit_anchor import Head, anchor_for
+from sillok.archive.audit_state import record_state
 from sillok.db.models import AuditEntry
 from sillok.db.types import utcnow
+from sillok.errors import StorageError
+from sillok.security.policy import Actor, may_see_level
 
 AUDIT_LOCK_KEY = 0x5111_0C
 LAST_HASH = "sillok.audit.last_hash"
+LAST_ENTRY = "sillok.audit.last_entry"
+# Entries that record a look, not a change: they carry no state digest.
+log = logging.getLogger(__name__)
+READS = frozenset({"view", "list", "search", "export"})
 
 
 def canonical(value: Any) -> str:
@@ -37,11 +48,14 @@ def compute_hash(
     after: Any,
     reason: str | None,
     prev_hash: str,
+    state: str | None = None,
 ) -> str:
-    body = canonical(
-        [at.isoformat(), actor, action, record_type, record_id, before, after, reason, prev_hash]
-    )
-    return hashlib.sha256(body.encode("utf-8")).hexdigest()
+    fields = [at.isoformat(), actor, action, record_type, record_id, before, after, reason,
+              prev_hash]
+    if state is not None:
+        # Entries from before state digests keep the hash they were chained with.
+        fields.append(state)
+    return hashlib.sha256(canonical(fields).encode("utf-8")).hexdigest()
 
 
 def hash_of(entry: AuditEntry) -> str:
@@ -55,6 +69,7 @@ def hash_of(entry: AuditEntry) -> str:
         after=entry.after,
         reason=entry.reason,
         prev_hash=entry.prev_hash,
+        state=entry.state,
     )
 
 
@@ -70,15 +85,29 @@ def record_change(
     reason: str | None = None,
 ) -> AuditEntry:
     """Append an entry. The caller's transaction makes change and entry one unit."""
+    anchor = anchor_for(session.get_bind())
+    if anchor is None:
+        raise StorageError("this process cannot sign audit entries (no archive is attached "
+                           "to its database engine)")
     last = session.info.get(LAST_HASH)
     if last is None:
         if session.get_bind().dialect.name == "postgresql":
             # Writers take turns at the end of the chain until they commit; SQLite already
             # allows one writer at a time.
             session.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": AUDIT_LOCK_KEY})
-        last = session.execute(
-            select(AuditEntry.entry_hash).order_by(AuditEntry.id.desc()).limit(1)
-        ).scalar_one_or_none() or ""
+        row = session.execute(
+            select(AuditEntry.entry_hash, AuditEntry.signature)
+            .order_by(AuditEntry.id.desc()).limit(1)).first()
+        last = row[0] if row else ""
+        # The key is made only while no entry is signed: a lost key of a signed chain has to
+        # be restored, or every signature before would look forged.
+        anchor.key(create=row is None or row[1] is None)
+        event.listen(session, "after_commit", _advance_head, once=True)
+    key = anchor.key()
+    state = None
+    if record_id is not None and action not in READS:
+        session.flush()  # the state digest is read from what the database will hold
+        state = record_state(session, key, record_type, record_id)
     # Round-trip through JSON now so that the hash is computed over exactly what is stored.
     entry = AuditEntry(
         at=utcnow(),
@@ -90,13 +119,63 @@ def record_change(
         after=_jsonable(after),
         reason=reason,
         prev_hash=last,
+        state=state,
     )
     entry.entry_hash = hash_of(entry)
+    entry.signature = anchor.sign(entry.entry_hash)
     session.add(entry)
     # The session lives for one transaction (db/engine.transaction), so this is the chain's
     # end for as long as we hold the lock.
     session.info[LAST_HASH] = entry.entry_hash
+    session.info[LAST_ENTRY] = entry
     return entry
+
+
+def anchor_head(session: Session) -> Head | None:
+    """Make the audit key if no entry is signed yet, and move the checkpoint to the chain's
+    committed end (``sillok init``: an upgraded archive is anchored before its next write)."""
+    anchor = anchor_for(session.get_bind())
+    if anchor is None:
+        raise StorageError("no archive is attached to this database engine")
+    row = session.execute(select(AuditEntry.id, AuditEntry.entry_hash, AuditEntry.signature)
+                          .order_by(AuditEntry.id.desc()).limit(1)).first()
+    anchor.key(create=row is None or row[2] is None)
+    if row is None:
+        return None
+    head = Head(row[0], row[1])
+    anchor.advance(head)
+    return head
+
+
+# A bulk read names at most this many restricted records (ids only) in its entry.
+MAX_READ_IDS = 200
+
+
+def audit_bulk_read(session: Session, actor: Actor, action: str, what: str,
+                    restricted_ids: list[Any], asked: dict[str, Any]) -> None:
+    """One entry for a list, search or export that showed restricted records to a cleared
+    reader: what was asked and which records came back (ids and a count, never their
+    content). Reads that showed none write nothing (public and anonymous reads never do)."""
+    if not restricted_ids or not may_see_level(actor, "restricted"):
+        return
+    record_change(session, actor=actor.name, action=action, record_type=what, record_id=None,
+                  after={**asked, "restricted": len(restricted_ids),
+                         "ids": restricted_ids[:MAX_READ_IDS]})
+
+
+def _advance_head(session: Session) -> None:
+    """After the commit: the checkpoint outside the database moves to the newest entry."""
+    entry = session.info.pop(LAST_ENTRY, None)
+    session.info.pop(LAST_HASH, None)
+    anchor = anchor_for(session.get_bind())
+    if entry is None or anchor is None or entry.id is None:
+        return
+    try:
+        anchor.advance(Head(entry.id, entry.entry_hash), durable=False)
+    except OSError as exc:
+        # The change is committed: failing it now would only tell the caller a lie. The
+        # checkpoint stays behind (the next write or `audit verify` moves it on).
+        log.warning("audit checkpoint %s not written: %s", anchor.head_path, exc.strerror)
 
 
 def _jsonable(value: dict[str, Any] | None) -> dict[str, Any] | None:
@@ -106,20 +185,3 @@ def _jsonable(value: dict[str, Any] | None) -> dict[str, Any] | None:
     return loaded
 
 
-@dataclass(frozen=True)
-class ChainProblem:
-    entry_id: int
-    problem: str
-
-
-def verify_chain(session: Session) -> ChainProblem | None:
-    """The first entry whose hash or link is wrong, or None when the chain is whole."""
-    prev = ""
-    for entry in session.execute(select(AuditEntry).order_by(AuditEntry.id)).scalars():
-        if entry.prev_hash != prev:
-            return ChainProblem(entry.id, "does not follow the entry before it (deleted, "
-                                          "inserted or reordered)")
-        if entry.entry_hash != hash_of(entry):
-            return ChainProblem(entry.id, "content does not match its hash (edited)")
-        prev = entry.entry_hash
-    return None

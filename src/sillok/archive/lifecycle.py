@@ -10,6 +10,7 @@ from pathlib import Path
 
 from sqlalchemy import func, select
 
+from sillok.archive.audit import anchor_head
 from sillok.archive.bulk import BulkResult, add_records, read_records
 from sillok.archive.seed import SeedReport, seed
 from sillok.archive.service import Archive
@@ -84,6 +85,8 @@ def init_archive(settings: Settings,
             with archive.transaction() as session:
                 reindex_all(session, progress)
             after_bulk_write(archive.engine, rebuilt=True)
+        with archive.transaction() as session:
+            anchor_head(session)
     finally:
         archive.close()
     where = str(settings.data_dir) if settings.is_sqlite else settings.url.split("@")[-1]

@@ -15,8 +15,8 @@ from typing import Any
 from sqlalchemy import Engine, func, select
 from sqlalchemy.orm import Session, sessionmaker
 
-from sillok.archive import views
-from sillok.archive.audit import record_change
+from sillok.archive import audit_anchor, views
+from sillok.archive.audit import audit_bulk_read, record_change
 from sillok.archive.digests import digest_key
 from sillok.archive.kinds import Kind, kind_named, protected_digest
 from sillok.archive.resolve import Resolver
@@ -53,6 +53,8 @@ class Archive:
         self.sessions: sessionmaker[Session] = make_sessionmaker(self.engine)
         # Protected details encrypted at rest are opened with this archive's key file.
         at_rest.attach(self.engine, settings)
+        # Audit entries are signed with this archive's audit key, kept beside it.
+        audit_anchor.attach(self.engine, settings)
 
     @classmethod
     def open(cls, settings: Settings) -> Archive:
@@ -237,6 +239,10 @@ class Archive:
             ).scalars().all()
             items = [views.view(kind, obj, session, actor, full=False) for obj in rows]
             items = self._masked(session, actor, items)
+            audit_bulk_read(session, actor, "list", kind.name,
+                            [obj.id for obj in rows if obj.level == "restricted"],
+                            {"filters": filters or {}, "limit": limit, "offset": offset,
+                             "total": int(total)})
         return Page(total=int(total), items=items)
 
     def _masked(self, session: Session, actor: Actor,

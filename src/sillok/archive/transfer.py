@@ -187,6 +187,7 @@ def _import_record(archive: Archive, session: Session, r: Resolver, actor: Actor
             archive.update(actor, kind.name, existing.id, record, session=session, resolver=r,
                            action="import")
             _restore_meta(session, existing, meta)
+            _audit_retraction(session, actor, kind.name, existing)
             return
         if record_id is not None and session.get(kind.model, record_id) is not None:
             record_id = None  # a code-matched record may take any free id
@@ -194,7 +195,16 @@ def _import_record(archive: Archive, session: Session, r: Resolver, actor: Actor
                             record_id=record_id, action="import")
     obj = session.get_one(kind.model, new_id)
     _restore_meta(session, obj, meta)
+    _audit_retraction(session, actor, kind.name, obj)
     index_record(session, kind.name, obj)  # a restored retraction leaves the index
+
+
+def _audit_retraction(session: Session, actor: Actor, kind_name: str, obj: Any) -> None:
+    """A retraction the import restored is a change of the record's audited state
+    (archive/audit_state.py): on the record, like the retraction it copies."""
+    if obj.retracted_at is not None:
+        record_change(session, actor=actor.name, action="import", record_type=kind_name,
+                      record_id=obj.id, reason=obj.retraction_reason)
 
 
 def _import_mark(session: Session, actor: Actor, line: dict[str, Any]) -> None:

@@ -6,7 +6,7 @@ import typer
 from rich.table import Table
 
 from sillok.cli.common import AsRole, DataDir, Json, actor_for, archive_for, console, print_json
-from sillok.security.audit_log import audit_entries, check_chain
+from sillok.security.audit_log import audit_entries, check_audit
 
 audit_app = typer.Typer(help="The audit trail: every change and every look at restricted data.",
                         no_args_is_help=True)
@@ -14,18 +14,23 @@ audit_app = typer.Typer(help="The audit trail: every change and every look at re
 
 @audit_app.command("verify")
 def verify(data_dir: DataDir = None, json_out: Json = False) -> None:
-    """Check the hash chain; names the first edited, deleted, inserted or reordered entry."""
+    """Check the trail: hash chain, signatures (audit key), the checkpoint of its end, and
+    that every record is as its last audit entry says. One line per problem."""
     with archive_for(data_dir) as archive:
-        total, problem = check_chain(archive, actor_for(None))
+        report = check_audit(archive, actor_for(None))
     if json_out:
-        print_json({"ok": problem is None, "entries": total,
-                    "first_bad": None if problem is None else
-                    {"id": problem.entry_id, "problem": problem.problem}})
-    elif problem is None:
-        console.print(f"audit chain intact ({total} entries)")
+        print_json(report.as_dict())
     else:
-        console.print(f"[red]audit entry #{problem.entry_id}[/]: {problem.problem}")
-    if problem is not None:
+        for problem in report.problems:
+            # One line per problem, however narrow the terminal: scripts grep them.
+            console.print(f"[red]{problem.line()}[/]", highlight=False, soft_wrap=True)
+        for note in report.notes():
+            console.print(f"note: {note}", highlight=False, soft_wrap=True)
+        if report.ok:
+            console.print(f"audit trail intact ({report.entries} entries, {report.records} "
+                          f"records checked, checkpoint at #{report.checkpoint})",
+                          highlight=False)
+    if not report.ok:
         raise typer.Exit(1)
 
 

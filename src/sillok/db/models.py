@@ -461,6 +461,12 @@ class AuditEntry(Base):
     reason: Mapped[str | None] = mapped_column(Text, default=None)
     prev_hash: Mapped[str] = mapped_column(String(64), default="", server_default="")
     entry_hash: Mapped[str] = mapped_column(String(64), default="", server_default="")
+    # HMAC of entry_hash with the audit key kept outside the database (archive/audit_anchor.py);
+    # None on entries written before 0010.
+    signature: Mapped[str | None] = mapped_column(String(64), default=None)
+    # HMAC of the record's state after the change (archive/audit_state.py); None on reads,
+    # on types not covered and on entries written before 0010.
+    state: Mapped[str | None] = mapped_column(String(64), default=None)
 
 
 class Job(Base):

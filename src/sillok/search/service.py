@@ -13,6 +13,7 @@ from typing import Any
 from sqlalchemy import bindparam, select, text
 from sqlalchemy.orm import Session
 
+from sillok.archive.audit import audit_bulk_read
 from sillok.archive.kinds import KINDS
 from sillok.archive.redacted_text import fill, public_parts, spans_by_source
 from sillok.archive.resolve import MODELS
@@ -197,6 +198,13 @@ def search(archive: Archive, actor: Actor, text_query: str, *, limit: int = 20,
         found = cache.result(key, lambda: _search(
             session, cache, masker, actor, text_query, limit=limit, offset=offset,
             expand_terms=expand_terms, facets=facets, sort=sort, match_all=match_all))
+        # Every search that showed a cleared reader restricted records is on the record,
+        # answered from the cache or not.
+        audit_bulk_read(session, actor, "search", "archive",
+                        [f"{i['type']}:{i['id']}" for i in found.items
+                         if i["level"] == "restricted"],
+                        {"query": text_query, "limit": limit, "offset": offset,
+                         "total": found.total})
     # A copy: callers mask and redact the items they are given in place.
     return copy.deepcopy(found)
 

@@ -137,4 +137,7 @@ def authenticate(archive: Archive, username: str, password: str) -> Actor | None
             return None
         if HASHER.check_needs_rehash(user.password_hash):
             user.password_hash = HASHER.hash(password)
+            # The hash is part of the user's audited state (archive/audit_state.py).
+            record_change(session, actor=user.username, action="password-rehash",
+                          record_type="user", record_id=user.id)
         return Actor(user.username, Role(user.role))

@@ -22,12 +22,14 @@ from sqlalchemy import Connection, Date, Engine, func, insert, select, text
 from sqlalchemy import inspect as sa_inspect
 from zxcvbn import zxcvbn
 
+from sillok.archive.audit_anchor import KEY_NAME as AUDIT_KEY
+from sillok.archive.audit_anchor import Anchor, Head, attach
 from sillok.archive.blobs import BlobStore
 from sillok.archive.service import Archive
 from sillok.config import Settings
 from sillok.db import migrate
 from sillok.db.engine import make_engine
-from sillok.db.models import Base
+from sillok.db.models import AuditEntry, Base
 from sillok.db.types import UTCDateTime
 from sillok.errors import Forbidden, SillokError
 from sillok.private_files import make_dir, write_file
@@ -113,8 +115,14 @@ def backup(archive: Archive, actor: Actor, out: Path, passphrase: str,
                 conn.rollback()
                 conn.close()
             left_out = _keys_present(archive.settings, encrypted)
+            anchor = attach(archive.engine, archive.settings)
+            if anchor.has_key():
+                left_out.append("audit")
             if include_keys:
                 writer.write(_line(_key_line(archive.settings, encrypted)))
+                if anchor.has_key():
+                    # The restored trail must still verify: its signatures need this key.
+                    writer.write(_line({"audit_key": base64.b64encode(anchor.key()).decode()}))
                 left_out = []
             for sha in shas:
                 data = store.get(sha)
@@ -184,6 +192,18 @@ def _restore_keys(settings: Settings, listed: list[dict[str, Any]]) -> int:
     return len(listed)
 
 
+def _restore_audit_key(engine: Engine, settings: Settings, material: bytes) -> None:
+    """The audit key back beside the restored archive, and its checkpoint at the restored
+    trail's end (the backup, opened with its passphrase, is trusted as a whole)."""
+    anchor = Anchor(settings)
+    anchor.install_key(material)
+    with engine.connect() as conn:
+        last = conn.execute(select(AuditEntry.id, AuditEntry.entry_hash)
+                            .order_by(AuditEntry.id.desc()).limit(1)).first()
+    if last is not None:
+        anchor.advance(Head(last[0], last[1]))
+
+
 def _decoder(columns: dict[str, Any]) -> Any:
     def decode(row: dict[str, Any]) -> dict[str, Any]:
         out = {}
@@ -243,6 +263,7 @@ def _load(engine: Engine, settings: Settings, reader: DecryptingReader) -> dict[
     blobs = 0
     keys: list[dict[str, Any]] | None = None
     pseudonym: str | None = None
+    audit_key: bytes | None = None
     # Schema and rows in one transaction: on PostgreSQL a refused backup leaves no table behind
     # (SQLite's file is removed by the caller instead).
     with engine.begin() as conn:
@@ -260,6 +281,8 @@ def _load(engine: Engine, settings: Settings, reader: DecryptingReader) -> dict[
             elif "keys" in item:
                 keys = item["keys"]
                 pseudonym = item.get("pseudonym")
+            elif "audit_key" in item:
+                audit_key = base64.b64decode(item["audit_key"])
             elif "b" in item:
                 _flush(conn, tables, pending)
                 data = reader.read(int(item["size"]))
@@ -277,9 +300,12 @@ def _load(engine: Engine, settings: Settings, reader: DecryptingReader) -> dict[
     restored_keys = _restore_keys(settings, keys) if keys else 0
     if pseudonym is not None:
         _restore_pseudonym_key(settings, pseudonym)
+    if audit_key is not None:
+        _restore_audit_key(engine, settings, audit_key)
     # What the operator must copy by hand, and where to (the CLI says so).
     to_copy = {"at-rest": str(settings.key_path),
-               "pseudonym": str(settings.data_dir / PSEUDONYM_KEY)}
+               "pseudonym": str(settings.data_dir / PSEUDONYM_KEY),
+               "audit": str(settings.key_path.parent / AUDIT_KEY)}
     return {"tables": counts, "blobs": blobs, "schema": manifest["schema"],
             "keys": restored_keys, "pseudonym_key": pseudonym is not None,
             "copy_by_hand": {name: to_copy[name] for name in left_out if name in to_copy}}

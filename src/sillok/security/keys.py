@@ -53,16 +53,13 @@ def new_key() -> Key:
 def load_keys(path: Path) -> dict[str, Key]:
     """Every key in the file by id; raises KeyUnavailable with one clear line."""
     try:
-        info = path.stat()
+        check_private(path)
     except FileNotFoundError:
         raise KeyUnavailable(
             f"the key file {path} is missing: protected details cannot be read (set "
             "SILLOK_KEY_FILE to where it is, or restore it from your key backup)") from None
     except OSError as exc:
         raise KeyUnavailable(f"cannot read the key file {path} ({exc.strerror})") from None
-    if os.name == "posix" and info.st_mode & (stat.S_IRWXG | stat.S_IRWXO):
-        raise KeyUnavailable(f"the key file {path} may be read by other accounts: "
-                             f"run 'chmod 600 {path}'")
     try:
         data = json.loads(path.read_text(encoding="utf-8"))
         if data.get("format") != FORMAT:
@@ -84,18 +81,35 @@ def save_keys(path: Path, keys: dict[str, Key]) -> None:
     body = json.dumps({"format": FORMAT, "keys": [
         {"id": k.id, "key": base64.b64encode(k.material).decode("ascii"), "created": k.created}
         for k in keys.values()]}, indent=2) + "\n"
+    write_private(path, body.encode("utf-8"))
+
+
+def check_private(path: Path) -> None:
+    """Refuse a key file that other accounts may read (raises KeyUnavailable)."""
+    if os.name == "posix" and path.stat().st_mode & (stat.S_IRWXG | stat.S_IRWXO):
+        raise KeyUnavailable(f"the key file {path} may be read by other accounts: "
+                             f"run 'chmod 600 {path}'")
+
+
+def write_private(path: Path, body: bytes, *, durable: bool = True) -> None:
+    """Replace ``path`` atomically with ``body``, 0600 in a 0700 directory, fsynced before
+    and after the rename: a crash leaves the old file or the new one, never half of one.
+    Without ``durable`` there is no fsync: a process crash still leaves one whole file, a
+    power cut may bring back the one before."""
+    path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
     # mkstemp creates the file 0600: the key is never readable by others, not even briefly.
     fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.")
     try:
-        with os.fdopen(fd, "w", encoding="utf-8") as fh:
+        with os.fdopen(fd, "wb") as fh:
             fh.write(body)
             fh.flush()
-            os.fsync(fh.fileno())
+            if durable:
+                os.fsync(fh.fileno())
         os.replace(tmp, path)
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
         raise
-    if hasattr(os, "O_DIRECTORY"):
+    if durable and hasattr(os, "O_DIRECTORY"):
         # The rename itself must reach the disk, or a power cut could bring back the old file.
         dir_fd = os.open(path.parent, os.O_DIRECTORY)
         try:

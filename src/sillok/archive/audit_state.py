@@ -1,0 +1,112 @@
+"""What a record is, as the audit trail vouches for it: the state digest of a record.
+
+Every audited change of a covered record stores, in its entry, an HMAC (audit key) of the
+record's state after the change. ``sillok audit verify`` computes every covered record's state
+again and compares it with its latest entry's: a record changed directly in the database,
+without an audit entry, differs. Covered:
+
+- every record type (sources, events, acts, involvements, persons, evidence, places, terms,
+  series) as :meth:`Kind.to_input` gives it — for persons with their names and protected
+  details, for sources with their text — and whether and why it is retracted;
+- a source's redaction marks (a mark removed directly would publish a hidden passage);
+- users: name, role, disabled, password hash and TOTP (a direct ``role = 'admin'``).
+
+Not covered: columns that change without a user's action (timestamps, sign-in counters,
+sessions, tokens' last use), the search index (rebuilt from records) and jobs.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import json
+from collections.abc import Iterator
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from sillok.archive.kinds import KINDS
+from sillok.db import models as m
+
+USER = "user"
+COVERED = frozenset({*KINDS, USER})
+
+
+def _user(user: m.User) -> dict[str, Any]:
+    return {"username": user.username, "role": user.role, "disabled": bool(user.disabled),
+            "password_hash": user.password_hash, "totp_enabled": bool(user.totp_enabled),
+            "totp_secret": user.totp_secret}
+
+
+def _marks(session: Session, source_ids: list[int]) -> dict[int, list[list[Any]]]:
+    marks: dict[int, list[list[Any]]] = {}
+    rows = session.execute(
+        select(m.RedactionMark.source_id, m.RedactionMark.start_offset,
+               m.RedactionMark.end_offset, m.RedactionMark.reason)
+        .where(m.RedactionMark.source_id.in_(source_ids))
+        .order_by(m.RedactionMark.source_id, m.RedactionMark.start_offset,
+                  m.RedactionMark.end_offset, m.RedactionMark.id))
+    for source_id, start, end, reason in rows:
+        marks.setdefault(source_id, []).append([start, end, reason])
+    return marks
+
+
+def _state(session: Session, record_type: str, obj: Any,
+           marks: dict[int, list[list[Any]]] | None = None) -> Any:
+    if record_type == USER:
+        return _user(obj)
+    state: dict[str, Any] = {"record": KINDS[record_type].to_input(obj, session),
+                             "retracted": obj.retraction_reason if obj.retracted_at else None}
+    if record_type == "source":
+        found = _marks(session, [obj.id]) if marks is None else marks
+        state["marks"] = found.get(obj.id, [])
+    return state
+
+
+def digest(key: bytes, record_type: str, record_id: int, state: Any) -> str:
+    body = json.dumps([record_type, record_id, state], sort_keys=True, ensure_ascii=False,
+                      separators=(",", ":"), default=str)
+    return hmac.new(key, f"state:{body}".encode(), hashlib.sha256).hexdigest()
+
+
+def record_state(session: Session, key: bytes, record_type: str, record_id: int) -> str | None:
+    """The state digest of one record now (``deleted`` when it is gone), None when the type
+    is not covered."""
+    if record_type not in COVERED:
+        return None
+    model = m.User if record_type == USER else KINDS[record_type].model
+    obj = session.get(model, record_id)
+    if obj is None:
+        return "deleted"
+    # Read back as the database holds it (collections in their stored order, as verify
+    # will read them), not as the change left the object in memory.
+    session.expire(obj)
+    return digest(key, record_type, record_id, _state(session, record_type, obj))
+
+
+BATCH = 500
+
+
+def current_states(session: Session, key: bytes, record_type: str
+                   ) -> Iterator[tuple[int, str]]:
+    """Every record of a covered type with its state digest, by id (for ``audit verify``)."""
+    model = m.User if record_type == USER else KINDS[record_type].model
+    rows = session.execute(select(model).order_by(model.id)
+                           .execution_options(yield_per=BATCH)).scalars()
+    batch: list[Any] = []
+    for obj in rows:
+        batch.append(obj)
+        if len(batch) == BATCH:
+            yield from _batch(session, key, record_type, batch)
+            batch = []
+    yield from _batch(session, key, record_type, batch)
+
+
+def _batch(session: Session, key: bytes, record_type: str, objs: list[Any]
+           ) -> Iterator[tuple[int, str]]:
+    # Marks of a batch of sources in one query, not one per source.
+    marks = _marks(session, [o.id for o in objs]) if record_type == "source" and objs else None
+    for obj in objs:
+        yield obj.id, digest(key, record_type, obj.id, _state(session, record_type, obj, marks))
+    session.expunge_all()
