@@ -7,6 +7,7 @@ from pathlib import Path
 
 import typer
 
+from sillok.archive.audit_anchor import KEY_NAME as AUDIT_KEY
 from sillok.cli.common import (
     DataDir,
     Json,
@@ -25,9 +26,11 @@ PassFile = typer.Option(None, "--passphrase-file",
 
 
 IncludeKeys = typer.Option(False, "--include-keys",
-                           help="Put the at-rest key file and pseudonym.key in the backup too "
-                                "(by default they are left out: keep them apart).")
-KEY_NAMES = {"at-rest": "the at-rest key file", "pseudonym": "pseudonym.key"}
+                           help="Put the at-rest key file, pseudonym.key and the audit key in "
+                                "the backup too (by default they are left out: keep them "
+                                "apart).")
+KEY_NAMES = {"at-rest": "the at-rest key file", "pseudonym": "pseudonym.key",
+             "audit": "the audit key"}
 
 
 def _passphrase(path: Path | None, confirm: bool) -> str:
@@ -55,7 +58,8 @@ def backup_cmd(
     with archive_for(data_dir) as archive:
         report = backup(archive, actor_for(None), out, passphrase, include_keys)
         where = {"at-rest": archive.settings.key_path,
-                 "pseudonym": archive.settings.data_dir / "pseudonym.key"}
+                 "pseudonym": archive.settings.data_dir / "pseudonym.key",
+                 "audit": archive.settings.key_path.parent / AUDIT_KEY}
     if json_out:
         print_json(report)
         return
