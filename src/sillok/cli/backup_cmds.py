@@ -7,6 +7,7 @@ from pathlib import Path
 
 import typer
 
+from sillok.accounts.backup import backup, restore
 from sillok.cli.common import (
     DataDir,
     Json,
@@ -17,7 +18,6 @@ from sillok.cli.common import (
     settings_for,
 )
 from sillok.errors import SillokError
-from sillok.security.backup import backup, restore
 
 PassFile = typer.Option(None, "--passphrase-file",
                         help="Read the passphrase from this file (else $SILLOK_BACKUP_PASSPHRASE, "
