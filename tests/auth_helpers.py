@@ -7,9 +7,9 @@ from typing import Any
 
 from fastapi.testclient import TestClient
 
+from sillok.accounts.accounts import add_user
 from sillok.archive.service import Archive
 from sillok.config import Settings
-from sillok.security.accounts import add_user
 from sillok.security.policy import Role
 from sillok.web.app import create_app
 from tests.conftest import ADMIN

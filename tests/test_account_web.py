@@ -17,12 +17,12 @@ import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy import select
 
+from sillok.accounts import sessions
+from sillok.accounts.tokens import create_token
 from sillok.archive.service import Archive
 from sillok.config import Settings
 from sillok.db import models as m
 from sillok.db.types import utcnow
-from sillok.security import sessions
-from sillok.security.tokens import create_token
 from tests.auth_helpers import PASSWORD, client, login, signed_in
 from tests.conftest import ADMIN
 

@@ -14,14 +14,14 @@ from fastapi.testclient import TestClient
 from sqlalchemy import select, text
 from typer.testing import CliRunner
 
+from sillok.accounts import sessions
+from sillok.accounts.accounts import disable
+from sillok.accounts.tokens import create_token, revoke_token
 from sillok.archive.service import Archive
 from sillok.cli.main import app
 from sillok.config import Settings
 from sillok.db import models as m
 from sillok.db.types import utcnow
-from sillok.security import sessions
-from sillok.security.accounts import disable
-from sillok.security.tokens import create_token, revoke_token
 from sillok.web.app import create_app
 from tests.auth_helpers import make_user
 from tests.conftest import ADMIN, make_person

@@ -17,15 +17,15 @@ from fastapi.testclient import TestClient
 from sqlalchemy import text
 from typer.testing import CliRunner
 
+from sillok.accounts import key_admin
+from sillok.accounts.backup import backup, restore
 from sillok.archive.service import Archive
 from sillok.archive.verify import verify
 from sillok.cli.main import app
 from sillok.config import Settings
 from sillok.db import migrate
 from sillok.db import models as m
-from sillok.security import key_admin
 from sillok.security.at_rest import PREFIX
-from sillok.security.backup import backup, restore
 from sillok.security.keys import KeyUnavailable, load_keys, new_key, save_keys
 from sillok.web.app import create_app
 from tests.conftest import ADMIN, ANALYST, make_person, make_source

@@ -9,10 +9,10 @@ import pytest
 from sqlalchemy import text
 from typer.testing import CliRunner
 
+from sillok.accounts.audit_log import audit_entries
 from sillok.archive.service import Archive
 from sillok.cli.main import app
 from sillok.errors import Forbidden
-from sillok.security.audit_log import audit_entries
 from tests.conftest import ADMIN, ANALYST, EDITOR, make_event, make_person
 
 

@@ -14,13 +14,13 @@ from sqlalchemy import create_engine, text
 from sqlalchemy.engine import Connection
 from typer.testing import CliRunner
 
+from sillok.accounts.accounts import add_user
+from sillok.accounts.audit_log import audit_entries
 from sillok.archive.audit import compute_hash
 from sillok.archive.service import Archive
 from sillok.cli.main import app
 from sillok.config import Settings
 from sillok.search.service import search
-from sillok.security.accounts import add_user
-from sillok.security.audit_log import audit_entries
 from sillok.security.policy import may_see_level
 from tests.conftest import ADMIN, ANON, EDITOR, make_event, make_person, make_source
 

@@ -14,13 +14,13 @@ from fastapi.testclient import TestClient
 from sqlalchemy import select
 from typer.testing import CliRunner
 
+from sillok.accounts import sessions
+from sillok.accounts.accounts import disable, set_password, set_role
 from sillok.archive.service import Archive
 from sillok.cli.main import app
 from sillok.config import AuthSettings, Settings
 from sillok.db import models as m
 from sillok.db.types import utcnow
-from sillok.security import sessions
-from sillok.security.accounts import disable, set_password, set_role
 from sillok.web.auth import COOKIE
 from tests.auth_helpers import PASSWORD, client, login, logout, make_user
 from tests.conftest import ADMIN

@@ -8,13 +8,13 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
+from sillok.accounts.backup import backup, restore
+from sillok.archive.redact import archive_secret
 from sillok.archive.service import Archive
 from sillok.cli.main import app
 from sillok.config import Settings
 from sillok.errors import SillokError
-from sillok.security.backup import backup, restore
 from sillok.security.keys import load_keys, new_key, save_keys
-from sillok.security.redact import archive_secret
 from tests.conftest import ADMIN
 
 STRONG = "a fictional test passphrase"

@@ -10,12 +10,12 @@ import sys
 import time
 from pathlib import Path
 
+from sillok.accounts.backup import restore
 from sillok.archive.blobs import BlobStore
 from sillok.archive.service import Archive
 from sillok.archive.verify import verify
 from sillok.config import Settings
 from sillok.db import models as m
-from sillok.security.backup import restore
 from tests.conftest import ADMIN, make_source
 
 SILLOK = [sys.executable, "-m", "sillok.cli.main"]

@@ -16,11 +16,11 @@ import urllib.error
 import urllib.request
 from typing import Any
 
+from sillok.accounts.accounts import add_user
+from sillok.accounts.tokens import create_token
 from sillok.archive.service import Archive
 from sillok.archive.verify import verify
 from sillok.config import Settings
-from sillok.security.accounts import add_user
-from sillok.security.tokens import create_token
 from tests.browser import free_port
 from tests.conftest import ADMIN
 

@@ -10,9 +10,9 @@ from collections.abc import Iterator
 import pytest
 from fastapi.testclient import TestClient
 
+from sillok.accounts.tokens import create_token
 from sillok.archive.service import Archive
 from sillok.config import Settings
-from sillok.security.tokens import create_token
 from sillok.web.access import rule_for
 from sillok.web.app import create_app
 from tests import files

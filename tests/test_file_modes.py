@@ -14,13 +14,13 @@ from typer.testing import CliRunner
 
 from sillok.archive.blobs import BlobStore
 from sillok.archive.lifecycle import init_archive
+from sillok.archive.redact import archive_secret
 from sillok.archive.service import Archive
 from sillok.cli.main import app
 from sillok.config import Settings
 from sillok.ingest import jobs
 from sillok.ingest.jobs import spool_dir, start_ingest_job
 from sillok.security.keys import new_key, save_keys
-from sillok.security.redact import archive_secret
 from tests.conftest import ADMIN
 
 

@@ -9,10 +9,10 @@ from typing import Any
 import pytest
 from sqlalchemy import text
 
+from sillok.archive.redact import masker_for
 from sillok.archive.service import Archive
 from sillok.archive.verify import verify
 from sillok.errors import StorageError
-from sillok.security.redact import masker_for
 from tests.conftest import ADMIN, make_person
 
 

@@ -8,9 +8,9 @@ from pathlib import Path
 from fastapi.testclient import TestClient
 
 from sillok.archive.public_export import export_public
+from sillok.archive.redact import Masker, Protected
 from sillok.archive.service import Archive
 from sillok.config import Settings
-from sillok.security.redact import Masker, Protected
 from sillok.web.app import create_app
 from tests.conftest import ANALYST, ANON, VIEWER, make_person, make_source
 

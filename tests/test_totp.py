@@ -16,13 +16,13 @@ from fastapi.testclient import TestClient
 from sqlalchemy import select
 from typer.testing import CliRunner
 
+from sillok.accounts import sessions
+from sillok.accounts.totp import enable_totp
 from sillok.archive.service import Archive
 from sillok.cli.main import app
 from sillok.config import AuthSettings, Settings
 from sillok.db import models as m
 from sillok.db.types import utcnow
-from sillok.security import sessions
-from sillok.security.totp import enable_totp
 from sillok.web.auth import COOKIE
 from tests.auth_helpers import client, login, make_user
 from tests.conftest import ADMIN

@@ -8,12 +8,12 @@ import pytest
 from sqlalchemy import select
 from typer.testing import CliRunner
 
+from sillok.accounts.accounts import add_user, authenticate, set_role
+from sillok.accounts.audit_log import audit_entries
 from sillok.archive.service import Archive
 from sillok.cli.main import app
 from sillok.db import models as m
 from sillok.errors import Conflict, Forbidden, Invalid
-from sillok.security.accounts import add_user, authenticate, set_role
-from sillok.security.audit_log import audit_entries
 from sillok.security.policy import Role
 from tests.conftest import ADMIN, EDITOR
 

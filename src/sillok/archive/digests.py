@@ -4,7 +4,7 @@ The trail must show *that* a real name or a hidden passage changed without becom
 copy of it. A plain SHA-256 is no protection: a name, a birth date or a short passage is found
 again by hashing every candidate. So every digest is an HMAC whose key is never in the
 database: made from the at-rest key while protected details are encrypted (docs/keys.md), else
-from the archive's secret in the data directory (the pseudonym key, security/redact.py).
+from the archive's secret in the data directory (the pseudonym key, archive/redact.py).
 """
 
 from __future__ import annotations
@@ -15,8 +15,8 @@ from pathlib import Path
 
 from sqlalchemy.orm import Session
 
+from sillok.archive.redact import archive_secret
 from sillok.security import at_rest
-from sillok.security.redact import archive_secret
 
 # Separates this key from the pseudonyms made with the same archive secret.
 PURPOSE = b"sillok:audit-digest:1"

@@ -1,7 +1,7 @@
 """Open data: what the public may see, redacted, as JSON, CSV and one SQLite file for datasette.
 
 Everything is read as the anonymous actor through the archive services, so the policy decides
-what goes out; every text field then passes the name masker (security/redact.py), and the
+what goes out; every text field then passes the name masker (archive/redact.py), and the
 statistics tables carry the same disclosure control as the public statistics page. Files are
 written into a fresh folder beside the target and renamed into place at the end, so a failed
 export never leaves half a folder.
@@ -16,10 +16,10 @@ import sqlite3
 from pathlib import Path
 from typing import Any
 
+from sillok.archive.redact import Masker, masker_for
 from sillok.archive.service import Archive
 from sillok.errors import Conflict
 from sillok.security.policy import Actor
-from sillok.security.redact import Masker, masker_for
 from sillok.stats.arrivals import arrivals
 from sillok.stats.counts import count_acts
 

@@ -19,6 +19,7 @@ from sillok.archive import audit_anchor, views
 from sillok.archive.audit import audit_bulk_read, record_change
 from sillok.archive.digests import digest_key
 from sillok.archive.kinds import Kind, kind_named, protected_digest
+from sillok.archive.redact import mask_view
 from sillok.archive.resolve import Resolver
 from sillok.archive.schemas import validate_shape
 from sillok.config import Settings
@@ -35,7 +36,6 @@ from sillok.security.policy import (
     require_write,
     visible_filter,
 )
-from sillok.security.redact import mask_view
 
 
 @dataclass

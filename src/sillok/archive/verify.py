@@ -8,6 +8,7 @@ from typing import Any
 from sqlalchemy import select, text
 from sqlalchemy.orm import Session
 
+from sillok.accounts.key_admin import check_values
 from sillok.archive.audit_anchor import attach
 from sillok.archive.audit_verify import verify_audit
 from sillok.archive.blobs import TEMP, BlobStore
@@ -15,7 +16,6 @@ from sillok.archive.kinds import KINDS
 from sillok.archive.resolve import MODELS
 from sillok.archive.service import Archive
 from sillok.db import models as m
-from sillok.security.key_admin import check_values
 
 # Which vocabulary each coded column must come from.
 CODED: list[tuple[Any, str, str]] = [

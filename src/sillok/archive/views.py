@@ -12,6 +12,7 @@ from sqlalchemy import ColumnElement, false, select
 from sqlalchemy.orm import Session
 
 from sillok.archive.kinds import KINDS, Kind, PersonKind
+from sillok.archive.redact import Masker, masker_for
 from sillok.archive.redacted_text import redact, redact_quote, spans_by_source
 from sillok.archive.resolve import MODELS
 from sillok.db import models as m
@@ -22,7 +23,6 @@ from sillok.security.policy import (
     may_see_protected,
     visible_filter,
 )
-from sillok.security.redact import Masker, masker_for
 
 WITHHELD = "[withheld]"
 # What history shows in place of a protected detail's or a hidden passage's digest.

@@ -6,6 +6,8 @@ from typing import Any
 
 import typer
 
+from sillok.accounts.demo_accounts import create_demo_account
+from sillok.accounts.key_admin import enable, status
 from sillok.archive.lifecycle import build_demo, init_archive
 from sillok.archive.verify import verify
 from sillok.cli.common import (
@@ -19,8 +21,6 @@ from sillok.cli.common import (
     settings_for,
 )
 from sillok.config import Settings
-from sillok.security.demo_accounts import create_demo_account
-from sillok.security.key_admin import enable, status
 
 
 def init(

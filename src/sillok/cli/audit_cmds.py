@@ -5,8 +5,8 @@ from __future__ import annotations
 import typer
 from rich.table import Table
 
+from sillok.accounts.audit_log import audit_entries, check_audit
 from sillok.cli.common import AsRole, DataDir, Json, actor_for, archive_for, console, print_json
-from sillok.security.audit_log import audit_entries, check_audit
 
 audit_app = typer.Typer(help="The audit trail: every change and every look at restricted data.",
                         no_args_is_help=True)

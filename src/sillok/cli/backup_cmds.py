@@ -7,6 +7,7 @@ from pathlib import Path
 
 import typer
 
+from sillok.accounts.backup import backup, restore
 from sillok.archive.audit_anchor import KEY_NAME as AUDIT_KEY
 from sillok.cli.common import (
     DataDir,
@@ -18,7 +19,6 @@ from sillok.cli.common import (
     settings_for,
 )
 from sillok.errors import SillokError
-from sillok.security.backup import backup, restore
 
 PassFile = typer.Option(None, "--passphrase-file",
                         help="Read the passphrase from this file (else $SILLOK_BACKUP_PASSPHRASE, "

@@ -5,8 +5,8 @@ from __future__ import annotations
 import typer
 from rich.table import Table
 
+from sillok.accounts.key_admin import enable, rotate, status
 from sillok.cli.common import DataDir, Json, actor_for, archive_for, console, print_json
-from sillok.security.key_admin import enable, rotate, status
 
 keys_app = typer.Typer(help="Protected person details encrypted at rest: status, init, rotate "
                             "(docs/keys.md).", no_args_is_help=True)

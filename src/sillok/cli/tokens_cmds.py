@@ -5,8 +5,8 @@ from __future__ import annotations
 import typer
 from rich.table import Table
 
+from sillok.accounts.tokens import SCOPES, create_token, list_tokens, revoke_token
 from sillok.cli.common import DataDir, Json, actor_for, archive_for, console, print_json
-from sillok.security.tokens import SCOPES, create_token, list_tokens, revoke_token
 
 tokens_app = typer.Typer(
     help="API tokens for scripts (Authorization: Bearer <token> on /api/v1): create, list, "

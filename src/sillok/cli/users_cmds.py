@@ -7,9 +7,7 @@ import sys
 import typer
 from rich.table import Table
 
-from sillok.cli.common import DataDir, Json, actor_for, archive_for, console, print_json
-from sillok.errors import Invalid
-from sillok.security.accounts import (
+from sillok.accounts.accounts import (
     add_user,
     disable,
     list_users,
@@ -17,7 +15,9 @@ from sillok.security.accounts import (
     set_role,
     unlock,
 )
-from sillok.security.totp import disable_totp, enable_totp
+from sillok.accounts.totp import disable_totp, enable_totp
+from sillok.cli.common import DataDir, Json, actor_for, archive_for, console, print_json
+from sillok.errors import Invalid
 
 users_app = typer.Typer(help="Staff accounts: add, list, role, disable, passwd, totp, unlock.",
                         no_args_is_help=True)

@@ -194,7 +194,7 @@ class Event(RecordMixin, DateRangeMixin, Base):
 class Person(RecordMixin, Base):
     __tablename__ = "persons"
     # updated_at indexed: every public search and page asks for the latest change of a person
-    # (security/redact.py, whether the masker of protected names is current); without the
+    # (archive/redact.py, whether the masker of protected names is current); without the
     # index that was a pass over all persons each time.
     __table_args__ = (_level_check(), Index("ix_persons_updated_at", "updated_at"))
 
@@ -396,7 +396,7 @@ class User(Base):
     disabled: Mapped[bool] = mapped_column(Boolean, default=False)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     # Lockout: consecutive failed sign-ins, reset by a success; at the limit the account is
-    # refused until ``locked_until`` whatever the password (security/sessions.py).
+    # refused until ``locked_until`` whatever the password (accounts/sessions.py).
     failed_logins: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
     locked_until: Mapped[datetime | None] = mapped_column(default=None)
     # TOTP (RFC 6238): the base32 secret, asked for as a second step once enabled.

@@ -20,11 +20,11 @@ from typing import Any
 from sqlalchemy import delete, event, insert, select
 from sqlalchemy.orm import Session
 
+from sillok.archive.redact import NAMES_CHANGED, matcher_for, protected_names
 from sillok.archive.redacted_text import for_index, spans_by_source
 from sillok.db import models as m
 from sillok.language.analyzer import analyse_many
 from sillok.security.name_matcher import NameMatcher
-from sillok.security.redact import NAMES_CHANGED, matcher_for, protected_names
 
 INDEXED = ("source", "event", "act", "person", "place", "term")
 

@@ -15,6 +15,7 @@ from sqlalchemy.orm import Session
 
 from sillok.archive.audit import audit_bulk_read
 from sillok.archive.kinds import KINDS
+from sillok.archive.redact import Masker
 from sillok.archive.redacted_text import fill, public_parts, spans_by_source
 from sillok.archive.resolve import MODELS
 from sillok.archive.service import Archive
@@ -32,7 +33,6 @@ from sillok.search.query import Query, parse
 from sillok.search.rank import Candidate, idf, rerank
 from sillok.search.snippet import Highlighter, snippet
 from sillok.security.policy import Actor, visible_levels
-from sillok.security.redact import Masker
 
 # Relevance is settled among this many best candidates by the backend's own score (rank.py);
 # deeper pages follow the backend's order. Wider windows cost time on every search.

@@ -2,7 +2,7 @@
 tokens — what ``sillok users totp`` and ``sillok tokens`` do on the command line.
 
 Any staff role may use it, in a signed-in session only: an API token manages neither tokens
-nor sign-in. The work is done by security/totp.py and security/tokens.py (audit included);
+nor sign-in. The work is done by accounts/totp.py and accounts/tokens.py (audit included);
 this module reads forms and says what went wrong beside the field it concerns. Secrets (the
 TOTP secret while it is being confirmed, a new API token) appear only in the answer to the
 POST that made them, never on a page fetched with GET, and no answer here is cached.
@@ -17,11 +17,11 @@ from fastapi import APIRouter, Depends, Form, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from fastapi.templating import Jinja2Templates
 
+from sillok.accounts import tokens, totp
+from sillok.accounts.sessions import SessionInfo
 from sillok.archive.service import Archive
 from sillok.errors import Forbidden, Invalid
-from sillok.security import tokens, totp
 from sillok.security.policy import Actor, Role
-from sillok.security.sessions import SessionInfo
 from sillok.web import i18n
 from sillok.web.auth import client_address, session_of
 from sillok.web.deps import page_actor

@@ -16,12 +16,12 @@ from starlette.concurrency import run_in_threadpool
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.types import ASGIApp
 
+from sillok.accounts.ratelimit import FailureLimiter
 from sillok.archive.service import Archive
 from sillok.config import Settings
 from sillok.errors import NotFound, SillokError
 from sillok.ingest.jobs import fail_interrupted, wait_for_jobs
 from sillok.language.analyzer import warm_up
-from sillok.security.ratelimit import FailureLimiter
 from sillok.web import (
     account_routes,
     api,

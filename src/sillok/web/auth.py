@@ -3,9 +3,9 @@
 The middleware sets ``request.state.actor`` (read by web/deps.page_actor and by the API's
 ``current_actor``) from
 
-- ``Authorization: Bearer <token>`` (security/tokens.py): an unknown, expired or revoked
+- ``Authorization: Bearer <token>`` (accounts/tokens.py): an unknown, expired or revoked
   token is refused with 401, never quietly treated as anonymous;
-- else the session cookie (security/sessions.py): a missing, ended or expired session is
+- else the session cookie (accounts/sessions.py): a missing, ended or expired session is
   anonymous, and its cookie is cleared.
 
 CSRF: a state-changing request (POST, PUT, PATCH, DELETE) carried by a session cookie must
@@ -30,10 +30,10 @@ from jinja2.runtime import Context
 from markupsafe import Markup, escape
 from starlette.concurrency import run_in_threadpool
 
+from sillok.accounts import sessions, tokens
 from sillok.archive.service import Archive
 from sillok.config import Network
 from sillok.errors import Forbidden
-from sillok.security import sessions, tokens
 from sillok.security.policy import Actor, may_write
 from sillok.web import i18n
 

@@ -2,7 +2,7 @@
 has one) and /logout.
 
 Every failure says the same thing whether or not the name exists; the per-account lockout is
-in security/sessions.py, the per-address limit here (security/ratelimit.py).
+in accounts/sessions.py, the per-address limit here (accounts/ratelimit.py).
 """
 
 from __future__ import annotations
@@ -15,9 +15,9 @@ from fastapi import APIRouter, Form, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from fastapi.templating import Jinja2Templates
 
+from sillok.accounts import sessions
+from sillok.accounts.ratelimit import FailureLimiter
 from sillok.archive.service import Archive
-from sillok.security import sessions
-from sillok.security.ratelimit import FailureLimiter
 from sillok.web import i18n
 from sillok.web.auth import COOKIE, client_address, csrf_message, session_of, token_matches
 

@@ -17,13 +17,13 @@ import pyotp
 from argon2.exceptions import InvalidHashError, VerificationError
 from sqlalchemy.orm import Session
 
+from sillok.accounts.accounts import HASHER, _get, _require_admin
+from sillok.accounts.sessions import _code_step, _failure, _locked, end_sessions_of
 from sillok.archive.audit import record_change
 from sillok.archive.service import Archive
 from sillok.db import models as m
 from sillok.errors import Conflict, Invalid
-from sillok.security.accounts import HASHER, _get, _require_admin
 from sillok.security.policy import Actor
-from sillok.security.sessions import _code_step, _failure, _locked, end_sessions_of
 
 ISSUER = "Sillok"
 

@@ -19,12 +19,12 @@ from typing import Any
 
 from sqlalchemy import select
 
+from sillok.accounts import sessions
+from sillok.accounts.accounts import _get, _require_admin
 from sillok.archive.audit import record_change
 from sillok.archive.service import Archive
 from sillok.db import models as m
 from sillok.errors import Forbidden, Invalid, NotFound
-from sillok.security import sessions
-from sillok.security.accounts import _get, _require_admin
 from sillok.security.policy import WRITERS, Actor, Role
 
 SCOPES = ("read", "write", "admin")

@@ -9,8 +9,8 @@ from __future__ import annotations
 
 import secrets
 
+from sillok.accounts.accounts import add_user
 from sillok.archive.service import Archive
-from sillok.security.accounts import add_user
 from sillok.security.policy import Actor
 
 DEMO_USER = "demo-editor"

@@ -25,12 +25,12 @@ from argon2.exceptions import InvalidHashError, VerificationError
 from sqlalchemy import delete, or_, select
 from sqlalchemy.orm import Session
 
+from sillok.accounts.accounts import HASHER
 from sillok.archive.audit import record_change
 from sillok.archive.service import Archive
 from sillok.config import AuthSettings
 from sillok.db import models as m
 from sillok.db.types import utcnow
-from sillok.security.accounts import HASHER
 from sillok.security.policy import Actor, Role
 
 # A session's last-seen time is written at most this often: each touch is a write.
