@@ -49,7 +49,9 @@ def test_round_trip(runner: CliRunner, settings: Settings, archive: Archive,
                     empty_settings: Settings, tmp_path: Path) -> None:
     sha = _fill(archive)
     before = _export(settings, tmp_path / "before.jsonl")
-    out = runner.invoke(app, ["backup", str(tmp_path / "a.bak")], env=_env(settings))
+    # With its keys: the restored audit trail is verified below, which needs the audit key.
+    out = runner.invoke(app, ["backup", str(tmp_path / "a.bak"), "--include-keys"],
+                        env=_env(settings))
     assert out.exit_code == 0, out.output
     raw = (tmp_path / "a.bak").read_bytes()
     assert "가상 실명".encode() not in raw and b"real_name" not in raw

@@ -56,7 +56,8 @@ def test_keys_stay_out_unless_asked(runner: CliRunner, cli_env: dict[str, str],
     assert report["keys"] == 0 and not report["pseudonym_key"]
     assert report["copy_by_hand"] == {
         "at-rest": str(empty_settings.key_path),
-        "pseudonym": str(empty_settings.data_dir / "pseudonym.key")}
+        "pseudonym": str(empty_settings.data_dir / "pseudonym.key"),
+        "audit": str(empty_settings.key_path.parent / "audit.key")}
     assert not empty_settings.key_path.exists()
     assert not (empty_settings.data_dir / "pseudonym.key").exists()
 

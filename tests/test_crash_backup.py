@@ -48,7 +48,8 @@ def test_backup_killed_midway(archive: Archive, cli_env: dict[str, str], tmp_pat
     assert not target.exists()  # only the unfinished temporary file, under another name
     assert verify(archive).ok
 
-    done = subprocess.run([*SILLOK, "backup", str(target), "--passphrase-file", str(secret)],
+    done = subprocess.run([*SILLOK, "backup", str(target), "--passphrase-file", str(secret),
+                           "--include-keys"],  # the restored trail's check needs the audit key
                           env=env, capture_output=True, timeout=300, check=False)
     assert done.returncode == 0, done.stderr.decode()
     fresh = Settings(data_dir=tmp_path / "restored")

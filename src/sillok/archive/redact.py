@@ -121,8 +121,10 @@ NAMES_CHANGED = "sillok.protection.changed"
 PROTECTION_MODELS = (m.Person, m.PersonName, m.PersonProtected)
 
 
-@event.listens_for(Session, "before_flush")
-def _note_changes(session: Session, _context: Any, _instances: Any) -> None:
+# After the flush: a new person's or name's id is known only then (session.new still holds
+# what was flushed until after_flush_postexec).
+@event.listens_for(Session, "after_flush")
+def _note_changes(session: Session, _context: Any) -> None:
     for obj in (*session.new, *session.dirty, *session.deleted):
         if isinstance(obj, PROTECTION_MODELS):
             person_id = obj.id if isinstance(obj, m.Person) else obj.person_id
