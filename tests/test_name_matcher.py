@@ -109,3 +109,12 @@ def test_two_syllables_count_only_as_a_word_of_their_own() -> None:
     text = "주민들을 체포했다. 2019년 양강도. 주민 씨는 왔다."
     masked = matcher.mask(text, {1: "[A]", 2: "[B]"})
     assert masked == "주민들을 체포했다. 2019년 양강도. [A] 씨는 왔다."
+
+
+def test_a_name_known_only_in_latin_letters_makes_no_words_names() -> None:
+    # Read back into Hangul, "Kim On-the" has readings whose given name alone is 온테: as a
+    # fragment it would be "on the" in every English text.
+    matcher = NameMatcher([(1, ["Kim On-the"]), (2, ["Lee One-sun"])])
+    text = "[Fictional] One witness said that on the way to Hyesan, one guard left."
+    assert matcher.mask(text, {1: "[A]", 2: "[B]"}) == text
+    assert matcher.mask("Kim On-the said", {1: "[A]", 2: "[B]"}) == "[A] said"

@@ -21,7 +21,7 @@ from pathlib import Path
 from typing import Any, cast
 
 from sqlalchemy import event, or_, select, text
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, selectinload
 
 from sillok.db import models as m
 from sillok.errors import StorageError
@@ -65,9 +65,12 @@ Owner = tuple[int, str]  # (person id, NAMES or REAL_NAME): what one pseudonym s
 
 def protected_names(session: Session) -> list[tuple[Owner, tuple[str, ...]]]:
     """Every restricted person's names, and every protected real name, each with its owner."""
+    # Names and protected details loaded with the persons (one query each, not one per
+    # person: 10,000 queries for 5,000 persons were most of a name change's time).
     rows = session.execute(
         select(m.Person).outerjoin(m.PersonProtected).where(
             or_(m.Person.level == "restricted", m.PersonProtected.real_name.is_not(None)))
+        .options(selectinload(m.Person.names), selectinload(m.Person.protected))
     ).scalars().unique()
     people: list[tuple[Owner, tuple[str, ...]]] = []
     for person in rows:

@@ -13,10 +13,11 @@ learns is learnt everywhere. It finds a name
   and the surname with the first syllable of the given name (박철, Park Chul).
 
 A name known only in Latin letters is read back into the Hangul syllables it may spell, and
-matched as those. Two Aho–Corasick automata do the work (pyahocorasick): one of Hangul names,
-one of the Latin spellings of every syllable any name has, so thousands of names still cost
-one pass over a text; runs of Latin syllables are then joined into names through a table of
-the names' syllable sequences.
+matched as those (as a whole name only: the fragments of its many readings would be words).
+Two Aho–Corasick automata do the work (pyahocorasick): one of Hangul names, one of the Latin
+spellings of every syllable any name has, so thousands of names still cost one pass over a
+text; runs of Latin syllables are then joined into names through a table of the names'
+syllable sequences.
 """
 
 from __future__ import annotations
@@ -91,9 +92,12 @@ class NameMatcher:
         hangul: dict[str, list[Entry]] = {}
         for owner, names in people:
             for name in names:
-                for syllables in _readings(name):
+                readings, spelt_in_hangul = _readings(name)
+                for syllables in readings:
                     for form, kind in name_forms(syllables):
-                        if len(form) < 2 and kind != FULL:
+                        # A name known only in Latin letters has many readings: their
+                        # fragments would make common words names ("on the" as 온테).
+                        if kind != FULL and (len(form) < 2 or not spelt_in_hangul):
                             continue
                         entry = (owner, kind)
                         hangul.setdefault("".join(form), []).append(entry)
@@ -220,14 +224,14 @@ def _ends_name(folded: Folded, j: int) -> bool:
     return any(end - size + 1 == 0 for end, size in FOLLOWERS.iter(ahead))
 
 
-def _readings(name: str) -> list[tuple[str, ...]]:
+def _readings(name: str) -> tuple[list[tuple[str, ...]], bool]:
     """The name as sequences of canonical Hangul syllables: its own, if written in Hangul;
-    else every Hangul name its Latin spelling may stand for."""
+    else every Hangul name its Latin spelling may stand for. And whether it was Hangul."""
     folded = fold(name)
     hangul = tuple(c for c in folded.letters if is_hangul(c))
     if hangul:
-        return [hangul]
-    return latin_readings(folded)
+        return [hangul], True
+    return latin_readings(folded), False
 
 
 def latin_readings(folded: Folded) -> list[tuple[str, ...]]:
