@@ -224,9 +224,9 @@ def audiences(archive: Any) -> dict[str, int]:
 def add_persons(archive: Any, persons: list[dict[str, Any]], batch: int = 1000) -> float:
     """The restricted persons through Archive.create; their public copies are not re-made
     here (marked handled), since the full reindex that follows makes them."""
+    from sillok.archive.redact import NAMES_CHANGED
     from sillok.archive.resolve import Resolver
     from sillok.search.index import HANDLED
-    from sillok.security.redact import NAMES_CHANGED
 
     t0 = time.perf_counter()
     for s in range(0, len(persons), batch):
