@@ -118,3 +118,9 @@ def test_a_name_known_only_in_latin_letters_makes_no_words_names() -> None:
     text = "[Fictional] One witness said that on the way to Hyesan, one guard left."
     assert matcher.mask(text, {1: "[A]", 2: "[B]"}) == text
     assert matcher.mask("Kim On-the said", {1: "[A]", 2: "[B]"}) == "[A] said"
+
+
+def test_a_note_after_a_name_is_not_part_of_it() -> None:
+    matcher = NameMatcher([(1, ["한가람 (가상 / fictional)"])])
+    text = "[가상] 한가람 씨와 가상 인물, 한가람가상."
+    assert matcher.mask(text, {1: "[A]"}) == "[가상] [A] 씨와 가상 인물, [A]가상."

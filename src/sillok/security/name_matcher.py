@@ -228,6 +228,12 @@ def _readings(name: str) -> tuple[list[tuple[str, ...]], bool]:
     """The name as sequences of canonical Hangul syllables: its own, if written in Hangul;
     else every Hangul name its Latin spelling may stand for. And whether it was Hangul."""
     folded = fold(name)
+    # A name ends at its first full stop or bracket: what follows is a note about it
+    # (한가람 (가상 / fictional)), not more of the name.
+    end = next((i for i in range(1, len(folded)) if folded.gap[i] == HARD), len(folded))
+    if end < len(folded):
+        folded = Folded(folded.letters[:end], folded.start[:end], folded.end[:end],
+                        folded.gap[:end])
     hangul = tuple(c for c in folded.letters if is_hangul(c))
     if hangul:
         return [hangul], True
