@@ -15,6 +15,7 @@ import hashlib
 import hmac
 import secrets
 import threading
+from collections import OrderedDict
 from collections.abc import Callable, Hashable
 from dataclasses import dataclass
 from pathlib import Path
@@ -26,7 +27,7 @@ from sqlalchemy.orm import Session, selectinload
 from sillok.db import models as m
 from sillok.errors import StorageError
 from sillok.private_files import make_dir, write_file
-from sillok.security.name_matcher import NameMatcher, NameSpan
+from sillok.security.name_matcher import NameMatcher, NameSpan, replace
 
 
 @dataclass(frozen=True)
@@ -106,13 +107,36 @@ class Masker:
         self.labels: dict[Hashable, str] = {owner(p): f"[{p.pseudonym}]" for p in people}
         self.empty = self.matcher.empty
 
+        # The spans of texts read again (a search hit shown to many visitors): kept with
+        # this masker, which is replaced whenever the protected names change.
+        self._found: OrderedDict[str, list[NameSpan]] = OrderedDict()
+        self._found_lock = threading.Lock()
+
     def spans(self, text: str) -> list[NameSpan]:
-        return self.matcher.spans(text)
+        if self.empty or not text:
+            return []
+        if len(text) > KEEP_SPANS_OF:
+            return self.matcher.spans(text)
+        with self._found_lock:
+            found = self._found.get(text)
+            if found is not None:
+                self._found.move_to_end(text)
+                return found
+        found = self.matcher.spans(text)
+        with self._found_lock:
+            self._found[text] = found
+            if len(self._found) > KEEP_SPANS:
+                self._found.popitem(last=False)
+        return found
 
     def mask(self, text: str) -> str:
         if not text or self.empty:
             return text
-        return self.matcher.mask(text, self.labels)
+        return replace(text, self.spans(text), self.labels)
+
+
+KEEP_SPANS = 20_000  # texts whose spans a masker keeps (at most ~20 MB of short texts)
+KEEP_SPANS_OF = 4_000  # characters: longer texts (whole testimonies) are read each time
 
 
 _cache: dict[tuple[str, str], tuple[object, Any]] = {}

@@ -64,6 +64,19 @@ class NameSpan:
 Entry = tuple[Hashable, str]  # (owner, kind)
 
 
+def replace(text: str, spans: Sequence[NameSpan], labels: Mapping[Any, str]) -> str:
+    """``text`` with each span (in order, not overlapping) replaced by its owner's label."""
+    if not spans:
+        return text
+    out, position = [], 0
+    for span in spans:
+        out.append(text[position:span.start])
+        out.append(labels[span.owner])
+        position = span.end
+    out.append(text[position:])
+    return "".join(out)
+
+
 def _surname_length(syllables: Sequence[str]) -> int:
     return 2 if len(syllables) >= 4 and "".join(syllables[:2]) in TWO_SYLLABLE_SURNAMES else 1
 
@@ -137,16 +150,7 @@ class NameMatcher:
 
     def mask(self, text: str, labels: Mapping[Any, str]) -> str:
         """``text`` with every name replaced by its owner's label."""
-        found = self.spans(text)
-        if not found:
-            return text
-        out, position = [], 0
-        for span in found:
-            out.append(text[position:span.start])
-            out.append(labels[span.owner])
-            position = span.end
-        out.append(text[position:])
-        return "".join(out)
+        return replace(text, self.spans(text), labels)
 
     def _hangul_matches(self, folded: Folded) -> Iterable[tuple[int, int, Entry]]:
         letters = folded.letters
