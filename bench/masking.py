@@ -223,10 +223,9 @@ def audiences(archive: Any) -> dict[str, int]:
 
 def add_persons(archive: Any, persons: list[dict[str, Any]], batch: int = 1000) -> float:
     """The restricted persons through Archive.create; their public copies are not re-made
-    here (marked handled), since the full reindex that follows makes them."""
-    from sillok.archive.redact import NAMES_CHANGED
+    here (taken off the rescan set), since the full reindex that follows makes them."""
+    from sillok.archive.redact import NAMES_TO_RESCAN
     from sillok.archive.resolve import Resolver
-    from sillok.search.index import HANDLED
 
     t0 = time.perf_counter()
     for s in range(0, len(persons), batch):
@@ -235,7 +234,7 @@ def add_persons(archive: Any, persons: list[dict[str, Any]], batch: int = 1000) 
             for data in persons[s:s + batch]:
                 archive.create(build_archive.ACTOR, "person", data, session=session, resolver=r)
             session.flush()
-            session.info[HANDLED] = set(session.info.get(NAMES_CHANGED) or ())
+            session.info.pop(NAMES_TO_RESCAN, None)
     return time.perf_counter() - t0
 
 

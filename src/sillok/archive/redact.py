@@ -145,6 +145,9 @@ _lock = threading.RLock()  # masker_for builds inside, asking matcher_for
 # protected details (the listener below): what is built from that session's view of them is
 # not kept, since the transaction may yet roll back and another one reach the same counter.
 NAMES_CHANGED = "sillok.protection.changed"
+# The persons changed since the public index last read texts for their names (search/index.py
+# takes this set each time, so a person changed again later in the transaction is read again).
+NAMES_TO_RESCAN = "sillok.protection.rescan"
 PROTECTION_MODELS = (m.Person, m.PersonName, m.PersonProtected)
 
 
@@ -156,12 +159,14 @@ def _note_changes(session: Session, _context: Any) -> None:
         if isinstance(obj, PROTECTION_MODELS):
             person_id = obj.id if isinstance(obj, m.Person) else obj.person_id
             session.info.setdefault(NAMES_CHANGED, set()).add(person_id)
+            session.info.setdefault(NAMES_TO_RESCAN, set()).add(person_id)
 
 
 @event.listens_for(Session, "after_commit")
 @event.listens_for(Session, "after_rollback")
 def _forget_changes(session: Session) -> None:
     session.info.pop(NAMES_CHANGED, None)
+    session.info.pop(NAMES_TO_RESCAN, None)
 
 
 # Every change to persons, their names and protected details adds one to this row, by

@@ -20,7 +20,7 @@ from typing import Any
 from sqlalchemy import delete, event, insert, select
 from sqlalchemy.orm import Session
 
-from sillok.archive.redact import NAMES_CHANGED, matcher_for, protected_names
+from sillok.archive.redact import NAMES_TO_RESCAN, matcher_for, protected_names
 from sillok.archive.redacted_text import for_index, spans_by_source
 from sillok.db import models as m
 from sillok.language.analyzer import analyse_many
@@ -181,20 +181,14 @@ def public_copy(text: str, matcher: NameMatcher) -> str:
     return matcher.mask(text, _SPACE)
 
 
-HANDLED = "sillok.search.names_handled"
-
-
 def _named_again(session: Session) -> dict[tuple[str, int], Any]:
     """Records a reader without clearance may see that name a person whose names changed in
     this transaction: their public copies are made again before it commits, so that from the
     commit on no public search finds the new name. Found by reading every such text with a
     matcher of those persons' names alone."""
-    changed: set[int] = set(session.info.get(NAMES_CHANGED) or ())
-    handled: set[int] = session.info.setdefault(HANDLED, set())
-    todo = {pid for pid in changed - handled if pid is not None}
+    todo = {pid for pid in session.info.pop(NAMES_TO_RESCAN, ()) if pid is not None}
     if not todo:
         return {}
-    handled |= todo
     matcher = NameMatcher((who, names) for who, names in protected_names(session)
                           if who[0] in todo)
     if matcher.empty:
