@@ -100,10 +100,13 @@ class Masker:
     or fragment."""
 
     def __init__(self, people: list[Protected], version: tuple[object, ...] = (),
-                 matcher: NameMatcher | None = None) -> None:
+                 matcher: NameMatcher | None = None,
+                 rejected: Rejected = frozenset()) -> None:
         # What the masker was built from (masker_for): results shaped by it are kept with it.
         self.version = version
         self.matcher = matcher or NameMatcher((owner(p), p.names) for p in people)
+        # Places an editor has said are not the person (span_review.py): left as they are.
+        self.rejected = rejected
         self.labels: dict[Hashable, str] = {owner(p): f"[{p.pseudonym}]" for p in people}
         self.empty = self.matcher.empty
 
@@ -116,13 +119,13 @@ class Masker:
         if self.empty or not text:
             return []
         if len(text) > KEEP_SPANS_OF:
-            return self.matcher.spans(text)
+            return unrejected(text, self.matcher.spans(text), self.rejected)
         with self._found_lock:
             found = self._found.get(text)
             if found is not None:
                 self._found.move_to_end(text)
                 return found
-        found = self.matcher.spans(text)
+        found = unrejected(text, self.matcher.spans(text), self.rejected)
         with self._found_lock:
             self._found[text] = found
             if len(self._found) > KEEP_SPANS:
@@ -133,6 +136,30 @@ class Masker:
         if not text or self.empty:
             return text
         return replace(text, self.spans(text), self.labels)
+
+
+# An editor's decision on a found name (span_review.py) is kept for the words around it, not
+# for offsets: the same words get the same answer on a page, in a snippet, in an export and in
+# the public index, whatever was cut before them (a preview, a redacted passage), and a change
+# to those words makes the name hidden again.
+CONTEXT = 24
+
+Rejected = frozenset[tuple[Owner, str]]  # (owner, context key) of each rejected span
+
+
+def context_key(text: str, start: int, end: int) -> str:
+    """What identifies a found name in a text: the name and the words either side of it."""
+    parts = (text[max(0, start - CONTEXT):start], text[start:end], text[end:end + CONTEXT])
+    return hashlib.sha256("\x1f".join(parts).encode()).hexdigest()
+
+
+def unrejected(text: str, spans: list[NameSpan], rejected: Rejected) -> list[NameSpan]:
+    """The spans an editor has not rejected."""
+    if not rejected or not spans:
+        return spans
+    owners = {who for who, _key in rejected}
+    return [span for span in spans if span.owner not in owners
+            or (span.owner, context_key(text, span.start, span.end)) not in rejected]
 
 
 KEEP_SPANS = 20_000  # texts whose spans a masker keeps (at most ~20 MB of short texts)
@@ -160,6 +187,10 @@ def _note_changes(session: Session, _context: Any) -> None:
             person_id = obj.id if isinstance(obj, m.Person) else obj.person_id
             session.info.setdefault(NAMES_CHANGED, set()).add(person_id)
             session.info.setdefault(NAMES_TO_RESCAN, set()).add(person_id)
+        elif isinstance(obj, m.NameSpanReview):
+            # Not kept while uncommitted, as above; the reviewed source is indexed again by
+            # span_review.py itself (the one text the decision is about).
+            session.info.setdefault(NAMES_CHANGED, set()).add(obj.person_id)
 
 
 @event.listens_for(Session, "after_commit")
@@ -173,19 +204,23 @@ def _forget_changes(session: Session) -> None:
 # triggers (migration 0008), whichever way it is made. The check runs before every public
 # search and page; counting persons and names instead was half a kept page's time at NKDB
 # scale (60,000 persons).
-_VERSION = text("SELECT counter FROM protection_changes WHERE id = 1")
+# Row 2 counts the editors' decisions on found names (migration 0012).
+_VERSION = text("SELECT id, counter FROM protection_changes WHERE id IN (1, 2)")
+NAMES_ROW, REVIEWS_ROW = 1, 2
 
 
-def _kept(session: Session, what: str, build: Callable[[tuple[object, ...]], Any]) -> Any:
-    """What ``build`` makes of the protected names, kept until they change."""
+def _kept(session: Session, what: str, build: Callable[[tuple[object, ...]], Any],
+          rows: tuple[int, ...] = (NAMES_ROW,)) -> Any:
+    """What ``build`` makes of the protected names (and of the decisions on them), kept
+    until they change."""
     if session.new or session.dirty or session.deleted:
         session.flush()  # so that the listener sees a change to names not flushed yet
-    counter = session.execute(_VERSION).scalar()
-    if counter is None:
+    counters: dict[int, int] = {int(i): int(c) for i, c in session.execute(_VERSION)}
+    if any(row not in counters for row in rows):
         # Without the row nothing would ever tell the masker of a new name: fail closed.
-        raise StorageError("the archive is damaged: its protection_changes row is missing "
+        raise StorageError("the archive is damaged: a protection_changes row is missing "
                            "(restore it from a backup)")
-    version = (int(counter),)
+    version: tuple[object, ...] = tuple(int(counters[row]) for row in rows)
     if session.info.get(NAMES_CHANGED):
         return build(version)
     key = (str(session.get_bind().engine.url), what)
@@ -206,15 +241,28 @@ def matcher_for(session: Session, *, real_names_only: bool = False) -> NameMatch
     return cast(NameMatcher, _kept(session, f"matcher|{real_names_only}", build))
 
 
+def rejected_for(session: Session) -> Rejected:
+    """Every span an editor has rejected (span_review.py), kept until a decision changes."""
+    def build(_version: tuple[object, ...]) -> Rejected:
+        rows = session.execute(
+            select(m.NameSpanReview.person_id, m.NameSpanReview.part,
+                   m.NameSpanReview.context_key)
+            .where(m.NameSpanReview.decision == "rejected"))
+        return frozenset(((int(pid), part), key) for pid, part, key in rows)
+    return cast(Rejected, _kept(session, "rejected", build, (REVIEWS_ROW,)))
+
+
 def masker_for(session: Session, data_dir: Path, *, real_names_only: bool = False) -> Masker:
     """The masker of this archive, rebuilt only when persons, names or protected details
-    have changed. ``real_names_only``: for readers who see restricted persons' records but
-    not their protected details (analysts)."""
+    have changed, or an editor's decision on a found name. ``real_names_only``: for readers
+    who see restricted persons' records but not their protected details (analysts)."""
     def build(version: tuple[object, ...]) -> Masker:
         people = [p for p in protected_people(session, archive_secret(data_dir))
                   if p.real_name or not real_names_only]
-        return Masker(people, version, matcher_for(session, real_names_only=real_names_only))
-    return cast(Masker, _kept(session, f"masker|{real_names_only}", build))
+        return Masker(people, version, matcher_for(session, real_names_only=real_names_only),
+                      rejected_for(session))
+    return cast(Masker, _kept(session, f"masker|{real_names_only}", build,
+                              (NAMES_ROW, REVIEWS_ROW)))
 
 
 def mask_view(item: dict[str, Any], masker: Masker) -> dict[str, Any]:

@@ -63,10 +63,11 @@ PROTECTION_TRIGGERS = {
 
 
 def _protection_triggers(session: Session, report: VerifyReport) -> None:
-    if session.execute(text("SELECT counter FROM protection_changes WHERE id = 1")
-                       ).scalar() is None:
-        report.problems.append("protection_changes: its row is missing (the masker of "
-                               "protected names cannot follow changes)")
+    rows = set(session.execute(text("SELECT id FROM protection_changes")).scalars())
+    for row, follows in ((1, "protected names"), (2, "editors' decisions on found names")):
+        if row not in rows:
+            report.problems.append(f"protection_changes: row {row} is missing (the masker "
+                                   f"cannot follow changes to {follows})")
     sql, expected = PROTECTION_TRIGGERS[session.get_bind().dialect.name]
     found = int(session.execute(text(sql)).scalar_one())
     if found != expected:

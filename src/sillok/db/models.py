@@ -288,6 +288,34 @@ class RedactionMark(Base):
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
 
+class NameSpanReview(Base):
+    """An editor's decision on a place where the name matcher found a protected person's name
+    in a source (archive/span_review.py). A span is hidden until rejected; a rejected one (the
+    words are not that person) is shown. The decision is kept for the words around the name
+    (``context_key``), not for offsets, so it holds wherever the same words are shown and
+    lapses, failing closed, when they change."""
+
+    __tablename__ = "name_span_reviews"
+    __table_args__ = (
+        CheckConstraint("decision IN ('accepted', 'rejected')", name="decision"),
+        UniqueConstraint("source_id", "person_id", "part", "context_key",
+                         name="uq_name_span_reviews_span"),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    source_id: Mapped[int] = mapped_column(ForeignKey("sources.id"), index=True)
+    person_id: Mapped[int] = mapped_column(ForeignKey("persons.id"), index=True)
+    part: Mapped[str] = mapped_column(String(12))
+    field: Mapped[str] = mapped_column(String(16))
+    start_offset: Mapped[int] = mapped_column(Integer)
+    end_offset: Mapped[int] = mapped_column(Integer)
+    context_key: Mapped[str] = mapped_column(String(64))
+    decision: Mapped[str] = mapped_column(String(10))
+    reason: Mapped[str] = mapped_column(Text, default="")
+    decided_by: Mapped[str] = mapped_column(String(120))
+    decided_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
 class Act(RecordMixin, DateRangeMixin, Base):
     __tablename__ = "acts"
     __table_args__ = (_level_check(),)

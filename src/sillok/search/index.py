@@ -20,11 +20,18 @@ from typing import Any
 from sqlalchemy import delete, event, insert, select
 from sqlalchemy.orm import Session
 
-from sillok.archive.redact import NAMES_TO_RESCAN, matcher_for, protected_names
+from sillok.archive.redact import (
+    NAMES_TO_RESCAN,
+    Rejected,
+    matcher_for,
+    protected_names,
+    rejected_for,
+    unrejected,
+)
 from sillok.archive.redacted_text import for_index, spans_by_source
 from sillok.db import models as m
 from sillok.language.analyzer import analyse_many
-from sillok.security.name_matcher import NameMatcher
+from sillok.security.name_matcher import NameMatcher, replace
 
 INDEXED = ("source", "event", "act", "person", "place", "term")
 
@@ -122,11 +129,11 @@ def write_pending(session: Session) -> None:
                 docs.append((kind, obj, doc))
     finally:
         session.info.pop(MARKS, None)
-    matcher = matcher_for(session)
+    matcher, rejected = matcher_for(session), rejected_for(session)
     entries: list[tuple[str, Any, dict[str, Any], str, str, str]] = []
     for kind, obj, doc in docs:
         title, body = doc["title"] or "", doc["body"] or ""
-        public = ((public_copy(title, matcher), public_copy(body, matcher))
+        public = ((public_copy(title, matcher, rejected), public_copy(body, matcher, rejected))
                   if obj.level != "restricted" else (title, body))
         if public == (title, body):
             entries.append((kind, obj, doc, "all", title, body))
@@ -176,9 +183,10 @@ def write_pending(session: Session) -> None:
 _SPACE: defaultdict[Hashable, str] = defaultdict(lambda: " ")
 
 
-def public_copy(text: str, matcher: NameMatcher) -> str:
-    """The text as the public index holds it: every protected name left out."""
-    return matcher.mask(text, _SPACE)
+def public_copy(text: str, matcher: NameMatcher, rejected: Rejected = frozenset()) -> str:
+    """The text as the public index holds it: every protected name left out, but for the
+    places an editor has said are not the person (archive/span_review.py)."""
+    return replace(text, unrejected(text, matcher.spans(text), rejected), _SPACE)
 
 
 def _named_again(session: Session) -> dict[tuple[str, int], Any]:

@@ -46,6 +46,8 @@ ROUTES: dict[str, Rule] = {
     "POST /staff/records/{type_name}/{record_id}/retract": "staff",
     "POST /staff/sources/{source_id}/redactions": "staff",
     "POST /staff/sources/{source_id}/redactions/{mark_id}/remove": "staff",
+    "GET /staff/sources/{source_id}/names": "staff",
+    "POST /staff/sources/{source_id}/names": "staff",
     "GET /staff/account": "account",
     "POST /staff/account/totp": "account",
     "POST /staff/account/totp/confirm": "account",

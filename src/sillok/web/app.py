@@ -28,6 +28,7 @@ from sillok.web import (
     auth,
     auth_routes,
     i18n,
+    name_span_routes,
     pages,
     passage_routes,
     search_routes,
@@ -81,6 +82,7 @@ def create_app(settings: Settings) -> FastAPI:
     app.include_router(search_routes.router(archive, TEMPLATES))
     app.include_router(stats_routes.router(archive, TEMPLATES))
     app.include_router(staff_routes.router(archive, TEMPLATES))
+    app.include_router(name_span_routes.router(archive, TEMPLATES))
     app.include_router(passage_routes.router(archive, TEMPLATES))
     app.include_router(account_routes.router(archive, TEMPLATES))
     limiter = FailureLimiter(settings.auth.address_failures,

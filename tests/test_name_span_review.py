@@ -1,0 +1,167 @@
+"""An editor reviews the names the matcher found in a source: each proposed span is hidden from
+the public until rejected; a rejection shows the words on every door (page, snippet, public
+search) and is audited without the name; it lapses when the words around the name change.
+Readers without clearance cannot list or decide. Fictional data."""
+
+from __future__ import annotations
+
+import pytest
+from typer.testing import CliRunner
+
+from sillok.archive.service import Archive
+from sillok.cli.main import app
+from sillok.config import Settings
+from sillok.errors import Forbidden, Invalid, NotFound
+from sillok.search.service import search
+from sillok.search.span_review import decide, name_spans
+from tests.auth_helpers import client, csrf_token, signed_in
+from tests.conftest import ADMIN, ANALYST, ANON, EDITOR, VIEWER, make_person, make_source
+
+TEXT = ("[가상] 박철수 씨가 2019년 회령에서 체포됐다. "
+        "같은 마을의 노인회장 박철수 동무는 이 일과 관계가 없다.")
+
+
+def _setup(archive: Archive) -> tuple[int, int]:
+    person = make_person(archive, level="restricted", name="박철수")
+    source = make_source(archive, title="가상 기사: 회령 체포", text=TEXT)
+    return person, source
+
+
+def _public_text(archive: Archive, source: int) -> str:
+    return str(archive.get(ANON, "source", source)["fields"]["text"])
+
+
+def test_found_names_are_proposed_and_hidden_until_rejected(archive: Archive) -> None:
+    person, source = _setup(archive)
+    spans = [s for s in name_spans(archive, EDITOR, source) if s["kind"] == "name"]
+    assert [(s["start"], s["end"], s["status"]) for s in spans] == [
+        (TEXT.index("박철수"), TEXT.index("박철수") + 3, "proposed"),
+        (TEXT.rindex("박철수"), TEXT.rindex("박철수") + 3, "proposed")]
+    assert all(s["person"] == person and s["name"] == "박철수" for s in spans)
+    assert "박철수" not in _public_text(archive, source)
+    assert search(archive, ANON, "type:sources 박철수").total == 0
+
+    second = spans[1]
+    shown = decide(archive, EDITOR, source, "text", second["start"], second["end"], "reject",
+                   "the village elder of the same name, not the witness (fictional)")
+    assert shown["status"] == "rejected"
+    public = _public_text(archive, source)
+    # Exactly the rejected place is shown; the witness stays hidden.
+    assert public.count("박철수") == 1 and "노인회장 박철수 동무" in public
+    assert "박철수 씨가" not in public
+    # Public search follows in the same transaction: the shown name is found, and the
+    # snippet shows it only where it was rejected.
+    found = search(archive, ANON, "type:sources 박철수")
+    assert [i["id"] for i in found.items] == [source]
+    assert "씨가" not in found.items[0]["snippet"].split("박철수")[0][-6:]
+
+    # The trail says what was decided, with a keyed digest instead of the name.
+    history = archive.history(ADMIN, "source", source)
+    entry = next(h for h in history if h["action"] == "name-span-reject")
+    assert entry["after"]["decision"] == "rejected" and "박철수" not in str(entry)
+    assert str(entry["after"]["passage"]).startswith("hmac:")
+    assert entry["reason"].startswith("the village elder")
+    viewer_entry = next(h for h in archive.history(VIEWER, "source", source)
+                        if h["action"] == "name-span-reject")
+    assert not str(viewer_entry["after"]["passage"]).startswith("hmac:")
+
+    # Undo: hidden again everywhere.
+    decide(archive, EDITOR, source, "text", second["start"], second["end"], "reset")
+    assert "박철수" not in _public_text(archive, source)
+    assert search(archive, ANON, "type:sources 박철수").total == 0
+
+
+def test_accepting_keeps_the_name_hidden_and_is_on_record(archive: Archive) -> None:
+    _person, source = _setup(archive)
+    first = TEXT.index("박철수")
+    assert decide(archive, EDITOR, source, "text", first, first + 3, "accept")["status"] == (
+        "accepted")
+    assert "박철수" not in _public_text(archive, source)
+    assert any(h["action"] == "name-span-accept"
+               for h in archive.history(ADMIN, "source", source))
+
+
+def test_a_rejection_lapses_when_the_words_around_the_name_change(archive: Archive) -> None:
+    _person, source = _setup(archive)
+    second = TEXT.rindex("박철수")
+    decide(archive, EDITOR, source, "text", second, second + 3, "reject",
+           "another man (fictional)")
+    assert _public_text(archive, source).count("박철수") == 1
+    archive.update(ADMIN, "source", source, {"text": TEXT.replace("노인회장", "리 인민위원장")})
+    # New words around it: nobody has looked at this place yet, so it is hidden again.
+    assert "박철수" not in _public_text(archive, source)
+    assert search(archive, ANON, "type:sources 박철수").total == 0
+    statuses = {s["status"] for s in name_spans(archive, EDITOR, source) if s["kind"] == "name"}
+    assert statuses == {"proposed"}
+
+
+def test_only_cleared_writers_review(archive: Archive) -> None:
+    _person, source = _setup(archive)
+    first = TEXT.index("박철수")
+    for actor in (ANON, VIEWER, ANALYST):
+        with pytest.raises(Forbidden):
+            name_spans(archive, actor, source)
+        with pytest.raises(Forbidden):
+            decide(archive, actor, source, "text", first, first + 3, "reject", "no")
+    with pytest.raises(Invalid, match="reason"):
+        decide(archive, EDITOR, source, "text", first, first + 3, "reject", "  ")
+    with pytest.raises(Invalid, match="decision"):
+        decide(archive, EDITOR, source, "text", first, first + 3, "forget")
+    # Only a place where the matcher finds a name can be decided: no arbitrary offsets.
+    with pytest.raises(NotFound):
+        decide(archive, EDITOR, source, "text", 0, 4, "reject", "not a name")
+    with pytest.raises(NotFound):
+        decide(archive, EDITOR, source + 999, "text", first, first + 3, "accept")
+
+
+def test_manual_marks_are_listed_beside_the_names(archive: Archive) -> None:
+    from sillok.archive.redactions import add_mark
+
+    _person, source = _setup(archive)
+    add_mark(archive, EDITOR, source, 5, 10, "the place could identify the family (fictional)")
+    spans = name_spans(archive, EDITOR, source)
+    manual = [s for s in spans if s["kind"] == "manual"]
+    assert [(s["start"], s["end"], s["status"]) for s in manual] == [(5, 10, "accepted")]
+
+
+def test_cli_lists_and_decides(archive: Archive, cli_env: dict[str, str],
+                               runner: CliRunner) -> None:
+    _person, source = _setup(archive)
+    second = TEXT.rindex("박철수")
+    listed = runner.invoke(app, ["redact", str(source), "--names", "--as", "editor", "--json"],
+                           env=cli_env)
+    assert listed.exit_code == 0, listed.output
+    assert f'"start": {second}' in listed.output and '"proposed"' in listed.output
+    done = runner.invoke(app, ["redact", str(source), "--reject", f"{second}:{second + 3}",
+                               "--reason", "another man (fictional)", "--as", "editor"],
+                         env=cli_env)
+    assert done.exit_code == 0, done.output
+    assert "rejected" in done.output
+    assert _public_text(archive, source).count("박철수") == 1
+    bad = runner.invoke(app, ["redact", str(source), "--accept", "12-15", "--as", "editor"],
+                        env=cli_env)
+    assert bad.exit_code != 0 and "START:END" in bad.output
+    anon = runner.invoke(app, ["redact", str(source), "--names", "--as", "viewer"],
+                         env=cli_env)
+    assert anon.exit_code != 0 and "박철수" not in anon.output
+
+
+def test_workspace_page_reviews_the_names(archive: Archive, settings: Settings) -> None:
+    _person, source = _setup(archive)
+    second = TEXT.rindex("박철수")
+    with signed_in(settings, "editor") as editor:
+        page = editor.get(f"/staff/sources/{source}/names")
+        assert page.status_code == 200
+        assert page.text.count("<mark>박철수</mark>") == 2 and "검토할 항목" in page.text
+        answer = editor.post(f"/staff/sources/{source}/names", data={
+            "field": "text", "start": second, "end": second + 3, "decision": "reject",
+            "reason": "another man (fictional)", "csrf_token": csrf_token(editor)},
+            follow_redirects=False)
+        assert answer.status_code == 303
+        assert "rejected: shown" in editor.get(f"/staff/sources/{source}/names?lang=en").text
+        assert f"/staff/sources/{source}/names" in editor.get(f"/staff/sources/{source}").text
+    with client(settings) as anonymous:
+        public = anonymous.get(f"/sources/{source}")
+        assert public.status_code == 200 and public.text.count("박철수") == 1
+    with signed_in(settings, "viewer") as viewer:
+        assert viewer.get(f"/staff/sources/{source}/names").status_code == 403
