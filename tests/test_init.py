@@ -77,10 +77,10 @@ def test_old_archive_is_migrated(empty_settings: Settings) -> None:
         a.close()
 
 
-# 0002: before the search index; 0008: before name key pairs; 0009: before public copies
-# (lifecycle.INDEX_REVISION).
+# 0002: before the search index; 0008: before name key pairs; 0009: before public copies;
+# 0011: before analysts' copies (lifecycle.INDEX_REVISION).
 @pytest.mark.parametrize(("revision", "rebuilt"), [("0002", True), ("0008", True),
-                                                   ("0009", True), ("0010", False)])
+                                                   ("0011", True), ("0012", False)])
 def test_only_an_archive_whose_index_is_out_of_date_is_reindexed_on_upgrade(
         empty_settings: Settings, monkeypatch: pytest.MonkeyPatch, revision: str,
         rebuilt: bool) -> None:

@@ -165,3 +165,50 @@ def test_workspace_page_reviews_the_names(archive: Archive, settings: Settings) 
         assert public.status_code == 200 and public.text.count("박철수") == 1
     with signed_in(settings, "viewer") as viewer:
         assert viewer.get(f"/staff/sources/{source}/names").status_code == 403
+
+
+def test_analysts_search_their_own_copy(archive: Archive) -> None:
+    """Analysts read restricted records and a restricted person's names, but no real name:
+    their searches find the alias and never confirm the real name, in any spelling."""
+    make_person(archive, level="restricted", name="박철수", protected={"real_name": "리영호"})
+    public = make_source(archive, title="가상 공개 기사",
+                         text="[가상] 박철수 씨는 회령 출신이다. 본명은 리영호라고 한다.")
+    restricted = make_source(archive, level="restricted", title="가상 비공개 증언",
+                             text="[가상] 증언자 리영호는 2019년에 회령에서 떠났다.")
+    for query in ("type:sources 박철수", "type:sources Pak Chol-su"):
+        assert {i["id"] for i in search(archive, ANALYST, query).items} == {public}, query
+        assert search(archive, ANON, query).total == 0, query
+    for query in ("type:sources 리영호", "type:sources Ri Yong-ho", "type:sources 이영호"):
+        for actor in (ANALYST, VIEWER, ANON):
+            assert search(archive, actor, query).total == 0, (actor, query)
+    assert {i["id"] for i in search(archive, EDITOR, "type:sources 리영호").items} == {
+        public, restricted}
+    # What analysts do find shows no real name in its snippet.
+    for item in search(archive, ANALYST, "type:sources 회령").items:
+        assert "리영호" not in item["snippet"] and "영호" not in item["snippet"], item
+
+
+@pytest.mark.parametrize("let_go", ["level", "name", "real_name"])
+def test_a_name_taken_off_the_list_is_found_again_in_the_same_transaction(
+        archive: Archive, let_go: str) -> None:
+    person = make_person(archive, level="restricted", name="강영희",
+                         protected={"real_name": "문순옥"})
+    # Each text names one of the two, so that making one text again does not hide the need
+    # to make the other.
+    alias = make_source(archive, title="가상 기사", text="[가상] 강영희 씨가 혜산에서 떠났다.")
+    real = make_source(archive, title="가상 기사", text="[가상] 문순옥 씨가 혜산에서 떠났다.")
+    assert search(archive, ANON, "type:sources 강영희").total == 0
+    assert search(archive, ANON, "type:sources 문순옥").total == 0
+    if let_go == "level":
+        archive.update(ADMIN, "person", person, {"level": "public"})
+        shown, found, hidden = alias, "강영희", "문순옥"  # the real name stays protected
+    elif let_go == "name":
+        archive.update(ADMIN, "person", person,
+                       {"names": [{"name": "가명 인물", "system": "hangul"}]})
+        shown, found, hidden = alias, "강영희", "문순옥"
+    else:
+        archive.update(ADMIN, "person", person, {"protected": {"real_name": None}})
+        shown, found, hidden = real, "문순옥", "강영희"
+    assert [i["id"] for i in search(archive, ANON, f"type:sources {found}").items] == [shown]
+    assert search(archive, ANON, f"type:sources {hidden}").total == 0
+    assert found in _public_text(archive, shown)

@@ -21,12 +21,13 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, cast
 
-from sqlalchemy import event, or_, select, text
-from sqlalchemy.orm import Session, selectinload
+from sqlalchemy import event, inspect, or_, select, text
+from sqlalchemy.orm import Session, object_session, selectinload
 
 from sillok.db import models as m
 from sillok.errors import StorageError
 from sillok.private_files import make_dir, write_file
+from sillok.security import at_rest
 from sillok.security.name_matcher import NameMatcher, NameSpan, replace
 
 
@@ -178,8 +179,16 @@ NAMES_TO_RESCAN = "sillok.protection.rescan"
 PROTECTION_MODELS = (m.Person, m.PersonName, m.PersonProtected)
 
 
+# Names that may no longer be protected, by person: a name removed or changed, a real name
+# removed or changed (as stored: sealed or not, opened by ``names_let_go``), and persons no
+# longer restricted (all their names, read afterwards). The public copies that hid them are
+# made again in the same transaction (search/index.py), so a name let go is found again.
+NAMES_LET_GO = "sillok.protection.let-go"
+
+
 # After the flush: a new person's or name's id is known only then (session.new still holds
-# what was flushed until after_flush_postexec).
+# what was flushed until after_flush_postexec), and the attributes' history (the values
+# before the flush) is still there.
 @event.listens_for(Session, "after_flush")
 def _note_changes(session: Session, _context: Any) -> None:
     for obj in (*session.new, *session.dirty, *session.deleted):
@@ -187,10 +196,73 @@ def _note_changes(session: Session, _context: Any) -> None:
             person_id = obj.id if isinstance(obj, m.Person) else obj.person_id
             session.info.setdefault(NAMES_CHANGED, set()).add(person_id)
             session.info.setdefault(NAMES_TO_RESCAN, set()).add(person_id)
+            _note_let_go(session, obj, person_id)
         elif isinstance(obj, m.NameSpanReview):
             # Not kept while uncommitted, as above; the reviewed source is indexed again by
             # span_review.py itself (the one text the decision is about).
             session.info.setdefault(NAMES_CHANGED, set()).add(obj.person_id)
+
+
+def _note_let_go(session: Session, obj: Any, person_id: int) -> None:
+    """A value changed in place (a deleted row is noted by ``_note_deleted``)."""
+    let_go: dict[int, set[tuple[str, str]]] = session.info.setdefault(NAMES_LET_GO, {})
+    state = inspect(obj)
+    if isinstance(obj, m.Person):
+        if "restricted" in (state.attrs.level.history.deleted or ()):
+            let_go.setdefault(person_id, set()).add(("person", ""))
+    elif isinstance(obj, m.PersonName):
+        let_go.setdefault(person_id, set()).update(
+            ("name", n) for n in state.attrs.name.history.deleted or () if n)
+    else:
+        let_go.setdefault(person_id, set()).update(
+            ("sealed", str(getattr(v, "text", v)))
+            for v in state.attrs.sealed_real_name.history.deleted or () if v)
+
+
+# A row deleted in a flush, orphans included (a person's names replaced by a new list are
+# deleted as orphans, and never appear in session.deleted).
+@event.listens_for(m.PersonName, "after_delete")
+@event.listens_for(m.PersonProtected, "after_delete")
+def _note_deleted(_mapper: Any, _connection: Any, target: Any) -> None:
+    session = object_session(target)
+    if session is None:
+        return
+    let_go: dict[int, set[tuple[str, str]]] = session.info.setdefault(NAMES_LET_GO, {})
+    if isinstance(target, m.PersonName):
+        if target.name:
+            let_go.setdefault(target.person_id, set()).add(("name", target.name))
+    elif target.sealed_real_name:
+        let_go.setdefault(target.person_id, set()).add(
+            ("sealed", str(getattr(target.sealed_real_name, "text", target.sealed_real_name))))
+
+
+def names_let_go(session: Session, person_ids: set[int]) -> dict[int, set[str]]:
+    """The names of these persons that were protected before this transaction and may not be
+    any more (taken off the list): each public copy that hid one is to be made again."""
+    noted: dict[int, set[tuple[str, str]]] = session.info.pop(NAMES_LET_GO, {})
+    out: dict[int, set[str]] = {}
+    let_go_persons = [pid for pid in person_ids if ("person", "") in noted.get(pid, ())]
+    if let_go_persons:
+        for pid, name in session.execute(select(m.PersonName.person_id, m.PersonName.name)
+                                          .where(m.PersonName.person_id.in_(let_go_persons))):
+            out.setdefault(pid, set()).add(name)
+    # A name of a person who is not restricted, and was not before, was never protected:
+    # editing public persons' names costs no scan.
+    restricted = set(session.execute(select(m.Person.id).where(
+        m.Person.id.in_(list(person_ids)), m.Person.level == "restricted")).scalars())
+    ring = None
+    for pid in person_ids:
+        for what, value in noted.get(pid, ()):
+            if what == "name" and (pid in restricted or pid in let_go_persons):
+                out.setdefault(pid, set()).add(value)
+            elif what == "sealed":
+                if at_rest.is_envelope(value):
+                    ring = ring or at_rest.ring_for(session.get_bind())
+                    if ring is None:
+                        continue  # no key: the copies stay as they are, hiding it (closed)
+                    value = ring.open_field(pid, "real_name", value)
+                out.setdefault(pid, set()).add(value)
+    return out
 
 
 @event.listens_for(Session, "after_commit")
@@ -198,6 +270,7 @@ def _note_changes(session: Session, _context: Any) -> None:
 def _forget_changes(session: Session) -> None:
     session.info.pop(NAMES_CHANGED, None)
     session.info.pop(NAMES_TO_RESCAN, None)
+    session.info.pop(NAMES_LET_GO, None)
 
 
 # Every change to persons, their names and protected details adds one to this row, by

@@ -48,6 +48,16 @@ def masker_of(session: Session, data_dir: Path, actor: Actor) -> Masker | None:
                       real_names_only=may_see_level(actor, "restricted"))
 
 
+def search_audiences(actor: Actor) -> tuple[str, ...]:
+    """The search index entries ``actor`` reads (search/index.py AUDIENCES): the copy of each
+    text made for them, so that no search can match a name they may not read."""
+    if may_see_protected(actor):
+        return ("all", "full", "fa")
+    if may_see_level(actor, "restricted"):
+        return ("all", "fa", "analyst", "ap")
+    return ("all", "ap", "public")
+
+
 def label(session: Session, actor: Actor, type_name: str, obj: Any) -> str:
     """A record's label without the id of a record the actor may not see."""
     if type_name == "evidence":

@@ -538,8 +538,9 @@ class SearchEntry(Base):
     date_start: Mapped[date | None] = mapped_column(Date, default=None)
     title: Mapped[str] = mapped_column(Text, default="")
     body: Mapped[str] = mapped_column(Text, default="")
-    # Who reads this entry (migration 0010): 'all', or a record's own text ('full', readers
-    # cleared for restricted records) and its public copy ('public', everybody else).
+    # Who reads this entry (migrations 0010 and 0012; search/index.py AUDIENCES): 'all', or
+    # the readers of one copy of the record's text — the cleared ('full'), analysts
+    # ('analyst'), everybody else ('public'), or two of them ('fa', 'ap').
     audience: Mapped[str] = mapped_column(String(8), default="all", server_default="all")
 
 

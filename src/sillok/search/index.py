@@ -5,10 +5,13 @@ the person's own level, so only those allowed to see the person can find them by
 sources (title; text), events (title; description), acts (act type labels; description),
 persons (names; description), places (names), terms (labels and synonyms).
 
-Readers without clearance for restricted records search public copies only: a record whose
-text names a protected person, in any spelling the one name matcher knows, has a second entry
-without those names (audience 'public'), and its own entry is for cleared readers ('full');
-a record with nothing to hide has one entry for both ('all').
+Each reader searches the copy of a text made for them, so no search can match what they may not
+read (archive/views.search_audiences says who reads which):
+- those cleared for protected details, the text itself;
+- analysts (restricted records, but no real names), the text with protected real names left out;
+- everybody else, the public copy: every protected person's name left out.
+A record with nothing to hide has one entry for all three ('all'); otherwise one entry per
+distinct copy, its audience naming the readers it serves (AUDIENCES).
 """
 
 from __future__ import annotations
@@ -24,6 +27,7 @@ from sillok.archive.redact import (
     NAMES_TO_RESCAN,
     Rejected,
     matcher_for,
+    names_let_go,
     protected_names,
     rejected_for,
     unrejected,
@@ -130,16 +134,21 @@ def write_pending(session: Session) -> None:
     finally:
         session.info.pop(MARKS, None)
     matcher, rejected = matcher_for(session), rejected_for(session)
+    real_names = matcher_for(session, real_names_only=True)
     entries: list[tuple[str, Any, dict[str, Any], str, str, str]] = []
     for kind, obj, doc in docs:
-        title, body = doc["title"] or "", doc["body"] or ""
-        public = ((public_copy(title, matcher, rejected), public_copy(body, matcher, rejected))
-                  if obj.level != "restricted" else (title, body))
-        if public == (title, body):
-            entries.append((kind, obj, doc, "all", title, body))
-        else:
-            entries.append((kind, obj, doc, "full", title, body))
-            entries.append((kind, obj, doc, "public", *public))
+        full = (doc["title"] or "", doc["body"] or "")
+        public = (full if obj.level == "restricted"
+                  else (public_copy(full[0], matcher, rejected),
+                        public_copy(full[1], matcher, rejected)))
+        # An analyst's copy differs from the text only where a real name is: a text naming
+        # no protected person at all (most) needs no second reading.
+        analyst = full if public == full and obj.level != "restricted" else (
+            public_copy(full[0], real_names, rejected), public_copy(full[1], real_names, rejected))
+        if obj.level == "restricted":
+            public = analyst  # not shown to the public at all; one entry fewer
+        for audience, (title, body) in copies(full, analyst, public):
+            entries.append((kind, obj, doc, audience, title, body))
     texts = [part for *_r, title, body in entries for part in (title, body)]
     # Only the exact texts analysed ahead are taken from there: a title or body that differs
     # (redacted, cleaned by validation) is analysed here, as it always was.
@@ -178,6 +187,24 @@ def write_pending(session: Session) -> None:
     session.flush()
 
 
+# Who reads an entry: 'all' (one copy for everybody), or the readers its copy is for — the
+# cleared ('full'), analysts ('analyst'), the rest ('public'), or two of them whose copies are
+# the same ('fa': cleared and analysts; 'ap': analysts and the rest).
+AUDIENCES = ("all", "full", "fa", "analyst", "ap", "public")
+Texts = tuple[str, str]
+
+
+def copies(full: Texts, analyst: Texts, public: Texts) -> list[tuple[str, Texts]]:
+    """The entries a record needs: one per distinct copy, each with its readers."""
+    if full == analyst == public:
+        return [("all", full)]
+    if full == analyst:
+        return [("fa", full), ("public", public)]
+    if analyst == public:
+        return [("full", full), ("ap", analyst)]
+    return [("full", full), ("analyst", analyst), ("public", public)]
+
+
 # Every protected name becomes a space in the public index: the words either side must not
 # join into a new word.
 _SPACE: defaultdict[Hashable, str] = defaultdict(lambda: " ")
@@ -190,27 +217,32 @@ def public_copy(text: str, matcher: NameMatcher, rejected: Rejected = frozenset(
 
 
 def _named_again(session: Session) -> dict[tuple[str, int], Any]:
-    """Records a reader without clearance may see that name a person whose names changed in
-    this transaction: their public copies are made again before it commits, so that from the
-    commit on no public search finds the new name. Found by reading every such text with a
-    matcher of those persons' names alone."""
+    """Records that name a person whose names or protection changed in this transaction:
+    their copies are made again before it commits, so that from the commit on no search finds
+    a newly protected name where its reader may not read it, and a name taken off the list is
+    found again. Found by reading every text with a matcher of those persons' names alone."""
     todo = {pid for pid in session.info.pop(NAMES_TO_RESCAN, ()) if pid is not None}
     if not todo:
         return {}
-    matcher = NameMatcher((who, names) for who, names in protected_names(session)
-                          if who[0] in todo)
+    # Their names now, and the names they no longer have protected (a copy that hid one is
+    # made again, showing it): either may be in a text whose copy must change.
+    let_go = [((pid, "let-go"), tuple(sorted(names)))
+              for pid, names in names_let_go(session, todo).items() if names]
+    matcher = NameMatcher([*((who, names) for who, names in protected_names(session)
+                             if who[0] in todo), *let_go])
     if matcher.empty:
         return {}
     found: dict[tuple[str, int], Any] = {}
     for kind, model, columns in _TEXTS:
+        # Restricted records too: analysts read them with real names left out.
         stmt = (select(model.id, *columns)
-                .where(model.level != "restricted", model.retracted_at.is_(None))
+                .where(model.retracted_at.is_(None))
                 .execution_options(yield_per=1000))
         for row in session.execute(stmt):
             if any(value and matcher.spans(value) for value in row[1:]):
                 found[(kind, row[0])] = None
     names = select(m.PersonName.person_id, m.PersonName.name).join(m.Person).where(
-        m.Person.level != "restricted", m.Person.retracted_at.is_(None))
+        m.Person.retracted_at.is_(None))
     for person_id, name in session.execute(names):
         if matcher.spans(name):
             found[("person", person_id)] = None

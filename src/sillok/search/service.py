@@ -19,7 +19,7 @@ from sillok.archive.redact import Masker
 from sillok.archive.redacted_text import fill, public_parts, spans_by_source
 from sillok.archive.resolve import MODELS
 from sillok.archive.service import Archive
-from sillok.archive.views import masker_of
+from sillok.archive.views import masker_of, search_audiences
 from sillok.db import models as m
 from sillok.errors import Invalid
 from sillok.search.cache import IndexCache
@@ -227,11 +227,10 @@ def _search(session: Session, cache: IndexCache, masker: Masker | None, actor: A
         return result
     where, params = filtered.where, filtered.params
     where.append("si.level IN :levels")
-    # A reader without clearance reads public copies only: no entry of theirs holds a
-    # protected name, so no search of theirs can match one (index.py, migration 0010).
+    # Each reader reads the copies made for them: no entry of a reader without clearance
+    # holds a name they may not read, so no search of theirs can match one (index.py).
     where.append("si.audience IN :audiences")
-    params.update(match=match, levels=visible_levels(actor),
-                  audiences=("all", "public") if masker is not None else ("all", "full"))
+    params.update(match=match, levels=visible_levels(actor), audiences=search_audiences(actor))
     rerank_now = sort == "relevance" and offset < RERANK_WINDOW
     clauses, gaps = clauses_and_gaps(q, match_all) if rerank_now else ([], [])
     start, size = (0, RERANK_WINDOW) if rerank_now else (offset, limit)
