@@ -114,6 +114,18 @@ def test_only_cleared_writers_review(archive: Archive) -> None:
         decide(archive, EDITOR, source + 999, "text", first, first + 3, "accept")
 
 
+def test_the_preview_is_the_public_copy_before_publishing(archive: Archive) -> None:
+    from sillok.search.span_review import public_preview
+
+    make_person(archive, level="restricted", name="박철수")
+    source = make_source(archive, level="internal", title="가상: 박철수 증언", text=TEXT)
+    preview = public_preview(archive, EDITOR, source)
+    assert "박철수" not in preview["title"] + preview["text"]
+    assert preview["text"].count("[Witness W-") == 2 and "회령에서 체포됐다" in preview["text"]
+    with pytest.raises(Forbidden):
+        public_preview(archive, ANALYST, source)
+
+
 def test_manual_marks_are_listed_beside_the_names(archive: Archive) -> None:
     from sillok.archive.redactions import add_mark
 
@@ -158,7 +170,11 @@ def test_workspace_page_reviews_the_names(archive: Archive, settings: Settings) 
             "reason": "another man (fictional)", "csrf_token": csrf_token(editor)},
             follow_redirects=False)
         assert answer.status_code == 303
-        assert "rejected: shown" in editor.get(f"/staff/sources/{source}/names?lang=en").text
+        shown = editor.get(f"/staff/sources/{source}/names?lang=en").text
+        assert "rejected: shown" in shown
+        # The preview is the public copy: the rejected name shown, the witness hidden.
+        preview = shown.split('id="public-preview-text">')[1].split("</pre>")[0]
+        assert preview.count("박철수") == 1 and "Witness W-" in preview
         assert f"/staff/sources/{source}/names" in editor.get(f"/staff/sources/{source}").text
     with client(settings) as anonymous:
         public = anonymous.get(f"/sources/{source}")

@@ -33,10 +33,12 @@ from sillok.archive.redact import (
     REAL_NAME,
     archive_secret,
     context_key,
+    masker_for,
     matcher_for,
     pseudonym,
     rejected_for,
 )
+from sillok.archive.redacted_text import redact, spans_by_source
 from sillok.archive.redactions import list_marks
 from sillok.archive.service import Archive
 from sillok.db import models as m
@@ -115,6 +117,19 @@ def _found(session: Session, archive: Archive, source: m.Source) -> list[dict[st
                 "at": row.decided_at.isoformat() if row is not None else None,
             })
     return out
+
+
+def public_preview(archive: Archive, actor: Actor, source_id: int) -> dict[str, str]:
+    """The source's title and text exactly as the public would see them once it is public:
+    marked passages as [redacted], every name not rejected as its pseudonym — whatever the
+    source's level is now, so that an editor sees it before publishing."""
+    _require_cleared(actor)
+    with archive.transaction() as session:
+        source = _source(session, actor, source_id)
+        masker = masker_for(session, archive.settings.data_dir)
+        marks = spans_by_source(session, [source_id]).get(source_id, [])
+        return {"title": masker.mask(source.title or ""),
+                "text": masker.mask(redact(source.text or "", marks))}
 
 
 def decide(archive: Archive, actor: Actor, source_id: int, field: str, start: int, end: int,

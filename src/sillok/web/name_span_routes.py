@@ -11,7 +11,7 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from fastapi.templating import Jinja2Templates
 
 from sillok.archive.service import Archive
-from sillok.search.span_review import decide, name_spans
+from sillok.search.span_review import decide, name_spans, public_preview
 from sillok.web.staff_routes import Staff
 
 
@@ -23,7 +23,7 @@ def router(archive: Archive, templates: Jinja2Templates) -> APIRouter:
         spans = name_spans(archive, actor, source_id)
         name = "_names.html" if request.headers.get("hx-request") else "names.html"
         return templates.TemplateResponse(request, name, {
-            "rec": rec, "spans": spans,
+            "rec": rec, "spans": spans, "preview": public_preview(archive, actor, source_id),
             "open": sum(1 for s in spans if s["status"] == "proposed")})
 
     @r.get("/sources/{source_id}/names", response_class=HTMLResponse)
