@@ -48,6 +48,11 @@ def masker_of(session: Session, data_dir: Path, actor: Actor) -> Masker | None:
                       real_names_only=may_see_level(actor, "restricted"))
 
 
+# The entries of the public copies: on SQLite they have a full-text index of their own
+# (search_fts_public, migration 0012), which holds no protected name at all.
+PUBLIC_COPIES = ("all", "ap", "public")
+
+
 def search_audiences(actor: Actor) -> tuple[str, ...]:
     """The search index entries ``actor`` reads (search/index.py AUDIENCES): the copy of each
     text made for them, so that no search can match a name they may not read."""
@@ -55,7 +60,7 @@ def search_audiences(actor: Actor) -> tuple[str, ...]:
         return ("all", "full", "fa")
     if may_see_level(actor, "restricted"):
         return ("all", "fa", "analyst", "ap")
-    return ("all", "ap", "public")
+    return PUBLIC_COPIES
 
 
 def label(session: Session, actor: Actor, type_name: str, obj: Any) -> str:

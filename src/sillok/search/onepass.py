@@ -25,13 +25,24 @@ from typing import Any
 
 from sqlalchemy.orm import Session
 
+from sillok.archive.views import PUBLIC_COPIES
 from sillok.search import facets as fc
 from sillok.search.cache import IndexCache
 from sillok.search.filters import bound
 
 OVERFETCH = 4
 
-SQLITE_SCORE = "-bm25(search_fts, 5.0, 1.0)"
+def fts_table(params: dict[str, Any]) -> str:
+    """The SQLite full-text index to read: the public copies' own (migration 0012) for
+    readers of those alone, so that a public search never reads another reader's copies."""
+    return ("search_fts_public" if tuple(params.get("audiences", ())) == PUBLIC_COPIES
+            else "search_fts")
+
+
+def sqlite_score(fts: str) -> str:
+    return f"-bm25({fts}, 5.0, 1.0)"
+
+
 POSTGRES_SCORE = "ts_rank(si.tsv, to_tsquery('simple', :match), 1)"
 # Dates are stored as YYYY-MM-DD text on SQLite; cutting the year out costs far less than
 # parsing the date, on every match counted.
@@ -75,8 +86,9 @@ def first_pass(session: Session, cache: IndexCache, dialect: str, where: list[st
     values = {**params, "cap": cap, "limit": size, "offset": start, "over": OVERFETCH * size}
     overfetch = False
     if dialect == "sqlite":
-        m = ("SELECT search_fts.rowid AS rid, " + SQLITE_SCORE + " AS score FROM search_fts "
-             "WHERE search_fts MATCH :match")
+        fts = fts_table(params)
+        m = (f"SELECT {fts}.rowid AS rid, {sqlite_score(fts)} AS score FROM {fts} "
+             f"WHERE {fts} MATCH :match")
         scoped = ("SELECT si.id, si.record_type, si.record_id, si.language, si.kind, "
                   f"{year} AS y FROM m CROSS JOIN search_index si ON si.id = m.rid "
                   f"WHERE {scope} LIMIT :cap")
@@ -129,9 +141,10 @@ def plain_page(session: Session, dialect: str, where: list[str], params: dict[st
     """Results ``start``…``start + size``, ranking every match in scope."""
     scope = " AND ".join(where)
     if dialect == "sqlite":
-        frm = ("FROM search_fts CROSS JOIN search_index si ON si.id = search_fts.rowid "
-               f"WHERE search_fts MATCH :match AND {scope}")
-        score = SQLITE_SCORE
+        fts = fts_table(params)
+        frm = (f"FROM {fts} CROSS JOIN search_index si ON si.id = {fts}.rowid "
+               f"WHERE {fts} MATCH :match AND {scope}")
+        score = sqlite_score(fts)
     else:
         frm = f"FROM search_index si WHERE si.tsv @@ to_tsquery('simple', :match) AND {scope}"
         score = POSTGRES_SCORE

@@ -28,7 +28,7 @@ from sillok.search.expand import expand
 from sillok.search.facets import NULL_TEXT
 from sillok.search.filters import bound, scope
 from sillok.search.index import INDEXED
-from sillok.search.onepass import EXTRA, FirstPass, Row, first_pass, plain_page
+from sillok.search.onepass import EXTRA, FirstPass, Row, first_pass, fts_table, plain_page
 from sillok.search.query import Query, parse
 from sillok.search.rank import Candidate, idf, rerank
 from sillok.search.snippet import Highlighter, snippet
@@ -66,13 +66,14 @@ class SearchResult:
     notes: list[str] = field(default_factory=list)
 
 
-def _base(dialect: str, where: list[str], match: str = "match") -> str:
+def _base(dialect: str, where: list[str], match: str = "match", fts: str = "search_fts"
+          ) -> str:
     """``FROM … WHERE …`` of the records that match ``:match`` in the permission scope."""
     if dialect == "sqlite":
         # CROSS JOIN fixes the order: the full-text match first, then its rows' filters. Left
         # to itself SQLite may scan the index by level and re-run the match for every row.
-        return ("FROM search_fts CROSS JOIN search_index si ON si.id = search_fts.rowid "
-                f"WHERE search_fts MATCH :{match} AND " + " AND ".join(where))
+        return (f"FROM {fts} CROSS JOIN search_index si ON si.id = {fts}.rowid "
+                f"WHERE {fts} MATCH :{match} AND " + " AND ".join(where))
     return (f"FROM search_index si WHERE si.tsv @@ to_tsquery('simple', :{match}) AND "
             + " AND ".join(where))
 
@@ -93,7 +94,8 @@ def _weights(session: Session, cache: IndexCache, dialect: str, where: list[str]
     total = cache.get(("corpus",), lambda: _corpus_size(session, dialect), stale=CORPUS_TTL)
 
     def frequencies(missing: list[int]) -> list[int]:
-        parts, values = _frequency_parts(dialect, where, [exprs[i] for i in missing])
+        parts, values = _frequency_parts(dialect, where, [exprs[i] for i in missing],
+                                         fts_table(params))
         return _frequencies(session.execute(bound(" UNION ALL ".join(parts)),
                                             {**params, **values}).all())
 
@@ -101,8 +103,8 @@ def _weights(session: Session, cache: IndexCache, dialect: str, where: list[str]
     return [idf(df, max(total, df)) for df in dfs]
 
 
-def _frequency_parts(dialect: str, where: list[str], exprs: list[str | None]
-                     ) -> tuple[list[str], dict[str, Any]]:
+def _frequency_parts(dialect: str, where: list[str], exprs: list[str | None],
+                     fts: str = "search_fts") -> tuple[list[str], dict[str, Any]]:
     """Statement parts that count each clause's matches in scope, up to ``DF_CAP``: a row
     per clause (part ``EXTRA``, the clause, the count, the highest entry id counted), and a
     last row with the index's highest entry id; in the first pass's nine columns, so that
@@ -111,7 +113,7 @@ def _frequency_parts(dialect: str, where: list[str], exprs: list[str | None]
     parts: list[str] = []
     values: dict[str, Any] = {"dfcap": DF_CAP}
     # In id order, which FTS5 reads its matches in anyway: no sort of all of them.
-    by_id = "search_fts.rowid" if dialect == "sqlite" else "si.id"
+    by_id = f"{fts}.rowid" if dialect == "sqlite" else "si.id"
     for n, expr in enumerate(exprs):
         if expr is None:
             parts.append(f"SELECT {EXTRA}, {n}, 0, NULL, {blank}, 0")
@@ -120,7 +122,7 @@ def _frequency_parts(dialect: str, where: list[str], exprs: list[str | None]
         if dialect == "postgresql":
             parts.append(_pg_frequency_part(n, where, blank))
             continue
-        first = (f"SELECT si.id AS entry {_base(dialect, where, f'df{n}')} "
+        first = (f"SELECT si.id AS entry {_base(dialect, where, f'df{n}', fts)} "
                  f"ORDER BY {by_id} LIMIT :dfcap")
         parts.append(f"SELECT {EXTRA}, {n}, count(*), NULL, {blank}, max(entry) "  # noqa: S608
                      f"FROM ({first}) AS f{n}")
@@ -248,7 +250,8 @@ def _search(session: Session, cache: IndexCache, masker: Masker | None, actor: A
         first = first_pass(
             session, cache, dialect, where, params, sort=sort, start=start, size=size,
             facets=facets, cap=COUNT_CAP, texts=rerank_now,
-            extra=_frequency_parts(dialect, where, [exprs[i] for i in missing]))
+            extra=_frequency_parts(dialect, where, [exprs[i] for i in missing],
+                                   fts_table(params)))
         return _frequencies(first.extra)
 
     weights = None if single else _weights(session, cache, dialect, where, params, exprs,

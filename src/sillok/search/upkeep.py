@@ -37,6 +37,7 @@ def after_bulk_write(engine: Engine, *, rebuilt: bool = False, changed: int | No
         if not (rebuilt or force or (changed is not None and _stale(conn, changed))):
             return False
         conn.execute(text("INSERT INTO search_fts(search_fts) VALUES ('optimize')"))
+        conn.execute(text("INSERT INTO search_fts_public(search_fts_public) VALUES ('optimize')"))
         conn.commit()
         # The merge went through the write-ahead log, as large as the index: give it back.
         conn.execute(text("PRAGMA wal_checkpoint(TRUNCATE)"))
