@@ -7,8 +7,9 @@ site may not be framed (clickjacking of a signed-in coder), types are not sniffe
 Referer leaves the site (a page address can carry a search for a person's name).
 
 Added as the outermost layer of the application, around Starlette's own error handler, so that
-a 500 carries them too. A response that set its own Content-Security-Policy keeps it (the
-statistics page adds 'unsafe-eval' for Vega, stats_routes.py).
+a 500 carries them too. A response that set its own Content-Security-Policy keeps it (none
+does now: the statistics page's charts read their expressions with vega-interpreter instead
+of needing 'unsafe-eval').
 """
 
 from __future__ import annotations

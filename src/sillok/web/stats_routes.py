@@ -27,7 +27,6 @@ from sillok.stats.charts import Lang, acts_spec, arrivals_spec
 from sillok.stats.counts import CountTable, count_acts, counts_csv_columns, term_labels
 from sillok.stats.disclosure import MARK, MEASURES
 from sillok.stats.filters import KEYS
-from sillok.web.security_headers import policy
 
 PUBLIC = Actor.anonymous()
 MAX_FILTER = 500  # characters; the search parser looks at no more than 1,000 either
@@ -145,9 +144,6 @@ def router(archive: Archive, templates: Jinja2Templates) -> APIRouter:
             "all_suppressed": counts is not None and bool(counts.rows)
                               and all(x.get("suppressed") for x in counts.rows),
         })
-        # Vega compiles its chart expressions into functions (new Function), which only
-        # 'unsafe-eval' allows; this page alone gets it, and it shows no staff data.
-        page.headers["Content-Security-Policy"] = policy(script_src="'unsafe-eval'")
         return page
 
     @r.get("/data", response_class=HTMLResponse)
