@@ -228,3 +228,28 @@ def test_a_name_taken_off_the_list_is_found_again_in_the_same_transaction(
     assert [i["id"] for i in search(archive, ANON, f"type:sources {found}").items] == [shown]
     assert search(archive, ANON, f"type:sources {hidden}").total == 0
     assert found in _public_text(archive, shown)
+
+
+def test_the_api_lists_decides_and_previews(archive: Archive, settings: Settings) -> None:
+    from tests.api_helpers import api_client, as_
+
+    _person, source = _setup(archive)
+    second = TEXT.rindex("박철수")
+    api = f"/api/v1/sources/{source}"
+    with api_client(settings) as c:
+        listed = c.get(f"{api}/names", headers=as_(EDITOR))
+        assert listed.status_code == 200, listed.text
+        assert [s["status"] for s in listed.json() if s["kind"] == "name"] == ["proposed"] * 2
+        no_reason = c.post(f"{api}/names", headers=as_(EDITOR), json={
+            "start": second, "end": second + 3, "decision": "reject"})
+        assert no_reason.status_code == 422 and "reason" in no_reason.text
+        done = c.post(f"{api}/names", headers=as_(EDITOR), json={
+            "start": second, "end": second + 3, "decision": "reject",
+            "reason": "another man (fictional)"})
+        assert done.status_code == 200 and done.json()["status"] == "rejected", done.text
+        preview = c.get(f"{api}/public-copy", headers=as_(EDITOR)).json()
+        assert preview["text"].count("박철수") == 1
+        for actor in (ANON, VIEWER, ANALYST):
+            for answer in (c.get(f"{api}/names", headers=as_(actor)),
+                           c.get(f"{api}/public-copy", headers=as_(actor))):
+                assert answer.status_code in (401, 403) and "박철수" not in answer.text
