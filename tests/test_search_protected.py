@@ -9,7 +9,7 @@ import pytest
 
 from sillok.archive.service import Archive
 from sillok.search.service import search
-from tests.conftest import ANON, EDITOR, VIEWER, make_person, make_source
+from tests.conftest import ANALYST, ANON, EDITOR, VIEWER, make_person, make_source
 
 NAMES = ("박철수", "박철수는", "Pak Chol-su", "pak chol-su", "Park Cheol-soo", "Chol-su Pak",
          "박 철수", '"Pak Chol-su"', "리영호", "Ri Yong-ho", "Yi Yong-ho")
@@ -86,3 +86,36 @@ def test_a_name_protected_later_leaves_the_public_index_in_the_same_transaction(
     assert [i["id"] for i in items] == [source]
     assert "Young" not in items[0]["snippet"] and "영희" not in items[0]["snippet"]
     assert "[Witness W-" in items[0]["snippet"]
+
+
+def test_the_public_copies_index_holds_no_restricted_record(archive: Archive) -> None:
+    """Readers of the public copies never see a restricted record, so its entries are not in
+    their index (migration 0013) and cost a public search nothing; an entry follows its
+    record into and out of that index when the level changes."""
+    from sqlalchemy import text
+
+    word = "쥐똥나무골"
+    source = make_source(archive, level="restricted", text=f"[가상] {word} 마을의 기록.")
+    make_person(archive, level="restricted", name="가상인물")
+    if archive.engine.dialect.name == "sqlite":
+        with archive.engine.connect() as conn:
+            held = conn.execute(text(
+                "SELECT si.level FROM search_fts_public f JOIN search_index si "
+                "ON si.id = f.rowid WHERE search_fts_public MATCH :w"), {"w": word}).all()
+            assert held == []
+            assert conn.execute(text(
+                "SELECT count(*) FROM search_index_public v JOIN search_index si "
+                "ON si.id = v.id WHERE si.level = 'restricted'")).scalar_one() == 0
+    assert search(archive, VIEWER, word).total == 0
+    assert search(archive, ANALYST, word).total == 1
+    archive.update(EDITOR, "source", source, {"level": "internal"})
+    assert (search(archive, ANON, word).total, search(archive, VIEWER, word).total) == (0, 1)
+    archive.update(EDITOR, "source", source, {"level": "public"})
+    assert search(archive, ANON, word).total == 1
+    archive.update(EDITOR, "source", source, {"level": "restricted"})
+    assert (search(archive, ANON, word).total, search(archive, VIEWER, word).total) == (0, 0)
+    if archive.engine.dialect.name == "sqlite":
+        with archive.engine.begin() as conn:
+            # FTS5's own check of the index against its content (the view).
+            conn.execute(text("INSERT INTO search_fts_public(search_fts_public, rank) "
+                              "VALUES ('integrity-check', 1)"))
