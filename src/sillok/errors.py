@@ -50,3 +50,16 @@ class Invalid(SillokError):
     def prefixed(self, prefix: str) -> Invalid:
         """The same errors with every field path under ``prefix`` (for records in a bulk file)."""
         return Invalid({f"{prefix}.{k}": v for k, v in self.errors.items()}, self.context)
+
+
+class StaleVersion(Conflict):
+    """A change made from a version of a record that is no longer the current one: someone
+    else changed it since it was read. Nothing was written; ``current`` is the version now,
+    ``changed_by`` and ``changed_at`` (ISO 8601) the last change's author and time."""
+
+    def __init__(self, message: str, *, current: int, changed_by: str | None,
+                 changed_at: str | None) -> None:
+        super().__init__(message)
+        self.current = current
+        self.changed_by = changed_by
+        self.changed_at = changed_at

@@ -14,10 +14,12 @@ from typing import Any
 
 from sqlalchemy import Engine, func, select
 from sqlalchemy.orm import Session, sessionmaker
+from sqlalchemy.orm.exc import StaleDataError
 
 from sillok.archive import audit_anchor, views
 from sillok.archive.audit import audit_bulk_read, record_change
 from sillok.archive.digests import digest_key
+from sillok.archive.editing import check_version, field_changes, stale_version
 from sillok.archive.kinds import Kind, kind_named, protected_digest
 from sillok.archive.redact import mask_view
 from sillok.archive.resolve import Resolver
@@ -138,8 +140,14 @@ class Archive:
         session: Session | None = None,
         resolver: Resolver | None = None,
         action: str = "update",
+        expected_version: int | None = None,
     ) -> bool:
-        """Change some fields of a record, validated as a whole; False if nothing changed."""
+        """Change some fields of a record, validated as a whole; False if nothing changed.
+
+        With ``expected_version`` (the version the editor read), a record changed since is
+        not touched: :class:`StaleVersion` says by whom and when (archive/editing.py). The
+        UPDATE itself also checks the version it loaded, so a change made at the same moment
+        by someone else is refused the same way, never silently overwritten."""
         require_write(actor)
         kind = kind_named(type_name)
         if not isinstance(changes, dict) or not changes:
@@ -147,10 +155,26 @@ class Archive:
         if session is None:
             with self.transaction() as s:
                 return self.update(actor, type_name, record_id, changes, session=s,
-                                   action=action)
+                                   action=action, expected_version=expected_version)
+        try:
+            return self._update(actor, kind, record_id, changes, session, resolver, action,
+                                expected_version)
+        except StaleDataError:
+            # Another transaction changed the row between our read and our UPDATE (which
+            # matched no row): read who did in a transaction of its own, this one is spent.
+            with self.transaction() as s:
+                current = s.get(kind.model, record_id)
+                raise stale_version(s, kind.name, record_id,
+                                    int(current.version) if current else 0,
+                                    expected_version) from None
+
+    def _update(self, actor: Actor, kind: Kind, record_id: int, changes: dict[str, Any],
+                session: Session, resolver: Resolver | None, action: str,
+                expected_version: int | None) -> bool:
         obj = self._load(session, actor, kind, record_id)
         if obj.retracted_at is not None:
             raise Conflict(f"{kind.name} #{record_id} is retracted and cannot be changed")
+        check_version(session, kind.name, obj, expected_version)
         before = kind.to_input(obj, session)
         shaped = validate_shape(kind.schema, {**before, **changes})
         if shaped == validate_shape(kind.schema, before):
@@ -268,7 +292,11 @@ class Archive:
             ).scalars()
             shown = [views.audit_view(session, e, actor) for e in entries]
             # Snapshots are texts like any other, masked as in every record view.
-            return self._masked(session, actor, shown)
+            shown = self._masked(session, actor, shown)
+        # Each entry's changes, field by field, from the snapshots as this reader sees them.
+        for entry in shown:
+            entry["changes"] = field_changes(entry["before"], entry["after"])
+        return shown
 
     # -- helpers ------------------------------------------------------------------------
     def _load(self, session: Session, actor: Actor, kind: Kind, record_id: int,

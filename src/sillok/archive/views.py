@@ -158,6 +158,8 @@ def view(kind: Kind, obj: Any, session: Session, actor: Actor, *, full: bool) ->
         "id": obj.id,
         "label": label(session, actor, kind.name, obj),
         "level": obj.level,
+        # The version an edit of this view is made from (archive/editing.py).
+        "version": obj.version,
         "retracted": None if obj.retracted_at is None else {
             "at": obj.retracted_at.isoformat(), "by": obj.retracted_by,
             "reason": obj.retraction_reason,

@@ -189,11 +189,11 @@ def history(
 def _change(entry: dict[str, Any]) -> str:
     if entry["action"] == "retract":
         return entry["reason"] or ""
-    before, after = entry["before"] or {}, entry["after"] or {}
-    if not before:
+    if not entry["before"]:
         return "created"
-    keys = [k for k in after if before.get(k) != after.get(k)]
-    return "; ".join(f"{k}: {_fmt(before.get(k))} → {_fmt(after.get(k))}" for k in keys)
+    # Field by field, a protected detail only as changed (archive/editing.py field_changes).
+    return "; ".join(f"{c['field']}: {_fmt(c['before'])} → {_fmt(c['after'])}"
+                     for c in entry.get("changes", []))
 
 
 def register(app: typer.Typer) -> None:

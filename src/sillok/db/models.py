@@ -29,7 +29,7 @@ from sqlalchemy import (
     UniqueConstraint,
     false,
 )
-from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
+from sqlalchemy.orm import DeclarativeBase, Mapped, declared_attr, mapped_column, relationship
 
 from sillok.db.types import UTCDateTime, utcnow
 from sillok.security.at_rest import SealedField, install_hooks
@@ -69,6 +69,13 @@ class RecordMixin:
     retracted_at: Mapped[datetime | None] = mapped_column(default=None)
     retracted_by: Mapped[str | None] = mapped_column(String(120), default=None)
     retraction_reason: Mapped[str | None] = mapped_column(Text, default=None)
+    # Optimistic locking: every UPDATE of the row says ``WHERE version = :loaded`` and counts
+    # it up, so two editors who loaded the same version cannot both write (archive/editing.py).
+    version: Mapped[int] = mapped_column(Integer, default=1, server_default="1")
+
+    @declared_attr.directive
+    def __mapper_args__(cls) -> dict[str, Any]:
+        return {"version_id_col": cls.version}
 
 
 class DateRangeMixin:

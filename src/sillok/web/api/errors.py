@@ -43,6 +43,16 @@ class Unauthenticated(SillokError):
     http_status = 401
 
 
+class PreconditionFailed(SillokError):
+    """A change sent with ``If-Match`` for a version that is no longer the record's own."""
+
+    http_status = 412
+
+    def __init__(self, message: str, current: int | None = None) -> None:
+        super().__init__(message)
+        self.current = current
+
+
 def error_response(status: int, message: str, fields: dict[str, str] | None = None,
                    headers: dict[str, str] | None = None) -> JSONResponse:
     body = ErrorOut(error=message, fields=fields or {})
@@ -88,6 +98,10 @@ def install_error_handlers(app: FastAPI) -> None:
     @app.exception_handler(SillokError)
     def sillok_error(_request: Request, exc: SillokError) -> JSONResponse:
         headers = {"WWW-Authenticate": "Bearer"} if exc.http_status == 401 else None
+        current = getattr(exc, "current", None)
+        if isinstance(current, int):
+            # A stale change: the version to read again and retry from (records.py etag).
+            headers = {"ETag": f'"v{current}"'}
         return error_response(exc.http_status, exc.message, headers=headers)
 
     @app.exception_handler(RequestValidationError)
@@ -119,5 +133,7 @@ ERROR_RESPONSES: dict[int | str, dict[str, Any]] = {
     403: {"model": ErrorOut, "description": "The role may not do this"},
     404: {"model": ErrorOut, "description": "No such record, or none the caller may see"},
     409: {"model": ErrorOut, "description": "Conflict with the archive's state"},
+    412: {"model": ErrorOut, "description": "If-Match names a version the record has moved "
+                                            "on from: nothing was changed"},
     422: {"model": ErrorOut, "description": "Invalid input, with a message per field"},
 }

@@ -82,6 +82,9 @@ def _record_model(kind: Kind, fields_model: type[BaseModel]) -> type[BaseModel]:
         id=(int, ...),
         label=(str, ...),
         level=(Level, ...),
+        version=(int, Field(..., description="Counted up by every change; the record's ETag "
+                                             "is ``\"v{version}\"``, and a change sent with "
+                                             "``If-Match`` is refused (412) once it moved on.")),
         retracted=(Retraction | None, None),
         fields=(fields_model, ...),
         related=(related, Field(None, description="Only when one record is read: evidence "
@@ -111,6 +114,17 @@ class KindModels:
 MODELS: dict[str, KindModels] = {name: KindModels(kind) for name, kind in KINDS.items()}
 
 
+class FieldChange(BaseModel):
+    """One field of a record before and after a change."""
+
+    field: str = Field(description="The field's path in the record's input shape "
+                                   "(``title``, ``protected.real_name``).")
+    before: Any = None
+    after: Any = None
+    protected: bool = Field(False, description="A protected detail: the values are not "
+                                               "kept in the audit trail, only that it changed.")
+
+
 class HistoryEntry(BaseModel):
     id: int
     at: str
@@ -119,6 +133,9 @@ class HistoryEntry(BaseModel):
     reason: str | None
     before: dict[str, Any] | None
     after: dict[str, Any] | None
+    changes: list[FieldChange] = Field(
+        default_factory=list, description="What the entry changed, field by field (a "
+        "protected detail only as changed, never its value).")
 
 
 class RetractIn(BaseModel):

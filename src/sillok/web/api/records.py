@@ -12,15 +12,15 @@ import inspect
 from collections.abc import Callable
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Depends, Query, Request, Response
+from fastapi import APIRouter, Depends, Header, Query, Request, Response
 
 from sillok.archive.kinds import ID_FILTERS, KINDS, MAX_ID, YEAR_FILTERS, Kind
 from sillok.archive.service import Archive
-from sillok.errors import Invalid
+from sillok.errors import Invalid, StaleVersion
 from sillok.security.policy import Role
 from sillok.web.api.body import JsonObject, body_ref
 from sillok.web.api.deps import MAX_OFFSET, NO_NUL, Reader, RecordId, Writer
-from sillok.web.api.errors import ERROR_RESPONSES, Unauthenticated
+from sillok.web.api.errors import ERROR_RESPONSES, PreconditionFailed, Unauthenticated
 from sillok.web.api.models import MODELS, HistoryEntry, RecordType, RetractIn
 
 MAX_LIMIT = 500
@@ -113,16 +113,32 @@ def _kind_routes(r: APIRouter, archive: Archive, kind: Kind) -> None:
 
     @r.get(f"/{plural}/{{record_id}}", response_model=models.record, tags=tags,
            operation_id=f"get_{name}", summary=f"Read one {name}")
-    def get(actor: Reader, record_id: RecordId) -> dict[str, Any]:
-        return archive.get(actor, name, record_id)
+    def get(actor: Reader, record_id: RecordId, response: Response) -> dict[str, Any]:
+        record = archive.get(actor, name, record_id)
+        response.headers["ETag"] = etag(record["version"])
+        return record
 
     @r.patch(f"/{plural}/{{record_id}}", response_model=models.record, tags=tags,
              operation_id=f"update_{name}", summary=f"Change fields of a {name}",
              openapi_extra=body_ref(f"{title}Patch", "Only the fields to change; the record "
-                                    "is validated as a whole afterwards."))
-    def update(actor: Writer, record_id: RecordId, data: JsonObject) -> dict[str, Any]:
-        archive.update(actor, name, record_id, data)
-        return archive.get(actor, name, record_id)
+                                    "is validated as a whole afterwards. Send the ETag "
+                                    "read with the record as If-Match: if someone changed "
+                                    "it since, nothing is changed (412)."))
+    def update(actor: Writer, record_id: RecordId, data: JsonObject, response: Response,
+               if_match: Annotated[str | None, Header(
+                   max_length=200, description="The record's ETag as read (\"v3\"), or *: "
+                   "the change is made only if the record is still at that version.")] = None,
+               ) -> dict[str, Any]:
+        expected = expected_version(if_match)
+        try:
+            archive.update(actor, name, record_id, data, expected_version=expected)
+        except StaleVersion as exc:
+            if if_match is None:
+                raise  # moved on between our read and our write: 409
+            raise PreconditionFailed(exc.message, exc.current) from None
+        record = archive.get(actor, name, record_id)
+        response.headers["ETag"] = etag(record["version"])
+        return record
 
     @r.post(f"/{plural}/{{record_id}}/retract", response_model=models.record, tags=tags,
             operation_id=f"retract_{name}", summary=f"Retract a {name}, with a reason")
@@ -138,6 +154,25 @@ def _kind_routes(r: APIRouter, archive: Archive, kind: Kind) -> None:
             raise Unauthenticated("sign in to read a record's history")
         # Protected values, hidden ids and names are out already (Archive.history).
         return archive.history(actor, name, record_id)
+
+
+def etag(version: int) -> str:
+    """A record's entity tag: its version (the same for every reader, so a change is
+    refused on the version, whatever the reader was shown of it)."""
+    return f'"v{version}"'
+
+
+def expected_version(if_match: str | None) -> int | None:
+    """The version an ``If-Match`` header names; None for none or ``*`` (any version)."""
+    if if_match is None or if_match.strip() == "*":
+        return None
+    tags = [t.strip().removeprefix("W/").strip('"') for t in if_match.split(",")]
+    versions = [int(t[1:]) for t in tags if t[:1] == "v" and t[1:].isdigit()
+                and len(t) < 12]
+    if len(versions) != 1:
+        raise PreconditionFailed("If-Match names no version of this record: send the ETag "
+                                 "read with it (\"v3\")")
+    return versions[0]
 
 
 def _url(request: Request, path: str) -> str:
