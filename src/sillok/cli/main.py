@@ -14,6 +14,7 @@ from sillok.cli import (
     archive_cmds,
     audit_cmds,
     backup_cmds,
+    estimate_cmds,
     ingest_cmds,
     keys_cmds,
     records,
@@ -72,6 +73,7 @@ search_cmds.register(app)
 ingest_cmds.register(app)
 keys_cmds.register(app)
 redact_cmds.register(app)
+estimate_cmds.register(app)
 
 
 def run() -> None:
