@@ -17,6 +17,7 @@ from sillok.cli import (
     estimate_cmds,
     ingest_cmds,
     keys_cmds,
+    linkage_cmds,
     records,
     redact_cmds,
     search_cmds,
@@ -74,6 +75,7 @@ ingest_cmds.register(app)
 keys_cmds.register(app)
 redact_cmds.register(app)
 estimate_cmds.register(app)
+linkage_cmds.register(app)
 
 
 def run() -> None:

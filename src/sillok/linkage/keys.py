@@ -1,0 +1,232 @@
+"""Name keys for linkage: what of a person's names two records must share to be one person.
+
+Nothing here romanizes on its own. A name is split into surname and given name, and each part
+is read through the two readers the archive already has:
+
+- the search keys (language/names.py), coarse per-syllable keys that Hangul and every
+  romanization fall onto (김 = Kim = Gim → ``kim``; 이 = 리 = Lee = Yi = Rhee → ``i``;
+  박 = Park = Pak = Bak → ``pak``), which also survive a misspelt letter well enough for a
+  fuzzy comparison;
+- the name matcher's readings (security/name_matcher.py, security/spellings.py): the Hangul
+  given names that a romanized given name may spell (Young-hee, Yong Hui, Yeonghui → 영희), so
+  two spellings meet when they may spell one Hangul name, even where the coarse keys part
+  (hee → ``hi`` but 희 → ``hoe``).
+
+:func:`name_keys` is the public entry point; privacy-preserving encodings (privlink) build on
+the same keys so that 김영희 and Kim Young-hee still meet after encoding.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from functools import lru_cache
+
+from sillok.language.names import hangul_keys, latin_keys
+from sillok.security.name_matcher import TWO_SYLLABLE_SURNAMES, latin_readings
+from sillok.security.name_text import canonical_hangul, canonical_syllable, fold, is_hangul
+from sillok.security.spellings import spellings
+
+# The surnames most Koreans bear (over 90 % of them), in Hangul: a romanized word that reads as
+# one of these is taken for the surname wherever it stands (Young-hee Kim, KIM Young-hee).
+COMMON_SURNAMES = tuple(str.split(
+    "김 이 박 최 정 강 조 윤 장 임 한 오 서 신 권 황 안 송 전 홍 유 고 문 양 손 배 백 허 남 심 "
+    "노 하 곽 성 차 주 우 구 민 류 나 진 지 엄 채 원 천 방 공 현 함 변 염 여 추 도 석 선 설 "
+    "마 길 연 위 표 명 기 반 왕 금 옥 육 인 맹 제 모 탁 국 어 은 편 용 남궁 황보 제갈 선우 독고"
+))
+MAX_READINGS = 256  # Hangul readings kept per romanized given name (Jun Chun has 81)
+_LATIN_WORD = re.compile(r"[A-Za-zÀ-ɏ’'`ʼ-]+")
+
+
+def _hangul_key(word: str) -> str:
+    keys = hangul_keys(word)
+    return keys[-1] if keys else ""
+
+
+def _latin_key(word: str) -> str:
+    keys = latin_keys(word)
+    return keys[-1] if keys else ""
+
+
+@lru_cache(maxsize=1)
+def _surname_spellings() -> dict[str, tuple[str, ...]]:
+    """Each Latin spelling of a common surname (the name matcher's spellings: Ahn, Suh, Hur,
+    Rhee …) and the canonical Hangul surnames it may spell."""
+    found: dict[str, list[str]] = {}
+    for surname in COMMON_SURNAMES:
+        canonical = "".join(canonical_syllable(c) for c in surname)
+        if len(canonical) != 1:
+            continue
+        for spelling in spellings(canonical):
+            options = found.setdefault(spelling, [])
+            if canonical not in options:
+                options.append(canonical)
+    return {k: tuple(v) for k, v in found.items()}
+
+
+def surname_readings(word: str) -> tuple[str, ...]:
+    """The common Hangul surnames a romanized surname may spell (Lee → 이; Gim → 김)."""
+    plain = "".join(c for c in fold(word).letters if c.isascii() and c.isalpha())
+    return _surname_spellings().get(plain, ())
+
+
+@dataclass(frozen=True)
+class NameKeys:
+    """One written name, read for linkage.
+
+    ``surname`` and ``given`` are coarse keys (language/names.py), the given name's syllables
+    run together, so spacing and hyphens do not matter (Young-hee = Young Hee = Younghee);
+    ``given_syllables`` keeps them apart for order-free comparison; ``hangul`` is the given
+    name in canonical Hangul (리 → 이) when written in Hangul; ``readings`` are the canonical
+    Hangul given names the written one may be (its own Hangul, or the name matcher's readings
+    of a romanization)."""
+
+    surname: str
+    given: str
+    given_syllables: tuple[str, ...]
+    hangul: str | None = None
+    surname_hangul: str | None = None
+    readings: tuple[str, ...] = field(default=())
+    surname_readings: tuple[str, ...] = field(default=())
+
+    @property
+    def full(self) -> str:
+        return f"{self.surname}|{self.given}"
+
+
+def _split_hangul(text: str) -> tuple[str, str] | None:
+    syllables = "".join(c for c in canonical_hangul(text) if is_hangul(c))
+    if len(syllables) < 2:
+        return None
+    k = 2 if len(syllables) >= 3 and syllables[:2] in TWO_SYLLABLE_SURNAMES else 1
+    return syllables[:k], syllables[k:]
+
+
+def _split_latin(text: str) -> list[tuple[str, list[str]]]:
+    """Surname word and given-name words of a romanized name, whichever order it is in:
+    ``KIM Young-hee``, ``Kim, Young-hee``, ``Young-hee Kim``, ``Kim Young Hee``. Where both
+    ends may be a surname (So Chol Kim: 서철김 or 김소철) both splits are given, likelier
+    first (surname first)."""
+    if "," in text:
+        head, _, tail = text.partition(",")
+        words, tail_words = _LATIN_WORD.findall(head), _LATIN_WORD.findall(tail)
+        if len(words) == 1 and tail_words:
+            return [(words[0], tail_words)]
+    words = _LATIN_WORD.findall(text)
+    if len(words) < 2:
+        return []
+    upper = [w for w in words if len(w) > 1 and w.isupper()]
+    if len(upper) == 1 and len(upper) < len(words):  # UN and passport style: surname in capitals
+        return [(upper[0], [w for w in words if w is not upper[0]])]
+    first, last = surname_readings(words[0]), surname_readings(words[-1])
+    if last and not first:
+        return [(words[-1], words[:-1])]
+    if last and first:
+        return [(words[0], words[1:]), (words[-1], words[:-1])]
+    return [(words[0], words[1:])]
+
+
+@lru_cache(maxsize=200_000)
+def _readings(written: str, surnames: tuple[str, ...] = ()) -> tuple[str, ...]:
+    """Canonical Hangul given names that a romanized name may spell (the name matcher's
+    readings, fewest syllables first); with ``surnames``, ``written`` starts with the surname
+    and only readings that start with one of them are kept, without it."""
+    out: list[str] = []
+    fewest = 0
+    for reading in latin_readings(fold(written)):
+        if surnames and reading[0] not in surnames:
+            continue
+        fewest = fewest or len(reading)
+        # Each written syllable is most likely one syllable, but a given name of two
+        # syllables may be written as one word that also reads as one (Suin: 쉰 or 수인).
+        if len(reading) > max(fewest, 2 + bool(surnames)):
+            break
+        word = "".join(reading[1:] if surnames else reading)
+        if word not in out:
+            out.append(word)
+            if len(out) >= MAX_READINGS:
+                break
+    return tuple(out)
+
+
+def name_keys(name: str) -> NameKeys | None:
+    """The linkage keys of one written name, Hangul or romanized (its likelier reading where
+    the order is in doubt); None for what reads as no Korean personal name."""
+    found = name_readings(name)
+    return found[0] if found else None
+
+
+@lru_cache(maxsize=200_000)
+def name_readings(name: str) -> tuple[NameKeys, ...]:
+    """The linkage keys of one written name: one reading, or two where a romanized name may
+    have its surname at either end; none for what reads as no Korean personal name (one
+    syllable, no letters)."""
+    hangul = _split_hangul(name)
+    if hangul is not None:
+        surname, given = hangul
+        syllables = tuple(hangul_keys(c)[0] for c in given)
+        return (NameKeys(_hangul_key(surname), "".join(syllables), syllables, given, surname,
+                         (given,), (surname,)),)
+    return tuple(k for split in _split_latin(name) if (k := _latin_name(*split)))
+
+
+def _latin_name(surname_word: str, given_words: list[str]) -> NameKeys | None:
+    syllables = tuple(k for word in given_words for k in _syllable_keys(word))
+    if not syllables:
+        return None
+    given_text = " ".join(given_words)
+    readings: tuple[str, ...] = ()
+    surnames = surname_readings(surname_word)
+    if surnames and len(given_text) <= 30:
+        # Read with the surname (the matcher reads names of two syllables or more, and a
+        # one-word given name may be one syllable: Kim Chol), then the surname taken off.
+        readings = _readings(f"{surname_word} {given_text}", surnames)
+    elif 1 < len(given_text) <= 30:
+        readings = _readings(given_text)
+    return NameKeys(_latin_key(surname_word), "".join(syllables), syllables, None, None,
+                    readings, surnames)
+
+
+def _syllable_keys(word: str) -> list[str]:
+    keys = latin_keys(word)
+    return keys[:-1] if len(keys) > 1 else keys
+
+
+@dataclass
+class PersonKeys:
+    """All names of one person record, read together (lists for splink's array columns)."""
+
+    surnames: list[str] = field(default_factory=list)  # Hangul readings and coarse keys
+    givens: list[str] = field(default_factory=list)
+    givens_sorted: list[str] = field(default_factory=list)
+    hangul: list[str] = field(default_factory=list)
+    readings: list[str] = field(default_factory=list)
+    full: list[str] = field(default_factory=list)
+    primary_syllables: tuple[str, ...] = ()
+
+    @property
+    def primary(self) -> str | None:
+        return self.full[0] if self.full else None
+
+
+def person_keys(names: Iterable[str]) -> PersonKeys:
+    """The union of the keys of a person's names, Hangul names first."""
+    out = PersonKeys()
+    read = [k for n in names if n and n.strip() for k in name_readings(n.strip())]
+    read.sort(key=lambda k: k.hangul is None)
+    if read:
+        out.primary_syllables = read[0].given_syllables
+    for k in read:
+        for value in k.surname_readings:
+            if value not in out.surnames:
+                out.surnames.append(value)
+        for target, value in ((out.surnames, k.surname), (out.givens, k.given),
+                              (out.givens_sorted, "".join(sorted(k.given_syllables))),
+                              (out.full, k.full)):
+            if value and value not in target:
+                target.append(value)
+        if k.hangul and k.hangul not in out.hangul:
+            out.hangul.append(k.hangul)
+        out.readings.extend(r for r in k.readings if r not in out.readings)
+    return out
