@@ -189,3 +189,110 @@ def mixed_folder(root: Path) -> dict[str, str]:
     for name, (data, _) in files.items():
         (root / name).write_bytes(data)
     return {name: status for name, (_, status) in files.items()}
+
+
+# -- protected documents (refused by name, kept as originals without text) ----------------------
+def encrypted_pdf(pages: list[str], user_password: str = "secret") -> bytes:
+    """A PDF that needs ``user_password`` to open ("" gives one only an owner password locks)."""
+    from pypdf import PdfReader, PdfWriter
+
+    writer = PdfWriter(clone_from=PdfReader(io.BytesIO(pdf(pages))))
+    writer.encrypt(user_password=user_password, owner_password="owner-secret",
+                   algorithm="AES-128")
+    out = io.BytesIO()
+    writer.write(out)
+    return out.getvalue()
+
+
+def encrypted_docx(paragraphs: list[str], password: str = "secret") -> bytes:
+    """Word's "Encrypt with password": an OLE container with EncryptionInfo/EncryptedPackage."""
+    from msoffcrypto.format.ooxml import OOXMLFile
+
+    out = io.BytesIO()
+    OOXMLFile(io.BytesIO(docx(paragraphs))).encrypt(password, out)
+    return out.getvalue()
+
+
+def hwp_with_flags(paragraphs: list[str], path: Path, flags: int) -> bytes:
+    """An HWP 5 file whose FileHeader properties also carry ``flags`` (0x02 password set,
+    0x04 distribution document / 배포용 문서); only the header is changed."""
+    import olefile
+
+    hancom(paragraphs, path)
+    with olefile.OleFileIO(str(path), write_mode=True) as ole:
+        header = bytearray(ole.openstream("FileHeader").read())
+        properties = int.from_bytes(header[36:40], "little") | flags
+        header[36:40] = properties.to_bytes(4, "little")
+        ole.write_stream("FileHeader", bytes(header))
+    return path.read_bytes()
+
+
+def encrypted_hwpx(paragraphs: list[str], path: Path) -> bytes:
+    """An HWPX whose manifest lists its section as encrypted (as Hancom writes with a password);
+    the section's bytes are left as they were: only the declaration is read."""
+    source = hancom(paragraphs, path)
+    manifest = (b'<?xml version="1.0" encoding="UTF-8"?><odf:manifest '
+                b'xmlns:odf="urn:oasis:names:tc:opendocument:xmlns:manifest:1.0">'
+                b'<odf:file-entry odf:full-path="Contents/section0.xml" '
+                b'odf:media-type="application/xml"><odf:encryption-data '
+                b'odf:checksum-type="SHA1" odf:checksum="AAAA"/></odf:file-entry>'
+                b'</odf:manifest>')
+    out = io.BytesIO()
+    with zipfile.ZipFile(io.BytesIO(source)) as old, zipfile.ZipFile(out, "w") as new:
+        for info in old.infolist():
+            if info.filename.lower() != "meta-inf/manifest.xml":
+                new.writestr(info, old.read(info))
+        new.writestr("META-INF/manifest.xml", manifest)
+    return out.getvalue()
+
+
+# What an HWP 3 file (한글 3.0 / 96 / 97) starts with; the rest here is filler.
+HWP3 = b"HWP Document File V3.00 \x1a\x01\x02\x03\x04\x05" + bytes(200)
+
+
+# -- Outlook .msg -------------------------------------------------------------------------------
+def outlook_msg(subject: str, body: str | None, attachments: list[tuple[str, bytes, str]],
+                html: bytes | None = None, sent: int = 1683507600,
+                message_id: str = "<msg-1@example.org>") -> bytes:
+    """An Outlook .msg (MS-OXMSG: an OLE file of MAPI properties, strings in UTF-16), written
+    with extract-msg's own OLE writer: subject, plain and/or HTML body, sender, sent time (Unix
+    seconds) and attachments by value (name, bytes, MIME type)."""
+    import struct
+
+    from extract_msg.ole_writer import OleWriter
+
+    writer = OleWriter()
+    strings = {"001A": "IPM.Note", "0037": subject, "0C1F": "field.office@example.org",
+               "0C1A": "Field Office (fictional)", "0E04": "archive@example.org",
+               "1035": message_id}
+    if body is not None:
+        strings["1000"] = body
+    props = b""
+    for tag, value in strings.items():
+        encoded = value.encode("utf-16-le")
+        writer.addEntry(f"__substg1.0_{tag}001F", encoded)
+        props += struct.pack("<IIII", int(tag + "001F", 16), 6, len(encoded) + 2, 0)
+    if html is not None:
+        writer.addEntry("__substg1.0_10130102", html)
+        props += struct.pack("<IIII", 0x10130102, 6, len(html), 0)
+    filetime = (sent + 11_644_473_600) * 10_000_000
+    for tag in (0x00390040, 0x0E060040):  # client submit time, delivery time
+        props += struct.pack("<IIQ", tag, 6, filetime)
+    count = len(attachments)
+    writer.addEntry("__properties_version1.0",
+                    struct.pack("<8xIIII8x", 0, count, 0, count) + props)
+    writer.addEntry("__nameid_version1.0", storage=True)
+    for stream in ("00020102", "00030102", "00040102"):
+        writer.addEntry(f"__nameid_version1.0/__substg1.0_{stream}", b"")
+    for number, (name, data, mime) in enumerate(attachments):
+        base = f"__attach_version1.0_#{number:08X}"
+        writer.addEntry(base, storage=True)
+        writer.addEntry(f"{base}/__substg1.0_37010102", data)
+        writer.addEntry(f"{base}/__substg1.0_3707001F", name.encode("utf-16-le"))
+        writer.addEntry(f"{base}/__substg1.0_370E001F", mime.encode("utf-16-le"))
+        writer.addEntry(f"{base}/__properties_version1.0", bytes(8)
+                        + struct.pack("<IIII", 0x37050003, 6, 1, 0)  # attached by value
+                        + struct.pack("<IIII", 0x37010102, 6, len(data), 0))
+    out = io.BytesIO()
+    writer.write(out)
+    return out.getvalue()

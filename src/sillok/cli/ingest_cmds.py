@@ -93,6 +93,7 @@ def ingest_cmd(
         print_json(report.as_dict())
     else:
         _summary(report.counts)
+        _refusals(report)
     if report.failed:
         raise typer.Exit(1)
 
@@ -126,6 +127,21 @@ def _summary(counts: dict[str, int]) -> None:
     for status, n in counts.items():
         table.add_row(f"[{STATUS_STYLE[status]}]{status.replace('_', ' ')}[/]", str(n))
     table.add_row("[bold]total[/]", str(sum(counts.values())))
+    console.print(table)
+
+
+def _refusals(report: BatchReport) -> None:
+    """Every refused file at the end, where it cannot scroll away among the others."""
+    found = report.refusals
+    if not found:
+        return
+    table = Table(title=f"refused / 거부된 파일 ({len(found)})")
+    table.add_column("file / 파일")
+    table.add_column("reason / 사유")
+    table.add_column("original / 원본")
+    for r in found:
+        table.add_row(escape(r["file"]), escape(r["reason"]),
+                      "kept, no text / 보관(본문 없음)" if r["kept"] else "not kept / 보관 안 함")
     console.print(table)
 
 

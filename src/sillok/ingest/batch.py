@@ -30,9 +30,32 @@ class BatchReport:
     def failed(self) -> int:
         return self.counts["failed"]
 
+    @property
+    def refusals(self) -> list[dict[str, Any]]:
+        """Every file (or attachment) refused, with its reason, in file order: those that
+        failed and those kept as originals without text (a password, 배포용 문서)."""
+        return refusals([o.as_dict() for o in self.outcomes])
+
     def as_dict(self) -> dict[str, Any]:
         return {"files": len(self.outcomes), "counts": self.counts,
+                "refusals": self.refusals,
                 "outcomes": [o.as_dict() for o in self.outcomes]}
+
+
+def refusals(outcomes: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """The refusals among outcomes (as ``Outcome.as_dict`` gives them, or a job keeps them);
+    ``kept``: whether the original is in the archive, as a source without text."""
+    found: list[dict[str, Any]] = []
+    for o in outcomes:
+        if o["status"] == "failed":
+            found.append({"file": o["file"], "reason": o.get("reason") or "failed",
+                          "kept": False})
+            continue
+        if o.get("refused"):
+            found.append({"file": o["file"], "reason": o["refused"], "kept": True})
+        for part, reason in o.get("refused_parts") or []:
+            found.append({"file": f"{o['file']} › {part}", "reason": reason, "kept": True})
+    return found
 
 
 def files_in(paths: list[Path], recursive: bool) -> Iterator[tuple[Path, str]]:

@@ -18,6 +18,7 @@ from dataclasses import dataclass
 
 import filetype
 
+from sillok.ingest import protection
 from sillok.ingest.textcodec import NotText, decode
 
 
@@ -27,19 +28,25 @@ class Refused(Exception):
 
 @dataclass(frozen=True)
 class Detected:
-    family: str  # text, markdown, html, eml, csv, jsonl, pdf, docx, hwpx, hwp5, image
+    family: str  # text, markdown, html, eml, mbox, csv, jsonl, pdf, docx, hwpx, hwp5, image, …
     media_type: str
     encoding: str | None = None
     text: str | None = None  # the decoded text of text families
+    # Why a real document's text cannot be read (a password, 배포용 문서, HWP 3): it is kept
+    # as an original without text (see protection.py).
+    refused: str | None = None
 
 
 DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 HWPX = "application/hwp+zip"
 HWP5 = "application/x-hwp"
+HWP3 = "application/x-hwp-v3"
 OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 IMAGES = ("image/jpeg", "image/png", "image/gif", "image/tiff", "image/webp", "image/bmp")
 HTML_START = re.compile(rb"^\s*(<!--.*?-->\s*)*<(!doctype\s+html|html|head|body)\b", re.I | re.S)
 HEADER_LINE = re.compile(r"^[A-Za-z][A-Za-z0-9-]*:[ \t]")
+# An mbox archive: a "From " line (sender, date and time) and then a header.
+MBOX_FROM = re.compile(rb"From \S+[ \t]+\S[^\r\n]*\d\d:\d\d[^\r\n]*\r?\n[A-Za-z][A-Za-z0-9-]*:")
 MARKDOWN = re.compile(r"^(#{1,6} |[*-] |\d+\. |> |```)|\[[^\]]+\]\([^)]+\)", re.M)
 
 
@@ -51,6 +58,10 @@ def sniff(data: bytes) -> Detected:
         return Detected("pdf", "application/pdf")
     if data.startswith(OLE_MAGIC):
         return _ole(data)
+    if looks_like_mbox(data):
+        return Detected("mbox", "application/mbox")
+    if data.startswith(protection.HWP3_MAGIC):
+        return Detected("hwp3", HWP3, refused=protection.HWP3)
     if data.startswith(b"PK\x03\x04"):
         return _zip(data)
     kind = filetype.guess(data)
@@ -61,10 +72,18 @@ def sniff(data: bytes) -> Detected:
     try:
         text, encoding = decode(data)
     except NotText as exc:
+        # A mail's parts may each be in their own encoding (an EUC-KR body, a UTF-8 header):
+        # as a whole it is not text in any one of them, but it is a mail all the same.
+        if b"\x00" not in data[:8192] and _looks_like_email(data[:8192].decode("latin-1")):
+            return Detected("eml", "message/rfc822")
         raise Refused(str(exc)) from None
     if HTML_START.match(text[:4096].encode()):
         return Detected("html", "text/html", encoding, text)
     return _text_family(text, encoding)
+
+
+def looks_like_mbox(data: bytes) -> bool:
+    return data.startswith(b"From ") and MBOX_FROM.match(data[:2000]) is not None
 
 
 def _ole(data: bytes) -> Detected:
@@ -75,10 +94,17 @@ def _ole(data: bytes) -> Detected:
     except OSError as exc:
         raise Refused(f"damaged OLE compound file ({exc})") from None
     with ole:
-        if ole.exists("FileHeader") and ole.openstream("FileHeader").read(17) == (
-            b"HWP Document File"
-        ):
-            return Detected("hwp5", HWP5)
+        if ole.exists("FileHeader"):
+            header = ole.openstream("FileHeader").read(40)
+            if header.startswith(b"HWP Document File"):
+                return Detected("hwp5", HWP5, refused=protection.hwp5_refusal(header))
+        if ole.exists("__properties_version1.0") and any(
+                entry[0].startswith("__substg1.0_") for entry in ole.listdir()):
+            return Detected("msg", "application/vnd.ms-outlook")
+        if protection.ole_encrypted(ole):
+            # Word, Excel or PowerPoint alike: which one is inside the encryption.
+            return Detected("office-encrypted", "application/x-ole-storage",
+                            refused=protection.LOCKED)
         if ole.exists("WordDocument"):
             raise Refused("unsupported type application/msword (Word 97–2003): "
                           "save it as DOCX or PDF")

@@ -11,6 +11,12 @@ class Attachment:
     filename: str | None
     data: bytes
     content_type: str
+    # attachment, inline (an image the body shows), message (a forwarded message, or one
+    # message of an mbox archive)
+    role: str = "attachment"
+    # Links to other attachments of the same file, by their index: {"in_reply_to": 3,
+    # "thread": 0} for a message of an mbox; written as those sources' ids.
+    links: dict[str, int] = field(default_factory=dict)
 
 
 @dataclass
@@ -27,6 +33,9 @@ class Extracted:
     paragraphs: list[int] | None = None
     metadata: dict[str, Any] = field(default_factory=dict)
     needs_ocr: bool = False
+    # Why the text of this real document cannot be read (a password, 배포용 문서): the file is
+    # kept as an original without text, and the batch lists it among its refusals.
+    refused: str | None = None
     attachments: list[Attachment] = field(default_factory=list)
     rows: list[dict[str, Any]] = field(default_factory=list)
 

@@ -9,6 +9,7 @@ import zipfile
 from datetime import datetime
 from typing import Any
 
+from sillok.ingest import protection
 from sillok.ingest.detect import Detected, Refused
 from sillok.ingest.document import Extracted, first_line, join_blocks
 from sillok.ingest.guards import Limits, check_zip, check_zip_xml
@@ -26,7 +27,7 @@ def pdf(d: Detected, data: bytes) -> Extracted:
     try:
         reader = PdfReader(io.BytesIO(data))
         if reader.is_encrypted and not reader.decrypt(""):
-            raise Refused("encrypted PDF: a password is needed")
+            return Extracted("pdf", d.media_type, refused=protection.LOCKED)
         texts = [page.extract_text() or "" for page in reader.pages]
         info = reader.metadata
     except (PdfReadError, ValueError, KeyError, TypeError) as exc:
@@ -74,6 +75,8 @@ def docx(d: Detected, data: bytes, limits: Limits) -> Extracted:
 
 def hwpx(d: Detected, data: bytes, limits: Limits) -> Extracted:
     check_zip(data, limits)
+    if protection.hwpx_encrypted(data):
+        return Extracted("hwpx", d.media_type, refused=protection.LOCKED)
     check_zip_xml(data)
     from hwpx import TextExtractor
 

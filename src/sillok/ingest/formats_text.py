@@ -1,27 +1,22 @@
-"""Text families: plain text, Markdown, HTML pages, e-mail and tables of many short sources."""
+"""Text families: plain text, Markdown, HTML pages and tables of many short sources (e-mail is
+in formats_email)."""
 
 from __future__ import annotations
 
 import csv
-import email
-import email.policy
 import io
 import json
 from datetime import date
-from email.message import EmailMessage, MIMEPart
-from email.utils import parsedate_to_datetime
 from typing import Any
 
 from sillok.ingest.detect import Detected, Refused
 from sillok.ingest.document import (
-    Attachment,
     Extracted,
     first_line,
     join_blocks,
     paragraph_offsets,
 )
 from sillok.ingest.guards import Limits, check_html_depth
-from sillok.ingest.textcodec import NotText, decode
 
 # Column names understood without a mapping, in English and Korean.
 COLUMNS: dict[str, tuple[str, ...]] = {
@@ -62,37 +57,6 @@ def html(d: Detected, limits: Limits) -> Extracted:
                      paragraphs=offsets,
                      metadata={k: v for k, v in (("sitename", doc.sitename), ("url", doc.url))
                                if v})
-
-
-def eml(data: bytes, limits: Limits) -> Extracted:
-    message = email.message_from_bytes(data, policy=email.policy.default)
-    if not isinstance(message, EmailMessage):  # pragma: no cover - policy.default guarantees it
-        raise Refused("not an e-mail message")
-    body = message.get_body(preferencelist=("plain", "html"))
-    text = ""
-    if body is not None:
-        content = _content_text(body)
-        if body.get_content_type() == "text/html":
-            content = html(Detected("html", "text/html", "utf-8", content), limits).text
-        text = content.replace("\r\n", "\n").strip()
-    attachments: list[Attachment] = []
-    total = 0
-    for part in message.iter_attachments():
-        payload = part.get_payload(decode=True)
-        if not isinstance(payload, bytes):
-            continue
-        total += len(payload)
-        if len(attachments) >= limits.max_attachments:
-            raise Refused(f"more than {limits.max_attachments} attachments")
-        if total > limits.max_unpacked_bytes:
-            raise Refused(f"attachments expand past {limits.max_unpacked_bytes} bytes")
-        attachments.append(Attachment(part.get_filename(), payload, part.get_content_type()))
-    subject = str(message.get("subject") or "").strip()
-    metadata = {k: str(message[k]) for k in ("from", "to", "cc", "message-id") if message[k]}
-    return Extracted("eml", "message/rfc822", text=text, title=subject or first_line(text),
-                     published=_mail_date(message.get("date")), author=metadata.get("from"),
-                     paragraphs=paragraph_offsets(text), metadata=metadata,
-                     attachments=attachments)
 
 
 def table(d: Detected, mapping: dict[str, str]) -> Extracted:
@@ -138,31 +102,10 @@ def _cell(value: Any) -> str | None:
     return text.strip() or None
 
 
-def _content_text(part: MIMEPart) -> str:
-    try:
-        content = part.get_content()
-    except (LookupError, UnicodeDecodeError):
-        raw = part.get_payload(decode=True)
-        try:
-            content, _ = decode(raw if isinstance(raw, bytes) else b"")
-        except NotText as exc:
-            raise Refused(f"e-mail body: {exc}") from None
-    return content if isinstance(content, str) else ""
-
-
 def _iso_date(value: str | None) -> str | None:
     if not value:
         return None
     try:
         return date.fromisoformat(value[:10]).isoformat()
     except ValueError:
-        return None
-
-
-def _mail_date(value: Any) -> str | None:
-    if not value:
-        return None
-    try:
-        return parsedate_to_datetime(str(value)).date().isoformat()
-    except (TypeError, ValueError):
         return None

@@ -29,6 +29,10 @@ class Limits:
     worker_memory_bytes: int = 3 * 1024 * 1024 * 1024
     max_html_depth: int = 400
     max_attachments: int = 200
+    # Attachments of attachments (a forwarded mail's PDF) are read this deep, and one file
+    # makes at most max_parts sources in all (the messages of an mbox archive among them).
+    max_depth: int = 4
+    max_parts: int = 20_000
 
 
 def check_zip(data: bytes, limits: Limits) -> None:

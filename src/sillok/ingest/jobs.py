@@ -63,10 +63,11 @@ def job_view(archive: Archive, actor: Actor, job_id: int) -> dict[str, Any] | No
         job = session.get(m.Job, job_id)
         if job is None or (job.created_by != actor.name and actor.role.value != "admin"):
             return None
+        outcomes = (job.result or {}).get("outcomes", [])
         return {"id": job.id, "kind": job.kind, "status": job.status, "total": job.total,
                 "done": job.done, "message": job.message, "created_by": job.created_by,
-                "created_at": job.created_at.isoformat(),
-                "outcomes": (job.result or {}).get("outcomes", [])}
+                "created_at": job.created_at.isoformat(), "outcomes": outcomes,
+                "refusals": batch.refusals(outcomes)}
 
 
 def recent_jobs(archive: Archive, actor: Actor, limit: int = 10) -> list[dict[str, Any]]:
@@ -123,8 +124,10 @@ def _run(archive: Archive, actor: Actor, job_id: int, options: Options) -> None:
             _set(archive, job_id, done=len(outcomes),
                  result={"files": names, "outcomes": outcomes})
         failed = sum(o["status"] == "failed" for o in outcomes)
+        kept = sum(bool(o.get("refused")) for o in outcomes)
         _set(archive, job_id, status="done",
-             message=f"{len(outcomes) - failed} in, {failed} failed")
+             message=f"{len(outcomes) - failed} in, {failed} failed"
+             + (f", {kept} kept without text" if kept else ""))
     except Exception as exc:  # a job must end with a status, whatever happened
         _set(archive, job_id, status="failed", message=str(exc).splitlines()[0][:500])
     finally:

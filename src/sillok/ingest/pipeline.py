@@ -43,7 +43,7 @@ from sillok.search.index import ANALYSED
 from sillok.security.policy import Actor, require_write
 
 # The source kind a file gets when --kind is not given.
-DEFAULT_KIND = {"html": "news_report", "eml": "letter"}
+DEFAULT_KIND = {"html": "news_report", "eml": "letter", "mbox": "letter", "msg": "letter"}
 
 
 @dataclass
@@ -71,6 +71,10 @@ class Outcome:
     sources: list[int] = field(default_factory=list)  # every source created (rows, attachments)
     needs_ocr: bool = False
     notes: list[str] = field(default_factory=list)
+    # A real document whose text cannot be read (a password, 배포용 문서, HWP 3): kept as an
+    # original without text, and this says why. ``refused_parts``: (attachment, reason) alike.
+    refused: str | None = None
+    refused_parts: list[tuple[str, str]] = field(default_factory=list)
 
     def as_dict(self) -> dict[str, Any]:
         return asdict(self)
@@ -84,6 +88,8 @@ class Outcome:
             return f"duplicate of #{self.duplicate_of}"
         created = f"#{self.source_id}" if len(self.sources) <= 1 else (
             f"#{self.sources[0]}–#{self.sources[-1]} ({len(self.sources)} sources)")
+        if self.refused:
+            return f"kept as {created} without text: {self.refused}"
         if self.status == "near_duplicate":
             others = ", ".join(f"#{i}" for i in self.near_duplicate_of)
             return f"ingested as {created}, near duplicate of {others}"
@@ -103,30 +109,43 @@ class Item:
 
 
 @dataclass
+class Child:
+    """An attachment (or a message of an mbox) to write as a child source: ``parent`` is the
+    index of the child it came from in the same list, or -1 for the file itself."""
+
+    attachment: Attachment
+    parsed: Extracted | None
+    parent: int = -1
+
+
+@dataclass
 class Parsed:
     item: Item
     extracted: Extracted
-    children: list[tuple[Attachment, Extracted | None]]
+    children: list[Child]
     outcome: Outcome
     prepared: Prepared | None = None
     notes: list[str] = field(default_factory=list)
+    refused_parts: list[tuple[str, str]] = field(default_factory=list)
 
     def __post_init__(self) -> None:
         self.notes = list(self.outcome.notes)
+        self.refused_parts = list(self.outcome.refused_parts)
 
     @property
     def contents(self) -> list[bytes]:
-        return [self.item.data] + [a.data for a, _ in self.children]
+        return [self.item.data] + [c.attachment.data for c in self.children]
 
     @property
     def digests(self) -> list[str]:
-        return [self.item.sha] + [hashlib.sha256(a.data).hexdigest() for a, _ in self.children]
+        return [self.item.sha] + [hashlib.sha256(c.attachment.data).hexdigest()
+                                  for c in self.children]
 
     def fresh(self) -> Outcome:
         """The outcome as it was before a write was attempted."""
         return Outcome(self.outcome.file, "failed", sha256=self.item.sha,
                        size=len(self.item.data), media_type=self.extracted.media_type,
-                       notes=list(self.notes))
+                       notes=list(self.notes), refused_parts=list(self.refused_parts))
 
 
 @dataclass
@@ -299,17 +318,46 @@ class Ingestor:
                 found.update({str(sha): int(i) for sha, i in rows})
         return found
 
-    def _parse_attachments(self, extracted: Extracted,
-                           outcome: Outcome) -> list[tuple[Attachment, Extracted | None]]:
-        children: list[tuple[Attachment, Extracted | None]] = []
-        for attachment in extracted.attachments:
-            label = attachment.filename or attachment.content_type
-            try:
-                children.append((attachment, worker.parse(attachment.data, self.options.limits)))
-            except Refused as exc:
-                # Kept as bytes all the same: the attachment is part of the evidence.
-                outcome.notes.append(f"attachment {label!r}: not parsed ({exc})")
-                children.append((attachment, None))
+    def _parse_attachments(self, extracted: Extracted, outcome: Outcome) -> list[Child]:
+        """The attachments, and theirs in turn (a forwarded mail's PDF, the messages of an
+        mbox and their attachments), in the order they are written: each after its parent.
+        Past ``max_depth`` levels, or ``max_parts`` in all, the bytes are still kept but no
+        longer read; an attachment that cannot be read is kept as bytes all the same."""
+        limits = self.options.limits
+        children: list[Child] = []
+        total = 0
+
+        def walk(found: list[Attachment], parent: int, depth: int, path: str) -> None:
+            nonlocal total
+            for attachment in found:
+                label = path + (attachment.filename or attachment.content_type)
+                total += len(attachment.data)
+                if len(children) >= limits.max_parts or total > limits.max_unpacked_bytes:
+                    outcome.notes.append(f"attachment {label!r} and those after it: not kept "
+                                         f"(over {limits.max_parts} parts or "
+                                         f"{limits.max_unpacked_bytes:,} bytes in one file)")
+                    return
+                try:
+                    parsed: Extracted | None = worker.parse(attachment.data, limits)
+                except Refused as exc:
+                    # Kept as bytes all the same: the attachment is part of the evidence.
+                    outcome.notes.append(f"attachment {label!r}: not parsed ({exc})")
+                    parsed = None
+                if parsed is not None and parsed.refused:
+                    outcome.notes.append(f"attachment {label!r}: kept without text "
+                                         f"({parsed.refused})")
+                    outcome.refused_parts.append((label, parsed.refused))
+                children.append(Child(attachment, parsed, parent))
+                if parsed is not None and parsed.attachments:
+                    if depth >= limits.max_depth:
+                        outcome.notes.append(f"attachment {label!r}: its own attachments kept "
+                                             f"unread (nested deeper than {limits.max_depth})")
+                        here = len(children) - 1
+                        children.extend(Child(a, None, here) for a in parsed.attachments)
+                    else:
+                        walk(parsed.attachments, len(children) - 1, depth + 1, label + " › ")
+
+        walk(extracted.attachments, -1, 1, "")
         return children
 
     def _store_blobs(self, contents: list[bytes]) -> list[str]:
@@ -374,6 +422,7 @@ class Ingestor:
             outcome.sources = [int(o.id) for o in objs]
             outcome.source_id = outcome.sources[0]
             outcome.status = "ingested"
+            outcome.refused = p.extracted.refused
             if not p.extracted.rows:
                 outcome.needs_ocr = p.extracted.needs_ocr
                 outcome.near_duplicate_of = [other for other, _ in near.get(outcome.source_id,
@@ -385,22 +434,31 @@ class Ingestor:
                                 for p, objs in built for o in objs])
 
     def _write_attachments(self, session: Session, resolver: Resolver, p: Parsed) -> None:
-        outcome, parent = p.outcome, p.outcome.source_id
-        for attachment, parsed in p.children:
+        outcome = p.outcome
+        ids: list[int] = []  # the source id of each child, by its index
+        for child in p.children:
+            attachment, parsed = child.attachment, child.parsed
+            parent = outcome.source_id if child.parent < 0 else ids[child.parent]
             child_sha = hashlib.sha256(attachment.data).hexdigest()
             known = session.execute(select(m.Source.id).where(m.Source.blob_sha256 == child_sha)
                                     .limit(1)).scalar_one_or_none()
             if known is not None:
                 outcome.notes.append(f"attachment {attachment.filename!r}: duplicate of #{known}")
+                ids.append(int(known))
                 continue
             _blob_rows(session, [(child_sha, len(attachment.data),
                                   parsed.media_type if parsed else attachment.content_type)])
-            child = parsed or Extracted("attachment", attachment.content_type, needs_ocr=False)
-            obj = self._build(resolver, child, child_sha, _clean_name(attachment.filename),
-                              p.item.origin, parent=parent)
+            made = parsed or Extracted("attachment", attachment.content_type, needs_ocr=False)
+            # links to earlier children only (a reply comes after what it answers)
+            links = {name: ids[index] for name, index in attachment.links.items()
+                     if 0 <= index < len(ids)}
+            obj = self._build(resolver, made, child_sha, _clean_name(attachment.filename),
+                              p.item.origin, parent=parent,
+                              attached={"as": attachment.role, **links})
             self.archive.add_built(self.actor, "source", [obj], session=session)
+            ids.append(int(obj.id))
             outcome.sources.append(int(obj.id))
-            if parsed is not None:
+            if parsed is not None and parsed.text:
                 dedup.register(session, int(obj.id), parsed.text)
             self._suggest(session, [(obj, None)])
 
@@ -411,7 +469,8 @@ class Ingestor:
 
     def _build(self, resolver: Resolver, extracted: Extracted, sha: str, filename: str | None,
                origin: str | None, parent: int | None,
-               prepared: Prepared | None = None) -> m.Source:
+               prepared: Prepared | None = None,
+               attached: dict[str, Any] | None = None) -> m.Source:
         o = self.options
         text = extracted.text
         title = (extracted.title or filename or first_line(text) or "(untitled)")[:500]
@@ -419,6 +478,10 @@ class Ingestor:
             "family": extracted.family, "encoding": extracted.encoding,
             "author": extracted.author, "paragraphs": extracted.paragraphs,
             "needs_ocr": extracted.needs_ocr, "metadata": extracted.metadata,
+            "refused": extracted.refused,
+            # how a child came with its parent (attachment, inline, message) and, for the
+            # messages of an mbox, the sources of the message it answers and of its thread
+            "attached": attached,
         }
         data = {
             "level": o.level, "kind": o.kind or DEFAULT_KIND.get(extracted.family, "other"),

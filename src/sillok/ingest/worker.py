@@ -23,7 +23,7 @@ import threading
 from dataclasses import dataclass
 from typing import Any
 
-from sillok.ingest import formats_office, formats_text
+from sillok.ingest import formats_email, formats_office, formats_text
 from sillok.ingest.detect import Refused, sniff
 from sillok.ingest.document import Extracted
 from sillok.ingest.guards import Limits
@@ -247,12 +247,18 @@ def parse_here(data: bytes, limits: Limits, mapping: dict[str, str]) -> Extracte
     """Parse in this process (the worker's body; also handy in a debugger)."""
     detected = sniff(data)
     family = detected.family
+    if detected.refused:
+        return Extracted(family, detected.media_type, refused=detected.refused)
     if family in ("text", "markdown"):
         return formats_text.plain(detected)
     if family == "html":
         return formats_text.html(detected, limits)
     if family == "eml":
-        return formats_text.eml(data, limits)
+        return formats_email.eml(data, limits)
+    if family == "mbox":
+        return formats_email.mbox(data, limits)
+    if family == "msg":
+        return formats_email.msg(data, limits)
     if family in ("csv", "jsonl"):
         return formats_text.table(detected, mapping)
     if family == "pdf":

@@ -42,6 +42,11 @@ class OutcomeOut(BaseModel):
     sources: list[int] = Field(description="Every source created (rows, attachments).")
     needs_ocr: bool
     notes: list[str]
+    refused: str | None = Field(None, description="Why the text of this real document "
+                                "cannot be read (a password, 배포용 문서, HWP 3): the original "
+                                "is kept as a source without text.")
+    refused_parts: list[tuple[str, str]] = Field(
+        default_factory=list, description="Attachments kept without text: (name, reason).")
 
 
 class JobOut(BaseModel):
