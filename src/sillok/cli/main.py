@@ -17,6 +17,7 @@ from sillok.cli import (
     estimate_cmds,
     ingest_cmds,
     keys_cmds,
+    link_cmds,
     linkage_cmds,
     records,
     redact_cmds,
@@ -76,6 +77,7 @@ keys_cmds.register(app)
 redact_cmds.register(app)
 estimate_cmds.register(app)
 linkage_cmds.register(app)
+link_cmds.register(app)
 
 
 def run() -> None:

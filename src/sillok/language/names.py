@@ -80,6 +80,12 @@ def _finish(key: str) -> str:
     return re.sub(r"^n(?=[iy])", "", key)
 
 
+def initial_form(key: str) -> str:
+    """A syllable's key as it reads at the start of a word (량 → yang, 로 → no, 림 → im): for
+    comparing names whose syllables may come in either order (given name first or last)."""
+    return _finish(key)
+
+
 def hangul_keys(word: str) -> list[str]:
     """A key per syllable of a Hangul word, then the whole word's key (회령 → hoe, lyong,
     hoelyong): a romanized name may be written in syllables (Kim Jong Un) or as one word
