@@ -17,6 +17,8 @@ from sillok.web.app import create_app
 from tests.conftest import ADMIN, ANALYST, ANON, EDITOR, VIEWER
 
 ROLE_HEADER = "x-test-role"
+# The members of every API error: RFC 9457 problem details and the two kept from before.
+PROBLEM = {"type", "title", "status", "detail", "error", "fields"}
 ACTORS = {a.role.value: a for a in (ANON, VIEWER, ANALYST, EDITOR, ADMIN)}
 
 
@@ -51,12 +53,15 @@ def ids(page: dict[str, Any]) -> set[int]:
 
 
 def assert_error(response: Any, status: int, *fields: str) -> dict[str, Any]:
-    """The response is the API's JSON error with this status, naming at least these fields."""
+    """The response is the API's problem details (RFC 9457) with this status, naming at least
+    these fields."""
     assert response.status_code == status, (response.status_code, response.text)
-    assert response.headers["content-type"].startswith("application/json")
+    assert response.headers["content-type"].startswith("application/problem+json")
     body: dict[str, Any] = response.json()
-    assert set(body) == {"error", "fields"}, body
-    assert isinstance(body["error"], str) and body["error"]
+    assert set(body) == PROBLEM, body
+    assert body["status"] == status and body["type"] == "about:blank"
+    assert isinstance(body["title"], str) and body["title"]
+    assert isinstance(body["error"], str) and body["error"] == body["detail"]
     for name in fields:
         assert name in body["fields"], (name, body)
     text = response.text

@@ -1,5 +1,6 @@
-"""Every API error is JSON ``{"error", "fields"}`` with the right status, and never a
-traceback, an exception's text, SQL or a server path — even when something breaks inside."""
+"""Every API error is RFC 9457 problem details (with ``error`` and ``fields``) with the right
+status, and never a traceback, an exception's text, SQL or a server path — even when
+something breaks inside."""
 
 from __future__ import annotations
 
@@ -85,7 +86,8 @@ def test_unexpected_failures_say_nothing(client: TestClient, archive: Archive,
 
     monkeypatch.setattr(Archive, "get", broken)
     body = assert_error(client.get(f"{API}/sources/{source}"), 500)
-    assert body == {"error": "internal error", "fields": {}}
+    assert body == {"type": "about:blank", "title": "Internal Server Error", "status": 500,
+                    "detail": "internal error", "error": "internal error", "fields": {}}
 
     def unavailable(*_args: object, **_kwargs: object) -> None:
         raise StorageError("the archive is not reachable")

@@ -23,6 +23,7 @@ from sillok.config import Settings
 from sillok.db import models as m
 from sillok.db.types import utcnow
 from sillok.web.app import create_app
+from tests.api_helpers import PROBLEM
 from tests.auth_helpers import make_user
 from tests.conftest import ADMIN, make_person
 
@@ -94,7 +95,7 @@ def test_scope_caps_the_role(settings: Settings, archive: Archive, api: TestClie
         assert api.get(f"/api/v1/persons/{restricted}", headers=_bearer(read)).status_code == 200
         # ...but cannot change anything.
         refused = api.post("/api/v1/events", json=EVENT, headers=_bearer(read))
-        assert refused.status_code == 403 and set(refused.json()) == {"error", "fields"}
+        assert refused.status_code == 403 and set(refused.json()) == PROBLEM
         assert api.post("/api/v1/events", json=EVENT, headers=_bearer(write)).status_code == 201
         # A write token does not lift a viewer's role.
         assert api.post("/api/v1/events", json=EVENT,
@@ -128,7 +129,7 @@ def test_expired_revoked_and_disabled_are_refused(settings: Settings, archive: A
             response = api.get("/api/v1/events", headers=_bearer(token))
             assert response.status_code == 401, token
             assert response.headers["www-authenticate"].startswith("Bearer")
-            assert set(response.json()) == {"error", "fields"}
+            assert set(response.json()) == PROBLEM
         assert api.get("/api/v1/events", headers={"Authorization": "Bearer "}).status_code == 401
         # Another scheme (a reverse proxy's Basic auth) is not ours: the request is anonymous.
         other = api.get("/api/v1/events", headers={"Authorization": "Basic a2ltOng="})

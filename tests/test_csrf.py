@@ -97,8 +97,8 @@ def test_api_writes_with_a_cookie_need_the_header(archive: Archive,
     for headers in ({}, {"X-CSRF-Token": "wrong"}):
         refused = editor.post("/api/v1/events", json=EVENT, headers=headers)
         assert refused.status_code == 403
-        assert refused.headers["content-type"].startswith("application/json")
-        assert set(refused.json()) == {"error", "fields"}
+        assert refused.headers["content-type"].startswith("application/problem+json")
+        assert refused.json()["status"] == 403 and refused.json()["fields"] == {}
     assert archive.list_records(ADMIN, "event").total == 0
     made = editor.post("/api/v1/events", json=EVENT,
                        headers={"X-CSRF-Token": csrf_token(editor)})

@@ -23,4 +23,6 @@ def test_public_sources_only(settings: Settings, archive: Archive) -> None:
             page = client.get(path)
             assert page.status_code == 404, path
             assert "Restricted fictional" not in page.text
-        assert client.get("/sources/abc").status_code == 422
+        for path in ("/sources/abc", f"/sources/{2**40}", "/sources/0"):
+            page = client.get(path)
+            assert page.status_code == 404 and "<form class=\"searchbar\"" in page.text, path

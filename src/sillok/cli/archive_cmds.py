@@ -113,7 +113,7 @@ def serve(
 
     import uvicorn
 
-    from sillok.web.app import create_app
+    from sillok.web.app import MAX_REQUEST_HEAD, create_app
 
     settings = settings_for(data_dir)
     # proxy_headers=False: uvicorn believes X-Forwarded-For from 127.0.0.1 by default, so any
@@ -122,7 +122,7 @@ def serve(
     console.print(f"Sillok serving on http://{host}:{port}  (Ctrl-C stops)")
     if workers == 1:
         uvicorn.run(create_app(settings), host=host, port=port, log_level="warning",
-                    proxy_headers=False)
+                    proxy_headers=False, h11_max_incomplete_event_size=MAX_REQUEST_HEAD)
         return
     # Several processes need an import string: each builds its app from the environment.
     os.environ["SILLOK_DATA_DIR"] = str(settings.data_dir.resolve())
@@ -133,7 +133,7 @@ def serve(
     # than uvicorn's default 5 s to start, and would be restarted forever.
     uvicorn.run("sillok.web.app:app_from_env", factory=True, host=host, port=port,
                 workers=workers, log_level="warning", timeout_worker_healthcheck=120,
-                proxy_headers=False)
+                proxy_headers=False, h11_max_incomplete_event_size=MAX_REQUEST_HEAD)
 
 
 def register(app: typer.Typer) -> None:

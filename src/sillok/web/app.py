@@ -9,17 +9,15 @@ from pathlib import Path
 from urllib.parse import urlencode
 
 from fastapi import Depends, FastAPI, Request
-from fastapi.responses import HTMLResponse, RedirectResponse, Response
+from fastapi.responses import RedirectResponse, Response
 from fastapi.staticfiles import StaticFiles
 from fastapi.templating import Jinja2Templates
 from starlette.concurrency import run_in_threadpool
-from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.types import ASGIApp
 
 from sillok.accounts.ratelimit import FailureLimiter
 from sillok.archive.service import Archive
 from sillok.config import Settings
-from sillok.errors import NotFound, SillokError
 from sillok.ingest.jobs import fail_interrupted, wait_for_jobs
 from sillok.language.analyzer import warm_up
 from sillok.web import (
@@ -35,10 +33,17 @@ from sillok.web import (
     staff_routes,
     stats_routes,
 )
+from sillok.web.error_pages import install_error_pages
 from sillok.web.security_headers import SecurityHeaders
 from sillok.web.template_globals import install_template_globals
 
 JOB_GRACE_SECONDS = 60.0  # a stopping server waits this long at most for ingest jobs
+# The largest request line and headers the server reads (uvicorn's h11 parser refuses a
+# request whose head arrives in pieces past 16 KiB by default, with a bare "Invalid HTTP
+# request received."): a search of 1,000 Hangul syllables is 9,000 bytes in a URL, and one
+# pasted far past that must still reach the site, which refuses it with a page of its own
+# (search_routes.py, MAX_QUERY).
+MAX_REQUEST_HEAD = 256 * 1024
 TEMPLATES = Jinja2Templates(directory=str(Path(__file__).parent / "templates"))
 # The templates are part of the installed package and do not change while a server runs;
 # checking each one's modification time on every render cost a twentieth of a page's time.
@@ -75,6 +80,7 @@ def create_app(settings: Settings) -> FastAPI:
     app.state.archive = archive
     app.state.trusted_proxies = settings.auth.trusted_proxies
 
+    install_error_pages(app, TEMPLATES)
     app.mount("/static", StaticFiles(directory=str(Path(__file__).parent / "static")),
               name="static")
     install_template_globals(TEMPLATES.env, archive)
@@ -114,26 +120,5 @@ def create_app(settings: Settings) -> FastAPI:
             response.set_cookie("lang", asked, max_age=365 * 86400, samesite="lax",
                                 httponly=True)
         return response
-
-    @app.exception_handler(NotFound)
-    def not_found(request: Request, exc: NotFound) -> HTMLResponse:
-        return TEMPLATES.TemplateResponse(
-            request, "error.html", {"status": 404, "message": exc.message}, status_code=404
-        )
-
-    @app.exception_handler(StarletteHTTPException)
-    def http_error(request: Request, exc: StarletteHTTPException) -> HTMLResponse:
-        message = "page not found" if exc.status_code == 404 else str(exc.detail)
-        return TEMPLATES.TemplateResponse(
-            request, "error.html", {"status": exc.status_code, "message": message},
-            status_code=exc.status_code,
-        )
-
-    @app.exception_handler(SillokError)
-    def sillok_error(request: Request, exc: SillokError) -> HTMLResponse:
-        return TEMPLATES.TemplateResponse(
-            request, "error.html", {"status": exc.http_status, "message": exc.message},
-            status_code=exc.http_status,
-        )
 
     return app

@@ -36,6 +36,7 @@ from sillok.config import Network
 from sillok.errors import Forbidden
 from sillok.security.policy import Actor, may_write
 from sillok.web import i18n
+from sillok.web.problems import problem_response
 
 COOKIE = "sillok_session"
 CSRF_HEADER = "x-csrf-token"
@@ -103,8 +104,8 @@ def csrf_message() -> str:
 
 
 def _json_error(status: int, message: str, **headers: str) -> JSONResponse:
-    # The API's own error shape (web/api/errors.py): an error and field messages.
-    return JSONResponse({"error": message, "fields": {}}, status_code=status, headers=headers)
+    # The API's own error shape (problems.py): RFC 9457 problem details.
+    return problem_response(status, message, headers=headers)
 
 
 def install_auth(app: FastAPI, archive: Archive) -> None:

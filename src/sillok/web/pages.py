@@ -3,12 +3,13 @@ services as the visitor's actor, so the policy decides what is shown."""
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Annotated, Any
 
-from fastapi import APIRouter, Request
+from fastapi import APIRouter, Path, Request
 from fastapi.responses import HTMLResponse
 from fastapi.templating import Jinja2Templates
 
+from sillok.archive.kinds import MAX_ID
 from sillok.archive.redacted_text import REDACTED
 from sillok.archive.redactions import localise
 from sillok.archive.service import Archive
@@ -17,6 +18,11 @@ from sillok.security.policy import Actor
 from sillok.stats.arrivals import arrivals, sentence
 from sillok.web.deps import page_actor
 from sillok.web.i18n import current, gettext
+
+# Ids are 32-bit in the database: a path value past them (or not a number) names no record
+# and is answered as a missing one (error_pages.py), never reaching PostgreSQL.
+RecordId = Annotated[int, Path(ge=1, le=MAX_ID)]
+MAX_OFFSET = 1_000_000
 
 
 def router(archive: Archive, templates: Jinja2Templates) -> APIRouter:
@@ -36,12 +42,12 @@ def router(archive: Archive, templates: Jinja2Templates) -> APIRouter:
 
     @r.get("/sources", response_class=HTMLResponse)
     def sources(request: Request, offset: int = 0) -> HTMLResponse:
-        page = archive.list_records(page_actor(request), "source", limit=50,
-                                    offset=max(offset, 0))
-        return render(request, "sources.html", {"page": page, "offset": max(offset, 0)})
+        offset = min(max(offset, 0), MAX_OFFSET)
+        page = archive.list_records(page_actor(request), "source", limit=50, offset=offset)
+        return render(request, "sources.html", {"page": page, "offset": offset})
 
     @r.get("/sources/{source_id}", response_class=HTMLResponse)
-    def source(request: Request, source_id: int) -> HTMLResponse:
+    def source(request: Request, source_id: RecordId) -> HTMLResponse:
         actor = page_actor(request)
         rec = archive.get(actor, "source", source_id)
         supports = archive.list_records(actor, "evidence", {"source": str(source_id)},
@@ -54,7 +60,7 @@ def router(archive: Archive, templates: Jinja2Templates) -> APIRouter:
         return render(request, "source.html", {"rec": rec, "supports": supports})
 
     @r.get("/events/{event_id}", response_class=HTMLResponse)
-    def event(request: Request, event_id: int) -> HTMLResponse:
+    def event(request: Request, event_id: RecordId) -> HTMLResponse:
         actor = page_actor(request)
         rec = archive.get(actor, "event", event_id)
         acts = archive.list_records(actor, "act", {"event": str(event_id)}, limit=200).items
@@ -85,7 +91,7 @@ def router(archive: Archive, templates: Jinja2Templates) -> APIRouter:
         return render(request, "term.html", {"rec": found[0], "acts": acts})
 
     @r.get("/records/{type_name}/{record_id}", response_class=HTMLResponse)
-    def record(request: Request, type_name: str, record_id: int) -> HTMLResponse:
+    def record(request: Request, type_name: str, record_id: RecordId) -> HTMLResponse:
         if type_name not in GENERIC:
             raise NotFound(f"no page for {type_name}")
         rec = archive.get(page_actor(request), type_name, record_id)

@@ -21,13 +21,15 @@ from sillok.archive.redactions import localise
 from sillok.archive.service import Archive
 from sillok.errors import Invalid
 from sillok.extract.lexicon import lexicon_for
-from sillok.search.query import FILTER_KEYS
+from sillok.search.query import FILTER_KEYS, MAX_QUERY
 from sillok.search.service import SearchResult, search
 from sillok.security.policy import may_see_level
 from sillok.web.deps import page_actor
+from sillok.web.error_pages import PageError
 from sillok.web.i18n import gettext
 
 PER_PAGE = 20
+MAX_PAGE = 5_000  # 100,000 results deep, as far as the API's offsets go
 TAG = re.compile(r"</?mark>")
 # Facets whose values can be added to the query as a filter, and the filter they become.
 FACET_FILTERS = {"type": "type", "lang": "lang", "year": "year", "kind": "kind",
@@ -41,7 +43,13 @@ def router(archive: Archive, templates: Jinja2Templates) -> APIRouter:
     @r.get("/search", response_class=HTMLResponse)
     def search_page(request: Request, q: str = "", page: int = 1,
                     expand: bool = True) -> HTMLResponse:
-        page = max(page, 1)
+        if len(q) > MAX_QUERY:
+            raise PageError(400, gettext(
+                "A search can be at most %(limit)s characters long; this one has %(n)s. "
+                "The search bar below holds its first %(limit)s.") % {
+                    "limit": f"{MAX_QUERY:,}", "n": f"{len(q):,}"}, q=q[:MAX_QUERY])
+        # Past the last page is an empty page; far past it would only cost a deep scan.
+        page = min(max(page, 1), MAX_PAGE)
         result: SearchResult | None = None
         error = None
         if q.strip():

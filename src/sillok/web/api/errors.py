@@ -1,4 +1,6 @@
-"""Every error of the API as one JSON shape, ``{"error": message, "fields": {path: message}}``.
+"""Every error of the API as RFC 9457 problem details (``application/problem+json``):
+``type``, ``title``, ``status``, ``detail``, plus ``error`` (= ``detail``) and ``fields``
+(``{path: message}``), the members the API answered with before (web/problems.py).
 
 Only messages written for users leave the API: a :class:`SillokError`'s own message, a field
 path with what is wrong with it, or the standard phrase of an HTTP status. Exception text,
@@ -9,7 +11,6 @@ a bare "internal error" (the traceback goes to the server's log, not to the clie
 from __future__ import annotations
 
 import logging
-from http import HTTPStatus
 from typing import Any
 
 from fastapi import FastAPI, Request
@@ -19,6 +20,7 @@ from pydantic import BaseModel, Field
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from sillok.errors import Invalid, SillokError
+from sillok.web.problems import MEDIA_TYPE, phrase, problem_response
 
 log = logging.getLogger("sillok.web.api")
 
@@ -27,9 +29,17 @@ _LOCATIONS = ("body", "query", "path", "header", "cookie")
 
 
 class ErrorOut(BaseModel):
-    """What every failed request answers."""
+    """What every failed request answers: RFC 9457 problem details."""
 
-    error: str = Field(description="What went wrong, in one sentence.")
+    type: str = Field("about:blank", description="The kind of problem; ``about:blank``: "
+                      "the HTTP status says it.")
+    title: str = Field(description="The HTTP status's standard phrase.",
+                       examples=["Not Found"])
+    status: int = Field(description="The HTTP status code.", examples=[404])
+    detail: str = Field(description="What went wrong, in one sentence.",
+                        examples=["no source #999999"])
+    error: str = Field(description="The same sentence as ``detail`` (kept for clients "
+                                   "written before the API answered problem details).")
     fields: dict[str, str] = Field(
         default_factory=dict,
         description="Per-field problems: a field path (``names.0.name``, ``filter.year``, "
@@ -55,15 +65,11 @@ class PreconditionFailed(SillokError):
 
 def error_response(status: int, message: str, fields: dict[str, str] | None = None,
                    headers: dict[str, str] | None = None) -> JSONResponse:
-    body = ErrorOut(error=message, fields=fields or {})
-    return JSONResponse(body.model_dump(), status_code=status, headers=headers)
+    return problem_response(status, message, fields, headers)
 
 
 def _phrase(status: int) -> str:
-    try:
-        return HTTPStatus(status).phrase.lower()
-    except ValueError:
-        return "error"
+    return phrase(status).lower()
 
 
 def field_errors(errors: list[Any]) -> dict[str, str]:
@@ -127,13 +133,26 @@ def _invalid_message(exc: Invalid) -> str:
 
 
 # Documented on every operation (FastAPI's default 422 schema would be wrong for this API).
+def _problem_doc(status: int, description: str, detail: str,
+                 fields: dict[str, str] | None = None) -> dict[str, Any]:
+    example = {"type": "about:blank", "title": phrase(status), "status": status,
+               "detail": detail, "error": detail, "fields": fields or {}}
+    # No ``model``: FastAPI would document the error as application/json as well.
+    return {"description": description,
+            "content": {MEDIA_TYPE: {"schema": {"$ref": "#/components/schemas/ErrorOut"},
+                                     "example": example}}}
+
+
 ERROR_RESPONSES: dict[int | str, dict[str, Any]] = {
-    400: {"model": ErrorOut, "description": "Bad request"},
-    401: {"model": ErrorOut, "description": "Not signed in (writes need a session or token)"},
-    403: {"model": ErrorOut, "description": "The role may not do this"},
-    404: {"model": ErrorOut, "description": "No such record, or none the caller may see"},
-    409: {"model": ErrorOut, "description": "Conflict with the archive's state"},
-    412: {"model": ErrorOut, "description": "If-Match names a version the record has moved "
-                                            "on from: nothing was changed"},
-    422: {"model": ErrorOut, "description": "Invalid input, with a message per field"},
+    400: _problem_doc(400, "Bad request", "invalid input"),
+    401: _problem_doc(401, "Not signed in (writes need a session or token)",
+                      "sign in, or send an API token (Authorization: Bearer …), to change "
+                      "the archive"),
+    403: _problem_doc(403, "The role may not do this", "viewers may not change records"),
+    404: _problem_doc(404, "No such record, or none the caller may see", "no source #999999"),
+    409: _problem_doc(409, "Conflict with the archive's state", "the record changed meanwhile"),
+    412: _problem_doc(412, "If-Match names a version the record has moved on from: nothing "
+                      "was changed", "the record has changed since version 3"),
+    422: _problem_doc(422, "Invalid input, with a message per field", "invalid request",
+                      {"limit": "input should be less than or equal to 200"}),
 }

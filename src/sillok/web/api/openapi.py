@@ -18,13 +18,16 @@ from pydantic import BaseModel
 from pydantic.json_schema import models_json_schema
 
 from sillok.archive.kinds import KINDS
+from sillok.web.api.errors import ErrorOut
 
 DESCRIPTION = """The JSON API of a Sillok archive.
 
 Every answer is what the caller may see: anonymous callers see public records only, and a
 record they may not see answers 404 exactly like a missing one. Writes need a signed-in
 session or an API token (`Authorization: Bearer …`) of a role that may change the archive
-(editor, admin). Errors are `{"error": message, "fields": {path: message}}`.
+(editor, admin). Errors are RFC 9457 problem details (`application/problem+json`):
+`{"type", "title", "status", "detail", "error", "fields": {path: message}}`, where `error`
+repeats `detail` and `fields` says what is wrong with each field.
 """
 
 
@@ -41,6 +44,9 @@ def install_openapi(app: FastAPI, version: str) -> None:
         components = doc.setdefault("components", {}).setdefault("schemas", {})
         for name, shape in defs.get("$defs", {}).items():
             components.setdefault(name, shape)
+        # The problem details every error answers (errors.py refers to it by name).
+        components["ErrorOut"] = ErrorOut.model_json_schema(
+            ref_template="#/components/schemas/{model}")
         for kind in KINDS.values():
             full = components[kind.schema.__name__]
             patch = copy.deepcopy(full)

@@ -1,0 +1,122 @@
+"""The site's error pages: a bad id, a bad parameter, an unknown page or a failure answers with
+a page in the reader's language — what went wrong in a sentence, the search bar and a way
+home — never a stack, a validation dump or an internal message.
+
+A value in the path that cannot name a record (``/sources/abc``, an id past 32 bits) is a
+404 like a missing record; a bad query parameter (``?page=abc``) is a 400 naming the
+parameter. The JSON API under /api/v1 has its own handlers (api/errors.py: problem details).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from fastapi import FastAPI, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import HTMLResponse
+from fastapi.templating import Jinja2Templates
+from starlette.exceptions import HTTPException as StarletteHTTPException
+
+from sillok.errors import Invalid, SillokError
+from sillok.web import i18n
+from sillok.web.i18n import gettext
+
+
+class PageError(Exception):
+    """An answer of the site with a status and a sentence for the reader (already in the
+    reader's language), and the search bar filled with ``q``."""
+
+    def __init__(self, status: int, message: str, q: str = "") -> None:
+        super().__init__(message)
+        self.status = status
+        self.message = message
+        self.q = q
+
+
+def _titles() -> dict[int, tuple[str, str]]:
+    # Functions, not constants: each call is in the language of the request being answered.
+    return {
+        400: (gettext("This address cannot be read"),
+              gettext("Part of the address is not a value this page can use. Check it, or "
+                      "search the archive instead.")),
+        403: (gettext("Not allowed"),
+              gettext("Your account may not use this page.")),
+        404: (gettext("Not found"),
+              gettext("There is no page or public record at this address. It may have "
+                      "been mistyped, or the record may not be public. Try searching.")),
+        405: (gettext("Not allowed"),
+              gettext("This page cannot be used that way.")),
+        409: (gettext("Conflict"),
+              gettext("The record changed meanwhile. Reload the page and try again.")),
+        500: (gettext("Something went wrong"),
+              gettext("The archive could not answer. Please try again later.")),
+        503: (gettext("The archive is not available"),
+              gettext("The archive could not be reached. Please try again later.")),
+    }
+
+
+def _problem(kind: str) -> str:
+    if kind in ("int_parsing", "int_type", "int_from_float"):
+        return gettext("must be a whole number")
+    if kind in ("bool_parsing", "bool_type"):
+        return gettext("must be true or false")
+    if kind in ("less_than_equal", "less_than", "too_long", "string_too_long"):
+        return gettext("is too large")
+    if kind in ("greater_than_equal", "greater_than", "too_short", "string_too_short"):
+        return gettext("is too small")
+    if kind == "missing":
+        return gettext("is required")
+    return gettext("is not valid")
+
+
+def error_page(templates: Jinja2Templates, request: Request, status: int,
+               message: str = "", problems: list[tuple[str, str]] | None = None,
+               q: str = "") -> HTMLResponse:
+    # A failure is answered outside the language middleware: the language is set again here.
+    token = i18n.current.set(i18n.pick_lang(request))
+    try:
+        known = _titles()
+        title, text = known.get(status) or known[500 if status >= 500 else 400]
+        context: dict[str, Any] = {"status": status, "title": title,
+                                   "message": message or text, "problems": problems or [],
+                                   "q": q}
+        return templates.TemplateResponse(request, "error.html", context, status_code=status)
+    finally:
+        i18n.current.reset(token)
+
+
+def install_error_pages(app: FastAPI, templates: Jinja2Templates) -> None:
+    @app.exception_handler(PageError)
+    def page_error(request: Request, exc: PageError) -> HTMLResponse:
+        return error_page(templates, request, exc.status, exc.message, q=exc.q)
+
+    @app.exception_handler(RequestValidationError)
+    def invalid_request(request: Request, exc: RequestValidationError) -> HTMLResponse:
+        errors = list(exc.errors())
+        if errors and all(e.get("loc", ("",))[0] == "path" for e in errors):
+            return error_page(templates, request, 404)
+        problems = []
+        for err in errors:
+            loc = [str(p) for p in err.get("loc", ()) if p not in ("query", "body", "path")]
+            problems.append((".".join(loc) or "request", _problem(str(err.get("type", "")))))
+        return error_page(templates, request, 400, problems=problems[:10])
+
+    @app.exception_handler(StarletteHTTPException)
+    def http_error(request: Request, exc: StarletteHTTPException) -> HTMLResponse:
+        # The status only: a library's ``detail`` is not written for readers.
+        return error_page(templates, request, exc.status_code)
+
+    @app.exception_handler(Invalid)
+    def invalid(request: Request, exc: Invalid) -> HTMLResponse:
+        problems = [(path, message) for path, message in exc.errors.items()]
+        return error_page(templates, request, exc.http_status, problems=problems[:10])
+
+    @app.exception_handler(SillokError)
+    def sillok_error(request: Request, exc: SillokError) -> HTMLResponse:
+        return error_page(templates, request, exc.http_status)
+
+    @app.exception_handler(Exception)
+    def unexpected(request: Request, _exc: Exception) -> HTMLResponse:
+        # Starlette re-raises after this answer, so the traceback reaches the server's log;
+        # the reader sees a page.
+        return error_page(templates, request, 500)
