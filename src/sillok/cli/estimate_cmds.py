@@ -7,17 +7,35 @@ from pathlib import Path
 import typer
 from rich.table import Table
 
-from sillok.cli.common import Json, console, print_json
+from sillok.cli.common import AsRole, DataDir, Json, actor_for, archive_for, console, print_json
 from sillok.errors import Invalid
 from sillok.estimate import lcmcr
 from sillok.estimate.estimator import METHODS, Method, estimate
-from sillok.estimate.overlap import read_overlap_csv
+from sillok.estimate.overlap import OverlapTable, from_patterns, read_overlap_csv
 from sillok.estimate.result import Estimate
+from sillok.stats.counts import FILTERS
+from sillok.stats.overlaps import LIST_KEYS, Overlaps, victim_overlaps
+
+FILTER_HELP = ("--from-archive: which victims, in the search bar's language as for 'stats acts' "
+               "(e.g. \"act:forced_repatriation year:2020\"; repeatable). Keys: "
+               + ", ".join(FILTERS) + ".")
 
 
 def estimate_cmd(
-    file: Path = typer.Argument(..., help="Overlap table as CSV: one 0/1 column per list and a "
-                                          "'count' column (Rcapture / LCMCR aggregated format)."),
+    file: Path | None = typer.Argument(None, help="Overlap table as CSV: one 0/1 column per "
+                                                  "list and a 'count' column (Rcapture / "
+                                                  "LCMCR aggregated format).",
+                                       show_default=False),
+    from_archive: bool = typer.Option(False, "--from-archive",
+                                      help="Build the overlap table from the archive: people "
+                                           "are victims, lists are groups of sources."),
+    where: list[str] = typer.Option([], "--filter", "-f", help=FILTER_HELP),
+    lists_by: str = typer.Option("kind", "--lists-by",
+                                 help="--from-archive: a list is a source kind or an origin "
+                                      "(organisation or collection)."),
+    lists: str | None = typer.Option(None, "--lists",
+                                     help="--from-archive: the lists to use, comma-separated "
+                                          "(default: every group that documents a victim)."),
     method: str = typer.Option("loglinear", "--method",
                                help="loglinear (model selection over list interactions) or "
                                     "lcmcr (Bayesian latent classes)."),
@@ -31,12 +49,14 @@ def estimate_cmd(
                                help="lcmcr: sweeps discarded per chain."),
     samples: int = typer.Option(lcmcr.Settings.samples, "--samples",
                                 help="lcmcr: draws kept per chain."),
+    data_dir: DataDir = None,
+    as_role: AsRole = None,
     json_out: Json = False,
 ) -> None:
     """Estimate the total number of people, documented or not, from overlapping lists.
 
     The answer is an estimate with a 95 % interval, never a count: read docs/estimation.md
-    before quoting it.
+    before quoting it. From the archive (--from-archive) only for staff roles.
     """
     if method not in METHODS:
         raise Invalid({"method": f"'{method}' is not one of: {', '.join(METHODS)}"})
@@ -44,15 +64,43 @@ def estimate_cmd(
         raise Invalid({"criterion": f"'{criterion}' is not one of: aic, bic"})
     if burnin < 0 or samples < 10:
         raise Invalid({"samples": "--burnin must be ≥ 0 and --samples ≥ 10"})
-    table = read_overlap_csv(file)
+    overlaps: Overlaps | None = None
+    if from_archive:
+        if file is not None:
+            raise Invalid({"file": "give a CSV file or --from-archive, not both"})
+        if lists_by not in LIST_KEYS:
+            raise Invalid({"lists-by": f"'{lists_by}' is not one of: {', '.join(LIST_KEYS)}"})
+        with archive_for(data_dir) as archive:
+            overlaps = victim_overlaps(archive, actor_for(as_role), " ".join(where) or None,
+                                       lists_by, lists.split(",") if lists else None)
+        table = _table(overlaps)
+    elif file is None:
+        raise Invalid({"file": "give an overlap table (CSV) or --from-archive"})
+    else:
+        table = read_overlap_csv(file)
     chosen: Method = "lcmcr" if method == "lcmcr" else "loglinear"
     result = estimate(table, chosen, criterion="aic" if criterion == "aic" else "bic",
                       model=model,
                       settings=lcmcr.Settings(seed=seed, burnin=burnin, samples=samples))
+    if overlaps is not None:
+        result.details["archive"] = {"filter": overlaps.filters, "lists_by": overlaps.lists_by,
+                                     "victims": overlaps.persons,
+                                     "victims_on_no_list": overlaps.on_no_list}
     if json_out:
         print_json(result.as_dict())
         return
     show(result)
+    if overlaps is not None and overlaps.on_no_list:
+        console.print(f"{overlaps.on_no_list:,} victims matching the filters are documented "
+                      f"by no list here (no {overlaps.lists_by} given) / 목록에 없는 피해자 "
+                      f"{overlaps.on_no_list:,}명", highlight=False)
+
+
+def _table(overlaps: Overlaps) -> OverlapTable:
+    if len(overlaps.lists) < 2 or not overlaps.patterns:
+        raise Invalid({"lists": f"{len(overlaps.lists)} {overlaps.lists_by} group(s) document "
+                                "these victims; at least 2 lists are needed"})
+    return from_patterns(overlaps.lists, overlaps.patterns.items())
 
 
 def show(result: Estimate) -> None:

@@ -82,6 +82,7 @@ class Posterior:
 
 
 WARMUP = 500  # the R package's initial sweeps with alpha held at 0.3/K
+ALPHA_FLOOR = 1e-8
 
 
 class _Chains:
@@ -136,7 +137,7 @@ class _Chains:
         shapes[n_lam:n_lam + n_stick] = np.concatenate(
             [(2.0 + size[:, :-1]).ravel(), (1.0 + self.alpha[:, None] + after[:, :-1]).ravel()])
         g = rng.standard_gamma(shapes)
-        u = rng.random(n_stick)
+        u = 1.0 - rng.random(n_stick)  # in (0, 1]: log(u) is finite
         # (2) lambda, from everyone in the class, seen or missed
         g1 = g[:n_lam // 2].reshape(lam.shape)
         g2 = g[n_lam // 2:n_lam].reshape(lam.shape)
@@ -165,7 +166,10 @@ class _Chains:
         self.occupied = ((m_obs.sum(axis=1) + self.m0) > 0).sum(axis=1)
         # (6) concentration: Gamma(a + K - 1, rate b - log pi_K)
         if update_alpha:
-            self.alpha = g[n_lam + n_stick + c:] / (self.s.b_alpha - log_last)
+            # Floored: once an empty last class's log-weight underflows to −∞, alpha would be
+            # exactly 0 and every later class shut for good (a float trap, not the model).
+            self.alpha = np.maximum(g[n_lam + n_stick + c:] / (self.s.b_alpha - log_last),
+                                    ALPHA_FLOOR)
 
     def order_classes(self) -> None:
         """Largest class first in every chain (as the R package does after warming up)."""

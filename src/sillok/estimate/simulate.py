@@ -34,10 +34,10 @@ def homogeneous(size: int, probs: Sequence[float]) -> Scenario:
 
 
 def heterogeneous(size: int, n_lists: int = 4) -> Scenario:
-    """Two classes: most people hard to find, a fifth easy for every list."""
-    hard = tuple(0.08 + 0.04 * j for j in range(n_lists))
-    easy = tuple(0.45 + 0.05 * j for j in range(n_lists))
-    return Scenario(size, (hard, easy), (0.8, 0.2))
+    """Two classes: most people harder to find, three in ten easy for every list."""
+    hard = tuple(0.15 + 0.05 * j for j in range(n_lists))
+    easy = tuple(0.5 + 0.05 * j for j in range(n_lists))
+    return Scenario(size, (hard, easy), (0.7, 0.3))
 
 
 def draw(scenario: Scenario, rng: np.random.Generator,

@@ -1,0 +1,117 @@
+"""Who documented whom: the overlap table of the archive's own lists, for multiple systems
+estimation (`sillok estimate --from-archive`).
+
+People are the victims of the acts that match the filters (the same filters, joins and
+permission scope as `sillok stats acts`), each counted once: merged duplicates are one person.
+A *list* is a group of sources — by source kind (testimony, NGO report, UN report, news…) or by
+origin (the organisation or collection a source came from). A victim is on a list when a
+source of that group holds evidence, visible to the actor, of one of their acts or of the
+person themself; evidence tied only to an event does not say which of its victims a source
+knew of, so it does not count.
+
+Estimates are for staff: an actor whose counts are subject to small-cell suppression (the
+public) gets no overlap table at all, since its cells are people documented by exactly one
+combination of sources, typically a handful.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+
+from sqlalchemy import Integer, and_, case, cast, extract, or_, select
+from sqlalchemy.orm import aliased
+
+from sillok.archive.service import Archive
+from sillok.db import models as m
+from sillok.errors import Forbidden, Invalid
+from sillok.security.policy import Actor, visible_filter
+from sillok.stats.counts import _province_map
+from sillok.stats.disclosure import suppresses
+from sillok.stats.filters import conditions, parse_filters, resolve
+
+LIST_KEYS = ("kind", "origin")
+MAX_LISTS = 15
+
+
+@dataclass
+class Overlaps:
+    """People by the combination of lists that documented them."""
+
+    lists: list[str]
+    patterns: dict[tuple[int, ...], int]
+    persons: int  # victims matching the filters, on a list or not
+    filters: dict[str, list[str]] = field(default_factory=dict)
+    lists_by: str = "kind"
+
+    @property
+    def on_no_list(self) -> int:
+        """Victims in the archive whose documentation comes from none of the lists."""
+        return self.persons - sum(self.patterns.values())
+
+
+def victim_overlaps(archive: Archive, actor: Actor,
+                    filters: str | Mapping[str, str] | None = None, lists_by: str = "kind",
+                    lists: Sequence[str] | None = None) -> Overlaps:
+    if suppresses(actor):
+        raise Forbidden("estimates from the archive are for staff (viewer or above): an "
+                        "overlap table's cells are small groups of people")
+    if lists_by not in LIST_KEYS:
+        raise Invalid({"lists_by": f"'{lists_by}' is not one of: {', '.join(LIST_KEYS)}"})
+    parsed = parse_filters(filters)
+    act, victim, facility = m.Act, aliased(m.Person), aliased(m.Place)
+    year = cast(extract("year", act.date_start), Integer)
+    with archive.transaction() as session:
+        resolved = resolve(session, actor, parsed)
+        province = case(_province_map(session) or {-1: ""}, value=act.place_id, else_=None)
+        columns = {"year": year, "province": province, "agency": m.Involvement.agency,
+                   "act": act, "victim": victim, "facility": facility}
+        where = [visible_filter(act, actor), act.retracted_at.is_(None),
+                 *conditions(resolved, actor, columns)]
+        acts = select(act.id, act.victim_id).select_from(act).join(
+            victim, victim.id == act.victim_id)
+        if "facility" in resolved.needs:
+            acts = acts.outerjoin(facility, facility.id == act.facility_id)
+        if "agency" in resolved.needs:
+            acts = acts.outerjoin(m.Involvement, (m.Involvement.act_id == act.id)
+                                  & m.Involvement.retracted_at.is_(None)
+                                  & visible_filter(m.Involvement, actor))
+        acts = acts.where(*where).distinct()
+        chosen = acts.subquery()
+        victim_of = {a: v for a, v in session.execute(acts)}
+        ev, src = m.Evidence, m.Source
+        group = src.kind if lists_by == "kind" else src.origin
+        rows = session.execute(
+            select(ev.record_type, ev.record_id, group).join(src, src.id == ev.source_id)
+            .where(or_(and_(ev.record_type == "act", ev.record_id.in_(select(chosen.c.id))),
+                       and_(ev.record_type == "person",
+                            ev.record_id.in_(select(chosen.c.victim_id)))),
+                   ev.retracted_at.is_(None), visible_filter(ev, actor),
+                   src.retracted_at.is_(None), visible_filter(src, actor),
+                   group.is_not(None), group != "")
+            .distinct()).all()
+    persons = set(victim_of.values())
+    on: dict[int, set[str]] = {}
+    for record_type, record_id, name in rows:
+        person = victim_of.get(record_id) if record_type == "act" else record_id
+        if person in persons:
+            on.setdefault(person, set()).add(str(name).strip())
+    found = sorted({name for names in on.values() for name in names})
+    if lists:
+        wanted = [w.strip() for w in lists if w.strip()]
+        by_lower = {name.lower(): name for name in found}
+        missing = [w for w in wanted if w.lower() not in by_lower]
+        if missing:
+            raise Invalid({"lists": f"no victim matching the filters is documented by "
+                                    f"'{missing[0]}' (lists here: {', '.join(found) or 'none'})"})
+        found = [by_lower[w.lower()] for w in wanted]
+    if len(found) > MAX_LISTS:
+        raise Invalid({"lists": f"{len(found)} {lists_by} groups document these victims; "
+                                f"choose at most {MAX_LISTS} with --lists"})
+    patterns: dict[tuple[int, ...], int] = {}
+    for names in on.values():
+        pattern = tuple(int(name in names) for name in found)
+        if any(pattern):
+            patterns[pattern] = patterns.get(pattern, 0) + 1
+    return Overlaps(found, patterns, len(persons), {k: list(v) for k, v in parsed.items()},
+                    lists_by)
