@@ -296,3 +296,76 @@ def outlook_msg(subject: str, body: str | None, attachments: list[tuple[str, byt
     out = io.BytesIO()
     writer.write(out)
     return out.getvalue()
+
+
+# -- PDFs with Korean text (fpdf2 and Debian's NanumGothic, a TrueType font) ---------------------
+NANUM = "/usr/share/fonts/truetype/nanum/NanumGothic.ttf"
+
+
+def korean_pdf(pages: list[list[tuple[float, float, str]]], size: float = 11,
+               image: bytes | None = None) -> bytes:
+    """A PDF with ``(x_mm, y_mm, text)`` runs per page, each drawn as its own text object (a
+    run listed twice is printed twice: bold by overprinting); ``image``: a PNG filling the
+    last page instead (a scan)."""
+    from fpdf import FPDF
+
+    pdf = FPDF()
+    pdf.add_font("nanum", fname=NANUM)
+    pdf.set_font("nanum", size=size)
+    for runs in pages:
+        pdf.add_page()
+        for x, y, text in runs:
+            pdf.text(x, y, text)
+    if image is not None:
+        pdf.add_page()
+        pdf.image(io.BytesIO(image), x=10, y=10, w=190)
+    return bytes(pdf.output())
+
+
+def letter_by_letter(text: str, y: float = 30, gap: float = 0.35, tracking: float = -0.05,
+                     size: float = 11) -> list[tuple[float, float, str]]:
+    """Runs placing each syllable on its own, as Hancom does: no space glyphs, a word gap of
+    ``gap`` space widths, letters set ``tracking`` em closer (자간)."""
+    from fpdf import FPDF
+
+    measure = FPDF()
+    measure.add_font("nanum", fname=NANUM)
+    measure.set_font("nanum", size=size)
+    space = measure.get_string_width(" ")
+    em = size * 25.4 / 72  # mm
+    runs: list[tuple[float, float, str]] = []
+    x = 20.0
+    for word in text.split():
+        for ch in word:
+            runs.append((x, y, ch))
+            x += measure.get_string_width(ch) + tracking * em
+        x += space * gap
+    return runs
+
+
+def remap_pdf(data: bytes, to: int | None) -> bytes:
+    """The PDF with its fonts' ToUnicode maps removed (``to`` None: glyphs without Unicode) or
+    replaced by one mapping glyph n to code point ``to + n`` (0xE000: private use; 0xB000:
+    Hangul syllables, but the wrong ones)."""
+    from pypdf import PdfReader, PdfWriter
+    from pypdf.generic import DecodedStreamObject, NameObject
+
+    writer = PdfWriter(clone_from=PdfReader(io.BytesIO(data)))
+    for page in writer.pages:
+        for font in page["/Resources"]["/Font"].values():
+            font = font.get_object()
+            if to is None:
+                font.pop(NameObject("/ToUnicode"), None)
+                continue
+            ranges = "".join(f"<{hi:02X}00> <{hi:02X}FF> <{to + hi * 256:04X}>\n"
+                             for hi in range(16))
+            cmap = DecodedStreamObject()
+            cmap.set_data(("/CIDInit /ProcSet findresource begin 12 dict begin begincmap\n"
+                           "1 begincodespacerange <0000> <FFFF> endcodespacerange\n"
+                           f"16 beginbfrange\n{ranges}endbfrange\n"
+                           "endcmap CMapName currentdict /CMap defineresource pop end end\n")
+                          .encode())
+            font[NameObject("/ToUnicode")] = writer._add_object(cmap)
+    out = io.BytesIO()
+    writer.write(out)
+    return out.getvalue()

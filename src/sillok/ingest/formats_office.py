@@ -1,4 +1,4 @@
-"""Binary documents: PDF (with its pages), Word, HWPX and HWP 5, and images (with OCR)."""
+"""Binary documents: Word, HWPX and HWP 5, and images (with OCR); PDF is in formats_pdf."""
 
 from __future__ import annotations
 
@@ -18,37 +18,6 @@ OCR_LANGUAGES = "kor+eng"
 # One uniform block of text: on short or single-column scans Tesseract's automatic layout
 # analysis (psm 3) loses the Hangul of a mixed line that psm 6 reads (checked on tesseract 5).
 OCR_CONFIG = "--psm 6"
-
-
-def pdf(d: Detected, data: bytes) -> Extracted:
-    from pypdf import PdfReader
-    from pypdf.errors import PdfReadError
-
-    try:
-        reader = PdfReader(io.BytesIO(data))
-        if reader.is_encrypted and not reader.decrypt(""):
-            return Extracted("pdf", d.media_type, refused=protection.LOCKED)
-        texts = [page.extract_text() or "" for page in reader.pages]
-        info = reader.metadata
-    except (PdfReadError, ValueError, KeyError, TypeError) as exc:
-        raise Refused(f"damaged PDF ({exc})") from None
-    parts: list[str] = []
-    pages: list[int] = []
-    position = 0
-    for page_text in texts:
-        # Every page gets an offset, even an empty one, so page N is always pages[N-1].
-        pages.append(position)
-        cleaned = page_text.strip()
-        parts.append(cleaned)
-        position += len(cleaned) + 2
-    text = "\n\n".join(parts)
-    title = str(info.title).strip() if info is not None and info.title else None
-    author = str(info.author).strip() if info is not None and info.author else None
-    # A file's creation date is not the publication date: kept as metadata, not as a date.
-    created = _pdf_date(info.creation_date if info is not None else None)
-    return Extracted("pdf", d.media_type, text=text, title=title or first_line(text),
-                     author=author, pages=pages, needs_ocr=not text.strip(),
-                     metadata={"page_count": len(pages), "created": created})
 
 
 def docx(d: Detected, data: bytes, limits: Limits) -> Extracted:
@@ -138,10 +107,6 @@ def image(d: Detected, data: bytes) -> Extracted:
             metadata["ocr_error"] = str(exc)[:200]
     return Extracted("image", d.media_type, text=text, title=first_line(text),
                      metadata=metadata, needs_ocr=needs_ocr)
-
-
-def _pdf_date(value: Any) -> str | None:
-    return value.date().isoformat() if isinstance(value, datetime) else None
 
 
 def _exif_date(value: Any) -> str | None:

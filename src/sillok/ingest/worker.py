@@ -23,7 +23,7 @@ import threading
 from dataclasses import dataclass
 from typing import Any
 
-from sillok.ingest import formats_email, formats_office, formats_text
+from sillok.ingest import formats_email, formats_office, formats_pdf, formats_text
 from sillok.ingest.detect import Refused, sniff
 from sillok.ingest.document import Extracted
 from sillok.ingest.guards import Limits
@@ -262,7 +262,7 @@ def parse_here(data: bytes, limits: Limits, mapping: dict[str, str]) -> Extracte
     if family in ("csv", "jsonl"):
         return formats_text.table(detected, mapping)
     if family == "pdf":
-        return formats_office.pdf(detected, data)
+        return formats_pdf.pdf(detected, data)
     if family == "docx":
         return formats_office.docx(detected, data, limits)
     if family == "hwpx":
