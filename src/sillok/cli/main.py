@@ -19,6 +19,7 @@ from sillok.cli import (
     keys_cmds,
     link_cmds,
     linkage_cmds,
+    persons_cmds,
     records,
     redact_cmds,
     search_cmds,
@@ -78,6 +79,7 @@ redact_cmds.register(app)
 estimate_cmds.register(app)
 linkage_cmds.register(app)
 link_cmds.register(app)
+persons_cmds.register(app)
 
 
 def run() -> None:

@@ -212,6 +212,10 @@ class Person(RecordMixin, Base):
     origin_place_id: Mapped[int | None] = mapped_column(ForeignKey("places.id"), default=None)
     roles: Mapped[list[Any]] = mapped_column(default=list)
     description: Mapped[str] = mapped_column(Text, default="")
+    # Set when an editor merged this record into another one (linkage/merge.py): the record
+    # stays whole, and statistics count it with the one it is merged into.
+    merged_into_id: Mapped[int | None] = mapped_column(
+        ForeignKey("persons.id", name="fk_persons_merged_into"), default=None, index=True)
 
     names: Mapped[list[PersonName]] = relationship(
         back_populates="person", cascade="all, delete-orphan", order_by="PersonName.position"

@@ -23,15 +23,18 @@ from __future__ import annotations
 import logging
 import math
 import re
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
+import duckdb
 import pyarrow as pa
 import splink.comparison_level_library as cll
 import splink.comparison_library as cl
 from splink import DuckDBAPI, Linker, SettingsCreator, block_on
+from splink.internals.exceptions import SplinkException
 
+from sillok.linkage.gazetteer import Gazetteer
 from sillok.linkage.records import LinkRecord, rows
 
 MATCH_THRESHOLD = 0.7  # best pairwise F1 on the tuning set (seed 7)
@@ -143,8 +146,8 @@ class Linkage:
     scored: int  # pairs the blocking rules let through
 
 
-def _table(records: Sequence[LinkRecord]) -> pa.Table:
-    data = rows(list(records))
+def _table(records: Sequence[LinkRecord], gazetteer: Gazetteer | None = None) -> pa.Table:
+    data = rows(list(records), gazetteer)
     for row in data:
         row["surname_primary"] = row["surnames"][0] if row["surnames"] else None
         row["given_primary"] = row["givens"][0] if row["givens"] else None
@@ -157,49 +160,62 @@ def _table(records: Sequence[LinkRecord]) -> pa.Table:
     return pa.Table.from_pylist(data)
 
 
-def _train(linker: Linker, baseline: bool, seed: int, max_pairs: float) -> None:
+def _train(linker: Linker, baseline: bool, seed: int, max_pairs: float) -> list[str]:
+    """Estimate the prior, u and m from the records; the passes that a small archive cannot
+    feed (no pair in a block, nothing to estimate) are skipped and named in the result, and
+    what they would have estimated keeps splink's starting values."""
     training = linker.training
-    if baseline:
-        training.estimate_probability_two_random_records_match(
-            [block_on("first_name", "birth_year")], recall=0.6)
-        training.estimate_u_using_random_sampling(max_pairs=max_pairs, seed=seed)
-        training.estimate_parameters_using_expectation_maximisation(block_on("first_name"))
-        training.estimate_parameters_using_expectation_maximisation(
-            block_on("birth_year", "origin"))
-        return
-    training.estimate_probability_two_random_records_match(
-        [block_on("primary_key", "birth_year")], recall=0.6)
-    training.estimate_u_using_random_sampling(max_pairs=max_pairs, seed=seed)
-    training.estimate_parameters_using_expectation_maximisation(block_on("primary_key"))
-    # Names are estimated on pairs of one birth year, sex and place: brothers and sisters
-    # (same surname, place and events) rarely share all three, so they do not pass for matches.
-    training.estimate_parameters_using_expectation_maximisation(
-        block_on("birth_year", "origin", "sex"))
+    em = training.estimate_parameters_using_expectation_maximisation
+    name, place = ("first_name", "origin") if baseline else ("primary_key", "origin")
+    steps: list[tuple[str, Callable[[], object]]] = [
+        ("prior", lambda: training.estimate_probability_two_random_records_match(
+            [block_on(name, "birth_year")], recall=0.6)),
+        ("u", lambda: training.estimate_u_using_random_sampling(max_pairs=max_pairs,
+                                                                seed=seed)),
+        ("m by name", lambda: em(block_on(name))),
+        # Names are estimated on pairs of one birth year, sex and place: brothers and sisters
+        # (same surname, place and events) rarely share all three, so do not pass for matches.
+        ("m by birth and place", lambda: em(
+            block_on("birth_year", place) if baseline else block_on("birth_year", place, "sex"))),
+    ]
+    skipped = []
+    for label, step in steps:
+        try:
+            step()
+        except (SplinkException, ZeroDivisionError, duckdb.Error) as exc:
+            LOG.info("linkage training: %s skipped (%s)", label, exc)
+            skipped.append(label)
+    return skipped
 
 
 def link(records: Sequence[LinkRecord], *, baseline: bool = False, seed: int = 1,
-         threshold: float = MATCH_THRESHOLD, max_pairs: float = 1e6) -> Linkage:
+         threshold: float = MATCH_THRESHOLD, max_pairs: float = 1e6,
+         gazetteer: Gazetteer | None = None) -> Linkage:
     """Score the candidate pairs of ``records`` and cluster those at ``threshold`` or above."""
     if len(records) < 2:
         return Linkage([], {r.id: r.id for r in records}, 0)
     db = DuckDBAPI()
-    table = db.register(_table(records))
+    table = db.register(_table(records, gazetteer))
     settings = baseline_settings() if baseline else korean_settings()
     # splink's training notes (levels unseen in a pass, sampling advice) are for a person
     # tuning by hand; here they would only bury the command's answer.
     linker = Linker(table, settings, log_level=logging.ERROR)
     _train(linker, baseline, seed, max_pairs)
     predictions = linker.inference.predict()
-    weights = [] if baseline else [f"mw_{c.name}" for c in KOREAN]
-    columns = ", ".join(["unique_id_l", "unique_id_r", "match_probability", *weights])
+    table_name = predictions.physical_name
+    present = {d[0] for d in db._con.execute(f"select * from {table_name} limit 0").description}  # noqa: S608 (splink's own table)
+    # A comparison that a small archive could not train has no weight column of its own.
+    weights = [] if baseline else [c.name for c in KOREAN if f"mw_{c.name}" in present]
+    columns = ", ".join(["unique_id_l", "unique_id_r", "match_probability",
+                         *(f"mw_{w}" for w in weights)])
     levels = _level_weights(linker)
-    rows_ = db._con.execute(f"select {columns} from {predictions.physical_name}").fetchall()  # noqa: S608 (splink's own table name)
+    rows_ = db._con.execute(f"select {columns} from {table_name}").fetchall()  # noqa: S608
     pairs, scored = [], len(rows_)
     for row in rows_:
         if row[2] < threshold:
             continue
-        reasons = [] if baseline else [
-            r for c, w in zip(KOREAN, row[3:], strict=True) if (r := _reason(levels[c.name], w))]
+        reasons = [r for c, w in zip(weights, row[3:], strict=True)
+                   if (r := _reason(levels.get(c, []), w))]
         pairs.append(Pair(int(row[0]), int(row[1]), float(row[2]), reasons))
     pairs.sort(key=lambda p: (-p.probability, p.a, p.b))
     return Linkage(pairs, clusters_of([r.id for r in records], pairs), scored)

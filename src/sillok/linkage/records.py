@@ -64,35 +64,39 @@ def rows(records: list[LinkRecord], gazetteer: Gazetteer | None = None) -> list[
 
 
 def archive_records(session: Session, actor: Actor) -> list[LinkRecord]:
-    """Every person the actor may see (not retracted, not merged away), as linkage records;
-    the events and sources of a person are those the actor may see too."""
+    """Every person the actor may see and that is not retracted, as linkage records; a person
+    and the records merged into it are one record with all their names, events and sources
+    (each of those the actor may see too)."""
     persons = session.scalars(
         select(m.Person).where(visible_filter(m.Person, actor), m.Person.retracted_at.is_(None))
         .order_by(m.Person.id)).all()
-    codes = dict(session.execute(select(m.Place.id, m.Place.code)).tuples().all())
-    events: dict[int, list[int]] = {}
+    root = {p.id: p.merged_into_id or p.id for p in persons}
+    codes = dict(session.execute(select(m.Place.id, m.Place.code)).all())
+    events: dict[int, set[int]] = {}
     acts = select(m.Act.victim_id, m.Act.event_id).where(
         visible_filter(m.Act, actor), m.Act.retracted_at.is_(None))
-    for victim, event in session.execute(acts).tuples():
-        events.setdefault(victim, []).append(event)
-    sources: dict[int, list[int]] = {}
+    for victim, event in session.execute(acts):
+        events.setdefault(root.get(victim, victim), set()).add(event)
+    sources: dict[int, set[int]] = {}
     links = select(m.Evidence.record_id, m.Evidence.source_id).join(
         m.Source, m.Source.id == m.Evidence.source_id).where(
         m.Evidence.record_type == "person", visible_filter(m.Evidence, actor),
         visible_filter(m.Source, actor), m.Evidence.retracted_at.is_(None))
-    for person, source in session.execute(links).tuples():
-        sources.setdefault(person, []).append(source)
-    return [LinkRecord(p.id, [n.name for n in p.names], p.sex, p.birth_year,
-                       p.birth_year_estimate,
+    for person, source in session.execute(links):
+        sources.setdefault(root.get(person, person), set()).add(source)
+    names: dict[int, list[str]] = {}
+    for p in persons:
+        names.setdefault(root[p.id], []).extend(n.name for n in p.names)
+    return [LinkRecord(p.id, names.get(p.id, []), p.sex, p.birth_year, p.birth_year_estimate,
                        codes.get(p.origin_place_id) if p.origin_place_id else None,
-                       sorted(set(events.get(p.id, []))), sorted(set(sources.get(p.id, []))))
-            for p in persons]
+                       sorted(events.get(p.id, ())), sorted(sources.get(p.id, ())))
+            for p in persons if p.merged_into_id is None]
 
 
 def gazetteer_of(session: Session) -> Gazetteer:
     """The archive's own gazetteer hierarchy (places added after init included)."""
     rows_ = session.execute(select(m.Place.id, m.Place.code, m.Place.kind, m.Place.parent_id)
-                            ).tuples().all()
+                            ).all()
     code_of = {pid: code for pid, code, _, _ in rows_}
     return Gazetteer({code: kind for _, code, kind, _ in rows_},
                      {code: code_of.get(parent) if parent else None

@@ -164,7 +164,9 @@ def _count_cube(session: Session, actor: Actor, by: list[str], columns: dict[str
             stmt = select(
                 *[columns[d].label(d) for d in dims],
                 func.count(act.id.distinct()).label("acts"),
-                func.count(act.victim_id.distinct()).label("victims"),
+                # A person and the records merged into it are one victim (linkage/merge.py).
+                func.count(func.coalesce(victim.merged_into_id, act.victim_id).distinct())
+                .label("victims"),
                 func.count(act.event_id.distinct()).label("events"),
             ).select_from(act).join(victim, victim.id == act.victim_id)
             if "facility_type" in need or "facility" in need:
