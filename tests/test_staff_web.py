@@ -101,7 +101,7 @@ def test_record_page_history_link_and_retraction(staff: TestClient, archive: Arc
     assert linked.status_code == 303
     page = staff.get(f"/staff/records/person/{person}").text
     assert "PROTECTEDREALNAME" in page  # an editor may see the protected part
-    assert "create" in page and "test-admin" in page  # history: who made it
+    assert "작성" in page and "test-admin" in page  # history: who made it (in Korean)
     event = staff.post(f"/staff/sources/{source}/events",
                        data={"title": "Fictional event", "start": start, "end": start + 3,
                              "quote": "x", "place": "kp-09-hoeryong — 회령 / Hoeryong"})
@@ -110,7 +110,7 @@ def test_record_page_history_link_and_retraction(staff: TestClient, archive: Arc
     gone = staff.post(f"/staff/records/event/{event_id}/retract", data={"reason": "duplicate"})
     assert gone.status_code == 303
     after = staff.get(f"/staff/records/event/{event_id}").text
-    assert "duplicate" in after and "retract" in after
+    assert "duplicate" in after and "철회" in after
     assert staff.post(f"/staff/records/event/{event_id}/retract",
                       data={"reason": " "}).status_code == 422
 

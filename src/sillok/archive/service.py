@@ -185,7 +185,10 @@ class Archive:
         with session.no_autoflush:
             kind.apply(obj, shaped, r)
         r.raise_if_errors()
-        after = kind.to_input(obj, session)
+        with session.no_autoflush:
+            # Read back before any flush: a flush now and another for updated_at would count
+            # the version up twice for one change.
+            after = kind.to_input(obj, session)
         if after == before:
             return False
         obj.updated_at = utcnow()

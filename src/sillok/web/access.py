@@ -44,6 +44,8 @@ ROUTES: dict[str, Rule] = {
     "POST /staff/sources/{source_id}/places": "staff",
     "GET /staff/records/{type_name}/{record_id}": "staff",
     "POST /staff/records/{type_name}/{record_id}/retract": "staff",
+    "GET /staff/records/{type_name}/{record_id}/edit": "staff",
+    "POST /staff/records/{type_name}/{record_id}/edit": "staff",
     "POST /staff/sources/{source_id}/redactions": "staff",
     "POST /staff/sources/{source_id}/redactions/{mark_id}/remove": "staff",
     "GET /staff/sources/{source_id}/names": "staff",

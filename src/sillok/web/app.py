@@ -25,6 +25,7 @@ from sillok.web import (
     api,
     auth,
     auth_routes,
+    edit_routes,
     i18n,
     name_span_routes,
     pages,
@@ -90,6 +91,7 @@ def create_app(settings: Settings) -> FastAPI:
     app.include_router(staff_routes.router(archive, TEMPLATES))
     app.include_router(name_span_routes.router(archive, TEMPLATES))
     app.include_router(passage_routes.router(archive, TEMPLATES))
+    app.include_router(edit_routes.router(archive, TEMPLATES))
     app.include_router(account_routes.router(archive, TEMPLATES))
     limiter = FailureLimiter(settings.auth.address_failures,
                              settings.auth.address_window_minutes * 60)

@@ -24,6 +24,7 @@ from sillok.ingest.jobs import job_view, recent_jobs, start_ingest_job
 from sillok.ingest.pipeline import Options
 from sillok.security.policy import Actor, may_write
 from sillok.web.deps import page_actor
+from sillok.web.edit_forms import FORMS as EDITABLE
 from sillok.web.passage_records import passage_choices
 
 MAX_UPLOAD_FILES = 500
@@ -137,8 +138,10 @@ def router(archive: Archive, templates: Jinja2Templates) -> APIRouter:
             raise NotFound(f"no records of type {type_name}")
         rec = archive.get(actor, type_name, record_id)
         history = archive.history(actor, type_name, record_id)
-        return render(request, "staff_record.html", {"rec": rec, "type_name": type_name,
-                                                     "history": history})
+        return render(request, "staff_record.html", {
+            "rec": rec, "type_name": type_name, "history": history,
+            "saved": request.query_params.get("saved") == "1",
+            "editable": type_name in EDITABLE})
 
     @r.post("/records/{type_name}/{record_id}/retract")
     def retract(actor: Staff, type_name: str, record_id: int,

@@ -14,6 +14,7 @@ from sqlalchemy import select
 from sillok.archive.service import Archive
 from sillok.db import models as m
 from sillok.web import auth, i18n
+from sillok.web.edit_forms import label_of
 from sillok.web.search_routes import search_url
 
 TYPE_LABELS = {"source": ("Source", "자료"), "event": ("Event", "사건"),
@@ -27,6 +28,10 @@ FACET_LABELS = {"type": ("Record type", "기록 종류"), "lang": ("Language", "
 SUGGESTION_LABELS = {"date": ("Date", "날짜"), "count": ("Count", "인원"),
                      "person": ("Person", "인물"), "place": ("Place", "장소"),
                      "organisation": ("Organisation", "기관"), "term": ("Violation", "침해 유형")}
+LEVEL_LABELS = {"public": ("Public", "공개"), "internal": ("Internal", "내부"),
+                "restricted": ("Restricted", "제한")}
+ACTION_LABELS = {"create": ("created", "작성"), "update": ("changed", "수정"),
+                 "retract": ("retracted", "철회")}
 LANG_LABELS = {"ko": "한국어", "en": "English", "mixed": "한국어 + English"}
 
 
@@ -64,6 +69,31 @@ class Labels:
 
 def _pick(pair: tuple[str, str]) -> str:
     return pair[1] if i18n.current.get() == "ko" else pair[0]
+
+
+def form_value(value: Any) -> str:
+    """A field's value in one line for the history and the conflict page: lists joined,
+    names with their writing system, nothing as a dash."""
+    if value is None or value == "" or value == [] or value == {}:
+        return "—"
+    if isinstance(value, bool):
+        return i18n.gettext("yes") if value else i18n.gettext("no")
+    if isinstance(value, list):
+        return ", ".join(form_value(v) for v in value)
+    if isinstance(value, dict):
+        if "name" in value:
+            system = value.get("system")
+            return f"{value['name']} ({system})" if system else str(value["name"])
+        if "type" in value and "id" in value:
+            return f"{value['type']} #{value['id']}" if value["id"] is not None else "—"
+        return ", ".join(f"{k}: {form_value(v)}" for k, v in value.items())
+    return str(value)
+
+
+def when(iso: Any) -> str:
+    """An ISO 8601 time as minutes, UTC."""
+    text = str(iso or "")
+    return f"{text[:10]} {text[11:16]} UTC" if len(text) >= 16 else text
 
 
 def record_url(item: dict[str, Any]) -> str:
@@ -107,6 +137,11 @@ def install_template_globals(env: Environment, archive: Archive) -> None:
         facet_label=lambda f: _pick(FACET_LABELS.get(str(f), (str(f), str(f)))),
         suggestion_label=lambda k: _pick(SUGGESTION_LABELS.get(str(k), (str(k), str(k)))),
         value_label=value_label,
+        level_label=lambda v: _pick(LEVEL_LABELS.get(str(v), (str(v), str(v)))),
+        field_label=label_of,
+        action_label=lambda a: _pick(ACTION_LABELS.get(str(a), (str(a), str(a)))),
+        form_value=form_value,
+        when=when,
         record_url=record_url,
         search_url=search_url,
         # The session's CSRF token: a hidden field in forms, a header for htmx (base.html).
