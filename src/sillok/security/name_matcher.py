@@ -23,6 +23,7 @@ syllable sequences.
 from __future__ import annotations
 
 import itertools
+import re
 import threading
 from collections.abc import Hashable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
@@ -102,6 +103,7 @@ class NameMatcher:
         self._spelled = ahocorasick.Automaton()
         self._names: dict[tuple[str, ...], list[Entry]] = {}
         self._prefixes: set[tuple[str, ...]] = set()
+        self._segment_cache: dict[tuple[str, tuple[int, ...], bool], _Segment] = {}
         hangul: dict[str, list[Entry]] = {}
         for owner, names in people:
             for name in names:
@@ -171,39 +173,110 @@ class NameMatcher:
                     yield i, j, entry
 
     def _latin_matches(self, folded: Folded) -> Iterable[tuple[int, int, Entry]]:
+        """Runs of Latin syllable spellings that make a name, each from a word edge to a word
+        edge; a name may run on through a space or a hyphen, never across a full stop.
+
+        The text is read as segments — runs of Latin letters with no space or hyphen inside —
+        and each distinct segment is worked out once per matcher (``_segment``): an English
+        text is mostly words that no chain of syllable spellings covers from a word edge to
+        a word edge, and those are dropped at once, where walking every syllable found in
+        them took most of the matcher's time (bench/README.md, masking)."""
+        segments = self._segments_of(folded)
+        for number, (offset, _length, shape) in enumerate(segments):
+            for start in shape.starts:
+                stack: list[tuple[int, int, tuple[str, ...]]] = [(number, start, ())]
+                while stack:
+                    at, position, sofar = stack.pop()
+                    seg_offset, _, seg = segments[at]
+                    for end, syllables in seg.edges.get(position, ()):
+                        for syllable in syllables:
+                            form = (*sofar, syllable)
+                            if form not in self._prefixes:
+                                continue
+                            if end in seg.ends:
+                                entries = self._names.get(form)
+                                if entries:
+                                    first, last = offset + start, seg_offset + end
+                                    for entry in entries:
+                                        if last - first >= MIN_LATIN[entry[1]]:
+                                            yield first, last, entry
+                            if end < seg.length:
+                                stack.append((at, end, form))
+                            elif at + 1 < len(segments) and seg.joins_next[0] and (
+                                    segments[at + 1][0] == seg_offset + end):
+                                stack.append((at + 1, 0, form))
+
+    def _segments_of(self, folded: Folded) -> list[tuple[int, int, _Segment]]:
+        """The text's Latin segments in order: (offset, length, shape). Each segment is
+        followed by a space or hyphen before the next (``joins_next``), or by anything else."""
         letters, gap = folded.letters, folded.gap
+        out: list[tuple[int, int, _Segment]] = []
+        for run in _LATIN_RUN.finditer(letters):
+            s, e = run.span()
+            bounds = [s, *_cut_positions(gap, s, e), e]
+            for a, b in itertools.pairwise(bounds):
+                joins = [m.start() - a for m in _JOINER.finditer(gap, a + 1, b)]
+                soft_next = b < e and gap[b] == SOFT  # the next segment of the same run
+                shape = self._segment(letters[a:b], tuple(joins), soft_next)
+                out.append((a, b - a, shape))
+        return out
+
+    def _segment(self, word: str, joins: tuple[int, ...], soft_next: bool) -> _Segment:
+        key = (word, joins, soft_next)
+        found = self._segment_cache.get(key)
+        if found is None:
+            if len(self._segment_cache) >= SEGMENT_CACHE:
+                self._segment_cache.clear()  # a new generation; a dict stays cheap to read
+            found = _Segment.of(self._spelled, word, joins, soft_next)
+            self._segment_cache[key] = found
+        return found
+
+
+SEGMENT_CACHE = 200_000  # distinct segments worked out and kept by one matcher
+_LATIN_RUN = re.compile("[a-z]+")
+
+
+# Gaps (name_text.py) as bytes: a space or hyphen or anything harder ends a segment; a joiner
+# inside one is a word edge.
+_CUT = re.compile(bytes([ord("["), SOFT, HARD, ord("]")]))
+_JOINER = re.compile(bytes([JOIN]))
+
+
+def _cut_positions(gap: bytearray, s: int, e: int) -> list[int]:
+    """Positions inside letters s..e-1 that a space, a hyphen or anything harder comes
+    before: segments end there."""
+    return [m.start() for m in _CUT.finditer(gap, s + 1, e)]
+
+
+@dataclass(frozen=True)
+class _Segment:
+    """What a run of Latin letters (no space or hyphen inside) can contribute to a name: the
+    syllable spellings found in it, kept only where they lead to a word edge, and the word
+    edges a name may start at. A name must start and end at word edges: the segment's ends
+    and any joiner inside it (an apostrophe: Ch'ol-su)."""
+
+    length: int
+    edges: dict[int, list[tuple[int, frozenset[str]]]]
+    starts: tuple[int, ...]
+    ends: frozenset[int]
+    joins_next: tuple[bool]  # a space or hyphen follows it, within the same run of letters
+
+    @staticmethod
+    def of(spelled: Any, word: str, joins: tuple[int, ...], soft_next: bool) -> _Segment:
+        n = len(word)
+        ends = frozenset((*joins, n))
         edges: dict[int, list[tuple[int, frozenset[str]]]] = {}
-        for last, (size, syllables) in self._spelled.iter(letters):
-            i, j = last - size + 1, last + 1
-            if size > 1 and folded.gap_inside(i, j) >= SOFT:
-                continue  # a syllable is never split by a space or a hyphen
-            edges.setdefault(i, []).append((j, syllables))
-        n = len(letters)
-
-        def word_edge(k: int) -> bool:
-            return (k == 0 or k == n or gap[k] >= JOIN or not letters[k].isascii()
-                    or not letters[k - 1].isascii())
-
-        for start in sorted(edges):
-            if not word_edge(start):
-                continue
-            stack: list[tuple[int, tuple[str, ...]]] = [(start, ())]
-            while stack:
-                position, sofar = stack.pop()
-                if sofar and position < n and gap[position] == HARD:
-                    continue  # a name never runs across a full stop
-                for end, syllables in edges.get(position, ()):
-                    for syllable in syllables:
-                        form = (*sofar, syllable)
-                        if form not in self._prefixes:
-                            continue
-                        entries = self._names.get(form)
-                        if entries and word_edge(end):
-                            for entry in entries:
-                                if end - start >= MIN_LATIN[entry[1]]:
-                                    yield start, end, entry
-                        if end < n:
-                            stack.append((end, form))
+        for last, (size, syllables) in spelled.iter(word):
+            edges.setdefault(last - size + 1, []).append((last + 1, syllables))
+        # From the end backwards: a position leads somewhere if an edge from it reaches a
+        # word edge or a position that does.
+        leads = [False] * (n + 1)
+        for p in range(n - 1, -1, -1):
+            leads[p] = any(q in ends or leads[q] for q, _ in edges.get(p, ()))
+        kept = {p: [(q, syl) for q, syl in out if q in ends or leads[q]]
+                for p, out in edges.items() if leads[p]}
+        starts = tuple(p for p in (0, *joins) if leads[p])
+        return _Segment(n, kept, starts, ends, (soft_next,))
 
 
 # What may follow a name written in Hangul within its word: particles (은, 에게, 이라는),
