@@ -9,6 +9,7 @@ from sqlalchemy import text
 from sillok.archive.service import Archive
 from sillok.search.service import search
 from sillok.search.upkeep import after_bulk_write, fts_segments
+from sillok.security.policy import Actor
 from tests.conftest import ADMIN, make_source
 
 
@@ -49,3 +50,37 @@ def test_sqlite_segments_merged_after_a_large_write(archive: Archive) -> None:
     assert fts_segments(archive.engine) == 2
     assert after_bulk_write(archive.engine, rebuilt=True)
     assert fts_segments(archive.engine) == 1
+
+
+def test_index_merged_after_a_protected_name_is_taken_out_of_many_copies(archive: Archive
+                                                                         ) -> None:
+    """Making a person restricted makes again the copies of every record naming them, as
+    deletions and new entries: from TEND_AFTER records on, the index is merged after the
+    commit, so that public searches do not read through the deletions from then on."""
+    from sillok.search.index import TEND_AFTER
+
+    few = [make_source(archive, text=f"[가상] 탁미르 씨가 {i}번째로 증언했다.")
+           for i in range(TEND_AFTER - 1)]
+    pid = archive.create(ADMIN, "person", {
+        "level": "public", "roles": ["victim"],
+        "names": [{"name": "탁미르 (가상 / fictional)", "system": "hangul"}]})
+    archive.update(ADMIN, "person", pid, {"level": "restricted"})
+    many = [make_source(archive, text=f"[가상] 남궁새벽 씨가 {i}번째로 증언했다.")
+            for i in range(TEND_AFTER)]
+    other = archive.create(ADMIN, "person", {
+        "level": "public", "roles": ["victim"],
+        "names": [{"name": "남궁새벽 (가상 / fictional)", "system": "hangul"}]})
+    sqlite = archive.engine.dialect.name == "sqlite"
+    if sqlite:
+        # Each transaction above left a segment (FTS5 merges a few at a time by itself).
+        assert fts_segments(archive.engine, "search_fts_public") > 1
+    archive.update(ADMIN, "person", other, {"level": "restricted"})
+    if sqlite:
+        assert fts_segments(archive.engine, "search_fts_public") == 1
+        assert fts_segments(archive.engine) == 1
+    # Merged or not, the public search finds the texts and never the names.
+    anonymous = Actor.anonymous()
+    assert search(archive, anonymous, "남궁새벽").total == 0
+    assert search(archive, anonymous, "탁미르").total == 0
+    found = search(archive, anonymous, "증언했다", limit=100)
+    assert {i["id"] for i in found.items if i["type"] == "source"} == {*few, *many}

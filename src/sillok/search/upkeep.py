@@ -64,13 +64,17 @@ def _analyse(conn: Connection, *, vacuum: bool, force: bool) -> bool:
     return True
 
 
-def fts_segments(engine: Engine) -> int:
-    """SQLite: how many segments FTS5's index has now (for tests and diagnosis). Read from its
-    structure record: a 4-byte cookie, on SQLite ≥ 3.45 maybe the 4 bytes FF 00 00 01, then
-    varints — the number of levels and the number of segments on all of them."""
+def fts_segments(engine: Engine, table: str = "search_fts") -> int:
+    """SQLite: how many segments an FTS5 index (``search_fts`` or ``search_fts_public``) has
+    now (for tests and diagnosis). Read from its structure record: a 4-byte cookie, on
+    SQLite ≥ 3.45 maybe the 4 bytes FF 00 00 01, then varints — the number of levels and the
+    number of segments on all of them."""
+    if table not in ("search_fts", "search_fts_public"):
+        raise ValueError(table)
     with engine.connect() as conn:
         # The record the search cache reads as the index's generation (search/cache.py).
-        record = conn.execute(text(GENERATION["sqlite"])).scalar_one_or_none()
+        sql = GENERATION["sqlite"].replace("search_fts_data", f"{table}_data")
+        record = conn.execute(text(sql)).scalar_one_or_none()
     if not record:
         return 0
     at = 8 if record[4:8] == b"\xff\x00\x00\x01" else 4
