@@ -108,7 +108,8 @@ class SourceKind(Kind):
         "year": lambda v: extract("year", m.Source.published_start) == _year(v),
         "parent": lambda v: m.Source.parent_id == _id(v),
     }
-    refs: ClassVar[dict[str, str]] = {"parent": "source"}
+    refs: ClassVar[dict[str, str]] = {"parent": "source", "witness": "person",
+                                      "based_on": "source"}
 
     def apply(self, obj: m.Source, d: s.SourceIn, r: Resolver) -> None:
         obj.level, obj.kind, obj.title, obj.text = d.level, d.kind, d.title, d.text
@@ -127,6 +128,12 @@ class SourceKind(Kind):
         ):
             r.fail("pages", "page offsets must be ascending and inside the text")
         obj.pages, obj.extra = d.pages, d.extra
+        obj.witness_id = r.record(d.witness, "person", "witness")
+        obj.witness_key = d.witness_key.strip() if d.witness_key else None
+        obj.publisher = " ".join(d.publisher.split()) if d.publisher else None
+        obj.based_on_id = r.record(d.based_on, "source", "based_on")
+        if obj.based_on_id is not None and obj.based_on_id == obj.id:
+            r.fail("based_on", "a source cannot restate itself")
 
     def to_input(self, obj: m.Source, session: Session) -> dict[str, Any]:
         return {
@@ -135,7 +142,8 @@ class SourceKind(Kind):
             "published": _date(obj, "published"), "recorded": _date(obj, "recorded"),
             "original_filename": obj.original_filename, "media_type": obj.media_type,
             "blob_sha256": obj.blob_sha256, "parent": obj.parent_id, "pages": obj.pages,
-            "extra": obj.extra,
+            "extra": obj.extra, "witness": obj.witness_id, "witness_key": obj.witness_key,
+            "publisher": obj.publisher, "based_on": obj.based_on_id,
         }
 
 

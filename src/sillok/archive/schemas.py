@@ -79,6 +79,12 @@ class SourceIn(RecordIn):
     parent: Ref | None = None
     pages: list[StrictInt] | None = None
     extra: dict[str, Any] = Field(default_factory=dict)
+    # Independence (docs/corroboration.md): the witness as a person record or a key the
+    # organisation gives its witnesses, the organisation, and the source this one restates.
+    witness: Ref | None = None
+    witness_key: Annotated[str, Field(min_length=1, max_length=80)] | None = None
+    publisher: Annotated[str, Field(min_length=1, max_length=200)] | None = None
+    based_on: Ref | None = None
 
 
 class ProtectedIn(Shape):

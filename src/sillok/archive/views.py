@@ -11,6 +11,7 @@ from typing import Any
 from sqlalchemy import ColumnElement, false, select
 from sqlalchemy.orm import Session
 
+from sillok.archive.corroboration import support_counts
 from sillok.archive.kinds import KINDS, Kind, PersonKind
 from sillok.archive.redact import Masker, masker_for
 from sillok.archive.redacted_text import redact, redact_quote, spans_by_source
@@ -151,6 +152,9 @@ def view(kind: Kind, obj: Any, session: Session, actor: Actor, *, full: bool) ->
         fields["record"] = ref_view(session, actor, pointer["type"], pointer["id"])
     if kind.name == "person" and not may_see_protected(actor):
         fields.pop("protected", None)
+    if kind.name == "source" and not may_see_level(actor, "restricted"):
+        # A witness key links one witness's testimonies: not below restricted clearance.
+        fields.pop("witness_key", None)
     if kind.name == "source" and not full and len(fields["text"]) > PREVIEW:
         fields["text"] = fields["text"][:PREVIEW] + "…"
     out: dict[str, Any] = {
@@ -168,6 +172,9 @@ def view(kind: Kind, obj: Any, session: Session, actor: Actor, *, full: bool) ->
     }
     if full:
         out["related"] = _related(kind, obj, session, actor)
+        if kind.name == "act":
+            # Counted as this actor may know it (archive/corroboration.py).
+            out["independent_sources"] = support_counts(session, actor, [obj.id])[obj.id]
     return out
 
 
@@ -263,6 +270,8 @@ def _snapshot(session: Session, actor: Actor, type_name: str,
         out["protected"] = PROTECTED
     if out.get("passage") is not None and not may_see_level(actor, "restricted"):
         out["passage"] = PROTECTED
+    if out.get("witness_key") is not None and not may_see_level(actor, "restricted"):
+        out["witness_key"] = PROTECTED
     kind = KINDS.get(type_name)
     if kind is None:
         return out

@@ -173,6 +173,14 @@ class Source(RecordMixin, Base):
         ForeignKey("blobs.sha256"), default=None, index=True
     )
     parent_id: Mapped[int | None] = mapped_column(ForeignKey("sources.id"), default=None)
+    # Who the information comes from and who recorded or published it, and the source this one
+    # restates: what makes two sources independent (archive/corroboration.py).
+    witness_id: Mapped[int | None] = mapped_column(ForeignKey("persons.id"), default=None,
+                                                   index=True)
+    witness_key: Mapped[str | None] = mapped_column(String(80), default=None)
+    publisher: Mapped[str | None] = mapped_column(String(200), default=None)
+    based_on_id: Mapped[int | None] = mapped_column(ForeignKey("sources.id"), default=None,
+                                                    index=True)
     # Character offsets at which each page starts, so evidence can cite a page.
     pages: Mapped[list[Any] | None] = mapped_column(JSON, default=None)
     extra: Mapped[dict[str, Any]] = mapped_column(default=dict)

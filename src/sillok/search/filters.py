@@ -7,6 +7,8 @@
 - ``act:`` — acts of a type, by code, label or synonym in Korean or English (``강제북송``,
   ``forced repatriation``); narrower types count too.
 - ``facility:`` — a facility type (``kyohwaso``, ``교화소``) or one facility (code or name).
+- ``sources:N`` — acts with at least N independent sources, as the reader may know them
+  (archive/corroboration.py; docs/corroboration.md).
 
 Names are read exactly as the statistics read them (stats/filters.py): one vocabulary, one
 gazetteer, one meaning of ``place:ryanggang`` everywhere. A record is in a place or facility
@@ -33,6 +35,7 @@ from typing import Any
 from sqlalchemy import BindParameter, TextClause, bindparam, select, text
 from sqlalchemy.orm import Session
 
+from sillok.archive.corroboration import acts_with_support
 from sillok.db import models as m
 from sillok.errors import Invalid
 from sillok.search.cache import IndexCache
@@ -68,7 +71,7 @@ def bound(sql: str) -> TextClause:
     return stmt.bindparams(*expanding) if expanding else stmt
 
 
-LISTS = ("levels", "audiences", "f_places", "f_facilities", "f_acts")
+LISTS = ("levels", "audiences", "f_places", "f_facilities", "f_acts", "f_supported")
 
 
 def linked(param: str) -> str:
@@ -111,7 +114,25 @@ def scope(session: Session, cache: IndexCache, actor: Actor, q: Query) -> Scope:
         _named(s, cache, ("act", levels, f["act"]), lambda v: names.term_codes(
             session, actor, "act_type", v, "act"), "f_acts",
                "(si.record_type = 'act' AND si.kind IN :f_acts)")
+    if "sources" in f:
+        _supported(s, session, actor, f["sources"])
     return s
+
+
+def _supported(s: Scope, session: Session, actor: Actor, value: str) -> None:
+    """``sources:N``: not kept in the index cache, as evidence is not indexed."""
+    try:
+        minimum = names.support_minimum(value)
+    except Invalid as exc:
+        s.notes.append("; ".join(exc.errors.values()))
+        s.empty = True
+        return
+    found = sorted(acts_with_support(session, actor, minimum))
+    if not found:
+        s.empty = True
+        return
+    s.where.append("(si.record_type = 'act' AND si.record_id IN :f_supported)")
+    s.params["f_supported"] = found
 
 
 def _years(s: Scope, f: dict[str, str]) -> None:

@@ -16,7 +16,8 @@ from dataclasses import dataclass, field
 
 MAX_QUERY = 1000  # characters looked at; the rest of a pasted wall of text is ignored
 MAX_CLAUSES = 32
-FILTER_KEYS = ("type", "lang", "level", "kind", "year", "from", "to", "place", "act", "facility")
+FILTER_KEYS = ("type", "lang", "level", "kind", "year", "from", "to", "place", "act", "facility",
+               "sources")
 # A filter's value may be quoted to hold spaces: act:"forced repatriation".
 TOKEN = re.compile(r'-?"[^"]*"?|[^\s":]+:"[^"]*"?|\S+')
 

@@ -15,6 +15,8 @@ for the records counted (acts):
 - ``facility:`` a facility type (``kyohwaso``) or one facility (code or name).
 - ``lang:`` acts documented by a source in that language (``ko``, ``en``).
 - ``level:`` the act's confidentiality level (within what the actor may see).
+- ``sources:N`` acts with at least N independent sources, counted as the actor may know them
+  (archive/corroboration.py, docs/corroboration.md).
 - Statistics only: ``agency:`` (a perpetrator agency), ``sex:`` (the victim's),
   ``province:`` (the province code of the act's place, as in the breakdown).
 
@@ -33,6 +35,7 @@ from typing import Any, TypeVar
 from sqlalchemy import ColumnElement, and_, exists, or_, select
 from sqlalchemy.orm import Session
 
+from sillok.archive.corroboration import acts_with_support
 from sillok.db import models as m
 from sillok.errors import Invalid
 from sillok.search.query import FILTER_KEYS, parse
@@ -119,6 +122,7 @@ class Resolved:
     provinces: set[str] | None = None
     languages: set[str] | None = None
     source_kinds: set[str] | None = None
+    supported: set[int] | None = None  # sources:N — the acts that have N independent sources
     needs: set[str] = field(default_factory=set)  # joins needed: "facility", "agency"
 
 
@@ -173,7 +177,21 @@ def resolve(session: Session, actor: Actor, filters: Filters) -> Resolved:
         r.provinces = set(filters["province"])
     if "lang" in filters:
         r.languages = {v.lower() for v in filters["lang"]}
+    if "sources" in filters:
+        r.supported = acts_with_support(session, actor, support_minimum(filters["sources"][0]))
     return r
+
+
+MAX_SOURCES = 100
+
+
+def support_minimum(value: str) -> int:
+    """The N of ``sources:N``: a whole number from 1 to MAX_SOURCES."""
+    if not value.isdigit() or not 1 <= int(value) <= MAX_SOURCES:
+        raise Invalid({"filter.sources": f"'{value}' is not a number of sources (1 to "
+                                         f"{MAX_SOURCES}): sources:2 means two or more "
+                                         f"independent sources"})
+    return int(value)
 
 
 def conditions(r: Resolved, actor: Actor, cols: Mapping[str, Any]) -> list[ColumnElement[bool]]:
@@ -207,6 +225,8 @@ def conditions(r: Resolved, actor: Actor, cols: Mapping[str, Any]) -> list[Colum
         out.append(_documented(act, actor, m.Source.language.in_(r.languages)))
     if r.source_kinds is not None:
         out.append(_documented(act, actor, m.Source.kind.in_(r.source_kinds)))
+    if r.supported is not None:
+        out.append(act.id.in_(sorted(r.supported)))
     return out
 
 

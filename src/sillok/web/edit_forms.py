@@ -51,6 +51,13 @@ FORMS: dict[str, tuple[Field, ...]] = {
         Field("reliability", N_("Reliability"), "vocab", "reliability"),
         Field("published", N_("Published"), "date", hint=DATE_HINT),
         Field("recorded", N_("Recorded"), "date", hint=DATE_HINT),
+        # What makes sources independent of one another (docs/corroboration.md).
+        Field("publisher", N_("Organisation that recorded or published it"), "text"),
+        Field("witness", N_("Witness (person)"), "ref"),
+        Field("witness_key", N_("Witness key"), "text",
+              hint=N_("Your organisation's code for a witness who has no person record.")),
+        Field("based_on", N_("Restates the source"), "ref",
+              hint=N_("The id of the source this one repeats, e.g. a news item's testimony.")),
     ),
     "event": (
         LEVEL,

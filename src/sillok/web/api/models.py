@@ -75,6 +75,11 @@ def _record_model(kind: Kind, fields_model: type[BaseModel]) -> type[BaseModel]:
     title = kind.name.capitalize()
     related: Any = dict[str, list[EvidenceLink | Pointer]] | None
     literal: Any = Literal[kind.name]  # the one type name this model describes
+    extra: dict[str, Any] = {}
+    if kind.name == "act":
+        extra["independent_sources"] = (int | None, Field(None, description=(
+            "Only when one act is read: how many independent sources support it, counted "
+            "from what the caller may see (docs/corroboration.md).")))
     return create_model(
         f"{title}Record",
         __doc__=f"One {kind.name} as the caller may see it.",
@@ -89,6 +94,7 @@ def _record_model(kind: Kind, fields_model: type[BaseModel]) -> type[BaseModel]:
         fields=(fields_model, ...),
         related=(related, Field(None, description="Only when one record is read: evidence "
                                                   "and records pointing at it.")),
+        **extra,
     )
 
 
