@@ -12,6 +12,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from sillok.archive.service import Archive
+from sillok.config import Settings
 from sillok.db import models as m
 from sillok.ingest.detect import sniff
 from sillok.ingest.formats_pdf import common_syllables, not_real_text, pdf
@@ -115,7 +116,7 @@ def test_a_scanned_page_is_read_by_ocr() -> None:
     assert pdf(sniff(blank), blank).metadata["page_text"] == ["pdf", "empty"]
 
 
-def test_page_sources_stored(archive: Archive) -> None:
+def test_page_sources_stored(archive: Archive, settings: Settings) -> None:
     good = files.korean_pdf([[(20, 30, LINE)]])
     bad = files.remap_pdf(files.korean_pdf([[(20, 30, LINE2)]], size=16), None)
     data = _merge(good, bad)
@@ -128,6 +129,13 @@ def test_page_sources_stored(archive: Archive) -> None:
         pages = source.extra["metadata"]["page_text"]
         assert pages == (["pdf", "ocr"] if OCR else ["pdf", "none"])
         assert source.title == LINE
+    # and staff see it above the text
+    from tests.auth_helpers import signed_in
+
+    with signed_in(settings, "editor") as staff:
+        page = staff.get(f"/staff/sources/{outcome.source_id}").text
+    shown = page[page.index('id="page-text"'):page.index('id="source-text"')]
+    assert "1 PDF" in shown and ("2 OCR" if OCR else "2 no text") in shown
 
 
 # Real text — modern Korean syllables, Latin letters, digits and punctuation — is never taken

@@ -7,6 +7,8 @@ all their content is fictional."""
 from __future__ import annotations
 
 import json
+import re
+import time
 from pathlib import Path
 
 from sqlalchemy import func, select
@@ -16,6 +18,7 @@ from sillok.archive.blobs import BlobStore
 from sillok.archive.service import Archive
 from sillok.archive.verify import verify
 from sillok.cli.main import app
+from sillok.config import Settings
 from sillok.db import models as m
 from sillok.ingest import protection
 from sillok.ingest.batch import run_batch
@@ -121,3 +124,26 @@ def test_cli_lists_refusals_at_the_end(runner: CliRunner, cli_env: dict[str, str
     again = json.loads(result.stdout)
     assert again["refusals"] == [{"file": str(tmp_path / "in" / "j-bad.bin"),
                                   "reason": again["outcomes"][-1]["reason"], "kept": False}]
+
+
+def test_staff_see_refusals_on_the_job_and_the_source(settings: Settings) -> None:
+    from tests.auth_helpers import signed_in
+
+    with signed_in(settings, "editor") as staff:
+        upload = staff.post("/staff/upload", data={"level": "internal"}, files=[
+            ("files", ("잠긴 보고서.pdf", files.encrypted_pdf([SECRET]))),
+            ("files", ("good.txt", files.fiction(950).encode())),
+            ("files", ("bad.bin", b"\x00\x01" * 40))])
+        assert upload.status_code == 303
+        deadline = time.monotonic() + 60
+        page = ""
+        while time.monotonic() < deadline and 'id="job-status">done' not in page:
+            page = staff.get(upload.headers["location"], headers={"hx-request": "true"}).text
+            time.sleep(0.2)
+        assert "1 kept without text" in page and "거부된 파일" in page  # a Korean browser
+        refused = page[page.index('class="refusals"'):]
+        assert "잠긴 보고서.pdf" in refused and "암호로 보호된" in refused and "bad.bin" in refused
+        assert "good.txt" not in refused
+        source_id = int(re.search(r'href="/staff/sources/(\d+)">kept as', page).group(1))  # type: ignore[union-attr]
+        workspace = staff.get(f"/staff/sources/{source_id}").text
+        assert 'id="refused"' in workspace and "암호로 보호된" in workspace
