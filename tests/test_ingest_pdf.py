@@ -75,6 +75,11 @@ def test_unmapped_glyphs_go_to_ocr_page_by_page() -> None:
         assert "강제북송" in got.text[got.pages[1]:].replace(" ", "")
     else:
         assert got.metadata["page_text"] == ["pdf", "none"] and got.needs_ocr
+    # no time left for OCR: the page is marked as skipped, the file still goes in
+    hurried = pdf(sniff(both), both, ocr_seconds=0)
+    assert hurried.metadata["page_text"] == ["pdf", "none"] and hurried.needs_ocr
+    if OCR:
+        assert hurried.metadata["ocr_skipped"] == [2]
     # without OCR the page is kept empty and marked, never stored as garbage
     offline = pdf(sniff(both), both, ocr=False)
     assert offline.metadata["page_text"] == ["pdf", "none"] and offline.needs_ocr

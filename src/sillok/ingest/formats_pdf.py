@@ -23,6 +23,7 @@ import ctypes
 import itertools
 import shutil
 import statistics
+import time
 from dataclasses import dataclass
 from datetime import datetime
 from functools import cache
@@ -176,7 +177,11 @@ def _same_line(a: _Char, b: _Char) -> bool:
     return height > 0 and overlap > 0.5 * height and b.left > a.left
 
 
-def pdf(d: Detected, data: bytes, ocr: bool = True) -> Extracted:
+def pdf(d: Detected, data: bytes, ocr: bool = True,
+        ocr_seconds: float = 30.0) -> Extracted:
+    """``ocr_seconds``: how long OCR may take in all (the worker gives half the file's time
+    limit), so that a long scan is kept with its first pages read and the rest marked, rather
+    than failed whole at the time limit."""
     import pypdfium2 as pdfium
     import pypdfium2.raw as pdfium_c
 
@@ -218,9 +223,10 @@ def pdf(d: Detected, data: bytes, ocr: bool = True) -> Extracted:
         if reasons:
             metadata["not_text"] = {str(k): v for k, v in reasons.items()}
         if ocr_todo and ocr and shutil.which("tesseract"):
-            _ocr_pages(document, ocr_todo[:OCR_PAGES], texts, sources, metadata)
-            if len(ocr_todo) > OCR_PAGES:
-                metadata["ocr_skipped"] = [n + 1 for n in ocr_todo[OCR_PAGES:]]
+            done = _ocr_pages(document, ocr_todo[:OCR_PAGES], texts, sources, metadata,
+                              time.monotonic() + ocr_seconds)
+            if len(ocr_todo) > done:
+                metadata["ocr_skipped"] = [n + 1 for n in ocr_todo[done:]]
         info = _info(document)
     finally:
         document.close()
@@ -248,15 +254,21 @@ def _has_image(page: Any) -> bool:
 
 
 def _ocr_pages(document: Any, numbers: list[int], texts: list[str], sources: list[str],
-               metadata: dict[str, Any]) -> None:
+               metadata: dict[str, Any], deadline: float) -> int:
+    """OCR the pages in order until the deadline; returns how many were tried."""
     import pytesseract
 
+    tried = 0
     for number in numbers:
+        remaining = deadline - time.monotonic()
+        if remaining <= 1:
+            break
+        tried += 1
         page = document[number]
         try:
             image = page.render(scale=OCR_DPI / 72, grayscale=True).to_pil()
             read = pytesseract.image_to_string(image, lang=OCR_LANGUAGES, config=OCR_CONFIG,
-                                               timeout=60).strip()
+                                               timeout=remaining).strip()
         except (RuntimeError, pytesseract.TesseractError) as exc:
             metadata.setdefault("ocr_error", str(exc)[:200])
             continue
@@ -266,6 +278,7 @@ def _ocr_pages(document: Any, numbers: list[int], texts: list[str], sources: lis
         sources[number] = "ocr"
     if "ocr" in sources:
         metadata["ocr"] = f"tesseract {OCR_LANGUAGES}"
+    return tried
 
 
 def _info(document: Any) -> dict[str, str]:

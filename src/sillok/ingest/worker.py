@@ -262,7 +262,7 @@ def parse_here(data: bytes, limits: Limits, mapping: dict[str, str]) -> Extracte
     if family in ("csv", "jsonl"):
         return formats_text.table(detected, mapping)
     if family == "pdf":
-        return formats_pdf.pdf(detected, data)
+        return formats_pdf.pdf(detected, data, ocr_seconds=limits.seconds_per_file / 2)
     if family == "docx":
         return formats_office.docx(detected, data, limits)
     if family == "hwpx":
