@@ -12,6 +12,9 @@ from typing import Any
 
 import pytest
 from fastapi.testclient import TestClient
+from hypothesis import HealthCheck, given
+from hypothesis import settings as hsettings
+from hypothesis import strategies as st
 
 from sillok.archive.service import Archive
 from sillok.config import Settings
@@ -205,3 +208,29 @@ def test_editing_needs_an_editor(settings: Settings, archive: Archive) -> None:
                              data={"version": "1", "title": "x"})
         assert posted.status_code == 403
     assert archive.get(ADMIN, "event", event)["version"] == 1
+
+
+typed = st.text(st.characters(blacklist_categories=("Cs", "Cc")), max_size=30)
+
+
+@hsettings(max_examples=40, deadline=None,
+           suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow])
+@given(title=typed, date=typed, places=typed, level=st.sampled_from(
+    ["public", "internal", "restricted", "secret", ""]))
+def test_whatever_is_typed_is_saved_or_answered_beside_its_field(
+        staff: TestClient, archive: Archive, title: str, date: str, places: str,
+        level: str) -> None:
+    event = make_event(archive, level="internal")
+    data = _form(staff.get(f"/staff/records/event/{event}/edit").text)
+    data.update({"title": title, "date": date, "places": places, "level": level})
+    answer = staff.post(f"/staff/records/event/{event}/edit", data=data)
+    assert answer.status_code in (303, 422), answer.status_code
+    record = archive.get(ADMIN, "event", event)
+    if answer.status_code == 303:
+        assert record["fields"]["title"] == title.strip() and record["version"] == 2
+        return
+    # Refused: nothing written, a message beside a field, and every field as it was typed.
+    assert record["version"] == 1 and record["fields"]["title"] == "Test event (fictional)"
+    assert 'class="field-error"' in answer.text or 'id="err-form"' in answer.text
+    again = _form(answer.text)
+    assert (again["title"], again["date"], again["places"]) == (title, date, places)

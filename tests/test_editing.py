@@ -6,7 +6,9 @@ protected details only as "changed"; the JSON API speaks ETag / If-Match (412, 4
 from __future__ import annotations
 
 import json
+import threading
 from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
 
 import pytest
 from fastapi.testclient import TestClient
@@ -200,3 +202,30 @@ def test_api_if_match_on_a_hidden_record_is_a_404(client: TestClient,
     got = client.get(f"{API}/persons/{person}", headers=as_(VIEWER))
     assert_error(got, 404)
     assert "etag" not in got.headers
+
+
+def test_editors_saving_at_once_one_wins(archive: Archive) -> None:
+    """Four editors who read version 1 save at the same moment, each in its own thread and
+    connection: exactly one change is written, the others are told, none is lost silently."""
+    event = make_event(archive)
+    start = threading.Barrier(4)
+
+    def save(n: int) -> str:
+        editor = Actor(f"editor-{n}", Role.editor)
+        start.wait()
+        try:
+            archive.update(editor, "event", event, {"title": f"Title {n} (fictional)"},
+                           expected_version=1)
+        except StaleVersion:
+            return "told"
+        return "saved"
+
+    with ThreadPoolExecutor(4) as pool:
+        outcomes = list(pool.map(save, range(4)))
+    assert sorted(outcomes) == ["saved", "told", "told", "told"]
+    record = archive.get(ADMIN, "event", event)
+    winner = outcomes.index("saved")
+    assert record["fields"]["title"] == f"Title {winner} (fictional)"
+    assert record["version"] == 2
+    assert [h["actor"] for h in archive.history(ADMIN, "event", event)][1:] == [
+        f"editor-{winner}"]
