@@ -15,6 +15,7 @@ from pathlib import Path
 
 from sillok.archive.service import Archive
 from sillok.config import Settings
+from sillok.errors import Invalid
 from sillok.security.policy import Actor, Role
 from sillok.stats.counts import DIMENSIONS, count_acts
 
@@ -31,7 +32,10 @@ def main() -> None:
     try:
         for a, b in itertools.combinations(DIMENSIONS, 2):
             started = time.perf_counter()
-            table = count_acts(archive, actor, [a, b])
+            try:
+                table = count_acts(archive, actor, [a, b])
+            except Invalid:
+                continue  # the public gets only what its base cube answers (stats/base_cube)
             timings[f"{a},{b}"] = (round(time.perf_counter() - started, 3), len(table.rows))
     finally:
         archive.close()

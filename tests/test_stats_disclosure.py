@@ -250,7 +250,7 @@ def _fill(archive: Archive) -> None:
 def test_counts_on_the_archive_give_nothing_away(archive: Archive) -> None:
     _fill(archive)
     for by in (["type"], ["year"], ["type", "year"], ["year", "province"],
-               ["type", "year", "sex"]):
+               ["type", "year", "province"]):
         public = count_acts(archive, ANON, by, min_cell=K)
         truth = count_acts(archive, ADMIN, by, "level:public")
         assert public.suppressed_below == K and truth.suppressed_below is None

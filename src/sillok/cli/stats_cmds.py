@@ -15,7 +15,7 @@ from sillok.errors import Invalid, SillokError
 from sillok.stats.arrivals import arrivals, sentence
 from sillok.stats.charts import Lang, acts_spec, arrivals_spec, render
 from sillok.stats.counts import DIMENSIONS, FILTERS, count_acts, term_labels, write_counts_csv
-from sillok.stats.disclosure import MARK, MEASURES
+from sillok.stats.disclosure import MARK, MEASURES, NOT_ADDED
 from sillok.stats.series_io import import_csv
 
 series_app = typer.Typer(help="Statistical series (e.g. defector arrivals): list, show, import.",
@@ -175,9 +175,12 @@ def stats_acts(
 ) -> None:
     """Acts, victims (each counted once) and events from the coded records, with totals.
 
-    As the public (--as anonymous) cells with fewer than SILLOK_MIN_CELL victims (default 5)
-    are hidden, and so are the cells and totals that would give them away by subtraction;
-    a hidden cell shows as x (null with suppressed=true in csv/json), never as 0.
+    As the public (--as anonymous) every table is cut from one protected table (act type x
+    year x province): cells with fewer than SILLOK_MIN_CELL victims (default 5) are hidden,
+    and so are the cells and totals that would give them away by subtraction, in every table
+    alike; a hidden cell shows as x (null with suppressed=true in csv/json), never as 0.
+    Breakdowns and filters that table cannot answer (sex, age, facility, agency, a place
+    below its province, sources) are refused for the public.
     """
     text = " ".join(_legacy(item) for item in where)
     dims = [d.strip() for d in by.split(",") if d.strip()]
@@ -205,11 +208,16 @@ def stats_acts(
         total_over = row.get("total_over", [])
         grid.add_row(*["total" if d in total_over else "" if row.get(d) is None else str(row[d])
                        for d in table.by],
-                     *[MARK if row.get("suppressed") else str(row[h]) for h in MEASURES])
+                     *[MARK if row.get("suppressed") else NOT_ADDED if row[h] is None
+                       else str(row[h]) for h in MEASURES])
     console.print(grid)
     if table.suppressed_below is not None:
         console.print(f"{MARK}: hidden — fewer than {table.suppressed_below} victims, or hidden "
                       "so that such a cell cannot be worked out from the totals", highlight=False)
+    if any(r.get("summed") for r in [*table.rows, *table.margins]):
+        console.print(f"{NOT_ADDED}: not added up — a row adding several cells adds their acts "
+                      "only; a victim may be in several cells / 여러 항목을 합친 줄은 행위 수만 "
+                      "더합니다", highlight=False)
 
 
 def _legacy(item: str) -> str:

@@ -5,9 +5,8 @@ filters as the search bar (stats/filters.py).
 Everything is counted in grouped SQL queries inside the actor's permission scope (the same
 policy filter as every list), with DISTINCT so that a victim of several acts is one victim.
 A table comes with all its margins (row, column and grand totals), each counted in the
-database rather than added up, so distinct counts stay distinct. Counts the public sees go
-through disclosure control (stats/disclosure.py): small cells are hidden, and so are the cells
-that would give them away.
+database rather than added up, so distinct counts stay distinct. Counts the public sees are
+not queried here: they are cut from the one protected public base cube (stats/base_cube.py).
 """
 
 from __future__ import annotations
@@ -25,15 +24,12 @@ from sillok.archive.service import Archive
 from sillok.db import models as m
 from sillok.errors import Invalid
 from sillok.security.policy import Actor, visible_filter
-from sillok.stats.disclosure import MEASURES, TOTAL, Key, level, order_key, protect, suppresses
-from sillok.stats.filters import KEYS, as_text, conditions, parse_filters, resolve
+from sillok.stats.base_cube import cut, public_cube, public_selection, refuse_dimensions
+from sillok.stats.disclosure import MEASURES, TOTAL, Key, level, order_key, suppresses
+from sillok.stats.filters import KEYS, Filters, as_text, conditions, parse_filters, resolve
 
 DIMENSIONS = ("type", "year", "province", "facility_type", "agency", "sex", "age_group")
 FILTERS = KEYS
-# Tables the public site publishes side by side (/stats, /data, the public export): a public
-# table whose dimensions lie in one group is protected as a margin of the whole group, so the
-# one-way tables and the two-way table hide the same cells (no playing one against another).
-LINKED = (("type", "year"),)
 AGE_GROUPS = ((0, 17, "0-17"), (18, 29, "18-29"), (30, 44, "30-44"), (45, 59, "45-59"),
               (60, 200, "60+"))
 
@@ -81,13 +77,16 @@ def count_acts(archive: Archive, actor: Actor, by: list[str],
     """Acts, victims and events by the dimensions ``by``, with all margins.
 
     ``filters`` is search-language text (``place:ryanggang from:2015``) or a mapping of the
-    same keys to values. For an actor who sees only public records, cells with fewer than
-    ``min_cell`` victims and their complements are hidden (``None`` with ``suppressed``).
+    same keys to values. For an actor who sees only public records the table is cut from the
+    public base cube (stats/base_cube.py), protected with a threshold of ``min_cell`` victims:
+    hidden cells are ``None`` with ``suppressed``, and what the cube cannot answer is refused.
     """
     unknown = [d for d in by if d not in DIMENSIONS]
     if unknown or not by or len(set(by)) != len(by):
         raise Invalid({"by": f"choose from: {', '.join(DIMENSIONS)} (each once)"})
     parsed = parse_filters(filters)
+    if suppresses(actor):
+        return _public_table(archive, by, parsed, min_cell)
     act, victim, facility = m.Act, aliased(m.Person), aliased(m.Place)
     year = cast(extract("year", act.date_start), Integer)
     with archive.transaction() as session:
@@ -112,34 +111,39 @@ def count_acts(archive: Archive, actor: Actor, by: list[str],
         where = [visible_filter(act, actor), act.retracted_at.is_(None),
                  *conditions(resolved, actor, {**columns, "act": act, "victim": victim,
                                                "facility": facility})]
-        suppress = min_cell if suppresses(actor) else None
-        cube = list(by)
-        if suppress is not None:
-            cube = next((list(group) for group in LINKED if set(by) <= set(group)), cube)
-        cells = _count_cube(session, actor, cube, columns, where, set(cube) | resolved.needs,
+        cells = _count_cube(session, actor, list(by), columns, where, set(by) | resolved.needs,
                             victim, facility)
-    hidden: set[Key] = set()
-    if suppress is not None:
-        hidden, _primary = protect(cells, suppress)
-    if cube != by:
-        # This table is a margin of the linked group: keep the cells that add up the other
-        # dimensions, in the order asked for.
-        pick = [cube.index(d) for d in by]
-        rest = [i for i, d in enumerate(cube) if d not in by]
-        cells = {tuple(key[i] for i in pick): value for key, value in cells.items()
-                 if all(key[i] is TOTAL for i in rest)}
-        hidden = {tuple(key[i] for i in pick) for key in hidden
-                  if all(key[i] is TOTAL for i in rest)}
+    return _table(by, parsed, {key: dict(v) for key, v in cells.items()}, None)
+
+
+def _public_table(archive: Archive, by: list[str], parsed: Filters, k: int) -> CountTable:
+    """A public table: an aggregation cut from the protected base cube, never a query of its
+    own, so that no two public tables can be played against each other."""
+    refuse_dimensions(by)
+    cube = public_cube(archive, k)
+    with archive.transaction() as session:
+        selection = public_selection(session, parsed)
+    piece = cut(cube, by, selection)
+    return _table(by, parsed, piece.cells, k, piece.summed)
+
+
+def _table(by: list[str], parsed: Filters, cells: Mapping[Key, Mapping[str, int | None] | None],
+           suppress: int | None, summed: set[Key] | None = None) -> CountTable:
+    """Rows (every dimension a value) then margins, in a stable order; a hidden cell (None)
+    has null counts and ``suppressed``; an added-up one says so in ``summed``."""
     rows: list[dict[str, Any]] = []
     margins: list[dict[str, Any]] = []
     for key in sorted(cells, key=lambda k: (-level(k), order_key(k))):
         out: dict[str, Any] = {d: c for d, c in zip(by, key, strict=True) if c is not TOTAL}
-        if key in hidden:
+        value = cells[key]
+        if value is None:
             out.update(dict.fromkeys(MEASURES), suppressed=True)
         else:
-            out.update(cells[key])
+            out.update(value)
             if suppress is not None:
                 out["suppressed"] = False
+        if summed and key in summed:
+            out["summed"] = True
         if level(key) == len(by):
             rows.append(out)
         else:

@@ -20,8 +20,8 @@ with an exact audit behind it):
    margins shown); repeat until no line changes.
 4. Every cell is at least 1 (empty cells are not listed), so a line whose hidden cells add up
    to exactly their number gives each one away as 1: hide another cell of 2 or more there.
-5. Audit: the whole system of line equations is solved exactly (rational Gaussian
-   elimination); while any hidden cell is still determined by it, hide the smallest published
+5. Audit: the whole system of line equations is solved (rank test on its null space, see
+   :func:`determined`); while any hidden cell is still determined by it, hide the smallest published
    cell of a line through it and go back to 3. (A complement that can be worked out protects
    nothing, so this asks more than "no small cell can be worked out".)
 
@@ -43,8 +43,9 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
-from fractions import Fraction
 from typing import Any, Final
+
+import numpy as np
 
 from sillok.security.policy import CLEARANCE, Actor, Level
 
@@ -53,6 +54,10 @@ SENSITIVE = "victims"  # the measure a cell is judged small by: people, not inci
 # How a hidden cell is written in text. One mark for every hidden cell: telling the small
 # ones ("<5") from their complements (5 or more) would narrow both down again.
 MARK = "x"
+# How a count that is not added up is written: in a public table cut with a filter, a row that
+# spans several cells adds up their acts, but victims and events (each counted once) do not
+# add up across cells and are not shown there.
+NOT_ADDED = "–"
 
 Key = tuple[Any, ...]
 Counts = Mapping[str, int]
@@ -206,39 +211,40 @@ def determined(keys: Iterable[Key], hidden: set[Key]) -> set[Key]:
     """The hidden cells whose value follows exactly from the published ones through the line
     equations among ``keys`` (each line: its cells add up to its total).
 
-    Gaussian elimination over the rationals on the hidden cells only (the published ones are
-    constants and do not change which unknowns are determined): an unknown is determined when
-    its row of the reduced echelon form has no other unknown in it.
+    The published cells are constants, so only the hidden ones are unknowns: with ``A`` the
+    line equations on the unknowns, an unknown is determined when its unit vector lies in the
+    row space of ``A`` — when every vector of the null space of ``A`` is 0 there. The null
+    space is read off the eigenvectors of AᵀA (LAPACK): exact rational elimination took half
+    a minute on a cube of a thousand hidden cells, this takes a fraction of a second. A holds
+    only 0 and ±1, so the test is far from rounding noise (a determined unknown weighs ~1e-25
+    in the null space, a free one at least ~1/n).
     """
     keys = list(keys)
     unknown = sorted((key for key in keys if key in hidden), key=order_key)
+    if not unknown:
+        return set()
     index = {key: i for i, key in enumerate(unknown)}
-    pivots: dict[int, dict[int, Fraction]] = {}
+    rows: list[dict[int, float]] = []
     for ln in lines(keys):
-        row: dict[int, Fraction] = {index[c]: Fraction(1) for c in ln.cells if c in index}
+        row = {index[c]: 1.0 for c in ln.cells if c in index}
         if ln.total in index:
-            row[index[ln.total]] = Fraction(-1)
-        for col, prow in pivots.items():
-            factor = row.get(col)
-            if factor:
-                _subtract(row, prow, factor)
-        if not row:
-            continue
-        col = min(row)
-        scale = row[col]
-        row = {c: v / scale for c, v in row.items()}
-        for prow in pivots.values():
-            factor = prow.get(col)
-            if factor:
-                _subtract(prow, row, factor)
-        pivots[col] = row
-    return {unknown[col] for col, prow in pivots.items() if len(prow) == 1}
+            row[index[ln.total]] = -1.0
+        if row:
+            rows.append(row)
+    n = len(unknown)
+    matrix = np.zeros((len(rows), n))
+    for i, row in enumerate(rows):
+        for col, value in row.items():
+            matrix[i, col] = value
+    # The null space of A is that of the symmetric AᵀA (whole numbers): its eigenvectors
+    # with eigenvalue 0.
+    gram = matrix.T @ matrix
+    values, vectors = np.linalg.eigh(gram)
+    tol = max(float(values.max()) if values.size else 0.0, 1.0) * n * np.finfo(float).eps * 8
+    null = vectors[:, values <= tol]
+    weight = (null ** 2).sum(axis=1)
+    return {unknown[i] for i in range(n) if weight[i] < _FREE}
 
 
-def _subtract(row: dict[int, Fraction], other: dict[int, Fraction], factor: Fraction) -> None:
-    for c, v in other.items():
-        value = row.get(c, Fraction(0)) - factor * v
-        if value:
-            row[c] = value
-        else:
-            row.pop(c, None)
+# Below this weight in the null space an unknown is determined (see :func:`determined`).
+_FREE = 1e-9

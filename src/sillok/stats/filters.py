@@ -55,6 +55,9 @@ def _norm(text: str) -> str:
     return _NOT_NAME.sub("", text).casefold()
 
 
+norm_name = _norm  # the same comparison, for the public base cube's place names
+
+
 Filters = dict[str, tuple[str, ...]]
 
 

@@ -25,7 +25,7 @@ from sillok.security.policy import Actor
 from sillok.stats.arrivals import arrivals, sentence
 from sillok.stats.charts import Lang, acts_spec, arrivals_spec
 from sillok.stats.counts import CountTable, count_acts, counts_csv_columns, term_labels
-from sillok.stats.disclosure import MARK, MEASURES
+from sillok.stats.disclosure import MARK, MEASURES, NOT_ADDED
 from sillok.stats.filters import KEYS
 
 PUBLIC = Actor.anonymous()
@@ -60,9 +60,13 @@ def asked_filter(request: Request) -> str:
 
 
 def _counts_note(table: CountTable) -> str:
-    note = (f"Sillok records visible to the public; cells with fewer than "
-            f"{table.suppressed_below} victims are suppressed, and so are the cells and totals "
-            f"that would reveal them by subtraction (null with suppressed=true, never 0)")
+    note = (f"Sillok records visible to the public, cut from one protected table (act type x "
+            f"year x province); cells with fewer than {table.suppressed_below} victims are "
+            f"suppressed, and so are the cells and totals that would reveal them by subtraction "
+            f"(null with suppressed=true, never 0)")
+    if any(r.get("summed") for r in [*table.rows, *table.margins]):
+        note += ("; rows with summed=true add up the acts of several published cells, and "
+                 "victims and events, each counted once, are not added up there (null)")
     return note + (f"; filter: {table.filter_text}" if table.filters else "")
 
 
@@ -89,7 +93,8 @@ def open_tables(archive: Archive, flt: str = "") -> dict[str, OpenTable]:
 def _html_table(table: CountTable, labels: dict[str, str], lang: Lang) -> dict[str, Any]:
     """A one-way table for the page: label, the three counts (or the mark), then the total."""
     def cells(row: dict[str, Any]) -> list[str]:
-        return [MARK if row.get("suppressed") else f"{row[h]:,}" for h in MEASURES]
+        return [MARK if row.get("suppressed") else NOT_ADDED if row[h] is None
+                else f"{row[h]:,}" for h in MEASURES]
 
     dim = table.by[0]
     body = [{"label": labels.get(str(r[dim]), str(r[dim])) if r[dim] is not None
@@ -97,7 +102,8 @@ def _html_table(table: CountTable, labels: dict[str, str], lang: Lang) -> dict[s
             for r in table.rows]
     total = cells(table.margins[0]) if table.margins else None  # one way: the grand total
     return {"dim": dim, "rows": body, "total": total,
-            "hidden": any(r.get("suppressed") for r in table.rows)}
+            "hidden": any(r.get("suppressed") for r in table.rows),
+            "summed": any(r.get("summed") for r in [*table.rows, *table.margins])}
 
 
 def router(archive: Archive, templates: Jinja2Templates) -> APIRouter:
@@ -138,7 +144,8 @@ def router(archive: Archive, templates: Jinja2Templates) -> APIRouter:
             "headline": sentence(quarterly[-1], lang) if quarterly else "",
             "q1": sentence(latest_q1, lang) if latest_q1 else "",
             "specs": json.dumps(specs, ensure_ascii=False).replace("</", "<\\/"),
-            "suppressed": k, "mark": MARK, "tables": tables,
+            "suppressed": k, "mark": MARK, "not_added": NOT_ADDED, "tables": tables,
+            "summed": any(t["summed"] for t in tables.values()),
             "filter": flt, "filter_error": error, "filter_keys": KEYS,
             "filter_query": ("?" + urlencode({"filter": flt})) if flt and not error else "",
             "all_suppressed": counts is not None and bool(counts.rows)

@@ -52,6 +52,10 @@ class CountCell(BaseModel):
                                     "applies; true means the counts are hidden (null).")
     total_over: list[str] | None = Field(None, description="For totals: the dimensions "
                                          "added up.")
+    summed: bool | None = Field(None, description="Public tables with a filter: true when "
+                                "the row adds up several published cells; its acts are their "
+                                "sum, and victims and events (each counted once, so not "
+                                "additive) are null.")
 
 
 class CountsOut(BaseModel):
