@@ -119,6 +119,9 @@ def test_mbox_messages_in_their_own_encodings() -> None:
                 ("Date", "Wed, 10 May 2023 10:00:00 +0900")], "[가상] 유니코드".encode())
     data = _mbox([euc, utf])
     extracted = mbox(data, Limits())
+    assert extracted.title == "mbox: 2 messages in 2 threads"
+    one = mbox(_mbox([euc]), Limits())
+    assert one.title == "mbox: 1 message in 1 thread"
     assert [a.role for a in extracted.attachments] == ["message", "message"]
     assert "[가상] 편지" in extracted.text  # the listing decoded each message's own subject
     first = eml(extracted.attachments[0].data, Limits())

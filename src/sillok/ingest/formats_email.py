@@ -281,7 +281,8 @@ def mbox(data: bytes, limits: Limits) -> Extracted:
     text = "\n".join(lines)
     threads = len(set(roots))
     return Extracted("mbox", "application/mbox", text=text,
-                     title=f"mbox: {len(messages)} messages in {threads} threads",
+                     title=(f"mbox: {len(messages)} message{'s' * (len(messages) != 1)} in "
+                            f"{threads} thread{'s' * (threads != 1)}"),
                      paragraphs=paragraph_offsets(text), attachments=attachments,
                      metadata={"messages": len(messages), "threads": threads})
 
