@@ -139,6 +139,35 @@ def test_a_different_secret_does_not_meet() -> None:
     assert dice(ENCODER.encode(fields), other.encode(fields)) < 0.7
 
 
+@settings(max_examples=60, deadline=None)
+@given(st.lists(st.tuples(names(), st.data()), min_size=1, max_size=8))
+def test_an_encodings_file_holds_no_name_or_fragment(
+        drawn: list[tuple[tuple[str, str], st.DataObject]]) -> None:
+    victims, written = [], []
+    for (surname, given_name), data in drawn:
+        latin = data.draw(romanized(surname, given_name, keyed=False))
+        victims.append(Victim((surname + given_name, latin), "female", 1980,
+                              (("torture", 2019),)))
+        written += [surname + given_name, latin]
+    document = encode_victims(victims, SECRET, Scheme(), "org")
+    for record in document["records"]:
+        assert set(record) == {"clk", "acts"}
+        int(record["clk"], 16)  # bits in hex, nothing else
+        record["clk"] = ""
+    text = json.dumps(document, ensure_ascii=False).casefold()
+    assert not any("가" <= c <= "힣" for c in text)
+    for name in written:
+        words = [w for w in name.casefold().replace("-", " ").split() if len(w) >= 3]
+        keys = syllable_keys(name)
+        for fragment in [*words, "".join(keys)]:
+            # A fragment that the fixed text of every file holds says nothing of a name.
+            if len(fragment) >= 3 and fragment not in FIXED_TEXT:
+                assert fragment not in text, fragment
+
+
+FIXED_TEXT = json.dumps(encode_victims([], SECRET, Scheme(), "org")).casefold() + "torture"
+
+
 # --- the archive, the CLI and the files ------------------------------------------------------
 
 VICTIMS = [  # fictional: (names, sex, birth year, level, [(act type, date)])
