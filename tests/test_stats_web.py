@@ -20,6 +20,7 @@ from tests.conftest import ADMIN, make_event, make_person
 def test_stats_page_in_both_languages(settings: Settings, archive: Archive) -> None:
     with TestClient(create_app(settings)) as client:
         en = client.get("/stats?lang=en")
+        client.cookies.clear()  # ?lang=en is remembered, and would win over Accept-Language
         ko = client.get("/stats", headers={"Accept-Language": "ko-KR,ko;q=0.9"})
     assert en.status_code == ko.status_code == 200
     for year, total in (("2019", "1,047"), ("2020", "229"), ("2021", "63"), ("2022", "67"),
@@ -41,8 +42,16 @@ def test_open_data_holds_only_public_records(settings: Settings, archive: Archiv
                                       "date": "2020"})
     with TestClient(create_app(settings)) as client:
         rows = list(csv.DictReader(io.StringIO(
-            client.get("/data/arrivals-year.csv").text.lstrip("\ufeff"))))
-        assert {r["period"]: r["total"] for r in rows}["2023"] == "196"
+            client.get("/data/arrivals-year.csv?lang=en").text.lstrip("\ufeff"))))
+        assert {r["Period"]: r["Total"] for r in rows}["2023"] == "196"
+        # Headers in the reader's language; the sources are public citations, never a note.
+        client.cookies.clear()
+        korean = client.get("/data/arrivals-quarter.csv",
+                            headers={"accept-language": "ko"}).text.lstrip("\ufeff")
+        header = next(csv.reader(io.StringIO(korean)))
+        assert header[:3] == ["기간", "합계", "남성"] and header[-1] == "출처"
+        cited = {r["출처"] for r in csv.DictReader(io.StringIO(korean))}
+        assert all(".md" not in c and "shared/" not in c and "http" in c for c in cited)
         acts = client.get("/data/acts-type-year.json").json()
         assert "suppressed" in acts["sources"]
         assert [r["type"] for r in acts["rows"]] == ["torture"]

@@ -27,6 +27,8 @@ from sillok.stats.charts import Lang, acts_spec, arrivals_spec
 from sillok.stats.counts import CountTable, count_acts, counts_csv_columns, term_labels
 from sillok.stats.disclosure import MARK, MEASURES, NOT_ADDED
 from sillok.stats.filters import KEYS
+from sillok.web import i18n
+from sillok.web.labels import public_note
 
 PUBLIC = Actor.anonymous()
 MAX_FILTER = 500  # characters; the search parser looks at no more than 1,000 either
@@ -47,46 +49,104 @@ class OpenTable:
     counts: CountTable | None = None
 
 
-def pick_lang(request: Request) -> Lang:
-    asked = request.query_params.get("lang")
-    if asked in ("ko", "en"):
-        return "ko" if asked == "ko" else "en"
-    accept = request.headers.get("accept-language", "")
-    return "ko" if accept.lower().startswith("ko") else "en"
+# Column → (English, Korean) header of the open data CSV files, in the reader's language.
+COLUMN_LABELS = {
+    "period": ("Period", "기간"), "total": ("Total", "합계"), "male": ("Men", "남성"),
+    "female": ("Women", "여성"), "provisional": ("Provisional", "잠정치"),
+    "derived": ("Derived by subtraction", "차감 계산값"),
+    "change_previous": ("Change on previous period (%)", "직전 기간 대비 증감(%)"),
+    "change_year_before": ("Change on a year before (%)", "전년 같은 기간 대비 증감(%)"),
+    "change_baseline": ("Change on baseline (%)", "기준 기간 대비 증감(%)"),
+    "baseline_period": ("Baseline period", "기준 기간"), "source": ("Source", "출처"),
+    "type": ("Violation", "침해 유형"), "year": ("Year", "연도"), "province": ("Province", "도"),
+    "facility": ("Facility", "시설"), "agency": ("Agency", "기관"), "sex": ("Sex", "성별"),
+    "age_group": ("Age group", "연령대"), "acts": ("Acts", "행위"),
+    "victims": ("Victims", "피해자"),
+    "events": ("Events", "사건"), "suppressed": ("Suppressed", "비공개"),
+    "total_over": ("Total over", "합산 기준"), "summed": ("Summed", "합산 행"),
+}
+TABLE_TITLES = {
+    "arrivals-year": ("Defector arrivals per year", "연도별 북한이탈주민 입국 인원"),
+    "arrivals-quarter": ("Defector arrivals per quarter", "분기별 북한이탈주민 입국 인원"),
+    "acts-type": ("Documented violations by type", "유형별 기록된 인권침해"),
+    "acts-year": ("Documented violations by year", "연도별 기록된 인권침해"),
+    "acts-province": ("Documented violations by province", "지역별 기록된 인권침해"),
+    "acts-type-year": ("Documented violations by type and year", "유형·연도별 기록된 인권침해"),
+}
+
+
+def pick_lang(_request: Request) -> Lang:
+    """The reader's language as every page has it: ?lang=, the cookie, Accept-Language
+    (i18n.pick_lang, set by the language middleware)."""
+    return "ko" if i18n.current.get() == "ko" else "en"
+
+
+def column_label(column: str, lang: Lang) -> str:
+    pair = COLUMN_LABELS.get(column)
+    return (pair[1] if lang == "ko" else pair[0]) if pair else column
 
 
 def asked_filter(request: Request) -> str:
     return (request.query_params.get("filter") or "").strip()[:MAX_FILTER]
 
 
-def _counts_note(table: CountTable) -> str:
+def footnotes(rows: list[Any]) -> tuple[list[str], dict[str, int]]:
+    """The distinct sources of a series' rows, numbered from 1, and each period's number: a
+    table cites each figure by number, the citations follow it once each."""
+    cited: list[str] = []
+    numbers: dict[str, int] = {}
+    for row in rows:
+        if row.source and row.source not in cited:
+            cited.append(row.source)
+        if row.source:
+            numbers[row.period] = cited.index(row.source) + 1
+    return cited, numbers
+
+
+def _counts_note(table: CountTable, lang: Lang = "en") -> str:
+    summed = any(r.get("summed") for r in [*table.rows, *table.margins])
+    if lang == "ko":
+        note = (f"실록에 공개된 기록으로, 보호된 하나의 표(침해 유형 × 연도 × 도)에서 잘라 낸 값. "
+                f"피해자가 {table.suppressed_below}명 미만인 칸은 가리며, 빼기로 그 값을 알아낼 "
+                f"수 있는 칸과 합계도 함께 가림(suppressed=true인 빈 값, 0이 아님)")
+        if summed:
+            note += ("; summed=true인 행은 공개된 여러 칸의 행위 수를 더한 값이며, 한 번씩만 "
+                     "세는 피해자와 사건은 더하지 않음(빈 값)")
+        return note + (f"; 필터: {table.filter_text}" if table.filters else "")
     note = (f"Sillok records visible to the public, cut from one protected table (act type x "
             f"year x province); cells with fewer than {table.suppressed_below} victims are "
             f"suppressed, and so are the cells and totals that would reveal them by subtraction "
             f"(null with suppressed=true, never 0)")
-    if any(r.get("summed") for r in [*table.rows, *table.margins]):
+    if summed:
         note += ("; rows with summed=true add up the acts of several published cells, and "
                  "victims and events, each counted once, are not added up there (null)")
     return note + (f"; filter: {table.filter_text}" if table.filters else "")
 
 
-def open_table(archive: Archive, name: str, flt: str = "") -> OpenTable:
+def _arrivals_note(lang: Lang) -> str:
+    if lang == "ko":
+        return "통일부 발표 수치. 각 행의 출처 열에 보도·자료(발행처, 제목, 날짜, 주소)를 밝힘"
+    return ("Ministry of Unification figures: the source column of each row cites the report "
+            "or data set (publisher, title, date, address)")
+
+
+def open_table(archive: Archive, name: str, flt: str = "", lang: Lang = "en") -> OpenTable:
     """One public table: columns, rows, the note on its sources and, for counts, the table.
     ``flt`` (search-language filters) narrows the counts, not the official series."""
     if name.startswith("arrivals-") and name[9:] in ("year", "quarter"):
-        rows = [r.as_dict() for r in arrivals(archive, PUBLIC, name[9:])]
-        return OpenTable(ARRIVAL_COLUMNS, rows,
-                         "Ministry of Unification figures: see the source column of each row")
+        rows = [{**r.as_dict(), "source": public_note(r.source)}
+                for r in arrivals(archive, PUBLIC, name[9:])]
+        return OpenTable(ARRIVAL_COLUMNS, rows, _arrivals_note(lang))
     if name not in COUNT_TABLES:
         raise NotFound(f"no open data table {name}")
     counts = count_acts(archive, PUBLIC, COUNT_TABLES[name], flt or None,
                         min_cell=archive.settings.min_cell)
     return OpenTable(counts_csv_columns(counts), [*counts.rows, *counts.margins],
-                     _counts_note(counts), counts)
+                     _counts_note(counts, lang), counts)
 
 
-def open_tables(archive: Archive, flt: str = "") -> dict[str, OpenTable]:
-    return {name: open_table(archive, name, flt)
+def open_tables(archive: Archive, flt: str = "", lang: Lang = "en") -> dict[str, OpenTable]:
+    return {name: open_table(archive, name, flt, lang)
             for name in ("arrivals-year", "arrivals-quarter", *COUNT_TABLES)}
 
 
@@ -115,6 +175,8 @@ def router(archive: Archive, templates: Jinja2Templates) -> APIRouter:
         flt = asked_filter(request)
         yearly = arrivals(archive, PUBLIC, "year")
         quarterly = arrivals(archive, PUBLIC, "quarter")
+        for row in (*yearly, *quarterly):
+            row.source = public_note(row.source)  # a stored internal note is never shown
         k = archive.settings.min_cell
         labels = term_labels(archive, lang)
         specs: dict[str, Any] = {
@@ -141,6 +203,7 @@ def router(archive: Archive, templates: Jinja2Templates) -> APIRouter:
         latest_q1 = next((q for q in reversed(quarterly) if q.period.endswith("Q1")), None)
         page = templates.TemplateResponse(request, "stats.html", {
             "lang": lang, "yearly": yearly, "quarterly": quarterly,
+            "yearly_sources": footnotes(yearly), "quarterly_sources": footnotes(quarterly),
             "headline": sentence(quarterly[-1], lang) if quarterly else "",
             "q1": sentence(latest_q1, lang) if latest_q1 else "",
             "specs": json.dumps(specs, ensure_ascii=False).replace("</", "<\\/"),
@@ -156,17 +219,20 @@ def router(archive: Archive, templates: Jinja2Templates) -> APIRouter:
     @r.get("/data", response_class=HTMLResponse)
     def data_page(request: Request) -> HTMLResponse:
         flt = asked_filter(request)
+        lang = pick_lang(request)
         error = ""
         try:
-            tables = open_tables(archive, flt)
+            tables = open_tables(archive, flt, lang)
         except Invalid as exc:
             error = "; ".join(exc.errors.values())
-            tables = open_tables(archive)
+            tables = open_tables(archive, lang=lang)
             flt = ""
         return templates.TemplateResponse(request, "data.html", {
-            "lang": pick_lang(request), "filter": flt, "filter_error": error,
+            "lang": lang, "filter": flt, "filter_error": error,
             "query": ("?" + urlencode({"filter": flt})) if flt else "",
-            "tables": [(name, t.note, len(t.rows), t.counts is not None)
+            "tables": [(name, t.note, len(t.rows), t.counts is not None,
+                        TABLE_TITLES.get(name, (name, name))[1 if lang == "ko" else 0],
+                        [column_label(c, lang) for c in t.columns])
                        for name, t in tables.items()],
         })
 
@@ -174,8 +240,9 @@ def router(archive: Archive, templates: Jinja2Templates) -> APIRouter:
     def download(request: Request, name: str, ext: str) -> Response:
         if ext not in ("csv", "json"):
             raise NotFound(f"no open data file {name}.{ext}")
+        lang = pick_lang(request)
         try:
-            table = open_table(archive, name, asked_filter(request))
+            table = open_table(archive, name, asked_filter(request), lang)
         except NotFound:
             raise NotFound(f"no open data file {name}.{ext}") from None
         if ext == "json":
@@ -188,10 +255,13 @@ def router(archive: Archive, templates: Jinja2Templates) -> APIRouter:
             return Response(body, media_type="application/json; charset=utf-8")
         buf = io.StringIO()
         writer = csv.DictWriter(buf, fieldnames=table.columns, extrasaction="ignore")
-        writer.writeheader()
+        # The header in the reader's language (?lang=, cookie, Accept-Language); the JSON
+        # keeps the column names as keys for programs.
+        writer.writerow({c: column_label(c, lang) for c in table.columns})
         for row in table.rows:
             writer.writerow({**row, "total_over": " ".join(row.get("total_over", []))})
         return Response("\ufeff" + buf.getvalue(), media_type="text/csv; charset=utf-8",
-                        headers={"Content-Disposition": f'attachment; filename="{name}.csv"'})
+                        headers={"Content-Disposition": f'attachment; filename="{name}.csv"',
+                                 "Content-Language": lang, "Vary": "Accept-Language, Cookie"})
 
     return r

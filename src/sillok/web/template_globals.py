@@ -2,19 +2,27 @@
 
 from __future__ import annotations
 
-import threading
-import time
+from datetime import UTC, datetime
 from typing import Any
 from urllib.parse import urlencode
 
 from jinja2 import Environment, pass_context
 from jinja2.runtime import Context
-from sqlalchemy import select
 
 from sillok.archive.service import Archive
-from sillok.db import models as m
 from sillok.web import auth, i18n
 from sillok.web.edit_forms import label_of
+from sillok.web.labels import (
+    MONTHS_EN,
+    Labels,
+    date_label,
+    field_rows,
+    linkify,
+    pick,
+    public_note,
+    record_label,
+    record_url,
+)
 from sillok.web.search_routes import search_url
 
 TYPE_LABELS = {"source": ("Source", "자료"), "event": ("Event", "사건"),
@@ -33,42 +41,6 @@ LEVEL_LABELS = {"public": ("Public", "공개"), "internal": ("Internal", "내부
 ACTION_LABELS = {"create": ("created", "작성"), "update": ("changed", "수정"),
                  "retract": ("retracted", "철회")}
 LANG_LABELS = {"ko": "한국어", "en": "English", "mixed": "한국어 + English"}
-
-
-class Labels:
-    """Public term and place names by code, re-read at most once a minute."""
-
-    def __init__(self, archive: Archive) -> None:
-        self.archive = archive
-        self.lock = threading.Lock()
-        self.loaded = 0.0
-        self.terms: dict[str, tuple[str, str]] = {}
-        self.places: dict[str, tuple[str, str]] = {}
-
-    def _refresh(self) -> None:
-        with self.lock:
-            if time.monotonic() - self.loaded < 60:
-                return
-            with self.archive.sessions() as session:
-                self.terms = {t.code: (t.label_en, t.label_ko) for t in session.execute(
-                    select(m.Term).where(m.Term.level == "public")).scalars()}
-                self.places = {p.code: (p.name_en, p.name_ko) for p in session.execute(
-                    select(m.Place).where(m.Place.level == "public")).scalars()}
-            self.loaded = time.monotonic()
-
-    def term(self, code: Any) -> str:
-        self._refresh()
-        pair = self.terms.get(str(code))
-        return _pick(pair) if pair else str(code or "")
-
-    def place(self, code: Any) -> str:
-        self._refresh()
-        pair = self.places.get(str(code))
-        return _pick(pair) if pair else str(code or "")
-
-
-def _pick(pair: tuple[str, str]) -> str:
-    return pair[1] if i18n.current.get() == "ko" else pair[0]
 
 
 def form_value(value: Any) -> str:
@@ -96,15 +68,10 @@ def when(iso: Any) -> str:
     return f"{text[:10]} {text[11:16]} UTC" if len(text) >= 16 else text
 
 
-def record_url(item: dict[str, Any]) -> str:
-    kind, ident = item.get("type"), item.get("id")
-    if kind in ("source", "event"):
-        return f"/{kind}s/{ident}"
-    return f"/records/{kind}/{ident}"
-
-
 def install_template_globals(env: Environment, archive: Archive) -> None:
     labels = Labels(archive)
+    env.filters["public_note"] = public_note
+    env.filters["linkify"] = linkify
     env.add_extension("jinja2.ext.i18n")
     env.install_gettext_callables(i18n.gettext, i18n.ngettext, newstyle=True)  # type: ignore[attr-defined]
 
@@ -117,9 +84,23 @@ def install_template_globals(env: Environment, archive: Archive) -> None:
         params["lang"] = lang
         return f"{request.url.path}?{urlencode(params)}"
 
+    @pass_context
+    def page_url(ctx: Context, lang: str | None = None) -> str:
+        """This page's stable address: no parameters but, if given, the language."""
+        request = ctx.get("request")
+        path = request.url.path if request is not None else "/"
+        base = str(request.base_url).rstrip("/") if request is not None else ""
+        return f"{base}{path}" + (f"?lang={lang}" if lang else "")
+
+    def today() -> str:
+        now = datetime.now(UTC).date()
+        if i18n.current.get() == "ko":
+            return f"{now.year}년 {now.month}월 {now.day}일"
+        return f"{now.day} {MONTHS_EN[now.month - 1]} {now.year}"
+
     def value_label(facet: str, value: Any) -> str:
         if facet == "type":
-            return _pick(TYPE_LABELS.get(str(value), (str(value), str(value))))
+            return pick(TYPE_LABELS.get(str(value), (str(value), str(value))))
         if facet == "lang":
             return LANG_LABELS.get(str(value), str(value))
         if facet == "province":
@@ -132,14 +113,20 @@ def install_template_globals(env: Environment, archive: Archive) -> None:
         ui_lang=lambda: i18n.current.get(),
         switch_lang_url=switch_lang_url,
         kind_label=labels.term,
-        place_name=lambda rec: labels.place(rec["fields"]["code"]),
-        type_label=lambda t: _pick(TYPE_LABELS.get(str(t), (str(t), str(t)))),
-        facet_label=lambda f: _pick(FACET_LABELS.get(str(f), (str(f), str(f)))),
-        suggestion_label=lambda k: _pick(SUGGESTION_LABELS.get(str(k), (str(k), str(k)))),
+        place_name=lambda rec: labels.place_name(rec["fields"]["code"]),
+        place_label=labels.place,
+        page_url=page_url,
+        today=today,
+        date_label=date_label,
+        field_rows=lambda fields: field_rows(labels, fields),
+        record_label=lambda item: record_label(labels, item),
+        type_label=lambda t: pick(TYPE_LABELS.get(str(t), (str(t), str(t)))),
+        facet_label=lambda f: pick(FACET_LABELS.get(str(f), (str(f), str(f)))),
+        suggestion_label=lambda k: pick(SUGGESTION_LABELS.get(str(k), (str(k), str(k)))),
         value_label=value_label,
-        level_label=lambda v: _pick(LEVEL_LABELS.get(str(v), (str(v), str(v)))),
+        level_label=lambda v: pick(LEVEL_LABELS.get(str(v), (str(v), str(v)))),
         field_label=label_of,
-        action_label=lambda a: _pick(ACTION_LABELS.get(str(a), (str(a), str(a)))),
+        action_label=lambda a: pick(ACTION_LABELS.get(str(a), (str(a), str(a)))),
         form_value=form_value,
         when=when,
         record_url=record_url,
