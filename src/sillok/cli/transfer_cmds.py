@@ -13,6 +13,7 @@ from sillok.archive.public_export import export_public
 from sillok.archive.service import Archive
 from sillok.archive.transfer import import_file, write_export
 from sillok.cli.common import AsRole, DataDir, Json, actor_for, archive_for, console, print_json
+from sillok.cli.table_import import is_table, run_table_import
 from sillok.errors import Invalid, SillokError
 from sillok.search.upkeep import after_bulk_write
 from sillok.security.policy import Actor
@@ -73,12 +74,26 @@ def _export_to_file(archive: Archive, actor: Actor, out: Path) -> dict[str, int]
 
 
 def import_cmd(
-    src: Path = typer.Argument(..., help="A file written by 'sillok export'."),
+    src: Path = typer.Argument(..., help="A file written by 'sillok export', or a table to "
+                                         "import (.xlsx, .csv, Uwazi CSV)."),
+    mapping: Path | None = typer.Option(None, "--mapping", help="Tables: the column mapping "
+                                        "(YAML) that a dry run proposed and you edited."),
+    dry_run: bool = typer.Option(False, "--dry-run", help="Tables: report what would be "
+                                 "created, mapped and refused, and propose a mapping file; "
+                                 "change nothing."),
+    level: str = typer.Option("internal", "--level", help="Tables: confidentiality of the "
+                              "imported records (public, internal, restricted)."),
     data_dir: DataDir = None,
     json_out: Json = False,
 ) -> None:
-    """Import an export into this archive, all or nothing (ids are kept)."""
+    """Import an export (ids are kept), or a spreadsheet/Uwazi CSV; all or nothing."""
     with archive_for(data_dir) as archive:
+        if is_table(src):
+            run_table_import(archive, src, mapping=mapping, level=level, dry_run=dry_run,
+                             json_out=json_out)
+            return
+        if mapping is not None or dry_run:
+            raise Invalid({"--mapping/--dry-run": "only for a table (.xlsx or .csv)"})
         result = import_file(archive, actor_for(None), src)
         # If the import changed a tenth of the index.
         after_bulk_write(archive.engine, changed=sum(result.counts.values()))

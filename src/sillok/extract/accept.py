@@ -14,6 +14,7 @@ from sillok.archive.audit import record_change
 from sillok.archive.service import Archive
 from sillok.db import models as m
 from sillok.errors import Conflict, Invalid, NotFound
+from sillok.extract.dates import date_text
 from sillok.security.policy import Actor, may_see, require_write
 
 SENTENCE_END = re.compile(r"[.!?。]\s|[다요]\.\s|\n")
@@ -102,15 +103,7 @@ def _record_for(archive: Archive, actor: Actor, session: Session, s: m.Suggestio
 
 
 def _date_text(value: dict[str, Any]) -> str:
-    first = date.fromisoformat(str(value["start"]))
-    precision = value.get("precision")
-    if precision == "year":
-        return str(first.year)
-    if precision == "quarter":
-        return f"{first.year}-Q{(first.month - 1) // 3 + 1}"
-    if precision == "month":
-        return f"{first.year}-{first.month:02d}"
-    return first.isoformat()
+    return date_text(date.fromisoformat(str(value["start"])), str(value.get("precision")))
 
 
 def _sentence(text: str, start: int, end: int) -> str:

@@ -7,6 +7,7 @@ worse than nothing. Durations (3년 동안, for five years) and ages are not dat
 
 from __future__ import annotations
 
+import calendar
 import re
 from dataclasses import dataclass
 from datetime import date
@@ -26,6 +27,8 @@ ORDINAL_Q = {"first": 1, "1st": 1, "second": 2, "2nd": 2, "third": 3, "3rd": 3,
 KO_REL_YEAR = {"재작년": -2, "작년": -1, "지난해": -1, "지난 해": -1, "전년": -1, "올해": 0,
                "금년": 0, "올": 0, "이듬해": 1, "내년": 1}
 KO_REL = "|".join(sorted(map(re.escape, KO_REL_YEAR), key=len, reverse=True))
+# Seasons as Korean speakers use them (봄 = March to May, 겨울 = December to February).
+SEASONS = {"봄": 3, "여름": 6, "가을": 9, "겨울": 12}
 
 # What a pattern cannot match without: one of these strings in the text, or (LATIN) a letter
 # that is a Latin one in some case (İ, ı, ſ and the Kelvin sign match i, s and k when case is
@@ -63,11 +66,16 @@ PATTERNS: list[tuple[re.Pattern[str], str, tuple[str, ...]]] = [
      "day", ("년",)),
     (r"(?P<y>(?:19|20)\d{2})\s*[.\-/]\s*(?P<m>1[0-2]|0?[1-9])\s*[.\-/]\s*"
      r"(?P<d>3[01]|[12]\d|0?[1-9])(?!\d)\.?", "day", CENTURY),
+    # 2019.3 and 2019. 3. as spreadsheets and Korean forms write a month
+    (r"(?P<y>(?:19|20)\d{2})\s*\.\s*(?P<m>1[0-2]|0?[1-9])(?![\d.,]\d)(?!\d)\.?", "month",
+     CENTURY),
     (r"(?P<y>(?:19|20)\d{2})\s*년\s*(?:제\s*)?(?P<q>[1-4])\s*(?:/\s*4\s*)?분기",
      "quarter", ("분기",)),
     (r"(?P<y>(?:19|20)\d{2})\s*년\s*(?P<m>1[0-2]|0?[1-9])\s*[~∼-]\s*(?P<m2>1[0-2]|0?[1-9])\s*월",
      "range", ("년",)),
     (r"(?P<y>(?:19|20)\d{2})\s*년\s*(?P<m>1[0-2]|0?[1-9])\s*월", "month", ("년",)),
+    (r"(?:(?P<y>(?:19|20)\d{2})|(?<![\d.])(?P<yy>\d{2}))\s*년\s*(?P<season>봄|여름|가을|겨울)",
+     "season", ("년",)),
     (r"(?<![\d.])(?P<yy>\d{2})\s*년\s*(?P<m>1[0-2]|0?[1-9])\s*월(?:\s*(?P<d>3[01]|[12]\d|0?[1-9])"
      r"\s*일)?", "yy", ("년",)),
     (r"(?P<rel>" + KO_REL + r")\s*(?:제\s*)?(?P<q>[1-4])\s*(?:/\s*4\s*)?분기",
@@ -108,8 +116,9 @@ class DateHit:
     end: int
     text: str
     first_day: date
-    precision: str
+    precision: str  # day | month | quarter | year | season
     confidence: float
+    last_day: date | None = None  # set where the span is not one precision unit (a season)
 
 
 def find_dates(text: str, anchor: date | None) -> list[DateHit]:
@@ -133,7 +142,8 @@ def find_dates(text: str, anchor: date | None) -> list[DateHit]:
             hits.append(DateHit(start, end, match.group(0).rstrip(". "), first, precision,
                                 confidence))
     hits = [DateHit(h.start, h.start + len(h.text), h.text, h.first_day, h.precision,
-                    h.confidence) for h in hits]
+                    h.confidence, season_end(h.first_day) if h.precision == "season" else None)
+            for h in hits]
     return sorted(hits, key=lambda h: h.start)
 
 
@@ -155,10 +165,10 @@ def _resolve(match: re.Match[str], kind: str,
             if kind == "month":
                 return date(year, month, 1), "month", 0.95
             return date(year, month, int(g["d"])), "day", 0.97
+        if kind == "season":
+            return date(_year(g, anchor), SEASONS[g["season"]], 1), "season", 0.8
         if kind == "yy":
-            yy = int(g["yy"])
-            pivot = (anchor or date.today()).year % 100
-            year = 2000 + yy if yy <= pivot + 1 else 1900 + yy
+            year = _year(g, anchor)
             if g.get("d"):
                 return date(year, int(g["m"]), int(g["d"])), "day", 0.85
             return date(year, int(g["m"]), 1), "month", 0.85
@@ -192,6 +202,37 @@ def _resolve(match: re.Match[str], kind: str,
         return date(year, int(g["m"]), 1), "month", 0.9
     except (ValueError, KeyError):
         return None
+
+
+def _year(g: dict[str, str | None], anchor: date | None) -> int:
+    """The year of a match: four digits, or two (19년) read as the nearest century."""
+    if g.get("y"):
+        return int(g["y"] or 0)
+    yy = int(g["yy"] or 0)
+    pivot = (anchor or date.today()).year % 100
+    return 2000 + yy if yy <= pivot + 1 else 1900 + yy
+
+
+def season_end(first: date) -> date:
+    """The last day of the three-month season that starts on ``first``."""
+    months = first.year * 12 + first.month - 1 + 2
+    year, month = months // 12, months % 12 + 1
+    return date(year, month, calendar.monthrange(year, month)[1])
+
+
+def date_text(first: date, precision: str, last: date | None = None) -> str:
+    """A found date in the archive's date syntax (archive/dates.py): 2019, 2019-Q1, 2019-03,
+    2019-03-05, and a season as the estimated range of its months (~2019-03/2019-05)."""
+    if precision == "year":
+        return str(first.year)
+    if precision == "quarter":
+        return f"{first.year}-Q{(first.month - 1) // 3 + 1}"
+    if precision == "month":
+        return f"{first.year}-{first.month:02d}"
+    if precision == "season":
+        end = last or season_end(first)
+        return f"~{first.year}-{first.month:02d}/{end.year}-{end.month:02d}"
+    return first.isoformat()
 
 
 def _range(g: dict[str, str | None], year: int) -> tuple[date, str, float] | None:

@@ -1,0 +1,130 @@
+"""Which column holds what: a mapping guessed from Korean and English headers (and Uwazi's
+property names), written out as an editable YAML file and read back.
+
+Uwazi writes one column per template property and a language suffix for translated ones
+(``title__ko``, ``title__en``); the suffix is kept apart and the rest of the name guessed.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from sillok.errors import SillokError
+
+# What a column can be imported as (the officer's choices in the mapping file).
+TARGETS: dict[str, str] = {
+    "person.name": "victim's name; several names or aliases with |",
+    "person.sex": "victim's sex (여/남, female/male, …)",
+    "person.birth_year": "victim's birth year (1985, 1985년경)",
+    "person.origin_place": "victim's place of origin (gazetteer)",
+    "event.title": "title of the event",
+    "event.description": "description or notes",
+    "date": "date of the event and its acts (2019-03, 2019년 3월경, 19년 봄)",
+    "place": "place of the event (gazetteer); several with |",
+    "act.type": "violation type (act type vocabulary); several with |",
+    "source": "the source the row rests on (testimony, report); several with |",
+    "geolocation": "coordinates as lat|lon (Uwazi)",
+    "ignore": "not imported at all (e.g. a real name or an interviewer's note)",
+}
+
+# Headers, compared without case, spaces, dots, hyphens and underscores.
+GUESSES: dict[str, tuple[str, ...]] = {
+    "person.name": ("이름", "성명", "피해자", "피해자명", "피해자이름", "피해자성명", "가명",
+                    "name", "fullname", "victim", "victimname", "nameofvictim"),
+    "person.sex": ("성별", "sex", "gender"),
+    "person.birth_year": ("출생연도", "출생년도", "출생년", "생년", "출생", "생년월일",
+                          "birthyear", "yearofbirth", "born", "dateofbirth"),
+    "person.origin_place": ("출신지", "출신지역", "고향", "거주지", "origin", "placeoforigin",
+                            "hometown"),
+    "event.title": ("title", "제목", "사건", "사건명", "event", "eventtitle"),
+    "event.description": ("내용", "설명", "비고", "사건내용", "개요", "description", "summary",
+                          "details", "notes", "remarks"),
+    "date": ("사건일", "사건일자", "날짜", "일자", "발생일", "발생일자", "시기", "발생시기",
+             "date", "eventdate", "actdate", "dateofincident", "incidentdate", "when"),
+    "place": ("장소", "지역", "발생장소", "발생지역", "사건장소", "place", "location", "region",
+              "where", "placeofincident"),
+    "act.type": ("유형", "위반유형", "인권침해유형", "침해유형", "피해유형", "violation",
+                 "violationtype", "acttype", "typeofviolation", "type"),
+    "source": ("출처", "자료", "자료출처", "source", "sources", "reference"),
+    "geolocation": ("geolocation", "좌표", "위치좌표", "coordinates", "latlon"),
+}
+_LOOKUP = {name: target for target, names in GUESSES.items() for name in names}
+_NOISE = re.compile(r"[\s._\-·/()]+")
+_LANG = re.compile(r"^(?P<base>.+?)__(?P<lang>[a-z]{2})$")
+
+
+def norm(header: str) -> str:
+    return _NOISE.sub("", header).casefold()
+
+
+def split_language(header: str) -> tuple[str, str | None]:
+    """``title__ko`` → (``title``, ``ko``); a header without Uwazi's suffix has no language."""
+    m = _LANG.match(header)
+    return (m["base"], m["lang"]) if m else (header, None)
+
+
+def guess(header: str) -> str:
+    base, _lang = split_language(header)
+    key = norm(base)
+    if key in _LOOKUP:
+        return _LOOKUP[key]
+    if "geolocation" in key:  # Uwazi names a geolocation property e.g. geolocation_geolocation
+        return "geolocation"
+    return "ignore"
+
+
+@dataclass(frozen=True)
+class Mapping:
+    columns: dict[str, str]  # header -> target, in the file's column order
+
+    @classmethod
+    def guessed(cls, headers: list[str]) -> Mapping:
+        return cls({h: guess(h) for h in headers})
+
+    def of(self, target: str) -> list[str]:
+        return [h for h, t in self.columns.items() if t == target]
+
+
+def write_mapping(mapping: Mapping, path: Path, table_name: str) -> None:
+    lines = [
+        f"# Sillok column mapping for {table_name} (proposed by `sillok import --dry-run`).",
+        "# 열마다 가져올 곳을 고친 뒤 --mapping 으로 다시 실행하십시오.",
+        "# Change the target of any column, then run: "
+        f"sillok import {table_name} --mapping {path.name} --dry-run",
+        "# Targets / 대상:",
+        *(f"#   {t}: {what}" for t, what in TARGETS.items()),
+    ]
+    body = yaml.safe_dump({"file": table_name, "columns": mapping.columns},
+                          allow_unicode=True, sort_keys=False)
+    try:
+        path.write_text("\n".join(lines) + "\n" + body, encoding="utf-8")
+    except OSError as exc:
+        raise SillokError(f"cannot write {path}: {exc.strerror}") from None
+
+
+def read_mapping(path: Path, headers: list[str]) -> Mapping:
+    """The officer's mapping; every column of the table must be named once, with a known
+    target (a column left out would otherwise be skipped without anyone deciding so)."""
+    try:
+        doc: Any = yaml.safe_load(path.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        raise SillokError(f"{path}: no such mapping file") from None
+    except (OSError, UnicodeDecodeError, yaml.YAMLError) as exc:
+        raise SillokError(f"{path}: not a readable YAML mapping ({exc})") from None
+    columns = doc.get("columns") if isinstance(doc, dict) else None
+    if not isinstance(columns, dict):
+        raise SillokError(f"{path}: expected a 'columns:' mapping of header: target")
+    problems = [f"'{h}': unknown target '{t}'" for h, t in columns.items()
+                if t not in TARGETS]
+    problems += [f"'{h}': no such column in the table" for h in columns
+                 if str(h) not in headers]
+    problems += [f"'{h}': column missing from the mapping" for h in headers
+                 if h not in {str(k) for k in columns}]
+    if problems:
+        raise SillokError(f"{path}: " + "; ".join(problems))
+    return Mapping({h: str(columns[h]) for h in headers})
