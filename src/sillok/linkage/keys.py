@@ -65,6 +65,7 @@ def _surname_spellings() -> dict[str, tuple[str, ...]]:
     return {k: tuple(v) for k, v in found.items()}
 
 
+@lru_cache(maxsize=20_000)
 def surname_readings(word: str) -> tuple[str, ...]:
     """The common Hangul surnames a romanized surname may spell (Lee → 이; Gim → 김)."""
     plain = "".join(c for c in fold(word).letters if c.isascii() and c.isalpha())
@@ -178,14 +179,24 @@ def _latin_name(surname_word: str, given_words: list[str]) -> NameKeys | None:
     given_text = " ".join(given_words)
     readings: tuple[str, ...] = ()
     surnames = surname_readings(surname_word)
-    if surnames and len(given_text) <= 30:
+    written_apart = len(re.split(r"[\s\-‐‑]+", given_text.strip())) >= 2
+    if written_apart and len(given_text) <= 30:
+        # Young-hee, Yong Hui: two syllables at least, which the matcher reads on their own
+        # (cheaper than with every reading of the surname, and shared by all surnames).
+        readings = _readings(_plain(given_text))
+    elif surnames and len(given_text) <= 30:
         # Read with the surname (the matcher reads names of two syllables or more, and a
         # one-word given name may be one syllable: Kim Chol), then the surname taken off.
-        readings = _readings(f"{surname_word} {given_text}", surnames)
+        readings = _readings(_plain(f"{surname_word} {given_text}"), surnames)
     elif 1 < len(given_text) <= 30:
-        readings = _readings(given_text)
+        readings = _readings(_plain(given_text))
     return NameKeys(_latin_key(surname_word), "".join(syllables), syllables, None, None,
                     readings, surnames)
+
+
+def _plain(text: str) -> str:
+    """One spelling for the cache: case and the kind of separator do not change readings."""
+    return re.sub(r"[\s\-‐‑–—·_,]+", " ", text.lower()).strip()
 
 
 def _syllable_keys(word: str) -> list[str]:

@@ -7,7 +7,10 @@ pair's reasons can never show it.
 
 from __future__ import annotations
 
+import os
+from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
+from multiprocessing import get_context
 from typing import Any
 
 from sqlalchemy import select
@@ -15,7 +18,7 @@ from sqlalchemy.orm import Session
 
 from sillok.db import models as m
 from sillok.linkage.gazetteer import Gazetteer
-from sillok.linkage.keys import person_keys
+from sillok.linkage.keys import PersonKeys, person_keys
 from sillok.security.policy import Actor, visible_filter
 
 
@@ -37,9 +40,10 @@ class LinkRecord:
 def rows(records: list[LinkRecord], gazetteer: Gazetteer | None = None) -> list[dict[str, Any]]:
     """The columns the linkage model compares, one dict per record."""
     places = gazetteer or Gazetteer.shipped()
+    keys_of = _all_keys([tuple(rec.names) for rec in records])
     out = []
     for rec in records:
-        keys = person_keys(rec.names)
+        keys = keys_of[tuple(rec.names)]
         sex = (rec.sex or "").strip().lower()[:1] or None
         out.append({
             "unique_id": rec.id,
@@ -61,6 +65,25 @@ def rows(records: list[LinkRecord], gazetteer: Gazetteer | None = None) -> list[
             "sources": [str(s) for s in rec.sources] or None,
         })
     return out
+
+
+PARALLEL_FROM = 20_000  # distinct name lists; below this, starting workers costs more
+
+
+def _person_keys(names: tuple[str, ...]) -> PersonKeys:
+    return person_keys(names)
+
+
+def _all_keys(name_lists: list[tuple[str, ...]]) -> dict[tuple[str, ...], PersonKeys]:
+    """The keys of each distinct list of names, read on every core when there are many
+    (reading romanized names is most of the time of a large deduplication)."""
+    unique = list(dict.fromkeys(name_lists))
+    cores = os.cpu_count() or 1
+    if len(unique) < PARALLEL_FROM or cores < 2:
+        return {names: person_keys(names) for names in unique}
+    # Spawned, not forked: a fork of a process whose DuckDB threads ran can crash.
+    with ProcessPoolExecutor(cores, mp_context=get_context("spawn")) as pool:
+        return dict(zip(unique, pool.map(_person_keys, unique, chunksize=2_000), strict=True))
 
 
 def archive_records(session: Session, actor: Actor) -> list[LinkRecord]:
