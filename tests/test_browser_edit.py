@@ -46,6 +46,7 @@ def test_edit_conflict_between_two_browsers(two_editors: str, archive: Archive,
         sign_in(first, "browser-editor")
         sign_in(second, "second-editor")
         _open_form(first, event)
+        assert serious_violations(first) == []
         _open_form(second, event)  # both at version 1
         assert second.input_value("#f-title") == "Event both open (fictional)"
 
@@ -64,6 +65,12 @@ def test_edit_conflict_between_two_browsers(two_editors: str, archive: Archive,
         assert SECOND in rows and FIRST in rows and "2023-02" in rows
         assert serious_violations(second) == []
         screenshot(second, f"edit-conflict-{locale}-{backend}")
+        # On a phone too: nothing wider than the screen.
+        second.set_viewport_size({"width": 375, "height": 800})
+        width = second.evaluate("document.documentElement.scrollWidth")
+        assert width <= 375, f"the conflict page scrolls sideways on a phone ({width}px)"
+        screenshot(second, f"edit-conflict-phone-{locale}-{backend}")
+        second.set_viewport_size({"width": 1280, "height": 800})
         # Nothing of the second editor's was written.
         record = archive.get(ADMIN, "event", event)
         assert record["fields"]["title"] == FIRST and record["fields"]["date"] == "2023-Q1"

@@ -234,3 +234,11 @@ def test_whatever_is_typed_is_saved_or_answered_beside_its_field(
     assert 'class="field-error"' in answer.text or 'id="err-form"' in answer.text
     again = _form(answer.text)
     assert (again["title"], again["date"], again["places"]) == (title, date, places)
+
+
+def test_the_source_workspace_links_to_its_edit_form(staff: TestClient,
+                                                     archive: Archive) -> None:
+    source = make_source(archive, level="internal")
+    page = staff.get(f"/staff/sources/{source}?lang=en").text
+    assert f'href="/staff/records/source/{source}/edit"' in page
+    assert "Edit the source&#39;s details" in page or "Edit the source's details" in page
