@@ -1,5 +1,6 @@
 """``sillok persons merge`` and ``unmerge`` on SQLite and PostgreSQL: both records kept whole,
-audited on both, reversible; a merged person counts once in statistics and in linkage."""
+audited on both, reversible; a merged person counts once in statistics (counts and the
+overlap tables of estimates) and in linkage."""
 
 from __future__ import annotations
 
@@ -8,12 +9,14 @@ import json
 import pytest
 from typer.testing import CliRunner
 
+from sillok.archive.bulk import add_records
 from sillok.archive.service import Archive
 from sillok.cli.main import app
 from sillok.errors import Conflict, Forbidden, NotFound
 from sillok.linkage.merge import merge, unmerge
 from sillok.linkage.records import archive_records
 from sillok.stats.counts import count_acts
+from sillok.stats.overlaps import victim_overlaps
 from tests.conftest import ADMIN, ANALYST, VIEWER, make_event, make_person
 
 
@@ -97,3 +100,27 @@ def test_cli_merge_and_unmerge(runner: CliRunner, archive: Archive,
     assert [e["action"] for e in json.loads(history.stdout)][-2:] == ["merge", "unmerge"]
     missing = runner.invoke(app, ["persons", "unmerge", "424242"], env=cli_env)
     assert missing.exit_code != 0 and "not found" in missing.stderr
+
+
+def test_merged_person_is_one_victim_in_the_overlap_table(archive: Archive) -> None:
+    text = "[Fictional test text] 가상 인물이 2020년에 강제북송되었다고 한다."
+    records: list[dict[str, object]] = [
+        {"type": "source", "ref": kind, "level": "internal", "kind": kind, "language": "ko",
+         "title": f"{kind} (fictional)", "text": text} for kind in ("testimony", "ngo_report")]
+    records.append({"type": "event", "ref": "ev", "level": "internal",
+                    "title": "Forced repatriation (fictional)", "date": "2020"})
+    for ref, name, source in (("a", "김영희", "testimony"), ("b", "Kim Young-hee", "ngo_report")):
+        records += [
+            {"type": "person", "ref": ref, "level": "internal",
+             "names": [{"name": name, "system": "hangul" if ref == "a" else "rr"}]},
+            {"type": "act", "ref": f"act-{ref}", "level": "internal", "event": "ev",
+             "act_type": "forced_repatriation", "victim": ref, "date": "2020"},
+            {"type": "evidence", "level": "internal", "source": source, "record": f"act-{ref}",
+             "quote": "가상 인물이"}]
+    created = add_records(archive, ADMIN, records).created
+    ids = {ref: i for kind, i, ref in created if kind == "person"}
+    before = victim_overlaps(archive, ADMIN, "year:2020")
+    assert before.persons == 2 and before.patterns == {(1, 0): 1, (0, 1): 1}
+    merge(archive, ADMIN, ids["a"], ids["b"])
+    after = victim_overlaps(archive, ADMIN, "year:2020")
+    assert after.persons == 1 and after.patterns == {(1, 1): 1}

@@ -19,7 +19,7 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 
-from sqlalchemy import Integer, and_, case, cast, extract, or_, select
+from sqlalchemy import Integer, and_, case, cast, extract, func, or_, select
 from sqlalchemy.orm import aliased
 
 from sillok.archive.service import Archive
@@ -68,8 +68,10 @@ def victim_overlaps(archive: Archive, actor: Actor,
                    "act": act, "victim": victim, "facility": facility}
         where = [visible_filter(act, actor), act.retracted_at.is_(None),
                  *conditions(resolved, actor, columns)]
-        acts = select(act.id, act.victim_id).select_from(act).join(
-            victim, victim.id == act.victim_id)
+        # A person and the records merged into it are one victim (linkage/merge.py).
+        acts = select(act.id, act.victim_id,
+                      func.coalesce(victim.merged_into_id, act.victim_id).label("root")
+                      ).select_from(act).join(victim, victim.id == act.victim_id)
         if "facility" in resolved.needs:
             acts = acts.outerjoin(facility, facility.id == act.facility_id)
         if "agency" in resolved.needs:
@@ -78,7 +80,9 @@ def victim_overlaps(archive: Archive, actor: Actor,
                                   & visible_filter(m.Involvement, actor))
         acts = acts.where(*where).distinct()
         chosen = acts.subquery()
-        victim_of = {a: v for a, v in session.execute(acts)}
+        victim_of, root_of = {}, {}
+        for act_id, victim_id, root in session.execute(acts):
+            victim_of[act_id], root_of[victim_id] = root, root
         ev, src = m.Evidence, m.Source
         group = src.kind if lists_by == "kind" else src.origin
         rows = session.execute(
@@ -93,7 +97,7 @@ def victim_overlaps(archive: Archive, actor: Actor,
     persons = set(victim_of.values())
     on: dict[int, set[str]] = {}
     for record_type, record_id, name in rows:
-        person = victim_of.get(record_id) if record_type == "act" else record_id
+        person = (victim_of if record_type == "act" else root_of).get(record_id)
         if person in persons:
             on.setdefault(person, set()).add(str(name).strip())
     found = sorted({name for names in on.values() for name in names})
