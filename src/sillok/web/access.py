@@ -21,6 +21,9 @@ Rule = Literal["public", "staff", "account", "signin", "api", "static"]
 ROUTES: dict[str, Rule] = {
     "GET /": "public",
     "GET /about": "public",
+    "GET /api/docs": "public",
+    "GET /robots.txt": "public",
+    "GET /favicon.ico": "public",
     "GET /search": "public",
     "GET /sources": "public",
     "GET /sources/{source_id}": "public",

@@ -31,6 +31,7 @@ from sillok.web import (
     pages,
     passage_routes,
     search_routes,
+    site_files,
     staff_routes,
     stats_routes,
 )
@@ -85,6 +86,7 @@ def create_app(settings: Settings) -> FastAPI:
     app.mount("/static", StaticFiles(directory=str(Path(__file__).parent / "static")),
               name="static")
     install_template_globals(TEMPLATES.env, archive)
+    app.include_router(site_files.router(TEMPLATES))
     app.include_router(pages.router(archive, TEMPLATES))
     app.include_router(search_routes.router(archive, TEMPLATES))
     app.include_router(stats_routes.router(archive, TEMPLATES))

@@ -61,8 +61,10 @@ def router(archive: Archive) -> APIRouter:
     def search_api(
         actor: Reader,
         q: Annotated[str, Query(max_length=1000, pattern=NO_NUL,
-                                description="The query, in the search "
-                                "bar's language.")] = "",
+                                description="The query, in the search bar's language "
+                                "(at most 1,000 characters).",
+                                examples=["강제북송", "forced repatriation from:2015",
+                                          "탈북민 place:hamgyong-north type:event"])] = "",
         facets: bool = False,
         limit: Annotated[int, Query(ge=1, le=200)] = 20,
         offset: Annotated[int, Query(ge=0, le=MAX_OFFSET)] = 0,
