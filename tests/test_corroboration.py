@@ -7,9 +7,10 @@ from __future__ import annotations
 
 import pytest
 from fastapi.testclient import TestClient
+from sqlalchemy import select
 from typer.testing import CliRunner
 
-from sillok.archive.corroboration import _Origin, independent_count, support_counts
+from sillok.archive.corroboration import _Origin, id_in, independent_count, support_counts
 from sillok.archive.service import Archive
 from sillok.cli.main import app
 from sillok.config import Settings
@@ -124,6 +125,16 @@ def test_merged_witnesses_are_one_witness(archive: Archive) -> None:
     with archive.transaction() as session:
         session.get_one(m.Person, second).merged_into_id = first
     assert _count(archive, ANON, act) == 1
+
+
+def test_a_filter_of_more_acts_than_sqlite_takes_parameters(archive: Archive) -> None:
+    """sources:1 on a large archive selects tens of thousands of acts: bound as one value."""
+    act = _act(archive)
+    ids = {act, *range(10**6, 10**6 + 40_000)}
+    with archive.transaction() as session:
+        dialect = session.get_bind().dialect.name
+        found = session.execute(select(m.Act.id).where(id_in(m.Act.id, ids, dialect)))
+        assert list(found.scalars()) == [act]
 
 
 def test_largest_independent_set_not_components() -> None:

@@ -24,10 +24,12 @@ may not see. Two consequences, both on the cautious side of a public claim:
 
 from __future__ import annotations
 
+import json
 from collections.abc import Collection, Iterable
 from dataclasses import dataclass, field
+from typing import Any
 
-from sqlalchemy import and_, func, select
+from sqlalchemy import JSON, ColumnElement, Integer, and_, cast, func, literal, select
 from sqlalchemy.orm import Session
 
 from sillok.db import models as m
@@ -189,3 +191,25 @@ def acts_with_support(session: Session, actor: Actor, minimum: int) -> set[int]:
         and_(act.id.in_(sorted(counts)), act.retracted_at.is_(None),
              visible_filter(act, actor)))).scalars()
     return set(visible)
+
+
+def id_in(column: Any, ids: Collection[int], dialect: str) -> ColumnElement[bool]:
+    """``column IN ids`` with the ids as one bound JSON array, not one parameter each: the
+    acts with support can be more than SQLite's 32,766 parameters."""
+    values = literal(json.dumps(sorted(ids)))
+    if dialect == "postgresql":
+        rows = func.json_array_elements_text(cast(values, JSON)).table_valued("value")
+        clause: ColumnElement[bool] = column.in_(select(cast(rows.c.value, Integer)))
+        return clause
+    rows = func.json_each(values).table_valued("value")
+    clause = column.in_(select(rows.c.value))
+    return clause
+
+
+def ids_sql(dialect: str) -> str:
+    """The same set for a statement written in SQL: a subquery over the JSON array bound as
+    ``:f_supported``."""
+    if dialect == "postgresql":
+        return ("(SELECT CAST(value AS INTEGER) FROM "
+                "json_array_elements_text(CAST(:f_supported AS json)))")
+    return "(SELECT value FROM json_each(:f_supported))"

@@ -26,6 +26,7 @@ results the user excluded.
 # names the user typed and the ids they resolve to, is a bound parameter.
 from __future__ import annotations
 
+import json
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date
@@ -35,7 +36,7 @@ from typing import Any
 from sqlalchemy import BindParameter, TextClause, bindparam, select, text
 from sqlalchemy.orm import Session
 
-from sillok.archive.corroboration import acts_with_support
+from sillok.archive.corroboration import acts_with_support, ids_sql
 from sillok.db import models as m
 from sillok.errors import Invalid
 from sillok.search.cache import IndexCache
@@ -71,7 +72,7 @@ def bound(sql: str) -> TextClause:
     return stmt.bindparams(*expanding) if expanding else stmt
 
 
-LISTS = ("levels", "audiences", "f_places", "f_facilities", "f_acts", "f_supported")
+LISTS = ("levels", "audiences", "f_places", "f_facilities", "f_acts")
 
 
 def linked(param: str) -> str:
@@ -131,8 +132,9 @@ def _supported(s: Scope, session: Session, actor: Actor, value: str) -> None:
     if not found:
         s.empty = True
         return
-    s.where.append("(si.record_type = 'act' AND si.record_id IN :f_supported)")
-    s.params["f_supported"] = found
+    dialect = session.get_bind().dialect.name
+    s.where.append(f"(si.record_type = 'act' AND si.record_id IN {ids_sql(dialect)})")
+    s.params["f_supported"] = json.dumps(found)
 
 
 def _years(s: Scope, f: dict[str, str]) -> None:

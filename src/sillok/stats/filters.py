@@ -35,7 +35,7 @@ from typing import Any, TypeVar
 from sqlalchemy import ColumnElement, and_, exists, or_, select
 from sqlalchemy.orm import Session
 
-from sillok.archive.corroboration import acts_with_support
+from sillok.archive.corroboration import acts_with_support, id_in
 from sillok.db import models as m
 from sillok.errors import Invalid
 from sillok.search.query import FILTER_KEYS, parse
@@ -126,11 +126,12 @@ class Resolved:
     languages: set[str] | None = None
     source_kinds: set[str] | None = None
     supported: set[int] | None = None  # sources:N — the acts that have N independent sources
+    dialect: str = "sqlite"
     needs: set[str] = field(default_factory=set)  # joins needed: "facility", "agency"
 
 
 def resolve(session: Session, actor: Actor, filters: Filters) -> Resolved:
-    r = Resolved()
+    r = Resolved(dialect=session.get_bind().dialect.name)
     lo, hi = None, None
     for key in ("year", "from", "to"):
         for value in filters.get(key, ()):
@@ -229,7 +230,7 @@ def conditions(r: Resolved, actor: Actor, cols: Mapping[str, Any]) -> list[Colum
     if r.source_kinds is not None:
         out.append(_documented(act, actor, m.Source.kind.in_(r.source_kinds)))
     if r.supported is not None:
-        out.append(act.id.in_(sorted(r.supported)))
+        out.append(id_in(act.id, r.supported, r.dialect))
     return out
 
 
