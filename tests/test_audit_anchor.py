@@ -16,6 +16,7 @@ from typer.testing import CliRunner
 
 from sillok.accounts.accounts import add_user
 from sillok.accounts.audit_log import audit_entries
+from sillok.archive import audit_state
 from sillok.archive.audit import compute_hash
 from sillok.archive.service import Archive
 from sillok.cli.main import app
@@ -183,3 +184,17 @@ def test_cleared_bulk_reads_are_audited_and_public_ones_are_not(archive: Archive
     # A cleared list that showed nothing restricted writes nothing.
     archive.list_records(EDITOR, "person", {"level": "public"})
     assert len(reads()) == 2
+
+
+def test_verify_reads_records_in_batches(runner: CliRunner, cli_env: dict[str, str],
+                                         archive: Archive,
+                                         monkeypatch: pytest.MonkeyPatch) -> None:
+    """More records of a type than one batch (500 acts after a spreadsheet import): each batch
+    is read and let go without breaking the read of the next."""
+    monkeypatch.setattr(audit_state, "BATCH", 2)
+    _fill(archive)
+    for _ in range(3):
+        make_person(archive)
+    data = _verify(runner, cli_env)
+    assert data["ok"] is True, data["problems"]
+    assert data["records"] > 5

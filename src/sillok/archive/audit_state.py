@@ -92,15 +92,13 @@ def current_states(session: Session, key: bytes, record_type: str
                    ) -> Iterator[tuple[int, str]]:
     """Every record of a covered type with its state digest, by id (for ``audit verify``)."""
     model = m.User if record_type == USER else KINDS[record_type].model
-    rows = session.execute(select(model).order_by(model.id)
-                           .execution_options(yield_per=BATCH)).scalars()
-    batch: list[Any] = []
-    for obj in rows:
-        batch.append(obj)
-        if len(batch) == BATCH:
-            yield from _batch(session, key, record_type, batch)
-            batch = []
-    yield from _batch(session, key, record_type, batch)
+    # The ids first, then each batch by its ids: a result streamed with yield_per dies when a
+    # batch is let go (expunge_all), which broke verify past BATCH records of one type.
+    ids = list(session.execute(select(model.id).order_by(model.id)).scalars())
+    for i in range(0, len(ids), BATCH):
+        objs = session.execute(select(model).where(model.id.in_(ids[i:i + BATCH]))
+                               .order_by(model.id)).scalars().all()
+        yield from _batch(session, key, record_type, list(objs))
 
 
 def _batch(session: Session, key: bytes, record_type: str, objs: list[Any]
