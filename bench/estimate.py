@@ -68,21 +68,25 @@ def reference() -> dict[str, Any]:
     return out
 
 
-def coverage(populations: int) -> dict[str, Any]:
+def coverage(populations: int, scenario_names: list[str], methods: list[str],
+             long_chains: bool) -> dict[str, Any]:
     scenarios = {
         "independent": simulate.homogeneous(2000, (0.15, 0.2, 0.25, 0.3)),
         "heterogeneous": simulate.heterogeneous(2000, 4),
     }
-    out: dict[str, Any] = {}
-    for label, scenario in scenarios.items():
+    base = lcmcr.Settings() if long_chains else COVERAGE_CHAINS
+    out: dict[str, Any] = {"lcmcr_settings": {k: v for k, v in base.__dict__.items()
+                                              if k != "seed"}}
+    for label in scenario_names:
+        scenario = scenarios[label]
         rng = np.random.default_rng(2016)
-        hits = {"loglinear": 0, "lcmcr": 0}
-        errors: dict[str, list[float]] = {"loglinear": [], "lcmcr": []}
+        hits = dict.fromkeys(methods, 0)
+        errors: dict[str, list[float]] = {m: [] for m in methods}
         started = time.perf_counter()
         for i in range(populations):
             table = simulate.draw(scenario, rng)
-            for method in ("loglinear", "lcmcr"):
-                chains = lcmcr.Settings(**{**COVERAGE_CHAINS.__dict__, "seed": i})
+            for method in methods:
+                chains = lcmcr.Settings(**{**base.__dict__, "seed": i})
                 result = estimate(table, "lcmcr" if method == "lcmcr" else "loglinear",
                                   settings=chains)
                 hits[method] += result.lower <= scenario.size <= result.upper
@@ -115,6 +119,10 @@ def main() -> None:
     ap.add_argument("--populations", type=int, default=200)
     ap.add_argument("--part", default="reference,coverage,timing")
     ap.add_argument("--out", type=Path, default=None)
+    ap.add_argument("--scenarios", default="independent,heterogeneous")
+    ap.add_argument("--methods", default="loglinear,lcmcr")
+    ap.add_argument("--long-chains", action="store_true",
+                    help="coverage with LCMCR's default settings instead of short chains")
     args = ap.parse_args()
     parts = set(args.part.split(","))
     result: dict[str, Any] = {"date": time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime())}
@@ -123,7 +131,8 @@ def main() -> None:
     if "reference" in parts:
         result["reference"] = reference()
     if "coverage" in parts:
-        result["coverage"] = coverage(args.populations)
+        result["coverage"] = coverage(args.populations, args.scenarios.split(","),
+                                      args.methods.split(","), args.long_chains)
     text = json.dumps(result, indent=2)
     if args.out:
         args.out.write_text(text + "\n")
