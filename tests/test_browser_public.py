@@ -65,8 +65,44 @@ def test_language_switch(page: Any) -> None:
     assert page.locator("html").get_attribute("lang") == "ko"
 
 
+def test_korean_journey_from_search_to_open_data(page: Any, backend: str) -> None:
+    """강제북송 → an event → its act → statistics → open data CSV, all in Korean, every code
+    shown as its label; a mistyped address gets a Korean page with the search bar."""
+    refused = csp_violations(page)
+    page.goto("/")
+    page.get_by_role("searchbox").fill("강제북송")
+    page.get_by_role("button", name="검색").click()
+    page.wait_for_url("**/search?q=*")
+    page.locator('ol.hits a[href^="/events/"]', has_text="Mass forced repatriation").click()
+    page.wait_for_url("**/events/*")
+    main = page.inner_text("main")
+    assert "강제송환" in main and "2023년 10월 9일" in main and "도문, 연변" in main
+    for code in ("forced_repatriation", "cn-tumen", "repatriated", "act_type"):
+        assert code not in main, code
+    page.locator('main ul a[href^="/records/act/"]').first.click()
+    page.wait_for_url("**/records/act/*")
+    assert page.get_by_role("heading", name="이 기록 인용하기").is_visible()
+    assert page.url.split("?")[0] in page.inner_text("#citation")
+    screenshot(page, f"act-ko-{backend}")
+    page.get_by_role("link", name="통계").first.click()
+    page.wait_for_url("**/stats")
+    assert page.get_by_role("heading", name="연도별 입국 인원").is_visible()
+    assert "nk-facts" not in page.content() and "https://en.yna.co.kr" in page.content()
+    page.get_by_role("link", name="공개 데이터").first.click()
+    page.wait_for_url("**/data")
+    with page.expect_download() as download:
+        page.locator('a[href^="/data/arrivals-quarter.csv"]').click()
+    csv_path = download.value.path()
+    with open(csv_path, encoding="utf-8-sig") as fh:
+        assert fh.readline().startswith("기간,합계,남성,여성")
+    page.goto("/sources/abc")
+    assert page.get_by_role("heading", name="찾을 수 없습니다").is_visible()
+    assert page.get_by_role("searchbox").is_visible()
+    assert refused == []
+
+
 @pytest.mark.parametrize("path", ["/", "/search?q=탈북민", "/sources/1", "/events/1",
-                                  "/places/cn", "/stats", "/about"])
+                                  "/records/act/1", "/places/cn", "/stats", "/about"])
 def test_main_pages_accessible_and_phone_sized(site: str, path: str, backend: str) -> None:
     with browser() as chromium:
         context = chromium.new_context(locale="ko-KR", base_url=site,
