@@ -86,7 +86,12 @@ def test_act_person_and_event_pages_show_labels(client: TestClient, archive: Arc
         assert 'hreflang="en"' in pages[0].text and 'hreflang="ko"' in pages[0].text
 
 
-def test_stats_and_data_follow_the_chosen_language(client: TestClient) -> None:
+def test_stats_and_data_follow_the_chosen_language(client: TestClient,
+                                                  archive: Archive) -> None:
+    victim = make_person(archive, name="가상 피해자")
+    archive.create(ADMIN, "act", {"level": "public", "event": make_event(archive),
+                                  "victim": victim, "act_type": "forced_repatriation",
+                                  "date": "2020"})
     korean = client.get("/stats", headers={"accept-language": "ko-KR"})
     english = client.get("/stats?lang=en")
     remembered = client.get("/data")  # the cookie ?lang=en set
@@ -96,6 +101,10 @@ def test_stats_and_data_follow_the_chosen_language(client: TestClient) -> None:
         remembered.text and "Columns: Period, Total, Men" in remembered.text
     for page in (korean, english, remembered):
         assert ".md" not in page.text and "shared/reference" not in page.text
+    # Codes in the count tables come with their labels, headers in the reader's language.
+    acts = client.get("/data/acts-type.csv?lang=ko").text.lstrip("\ufeff").splitlines()
+    assert acts[0].startswith("침해 유형,침해 유형 (이름),행위,피해자,사건")
+    assert acts[1].startswith("forced_repatriation,강제송환,")
     # Each figure cites a public source with its address.
     assert "https://en.yna.co.kr/view/AEN20230425005900325" in english.text
     assert 'hreflang="ko" href="http://testserver/stats?lang=ko"' in english.text

@@ -82,6 +82,8 @@ def pick_lang(_request: Request) -> Lang:
 
 
 def column_label(column: str, lang: Lang) -> str:
+    if column.endswith("_label"):
+        return f"{column_label(column[:-6], lang)} ({'이름' if lang == 'ko' else 'name'})"
     pair = COLUMN_LABELS.get(column)
     return (pair[1] if lang == "ko" else pair[0]) if pair else column
 
@@ -253,13 +255,22 @@ def router(archive: Archive, templates: Jinja2Templates) -> APIRouter:
                 doc["rows"] = table.rows
             body = json.dumps(doc, ensure_ascii=False, indent=1, default=str)
             return Response(body, media_type="application/json; charset=utf-8")
+        # Each coded dimension (type, province) is followed by its label in the reader's
+        # language, the code kept beside it for programs.
+        dims = table.counts.by if table.counts is not None else []
+        columns = [name for c in table.columns
+                   for name in ((c, f"{c}_label") if c in dims else (c,))]
+        labels = term_labels(archive, lang) if dims else {}
         buf = io.StringIO()
-        writer = csv.DictWriter(buf, fieldnames=table.columns, extrasaction="ignore")
+        writer = csv.DictWriter(buf, fieldnames=columns, extrasaction="ignore")
         # The header in the reader's language (?lang=, cookie, Accept-Language); the JSON
         # keeps the column names as keys for programs.
-        writer.writerow({c: column_label(c, lang) for c in table.columns})
+        writer.writerow({c: column_label(c, lang) for c in columns})
         for row in table.rows:
-            writer.writerow({**row, "total_over": " ".join(row.get("total_over", []))})
+            named = {f"{d}_label": labels.get(str(row[d]), str(row[d]))
+                     for d in dims if row.get(d) is not None}
+            writer.writerow({**row, **named,
+                             "total_over": " ".join(row.get("total_over", []))})
         return Response("\ufeff" + buf.getvalue(), media_type="text/csv; charset=utf-8",
                         headers={"Content-Disposition": f'attachment; filename="{name}.csv"',
                                  "Content-Language": lang, "Vary": "Accept-Language, Cookie"})
