@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import logging
 import os
 import shutil
 import threading
@@ -158,7 +159,7 @@ def test_interrupted_rotation_leaves_everything_readable(
 
 def test_missing_or_wrong_key_fails_only_protected_reads(
         archive: Archive, settings: Settings, runner: CliRunner,
-        cli_env: dict[str, str]) -> None:
+        cli_env: dict[str, str], caplog: pytest.LogCaptureFixture) -> None:
     _earlier, later = _people(archive)
     kept = settings.key_path.read_bytes()
     settings.key_path.unlink()
@@ -178,8 +179,11 @@ def test_missing_or_wrong_key_fails_only_protected_reads(
             "(set SILLOK_KEY_FILE to where it is, or restore it from your key backup)"]
         with TestClient(create_app(settings)) as client:
             # Public text needs the real names to mask them: refused, never shown unmasked.
-            refused = client.get("/sources")
-            assert refused.status_code == 503 and "is missing" in refused.text
+            with caplog.at_level(logging.ERROR, logger="sillok.web"):
+                refused = client.get("/sources")
+            # The reader gets the page; the operator, in the log, what is missing and where.
+            assert refused.status_code == 503 and str(settings.key_path) not in refused.text
+            assert any("is missing" in r.getMessage() for r in caplog.records)
             assert client.get("/stats").status_code == 200
         shown = runner.invoke(app, ["show", "person", str(later)], env=cli_env)
         assert shown.exit_code == 1 and "is missing" in shown.output

@@ -9,6 +9,7 @@ parameter. The JSON API under /api/v1 has its own handlers (api/errors.py: probl
 
 from __future__ import annotations
 
+import logging
 from typing import Any
 
 from fastapi import FastAPI, Request
@@ -20,6 +21,8 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 from sillok.errors import Invalid, SillokError
 from sillok.web import i18n
 from sillok.web.i18n import gettext
+
+log = logging.getLogger("sillok.web")
 
 
 class PageError(Exception):
@@ -113,6 +116,10 @@ def install_error_pages(app: FastAPI, templates: Jinja2Templates) -> None:
 
     @app.exception_handler(SillokError)
     def sillok_error(request: Request, exc: SillokError) -> HTMLResponse:
+        if exc.http_status >= 500:
+            # What the operator must fix (a missing key file, the database down) names paths
+            # and settings: it goes to the server's log, the reader gets the page.
+            log.error("%s %s: %s", request.method, request.url.path, exc)
         return error_page(templates, request, exc.http_status)
 
     @app.exception_handler(Exception)
