@@ -96,6 +96,7 @@ def test_stats_and_data_follow_the_chosen_language(client: TestClient,
     english = client.get("/stats?lang=en")
     remembered = client.get("/data")  # the cookie ?lang=en set
     assert '<html lang="ko">' in korean.text and "연도별 입국 인원" in korean.text
+    assert 'aria-label="연도별 입국 인원 그래프"' in korean.text  # charts described in Korean too
     assert '<html lang="en">' in english.text and "Arrivals per year" in english.text
     assert '<html lang="en">' in remembered.text and "Defector arrivals per year" in \
         remembered.text and "Columns: Period, Total, Men" in remembered.text
