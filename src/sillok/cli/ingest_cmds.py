@@ -136,11 +136,15 @@ def _refusals(report: BatchReport) -> None:
     if not found:
         return
     table = Table(title=f"refused / 거부된 파일 ({len(found)})")
-    table.add_column("file / 파일")
+    # The file's name on a line of its own, its folder below: a long path cut short to fit
+    # the terminal ("/tmp/pytest-of-root/py…") hid the one part the reader needs.
+    table.add_column("file / 파일", overflow="fold")
     table.add_column("reason / 사유")
     table.add_column("original / 원본")
     for r in found:
-        table.add_row(escape(r["file"]), escape(r["reason"]),
+        path = Path(r["file"])
+        table.add_row(f"{escape(path.name)}\n[dim]{escape(str(path.parent))}[/dim]",
+                      escape(r["reason"]),
                       "kept, no text / 보관(본문 없음)" if r["kept"] else "not kept / 보관 안 함")
     console.print(table)
 
