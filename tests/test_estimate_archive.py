@@ -108,3 +108,34 @@ def test_cli_from_archive(archive: Archive, runner: CliRunner, cli_env: dict[str
     assert out.exit_code != 0 and out.output.startswith("error:")
     out = runner.invoke(app, ["estimate"], env=cli_env)
     assert out.exit_code == 1 and "--from-archive" in out.output
+
+
+def test_a_list_restating_another_is_flagged(archive: Archive, runner: CliRunner,
+                                             cli_env: dict[str, str]) -> None:
+    build(archive)
+    assert victim_overlaps(archive, ADMIN, FILTER).restated == []  # no source restates one
+    ids = {r["fields"]["title"]: r["id"]
+           for r in archive.list_records(ADMIN, "source", limit=10).items}
+    # A second NGO report restates the UN-style panel's (restricted) report through the
+    # first NGO report: ngo2 → ngo → un, so ngo_report restates un_report twice over.
+    ngo, un = ids["ngo (fictional)"], ids["un (fictional)"]
+    archive.update(ADMIN, "source", ngo, {"based_on": un})
+    ngo2 = archive.create(ADMIN, "source", {
+        "level": "public", "kind": "ngo_report", "title": "ngo2 (fictional)", "language": "ko",
+        "text": TEXT, "origin": "Invented NGO (fictional)", "based_on": ngo})
+    acts = archive.list_records(ADMIN, "act", limit=50).items
+    archive.create(ADMIN, "evidence", {"level": "internal", "source": ngo2,
+                                       "record": {"type": "act", "id": acts[0]["id"]},
+                                       "quote": QUOTE})
+    got = victim_overlaps(archive, ADMIN, FILTER)
+    assert [(r.restating, r.restated, r.sources, r.of) for r in got.restated] == [
+        ("ngo_report", "un_report", 2, 2)]
+    # A viewer sees neither the restricted report the chain ends in nor its list.
+    assert victim_overlaps(archive, Actor("viewer-1", Role.viewer), FILTER).restated == []
+    out = runner.invoke(app, ["estimate", "--from-archive", "-f", FILTER, "--json"],
+                        env=cli_env)
+    assert out.exit_code == 0, out.output
+    flagged = [w for w in json.loads(out.stdout)["warnings"] if w["code"] == "restated_list"]
+    assert len(flagged) == 1
+    assert "2 of the 2 sources of ngo_report restate a source of un_report" in flagged[0]["en"]
+    assert "ngo_report 목록의 출처 2건 중 2건" in flagged[0]["ko"]

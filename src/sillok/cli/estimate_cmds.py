@@ -10,8 +10,10 @@ from rich.table import Table
 from sillok.cli.common import AsRole, DataDir, Json, actor_for, archive_for, console, print_json
 from sillok.errors import Invalid
 from sillok.estimate import lcmcr
+from sillok.estimate.archive_lists import estimate_lists
 from sillok.estimate.estimator import METHODS, Method, estimate
-from sillok.estimate.overlap import OverlapTable, from_patterns, read_overlap_csv
+from sillok.estimate.loglinear import Criterion
+from sillok.estimate.overlap import read_overlap_csv
 from sillok.estimate.result import Estimate
 from sillok.stats.counts import FILTERS
 from sillok.stats.overlaps import LIST_KEYS, Overlaps, victim_overlaps
@@ -64,6 +66,9 @@ def estimate_cmd(
         raise Invalid({"criterion": f"'{criterion}' is not one of: aic, bic"})
     if burnin < 0 or samples < 10:
         raise Invalid({"samples": "--burnin must be ≥ 0 and --samples ≥ 10"})
+    chosen: Method = "lcmcr" if method == "lcmcr" else "loglinear"
+    settings = lcmcr.Settings(seed=seed, burnin=burnin, samples=samples)
+    crit: Criterion = "aic" if criterion == "aic" else "bic"
     overlaps: Overlaps | None = None
     if from_archive:
         if file is not None:
@@ -73,19 +78,13 @@ def estimate_cmd(
         with archive_for(data_dir) as archive:
             overlaps = victim_overlaps(archive, actor_for(as_role), " ".join(where) or None,
                                        lists_by, lists.split(",") if lists else None)
-        table = _table(overlaps)
+        result = estimate_lists(overlaps, chosen, criterion=crit, model=model,
+                                settings=settings)
     elif file is None:
         raise Invalid({"file": "give an overlap table (CSV) or --from-archive"})
     else:
-        table = read_overlap_csv(file)
-    chosen: Method = "lcmcr" if method == "lcmcr" else "loglinear"
-    result = estimate(table, chosen, criterion="aic" if criterion == "aic" else "bic",
-                      model=model,
-                      settings=lcmcr.Settings(seed=seed, burnin=burnin, samples=samples))
-    if overlaps is not None:
-        result.details["archive"] = {"filter": overlaps.filters, "lists_by": overlaps.lists_by,
-                                     "victims": overlaps.persons,
-                                     "victims_on_no_list": overlaps.on_no_list}
+        result = estimate(read_overlap_csv(file), chosen, criterion=crit, model=model,
+                          settings=settings)
     if json_out:
         print_json(result.as_dict())
         return
@@ -94,13 +93,6 @@ def estimate_cmd(
         console.print(f"{overlaps.on_no_list:,} victims matching the filters are documented "
                       f"by no list here (no {overlaps.lists_by} given) / 목록에 없는 피해자 "
                       f"{overlaps.on_no_list:,}명", highlight=False)
-
-
-def _table(overlaps: Overlaps) -> OverlapTable:
-    if len(overlaps.lists) < 2 or not overlaps.patterns:
-        raise Invalid({"lists": f"{len(overlaps.lists)} {overlaps.lists_by} group(s) document "
-                                "these victims; at least 2 lists are needed"})
-    return from_patterns(overlaps.lists, overlaps.patterns.items())
 
 
 def show(result: Estimate) -> None:

@@ -123,3 +123,16 @@ def chain_cautions(rhat: float, ess: float, capped: bool) -> list[Caution]:
             "barely bound the total.",
             "표본이 기록된 수의 20배 상한에 닿았습니다. 자료가 총수를 거의 제한하지 못합니다."))
     return out
+
+
+def restated_caution(restating: str, restated: str, sources: int, of: int) -> Caution:
+    """A list some of whose sources restate (``based_on``) a source of another list: the two
+    are not independent, whatever the overlap table shows."""
+    return Caution(
+        "restated_list",
+        f"{sources} of the {of} sources of {restating} restate a source of {restated} (they "
+        f"are based on it): {restating} is not independent of {restated}. Drop the restating "
+        "sources, merge the two lists, or choose other lists before estimating.",
+        f"{restating} 목록의 출처 {of}건 중 {sources}건이 {restated} 목록의 출처를 옮겨 적은 "
+        f"것입니다(근거 출처). {restating}은(는) {restated}와(과) 독립이 아닙니다. 추정 전에 "
+        "옮겨 적은 출처를 빼거나, 두 목록을 합치거나, 다른 목록을 고르십시오.")

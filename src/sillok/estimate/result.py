@@ -3,7 +3,7 @@ cautions that go with it, in English and Korean."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 
@@ -33,6 +33,10 @@ class Estimate:
     lists: tuple[str, ...]
     warnings: tuple[Caution, ...] = ()
     details: dict[str, Any] = field(default_factory=dict)
+
+    def with_cautions(self, extra: list[Caution]) -> Estimate:
+        """The same estimate with more cautions, found outside the table (the archive)."""
+        return replace(self, warnings=(*self.warnings, *extra))
 
     @property
     def unobserved(self) -> float:

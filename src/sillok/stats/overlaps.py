@@ -18,9 +18,10 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
+from typing import Any
 
 from sqlalchemy import Integer, and_, case, cast, extract, func, or_, select
-from sqlalchemy.orm import aliased
+from sqlalchemy.orm import Session, aliased
 
 from sillok.archive.service import Archive
 from sillok.db import models as m
@@ -34,6 +35,17 @@ LIST_KEYS = ("kind", "origin")
 MAX_LISTS = 15
 
 
+@dataclass(frozen=True)
+class Restatement:
+    """``sources`` of the ``of`` sources of list ``restating`` restate a source of list
+    ``restated`` (directly or through other restatements)."""
+
+    restating: str
+    restated: str
+    sources: int
+    of: int
+
+
 @dataclass
 class Overlaps:
     """People by the combination of lists that documented them."""
@@ -43,6 +55,7 @@ class Overlaps:
     persons: int  # victims matching the filters, on a list or not
     filters: dict[str, list[str]] = field(default_factory=dict)
     lists_by: str = "kind"
+    restated: list[Restatement] = field(default_factory=list)
 
     @property
     def on_no_list(self) -> int:
@@ -86,7 +99,8 @@ def victim_overlaps(archive: Archive, actor: Actor,
         ev, src = m.Evidence, m.Source
         group = src.kind if lists_by == "kind" else src.origin
         rows = session.execute(
-            select(ev.record_type, ev.record_id, group).join(src, src.id == ev.source_id)
+            select(ev.record_type, ev.record_id, group, src.id)
+            .join(src, src.id == ev.source_id)
             .where(or_(and_(ev.record_type == "act", ev.record_id.in_(select(chosen.c.id))),
                        and_(ev.record_type == "person",
                             ev.record_id.in_(select(chosen.c.victim_id)))),
@@ -94,13 +108,28 @@ def victim_overlaps(archive: Archive, actor: Actor,
                    src.retracted_at.is_(None), visible_filter(src, actor),
                    group.is_not(None), group != "")
             .distinct()).all()
-    persons = set(victim_of.values())
-    on: dict[int, set[str]] = {}
-    for record_type, record_id, name in rows:
-        person = (victim_of if record_type == "act" else root_of).get(record_id)
-        if person in persons:
-            on.setdefault(person, set()).add(str(name).strip())
-    found = sorted({name for names in on.values() for name in names})
+        persons = set(victim_of.values())
+        on: dict[int, set[str]] = {}
+        sources_of: dict[str, set[int]] = {}
+        for record_type, record_id, name, source_id in rows:
+            person = (victim_of if record_type == "act" else root_of).get(record_id)
+            if person in persons:
+                on.setdefault(person, set()).add(str(name).strip())
+                sources_of.setdefault(str(name).strip(), set()).add(source_id)
+        found = sorted({name for names in on.values() for name in names})
+        found = _chosen(found, lists, lists_by)
+        restated = _restatements(session, actor, group, sources_of, found)
+    patterns: dict[tuple[int, ...], int] = {}
+    for names in on.values():
+        pattern = tuple(int(name in names) for name in found)
+        if any(pattern):
+            patterns[pattern] = patterns.get(pattern, 0) + 1
+    return Overlaps(found, patterns, len(persons), {k: list(v) for k, v in parsed.items()},
+                    lists_by, restated)
+
+
+def _chosen(found: list[str], lists: Sequence[str] | None, lists_by: str) -> list[str]:
+    """The lists asked for (any case), each of which must document someone; all by default."""
     if lists:
         wanted = [w.strip() for w in lists if w.strip()]
         by_lower = {name.lower(): name for name in found}
@@ -112,10 +141,42 @@ def victim_overlaps(archive: Archive, actor: Actor,
     if len(found) > MAX_LISTS:
         raise Invalid({"lists": f"{len(found)} {lists_by} groups document these victims; "
                                 f"choose at most {MAX_LISTS} with --lists"})
-    patterns: dict[tuple[int, ...], int] = {}
-    for names in on.values():
-        pattern = tuple(int(name in names) for name in found)
-        if any(pattern):
-            patterns[pattern] = patterns.get(pattern, 0) + 1
-    return Overlaps(found, patterns, len(persons), {k: list(v) for k, v in parsed.items()},
-                    lists_by)
+    return found
+
+
+def _restatements(session: Session, actor: Actor, group: Any,
+                  sources_of: Mapping[str, set[int]], lists: list[str]
+                  ) -> list[Restatement]:
+    """Which list's sources restate a source of another list (``based_on``, followed to its
+    end, as the actor may see the chain): such lists are not independent, whatever their
+    overlap looks like."""
+    src = m.Source
+    chosen = set(lists)
+    # Each source's group and what it is based on, fetched a step of the chains at a time.
+    known: dict[int, tuple[str, int | None]] = {}
+    todo = {s for name in lists for s in sources_of.get(name, ())}
+    tried: set[int] = set()
+    while todo:
+        tried |= todo
+        found = session.execute(
+            select(src.id, group, src.based_on_id)
+            .where(src.id.in_(sorted(todo)), src.retracted_at.is_(None),
+                   visible_filter(src, actor))).all()
+        for sid, name, based_on in found:
+            known[sid] = (str(name or "").strip(), based_on)
+        todo = {b for _, b in known.values() if b is not None} - tried
+    out: list[Restatement] = []
+    for name in lists:
+        restating: dict[str, int] = {}
+        for sid in sources_of.get(name, ()):
+            reached: set[str] = set()
+            cursor, walked = known.get(sid, ("", None))[1], {sid}
+            while cursor is not None and cursor in known and cursor not in walked:
+                walked.add(cursor)
+                reached.add(known[cursor][0])
+                cursor = known[cursor][1]
+            for other in (reached & chosen) - {name}:
+                restating[other] = restating.get(other, 0) + 1
+        out += [Restatement(name, other, n, len(sources_of[name]))
+                for other, n in sorted(restating.items())]
+    return out
