@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import sys
 import time
 from pathlib import Path
 from typing import Any
@@ -91,6 +92,11 @@ def coverage(populations: int, scenario_names: list[str], methods: list[str],
                                   settings=chains)
                 hits[method] += result.lower <= scenario.size <= result.upper
                 errors[method].append(result.estimate / scenario.size - 1)
+            # A line per population on stderr: a long run that is stopped still says how far
+            # it got and what it had covered.
+            print(json.dumps({"scenario": label, "population": i + 1, "hits": hits,
+                              "seconds": round(time.perf_counter() - started, 1)}),
+                  file=sys.stderr, flush=True)
         out[label] = {
             "populations": populations, "true_size": scenario.size,
             "coverage": {m: hits[m] / populations for m in hits},
