@@ -12,6 +12,7 @@ from sqlalchemy import func, select
 
 from sillok.archive.audit import anchor_head
 from sillok.archive.bulk import BulkResult, add_records, read_records
+from sillok.archive.demo_gen import generated_records
 from sillok.archive.seed import SeedReport, seed
 from sillok.archive.service import Archive
 from sillok.config import Settings
@@ -101,8 +102,12 @@ def demo_files() -> list[tuple[str, str]]:
     )
 
 
-def build_demo(settings: Settings) -> dict[str, int]:
-    """Initialise the archive and load the fictional demo content; refuses a non-empty archive."""
+def build_demo(settings: Settings, generated: bool = False) -> dict[str, int]:
+    """Initialise the archive and load the fictional demo content; refuses a non-empty archive.
+
+    ``generated`` adds the few hundred generated fictional events and acts of
+    archive/demo_gen.py on top of the hand-written stories (what ``sillok demo`` builds unless
+    told ``--small``); tests that count the hand-written records leave it off."""
     init_archive(settings)
     archive = Archive.open(settings)
     try:
@@ -121,6 +126,9 @@ def build_demo(settings: Settings) -> dict[str, int]:
             except Invalid as exc:
                 raise Invalid(exc.errors, f"demo file {name}") from None
             for kind, n in result.counts().items():
+                totals[kind] = totals.get(kind, 0) + n
+        if generated:
+            for kind, n in add_records(archive, DEMO_ACTOR, generated_records()).counts().items():
                 totals[kind] = totals.get(kind, 0) + n
         return totals
     finally:

@@ -69,9 +69,16 @@ def _encrypt(settings: Settings) -> dict[str, Any] | None:
         return enable(archive, actor_for(None))
 
 
-def demo(data_dir: DataDir = None, json_out: Json = False) -> None:
+def demo(
+    data_dir: DataDir = None,
+    json_out: Json = False,
+    small: bool = typer.Option(
+        False, "--small",
+        help="Only the hand-written stories (about 40 acts), without the few hundred generated "
+             "fictional events that fill the charts, the map and timelines."),
+) -> None:
     """Build a demo archive from the shipped FICTIONAL content (an empty archive only)."""
-    totals = build_demo(settings_for(data_dir))
+    totals = build_demo(settings_for(data_dir), generated=not small)
     with archive_for(data_dir) as archive:
         account = create_demo_account(archive, actor_for(None))
     if json_out:
