@@ -95,6 +95,11 @@ class Settings:
     key_file: Path | None = None
     # New archives keep protected person details encrypted (SILLOK_ENCRYPT_PROTECTED=1).
     encrypt_protected: bool = False
+    # Sources that need a witness's consent (testimonies, sources with a witness) are not
+    # published, named or counted until it is recorded (SILLOK_CONSENT_REQUIRED=1). Off by
+    # default: an archive kept before consent records existed behaves as it did, and a
+    # recorded refusal or withdrawal is enforced either way (docs/evidence.md, Consent).
+    consent_required: bool = False
 
     @classmethod
     def from_env(cls, environ: dict[str, str] | None = None) -> Settings:
@@ -108,6 +113,7 @@ class Settings:
             auth=AuthSettings.from_env(env),
             key_file=Path(env["SILLOK_KEY_FILE"]) if env.get("SILLOK_KEY_FILE") else None,
             encrypt_protected=env.get("SILLOK_ENCRYPT_PROTECTED", "") == "1",
+            consent_required=_flag(env.get("SILLOK_CONSENT_REQUIRED"), False),
         )
 
     def with_data_dir(self, data_dir: Path | None) -> Settings:

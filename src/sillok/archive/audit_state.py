@@ -9,7 +9,8 @@ without an audit entry, differs. Covered:
   series) as :meth:`Kind.to_input` gives it — for persons with their names and protected
   details, for sources with their text — and whether and why it is retracted;
 - a source's redaction marks (a mark removed directly would publish a hidden passage);
-- users: name, role, disabled, password hash and TOTP (a direct ``role = 'admin'``).
+- users: name, role, disabled, password hash and TOTP (a direct ``role = 'admin'``);
+- consent and custody entries, whole (archive/ledgers.py): the two append-only ledgers.
 
 Not covered: columns that change without a user's action (timestamps, sign-in counters,
 sessions, tokens' last use), the search index (rebuilt from records) and jobs.
@@ -27,10 +28,19 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from sillok.archive.kinds import KINDS
+from sillok.archive.ledgers import LEDGERS
 from sillok.db import models as m
 
 USER = "user"
-COVERED = frozenset({*KINDS, USER})
+COVERED = frozenset({*KINDS, USER, *LEDGERS})
+
+
+def _model(record_type: str) -> Any:
+    if record_type == USER:
+        return m.User
+    if record_type in LEDGERS:
+        return LEDGERS[record_type][0]
+    return KINDS[record_type].model
 
 
 def _user(user: m.User) -> dict[str, Any]:
@@ -56,6 +66,8 @@ def _state(session: Session, record_type: str, obj: Any,
            marks: dict[int, list[list[Any]]] | None = None) -> Any:
     if record_type == USER:
         return _user(obj)
+    if record_type in LEDGERS:
+        return LEDGERS[record_type][1](obj)
     state: dict[str, Any] = {"record": KINDS[record_type].to_input(obj, session),
                              "retracted": obj.retraction_reason if obj.retracted_at else None}
     if record_type == "source":
@@ -75,8 +87,7 @@ def record_state(session: Session, key: bytes, record_type: str, record_id: int)
     is not covered."""
     if record_type not in COVERED:
         return None
-    model = m.User if record_type == USER else KINDS[record_type].model
-    obj = session.get(model, record_id)
+    obj = session.get(_model(record_type), record_id)
     if obj is None:
         return "deleted"
     # Read back as the database holds it (collections in their stored order, as verify
@@ -91,7 +102,7 @@ BATCH = 500
 def current_states(session: Session, key: bytes, record_type: str
                    ) -> Iterator[tuple[int, str]]:
     """Every record of a covered type with its state digest, by id (for ``audit verify``)."""
-    model = m.User if record_type == USER else KINDS[record_type].model
+    model = _model(record_type)
     # The ids first, then each batch by its ids: a result streamed with yield_per dies when a
     # batch is let go (expunge_all), which broke verify past BATCH records of one type.
     ids = list(session.execute(select(model.id).order_by(model.id)).scalars())

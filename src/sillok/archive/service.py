@@ -18,6 +18,7 @@ from sqlalchemy.orm.exc import StaleDataError
 
 from sillok.archive import audit_anchor, views
 from sillok.archive.audit import audit_bulk_read, record_change
+from sillok.archive.consent_rules import check_public
 from sillok.archive.digests import digest_key
 from sillok.archive.editing import check_version, field_changes, stale_version
 from sillok.archive.kinds import Kind, kind_named, protected_digest
@@ -126,6 +127,9 @@ class Archive:
         session.add_all(objs)
         session.flush()
         for obj in objs:
+            # A witness's consent decides what may be public (security/policy.py).
+            check_public(session, kind.name, obj, required=self.settings.consent_required)
+        for obj in objs:
             index_record(session, kind.name, obj)
             record_change(session, actor=actor.name, action=action, record_type=kind.name,
                           record_id=obj.id, after=self._audit_view(kind, obj, session))
@@ -193,6 +197,10 @@ class Archive:
             return False
         obj.updated_at = utcnow()
         session.flush()
+        retied = kind.name == "evidence" and (before.get("source"), before.get("record")) != (
+            after.get("source"), after.get("record"))
+        if after.get("level") == "public" or retied:
+            check_public(session, kind.name, obj, required=self.settings.consent_required)
         index_record(session, kind.name, obj)
         record_change(session, actor=actor.name, action=action, record_type=kind.name,
                       record_id=record_id, before=self._digest(session, before),

@@ -14,6 +14,7 @@ from sillok.cli import (
     archive_cmds,
     audit_cmds,
     backup_cmds,
+    consent_cmds,
     estimate_cmds,
     ingest_cmds,
     keys_cmds,
@@ -80,6 +81,7 @@ estimate_cmds.register(app)
 linkage_cmds.register(app)
 link_cmds.register(app)
 persons_cmds.register(app)
+consent_cmds.register(app)
 
 
 def run() -> None:

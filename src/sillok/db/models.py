@@ -626,3 +626,60 @@ class Suggestion(Base):
     record_type: Mapped[str | None] = mapped_column(String(20), default=None)
     record_id: Mapped[int | None] = mapped_column(Integer, default=None)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class ConsentEntry(Base):
+    """One decision of a witness about one use of their testimony (docs/evidence.md, Consent).
+
+    Append-only (migration 0017 refuses UPDATE and DELETE; archive/ledgers.py refuses them
+    in the session): a withdrawal is a new entry, so the history of what was agreed, when and
+    before whom is never lost. An entry is about a source (``subject_type`` 'source') or about
+    everything a witness gave (a person); the latest entry that applies to a source decides."""
+
+    __tablename__ = "consent_entries"
+    __table_args__ = (
+        CheckConstraint("subject_type IN ('source', 'person')", name="subject_type"),
+        CheckConstraint("scope IN ('publication', 'name', 'partners', 'statistics')",
+                        name="scope"),
+        CheckConstraint("decision IN ('given', 'refused', 'withdrawn')", name="decision"),
+        Index("ix_consent_entries_subject", "subject_type", "subject_id"),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    subject_type: Mapped[str] = mapped_column(String(8))
+    subject_id: Mapped[int] = mapped_column(Integer)
+    scope: Mapped[str] = mapped_column(String(12))
+    decision: Mapped[str] = mapped_column(String(10))
+    # For 'partners': the organisations named (e.g. "UN OHCHR Seoul"), else empty.
+    partners: Mapped[list[Any]] = mapped_column(default=list)
+    # When the witness agreed or withdrew (their words may predate the entry), and how.
+    decided_on: Mapped[date | None] = mapped_column(Date, default=None)
+    note: Mapped[str] = mapped_column(Text, default="")
+    recorded_by: Mapped[str] = mapped_column(String(120))
+    recorded_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class CustodyEntry(Base):
+    """One step of a source's chain of custody: who received it, how, from whom, when, and
+    the hash of what was received. Append-only like consent entries, and each entry is in
+    the audit hash chain (its state digest is checked by ``sillok audit verify``)."""
+
+    __tablename__ = "custody_entries"
+    __table_args__ = (
+        CheckConstraint("action IN ('received', 'transferred', 'copied', 'returned', "
+                        "'destroyed', 'other')", name="action"),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    source_id: Mapped[int] = mapped_column(ForeignKey("sources.id"), index=True)
+    action: Mapped[str] = mapped_column(String(12))
+    # in_person, email, messenger, post, download, upload, cli, api, other
+    method: Mapped[str] = mapped_column(String(12))
+    from_party: Mapped[str] = mapped_column(Text, default="")
+    to_party: Mapped[str] = mapped_column(Text, default="")
+    # When it happened, as the person recording it says (defaults to the recording time).
+    happened_at: Mapped[datetime] = mapped_column(default=utcnow)
+    sha256: Mapped[str | None] = mapped_column(String(64), default=None)
+    note: Mapped[str] = mapped_column(Text, default="")
+    recorded_by: Mapped[str] = mapped_column(String(120))
+    recorded_at: Mapped[datetime] = mapped_column(default=utcnow)

@@ -26,7 +26,7 @@ from typing import Any
 
 from sqlalchemy import ColumnElement, true
 
-from sillok.errors import Forbidden
+from sillok.errors import Forbidden, Invalid
 
 
 class Role(StrEnum):
@@ -135,3 +135,36 @@ def visible_filter(model: Any, actor: Actor) -> ColumnElement[bool]:
 def may_see(actor: Actor, record: Any) -> bool:
     """The same rule as :func:`visible_filter`, for a record already loaded."""
     return may_see_level(actor, record.level)
+
+
+# -- consent (docs/evidence.md, Consent) ---------------------------------------------------
+# What a witness may agree to, each decided on its own: publication of the testimony in
+# redacted form, use of their name, sharing with named partners, use in statistics.
+CONSENT_SCOPES = ("publication", "name", "partners", "statistics")
+CONSENT_DECISIONS = ("given", "refused", "withdrawn")
+# The state of a scope for a source: the latest decision that applies, or none recorded.
+NO_CONSENT = "none"
+
+
+def consent_allows(state: str, *, needs_consent: bool, required: bool) -> bool:
+    """Whether a use goes ahead. A decision recorded wins; with none recorded, the archive
+    behaves as before consent was kept unless the organisation requires consent
+    (``SILLOK_CONSENT_REQUIRED``) for sources that need it (testimonies, sources with a
+    witness): then what was not agreed to does not happen."""
+    if state == "given":
+        return True
+    if state in ("refused", "withdrawn"):
+        return False
+    return not (required and needs_consent)
+
+
+def consent_refusal(what: str, scope: str, blockers: list[tuple[int, str]]) -> Invalid:
+    """The error for a record that may not be public (or named) for want of consent: which
+    source, and what its consent is, so that the officer knows what to record or retract."""
+    shown = "; ".join(
+        f"source #{source_id}: {scope} consent {state}"
+        + (" (none recorded, and consent is required)" if state == NO_CONSENT else "")
+        for source_id, state in blockers[:5])
+    more = f" and {len(blockers) - 5} more" if len(blockers) > 5 else ""
+    return Invalid({"level": f"{what} cannot be public without {scope} consent — {shown}{more}; "
+                             "record the consent (sillok consent record) or keep it internal"})

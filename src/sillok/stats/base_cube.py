@@ -33,6 +33,7 @@ from typing import Any
 from sqlalchemy import Integer, case, cast, extract, func, select
 from sqlalchemy.orm import Session, aliased
 
+from sillok.archive.consent_rules import statistics_exclusion
 from sillok.archive.service import Archive
 from sillok.db import models as m
 from sillok.errors import Invalid
@@ -89,12 +90,13 @@ class BaseCube:
 # ------------------------------------------------------------------ building and keeping it
 
 _lock = threading.Lock()
-_kept: dict[tuple[str, int], tuple[tuple[Any, ...], BaseCube]] = {}
+_kept: dict[tuple[str, int, bool], tuple[tuple[Any, ...], BaseCube]] = {}
 
 
 def public_cube(archive: Archive, k: int) -> BaseCube:
     """The protected cube of ``archive`` for a threshold of ``k`` victims."""
-    place = (archive.engine.url.render_as_string(hide_password=True), k)
+    place = (archive.engine.url.render_as_string(hide_password=True), k,
+             archive.settings.consent_required)
     with _lock, archive.transaction() as session:
         stamp = tuple(session.execute(select(
             select(func.max(m.AuditEntry.id)).scalar_subquery(),
@@ -103,7 +105,7 @@ def public_cube(archive: Archive, k: int) -> BaseCube:
         kept = _kept.get(place)
         if kept is not None and kept[0] == stamp:
             return kept[1]
-        cells = count_cube(session)
+        cells = count_cube(session, archive.settings.consent_required)
         hidden, _primary = protect(cells, k)
         cube = BaseCube(k, cells, frozenset(hidden))
         if len(_kept) > 16:  # one per archive a process serves; tests open many
@@ -128,10 +130,16 @@ def public_regions(session: Session) -> dict[int, str]:
     return out
 
 
-def count_cube(session: Session) -> dict[Key, dict[str, int]]:
+def count_cube(session: Session, consent_required: bool = False
+               ) -> dict[Key, dict[str, int]]:
     """The cube's cells and margins, each counted by the database (distinct victims and events
-    do not add up): 8 grouped queries over the public acts."""
+    do not add up): 8 grouped queries over the public acts that witnesses allowed to be used
+    in statistics."""
     act, victim = m.Act, aliased(m.Person)
+    where = [visible_filter(act, PUBLIC), act.retracted_at.is_(None)]
+    unconsented = statistics_exclusion(session, act, required=consent_required)
+    if unconsented is not None:
+        where.append(unconsented)
     regions = public_regions(session)
     columns: dict[str, Any] = {
         "type": act.act_type,
@@ -148,8 +156,7 @@ def count_cube(session: Session) -> dict[Key, dict[str, int]]:
             func.count(func.coalesce(victim.merged_into_id, act.victim_id).distinct())
             .label("victims"),
             func.count(act.event_id.distinct()).label("events"),
-        ).select_from(act).join(victim, victim.id == act.victim_id).where(
-            visible_filter(act, PUBLIC), act.retracted_at.is_(None))
+        ).select_from(act).join(victim, victim.id == act.victim_id).where(*where)
         if kept:
             stmt = stmt.group_by(*[columns[d] for d in kept])
         for row in session.execute(stmt):

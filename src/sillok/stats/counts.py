@@ -20,6 +20,7 @@ from typing import Any, TextIO
 from sqlalchemy import Integer, case, cast, extract, func, select
 from sqlalchemy.orm import Session, aliased
 
+from sillok.archive.consent_rules import statistics_exclusion
 from sillok.archive.service import Archive
 from sillok.db import models as m
 from sillok.errors import Invalid
@@ -111,6 +112,11 @@ def count_acts(archive: Archive, actor: Actor, by: list[str],
         where = [visible_filter(act, actor), act.retracted_at.is_(None),
                  *conditions(resolved, actor, {**columns, "act": act, "victim": victim,
                                                "facility": facility})]
+        # Only what witnesses allowed to be used in statistics is counted.
+        unconsented = statistics_exclusion(session, act,
+                                           required=archive.settings.consent_required)
+        if unconsented is not None:
+            where.append(unconsented)
         cells = _count_cube(session, actor, list(by), columns, where, set(by) | resolved.needs,
                             victim, facility)
     return _table(by, parsed, {key: dict(v) for key, v in cells.items()}, None)

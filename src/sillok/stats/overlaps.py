@@ -23,6 +23,7 @@ from typing import Any
 from sqlalchemy import Integer, and_, case, cast, extract, func, or_, select
 from sqlalchemy.orm import Session, aliased
 
+from sillok.archive.consent_rules import statistics_exclusion
 from sillok.archive.service import Archive
 from sillok.db import models as m
 from sillok.errors import Forbidden, Invalid
@@ -81,6 +82,10 @@ def victim_overlaps(archive: Archive, actor: Actor,
                    "act": act, "victim": victim, "facility": facility}
         where = [visible_filter(act, actor), act.retracted_at.is_(None),
                  *conditions(resolved, actor, columns)]
+        unconsented = statistics_exclusion(session, act,
+                                           required=archive.settings.consent_required)
+        if unconsented is not None:
+            where.append(unconsented)
         # A person and the records merged into it are one victim (linkage/merge.py).
         acts = select(act.id, act.victim_id,
                       func.coalesce(victim.merged_into_id, act.victim_id).label("root")
