@@ -100,11 +100,20 @@ def write_export(archive: Archive, actor: Actor, out: IO[str]) -> dict[str, int]
         out.write(json.dumps(line, ensure_ascii=False, sort_keys=True) + "\n")
         counts[line["type"]] = counts.get(line["type"], 0) + 1
     counts.pop("header", None)
+    audit_export(archive, actor, counts)
+    return counts
+
+
+def audit_export(archive: Archive, actor: Actor, counts: dict[str, int],
+                 fmt: str = "jsonl") -> None:
+    """An export that can hold restricted records is audited, whatever its format."""
     if "restricted" in visible_levels(actor):
+        after: dict[str, Any] = {"role": actor.role.value, "counts": counts}
+        if fmt != "jsonl":
+            after["format"] = fmt
         with archive.transaction() as session:
             record_change(session, actor=actor.name, action="export", record_type="archive",
-                          record_id=None, after={"role": actor.role.value, "counts": counts})
-    return counts
+                          record_id=None, after=after)
 
 
 @dataclass

@@ -5,7 +5,9 @@ from __future__ import annotations
 import os
 import sys
 import tempfile
+from collections.abc import Callable
 from pathlib import Path
+from typing import IO
 
 import typer
 
@@ -15,6 +17,8 @@ from sillok.archive.transfer import import_file, write_export
 from sillok.cli.common import AsRole, DataDir, Json, actor_for, archive_for, console, print_json
 from sillok.cli.table_import import is_table, run_table_import
 from sillok.errors import Invalid, SillokError
+from sillok.exchange.ftm_export import write_ftm
+from sillok.exchange.ftm_import import import_ftm, is_ftm
 from sillok.search.upkeep import after_bulk_write
 from sillok.security.policy import Actor
 
@@ -22,7 +26,8 @@ from sillok.security.policy import Actor
 def export(
     out: Path = typer.Argument(..., help="File to write, or - for standard output; with "
                                          "--public, a new folder."),
-    fmt: str = typer.Option("jsonl", "--format", help="Export format (jsonl)."),
+    fmt: str = typer.Option("jsonl", "--format", help="jsonl (Sillok, everything, for "
+                            "'sillok import') or ftm (FollowTheMoney entities for Aleph)."),
     public: bool = typer.Option(False, "--public", help="Open data: only what the public may "
                                 "see, protected names masked, as JSON, CSV and a SQLite file "
                                 "for datasette."),
@@ -40,21 +45,25 @@ def export(
             console.print(f"public export in {out}: "
                           + ", ".join(f"{n} {k}s" for k, n in counts.items()))
         return
-    if fmt != "jsonl":
-        raise Invalid({"format": f"unknown format '{fmt}' (jsonl)"})
+    writers = {"jsonl": write_export, "ftm": write_ftm}
+    if fmt not in writers:
+        raise Invalid({"format": f"unknown format '{fmt}' (jsonl, ftm)"})
+    write = writers[fmt]
     actor = actor_for(as_role)
     with archive_for(data_dir) as archive:
         if str(out) == "-":
-            write_export(archive, actor, sys.stdout)
+            write(archive, actor, sys.stdout)
             return
-        counts = _export_to_file(archive, actor, out)
+        counts = _export_to_file(archive, actor, out, write)
     if json_out:
         print_json({"file": str(out), "counts": counts})
     else:
         console.print(f"exported to {out}: " + ", ".join(f"{n} {k}" for k, n in counts.items()))
 
 
-def _export_to_file(archive: Archive, actor: Actor, out: Path) -> dict[str, int]:
+def _export_to_file(archive: Archive, actor: Actor, out: Path,
+                    write: Callable[[Archive, Actor, IO[str]], dict[str, int]]
+                    ) -> dict[str, int]:
     """Written beside the target and renamed, so a failed export never leaves half a file."""
     target = out.resolve()
     try:
@@ -65,7 +74,7 @@ def _export_to_file(archive: Archive, actor: Actor, out: Path) -> dict[str, int]
         raise SillokError(f"cannot write {out}: permission denied") from None
     try:
         with os.fdopen(fd, "w", encoding="utf-8") as fh:
-            counts = write_export(archive, actor, fh)
+            counts = write(archive, actor, fh)
         os.replace(tmp, target)
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
@@ -81,8 +90,9 @@ def import_cmd(
     dry_run: bool = typer.Option(False, "--dry-run", help="Tables: report what would be "
                                  "created, mapped and refused, and propose a mapping file; "
                                  "change nothing."),
-    level: str = typer.Option("internal", "--level", help="Tables: confidentiality of the "
-                              "imported records (public, internal, restricted)."),
+    level: str = typer.Option("internal", "--level", help="Tables and FtM: confidentiality "
+                              "of the imported records (public, internal, restricted); FtM "
+                              "records exported by Sillok keep a stricter level of their own."),
     data_dir: DataDir = None,
     json_out: Json = False,
 ) -> None:
@@ -92,8 +102,14 @@ def import_cmd(
             run_table_import(archive, src, mapping=mapping, level=level, dry_run=dry_run,
                              json_out=json_out)
             return
+        if is_ftm(src):
+            if mapping is not None:
+                raise Invalid({"--mapping": "only for a table (.xlsx or .csv)"})
+            run_ftm_import(archive, src, level=level, dry_run=dry_run, json_out=json_out)
+            return
         if mapping is not None or dry_run:
-            raise Invalid({"--mapping/--dry-run": "only for a table (.xlsx or .csv)"})
+            raise Invalid({"--mapping/--dry-run": "only for a table (.xlsx or .csv) or "
+                                                  "FollowTheMoney entities"})
         result = import_file(archive, actor_for(None), src)
         # If the import changed a tenth of the index.
         after_bulk_write(archive.engine, changed=sum(result.counts.values()))
@@ -102,6 +118,23 @@ def import_cmd(
     else:
         console.print(f"imported {src}: "
                       + ", ".join(f"{n} {k}" for k, n in result.counts.items()))
+
+
+def run_ftm_import(archive: Archive, src: Path, *, level: str, dry_run: bool,
+                   json_out: bool) -> None:
+    result = import_ftm(archive, actor_for(None), src, level=level, dry_run=dry_run)
+    if not dry_run:
+        after_bulk_write(archive.engine, changed=sum(result.created.values()))
+    if json_out:
+        print_json({"file": str(src), "dry_run": dry_run, "created": result.created,
+                    "not_imported": result.skipped})
+        return
+    verb = "만들 기록 / would create" if dry_run else "가져옴 / imported"
+    console.print(f"{verb} ({src.name}): "
+                  + (", ".join(f"{n} {k}" for k, n in result.created.items()) or "nothing"),
+                  highlight=False)
+    for line in result.skipped:
+        console.print(f"[yellow]가져오지 않음 / not imported[/]: {line}", highlight=False)
 
 
 def register(app: typer.Typer) -> None:
