@@ -121,7 +121,9 @@ class ImportResult:
     counts: dict[str, int] = field(default_factory=dict)
 
 
-def _lines(path: Path) -> Iterator[tuple[int, dict[str, Any]]]:
+def json_lines(path: Path, what: str) -> Iterator[tuple[int, Any]]:
+    """Each non-blank line of a JSON Lines file with its number; a line that is not JSON
+    stops the read with the file, the line and ``what`` was expected."""
     try:
         fh = path.open(encoding="utf-8")
     except OSError as exc:
@@ -131,12 +133,16 @@ def _lines(path: Path) -> Iterator[tuple[int, dict[str, Any]]]:
             if not raw.strip():
                 continue
             try:
-                line = json.loads(raw)
-            except json.JSONDecodeError:
-                raise SillokError(f"{path}:{number}: not a JSON line") from None
-            if not isinstance(line, dict) or "type" not in line:
-                raise SillokError(f"{path}:{number}: not a Sillok export line")
-            yield number, line
+                yield number, json.loads(raw)
+            except (json.JSONDecodeError, UnicodeDecodeError):
+                raise SillokError(f"{path}:{number}: not {what}") from None
+
+
+def _lines(path: Path) -> Iterator[tuple[int, dict[str, Any]]]:
+    for number, line in json_lines(path, "a JSON line"):
+        if not isinstance(line, dict) or "type" not in line:
+            raise SillokError(f"{path}:{number}: not a Sillok export line")
+        yield number, line
 
 
 def import_file(archive: Archive, actor: Actor, path: Path) -> ImportResult:

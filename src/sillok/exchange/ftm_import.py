@@ -25,6 +25,7 @@ from sqlalchemy.orm import Session
 
 from sillok.archive.resolve import Resolver
 from sillok.archive.service import Archive
+from sillok.archive.transfer import json_lines
 from sillok.db import models as m
 from sillok.errors import Invalid, SillokError
 from sillok.exchange.tags import first, tags
@@ -64,19 +65,12 @@ def is_ftm(path: Path) -> bool:
 
 
 def read_entities(path: Path) -> Iterator[EntityProxy]:
-    try:
-        fh = path.open(encoding="utf-8")
-    except OSError as exc:
-        raise SillokError(f"{path}: cannot read ({exc.strerror})") from None
-    with fh:
-        for number, raw in enumerate(fh, 1):
-            if not raw.strip():
-                continue
-            try:
-                yield model.get_proxy(json.loads(raw))
-            except (json.JSONDecodeError, InvalidData, KeyError, TypeError) as exc:
-                raise SillokError(f"{path}:{number}: not a FollowTheMoney entity ({exc})"
-                                  ) from None
+    what = "a FollowTheMoney entity"
+    for number, data in json_lines(path, what):
+        try:
+            yield model.get_proxy(data)
+        except (InvalidData, KeyError, TypeError, AttributeError) as exc:
+            raise SillokError(f"{path}:{number}: not {what} ({exc})") from None
 
 
 def _stricter(a: str | None, b: str) -> str:
