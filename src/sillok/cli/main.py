@@ -15,6 +15,7 @@ from sillok.cli import (
     audit_cmds,
     backup_cmds,
     consent_cmds,
+    custody_cmds,
     estimate_cmds,
     ingest_cmds,
     keys_cmds,
@@ -82,6 +83,7 @@ linkage_cmds.register(app)
 link_cmds.register(app)
 persons_cmds.register(app)
 consent_cmds.register(app)
+custody_cmds.register(app)
 
 
 def run() -> None:

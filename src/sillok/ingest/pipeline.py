@@ -26,6 +26,7 @@ from typing import Any
 from sqlalchemy import func, insert, select
 from sqlalchemy.orm import Session
 
+from sillok.archive import custody
 from sillok.archive.blobs import BlobStore
 from sillok.archive.resolve import Resolver
 from sillok.archive.service import Archive
@@ -55,6 +56,9 @@ class Options:
     mapping: dict[str, str] = field(default_factory=dict)
     suggest: bool = True
     limits: Limits = field(default_factory=Limits)
+    # How the files reached the archive, for the first step of each source's chain of
+    # custody (archive/custody.py): cli, upload (the workspace) or api.
+    received_via: str = "cli"
 
 
 @dataclass
@@ -413,6 +417,9 @@ class Ingestor:
             built.append((p, objs))
         self.archive.add_built(self.actor, "source", [o for _p, objs in built for o in objs],
                                session=session)
+        custody.received(session, self.actor.name,
+                         [(int(o.id), p.item.sha) for p, objs in built for o in objs],
+                         self.options.received_via)
         whole = [(p, objs[0]) for p, objs in built if not p.extracted.rows]
         near = dedup.register_many(session, [
             (obj.id, p.extracted.text, p.prepared.sketch if p.prepared is not None
@@ -456,6 +463,8 @@ class Ingestor:
                               p.item.origin, parent=parent,
                               attached={"as": attachment.role, **links})
             self.archive.add_built(self.actor, "source", [obj], session=session)
+            custody.received(session, self.actor.name, [(int(obj.id), child_sha)],
+                             self.options.received_via, note=f"part of source #{parent}")
             ids.append(int(obj.id))
             outcome.sources.append(int(obj.id))
             if parsed is not None and parsed.text:

@@ -168,3 +168,9 @@ def consent_refusal(what: str, scope: str, blockers: list[tuple[int, str]]) -> I
     more = f" and {len(blockers) - 5} more" if len(blockers) > 5 else ""
     return Invalid({"level": f"{what} cannot be public without {scope} consent — {shown}{more}; "
                              "record the consent (sillok consent record) or keep it internal"})
+
+
+def may_see_custody(actor: Actor) -> bool:
+    """A chain of custody names the people a source passed through (often the witness, an
+    interviewer, a courier): only those who may read identities see it."""
+    return may_see_protected(actor)

@@ -90,7 +90,7 @@ def router(archive: Archive, templates: Jinja2Templates) -> APIRouter:
             # Read one byte past the limit: enough to know a file is too large.
             data = await upload_file.read(limit + 1)
             received.append((upload_file.filename, data))
-        options = Options(kind=kind or None, level=level)
+        options = Options(kind=kind or None, level=level, received_via="upload")
         job_id = start_ingest_job(archive, actor, received, options)
         return RedirectResponse(f"/staff/jobs/{job_id}", status_code=303)
 

@@ -91,7 +91,8 @@ def router(archive: Archive) -> APIRouter:
             # One byte past the limit is enough for the ingestor to refuse the file as too
             # large, without holding all of it.
             received.append((_name(upload.filename, number), await upload.read(limit + 1)))
-        options = Options(kind=kind or None, level=level, language=language)
+        options = Options(kind=kind or None, level=level, language=language,
+                          received_via="api")
         job_id = await run_in_threadpool(start_ingest_job, archive, actor, received, options,
                                          wait)
         view = job_view(archive, actor, job_id)
