@@ -137,6 +137,32 @@ def may_see(actor: Actor, record: Any) -> bool:
     return may_see_level(actor, record.level)
 
 
+class PlaceGrain(StrEnum):
+    """How finely a record's place may be shown on a map (stats/geo.py)."""
+
+    province = "province"  # its province, special city or (abroad) country
+    county = "county"  # its county or city (the finest unit the map draws)
+
+
+def place_grain(actor: Actor, record_level: str) -> PlaceGrain | None:
+    """The finest place unit at which ``actor`` may see a record of ``record_level`` on a map,
+    or None when the record is not to be seen at all.
+
+    The public sees provinces only: every public count is cut from the protected base cube of
+    act type × year × province (stats/base_cube.py), so a county could be worked out by
+    subtracting one map from another. Staff see counties; but a restricted record, whose
+    village or county may point to the person, is shown at its province to anyone who may
+    not read protected identities (an analyst). A place itself hidden from the reader is
+    walked through to the nearest one they may see."""
+    if not may_see_level(actor, record_level):
+        return None
+    if CLEARANCE[actor.role] == Level.public:
+        return PlaceGrain.province
+    if record_level == Level.restricted.value and not may_see_protected(actor):
+        return PlaceGrain.province
+    return PlaceGrain.county
+
+
 # -- consent (docs/evidence.md, Consent) ---------------------------------------------------
 # What a witness may agree to, each decided on its own: publication of the testimony in
 # redacted form, use of their name, sharing with named partners, use in statistics.

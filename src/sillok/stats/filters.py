@@ -234,6 +234,18 @@ def conditions(r: Resolved, actor: Actor, cols: Mapping[str, Any]) -> list[Colum
     return out
 
 
+def with_joins(stmt: Any, r: Resolved, actor: Actor, act: Any, facility: Any) -> Any:
+    """``stmt`` with the joins its filters need: the act's facility (``facility:`` by type) and
+    its involvements the actor may see (``agency:``)."""
+    if "facility" in r.needs:
+        stmt = stmt.outerjoin(facility, facility.id == act.facility_id)
+    if "agency" in r.needs:
+        stmt = stmt.outerjoin(m.Involvement, (m.Involvement.act_id == act.id)
+                              & m.Involvement.retracted_at.is_(None)
+                              & visible_filter(m.Involvement, actor))
+    return stmt
+
+
 def _documented(act: Any, actor: Actor, source_clause: ColumnElement[bool]
                 ) -> ColumnElement[bool]:
     """The act (or its event) has evidence, visible to the actor, from a source the actor may

@@ -27,6 +27,7 @@ from sillok.web import (
     auth_routes,
     edit_routes,
     i18n,
+    map_routes,
     name_span_routes,
     pages,
     passage_routes,
@@ -90,6 +91,7 @@ def create_app(settings: Settings) -> FastAPI:
     app.include_router(pages.router(archive, TEMPLATES))
     app.include_router(search_routes.router(archive, TEMPLATES))
     app.include_router(stats_routes.router(archive, TEMPLATES))
+    app.include_router(map_routes.router(archive, TEMPLATES))
     app.include_router(staff_routes.router(archive, TEMPLATES))
     app.include_router(name_span_routes.router(archive, TEMPLATES))
     app.include_router(passage_routes.router(archive, TEMPLATES))

@@ -1,0 +1,177 @@
+"""The map's counts and GeoJSON (stats/geo.py, /map, /api/v1/map): nothing below the level a
+reader may see, no public cell under k, staff finer, restricted records at their province for
+those who may not read protected identities; on SQLite and PostgreSQL."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import replace
+from typing import Any
+
+import pytest
+from fastapi.testclient import TestClient
+from hypothesis import HealthCheck, given
+from hypothesis import settings as hsettings
+from hypothesis import strategies as st
+
+from sillok.archive import consent
+from sillok.archive.bulk import add_records
+from sillok.archive.demo_gen import generated_records
+from sillok.archive.lifecycle import DEMO_ACTOR, build_demo
+from sillok.archive.service import Archive
+from sillok.config import Settings
+from sillok.stats.counts import count_acts
+from sillok.stats.geo import boundaries, geojson, map_counts
+from sillok.web.app import create_app
+from tests.conftest import ADMIN, ANALYST, ANON, EDITOR, VIEWER, make_source
+
+REGIONS = {"kp", "kr", "cn", "ru", "kp-01", "kp-02", "kp-03", "kp-04", "kp-05", "kp-06", "kp-07",
+           "kp-08", "kp-09", "kp-10", "kp-13", "kp-14"}
+
+
+def _acts_at(counts: Any, layer: str) -> dict[str, int]:
+    return {c.code: c.acts for c in getattr(counts, layer)}
+
+
+def _small_world(archive: Archive) -> None:
+    """Three acts: public and restricted at Musan county, internal at Hyesan (a city)."""
+    person = {"type": "person", "kind": "individual", "roles": ["victim"],
+              "description": "Fictional test person (가상)."}
+
+    def name(text: str) -> list[dict[str, str]]:
+        return [{"name": text, "system": "hangul"}]
+    add_records(archive, DEMO_ACTOR, [
+        {**person, "ref": "p1", "level": "public", "names": name("가상 하나")},
+        {**person, "ref": "p2", "level": "restricted", "names": name("가상 둘")},
+        {**person, "ref": "p3", "level": "internal", "names": name("가상 셋")},
+        {"type": "event", "ref": "e1", "level": "public", "title": "가상 사건 1"},
+        {"type": "event", "ref": "e2", "level": "restricted", "title": "가상 사건 2"},
+        {"type": "event", "ref": "e3", "level": "internal", "title": "가상 사건 3"},
+        {"type": "act", "level": "public", "event": "e1", "act_type": "torture",
+         "victim": "p1", "date": "2019-05", "place": "kp-09-musan"},
+        {"type": "act", "level": "restricted", "event": "e2", "act_type": "torture",
+         "victim": "p2", "date": "2019-06", "place": "kp-09-musan"},
+        {"type": "act", "level": "internal", "event": "e3", "act_type": "forced_labour",
+         "victim": "p3", "date": "2020", "place": "kp-10-hyesan"},
+    ])
+
+
+def test_each_reader_gets_the_grain_the_policy_allows(archive: Archive) -> None:
+    _small_world(archive)
+    editor = map_counts(archive, EDITOR, None, 5)
+    assert _acts_at(editor, "counties") == {"kp-09-musan": 2, "kp-10-hyesan": 1}
+    assert _acts_at(editor, "provinces") == {"kp-09": 2, "kp-10": 1}
+    # An analyst sees the restricted act, but only at its province.
+    analyst = map_counts(archive, ANALYST, None, 5)
+    assert _acts_at(analyst, "counties") == {"kp-09-musan": 1, "kp-10-hyesan": 1}
+    assert _acts_at(analyst, "provinces") == {"kp-09": 2, "kp-10": 1}
+    viewer = map_counts(archive, VIEWER, None, 5)
+    assert _acts_at(viewer, "counties") == {"kp-09-musan": 1, "kp-10-hyesan": 1}
+    assert _acts_at(viewer, "provinces") == {"kp-09": 1, "kp-10": 1}
+    # The public: provinces only, and under k nothing at all — no shape, no zero.
+    assert _acts_at(map_counts(archive, ANON, None, 1), "provinces") == {"kp-09": 1}
+    public = map_counts(archive, ANON, None, 5)
+    assert public.provinces == [] and public.counties == []
+    doc = geojson(public, "province")
+    assert doc["features"] == [] and doc["suppressed_below"] == 5
+    assert geojson(map_counts(archive, ANON, None, 1), "county")["features"] == []
+    staff_doc = geojson(editor, "county")
+    assert {f["id"] for f in staff_doc["features"]} == {"kp-09-musan", "kp-10-hyesan"}
+    assert all(f["geometry"] is None for f in staff_doc["features"])  # no county shapes yet
+    provinces = geojson(editor, "province")["features"]
+    assert all(f["geometry"]["type"] in ("Polygon", "MultiPolygon") for f in provinces)
+
+
+def test_every_shape_is_a_gazetteer_region_with_its_licence() -> None:
+    doc = boundaries()
+    codes = {f["properties"]["code"] for f in doc["features"]}
+    assert codes == REGIONS - {"kp", "kr", "cn", "ru", "kp-14"}
+    assert "OpenStreetMap" in doc["attribution"]["credit"]
+    assert "ODbL" in doc["attribution"]["licence"]
+    assert all(f["properties"]["name_ko"] and f["properties"]["name_en"]
+               for f in doc["features"])
+
+
+@pytest.fixture
+def many(empty_settings: Settings) -> Iterator[Archive]:
+    """The hand-written demo and 80 generated events, with k = 3 so that some public cells
+    are drawn and some are not."""
+    settings = replace(empty_settings, min_cell=3)
+    build_demo(settings)
+    archive = Archive.open(settings)
+    add_records(archive, DEMO_ACTOR, generated_records(events=80, seed=7))
+    yield archive
+    archive.close()
+
+
+ACTS = ["torture", "forced_repatriation", "detention", "forced_labour", "arrest_abroad",
+        "punishment_foreign_media", "execution_public", "denial_of_food"]
+filters = st.fixed_dictionaries({}, optional={
+    "act": st.sampled_from(ACTS), "from": st.integers(1998, 2026).map(str),
+    "to": st.integers(1998, 2026).map(str)})
+
+
+@hsettings(max_examples=30, deadline=None,
+           suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(flt=filters)
+def test_public_geojson_is_provinces_over_k_and_the_statistics_numbers(
+        many: Archive, flt: dict[str, str]) -> None:
+    k = 3
+    public = map_counts(many, ANON, flt, k)
+    for layer in ("province", "county", "facility"):
+        doc = geojson(public, layer)
+        for feature in doc["features"]:
+            props = feature["properties"]
+            assert layer != "county", "the public never gets a county"
+            if layer == "province":
+                assert props["code"] in REGIONS and props["kind"] == "province"
+                assert props["victims"] >= k and props["acts"] >= props["victims"]
+            else:
+                assert "acts" not in props  # where a facility is, not what happened there
+    table = count_acts(many, ANON, ["province"], flt, min_cell=k)
+    shown = {r["province"]: r["acts"] for r in table.rows if not r.get("suppressed")}
+    assert _acts_at(public, "provinces") == {c: n for c, n in shown.items() if c in REGIONS}
+    # Staff see at least as much, and finer.
+    staff = map_counts(many, EDITOR, flt, k)
+    for code, n in _acts_at(public, "provinces").items():
+        assert _acts_at(staff, "provinces")[code] >= n
+    if not flt:
+        assert staff.counties
+
+
+def test_map_pages_and_geojson_over_http(many: Archive) -> None:
+    with TestClient(create_app(many.settings)) as client:
+        ko = client.get("/map?lang=ko")
+        en = client.get("/map?lang=en&act=torture")
+        assert ko.status_code == en.status_code == 200
+        assert "인권침해 지도" in ko.text and "Map of documented violations" in en.text
+        assert "OpenStreetMap" in en.text and "ODbL" in en.text
+        assert 'href="/map/data.geojson?act=torture"' in en.text  # lang is not a filter
+        data = client.get("/map/data.geojson?act=torture")
+        assert data.headers["content-type"].startswith("application/geo+json")
+        assert data.headers["cache-control"] == "private, no-store"
+        doc = data.json()
+        assert doc["grain"] == "province" and doc["filter"] == "act:torture"
+        assert client.get("/map/data.geojson?layer=county").json()["features"] == []
+        assert client.get("/map/data.geojson?layer=tiles").status_code == 404
+        refused = client.get("/map?filter=sex:female&lang=en")
+        assert refused.status_code == 200 and "for staff" in refused.text
+        assert client.get("/map/data.geojson?filter=sex:female").status_code == 422
+        api = client.get("/api/v1/map", params={"filter": "act:torture"})
+        assert api.status_code == 200 and api.json()["features"] == doc["features"]
+        shapes = client.get("/map/boundaries.geojson").json()
+        assert len(shapes["features"]) == 11
+
+
+
+def test_staff_map_leaves_out_acts_withheld_from_statistics(archive: Archive) -> None:
+    _small_world(archive)
+    source = make_source(archive, level="internal")
+    act_id = next(item["id"] for item in archive.list_records(ADMIN, "act", limit=10).items
+                  if item["level"] == "internal")
+    archive.create(ADMIN, "evidence", {"level": "internal", "source": source,
+                                       "record": {"type": "act", "id": act_id},
+                                       "quote": "탈북민 34명"})
+    assert _acts_at(map_counts(archive, EDITOR, None, 5), "counties")["kp-10-hyesan"] == 1
+    consent.record(archive, ADMIN, "source", source, {"statistics": "refused"})
+    assert "kp-10-hyesan" not in _acts_at(map_counts(archive, EDITOR, None, 5), "counties")
