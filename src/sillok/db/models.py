@@ -346,6 +346,10 @@ class Act(RecordMixin, DateRangeMixin, Base):
     facility_id: Mapped[int | None] = mapped_column(ForeignKey("places.id"), default=None)
     victim_status: Mapped[str | None] = mapped_column(String(40), default=None)
     description: Mapped[str] = mapped_column(Text, default="")
+    # Set when an editor merged this act into another coding of the same act (linkage/
+    # act_merge.py): both keep their evidence, and the act counts once.
+    merged_into_id: Mapped[int | None] = mapped_column(
+        ForeignKey("acts.id", name="fk_acts_merged_into"), default=None, index=True)
 
     event: Mapped[Event] = relationship(back_populates="acts")
     victim: Mapped[Person] = relationship(foreign_keys=[victim_id])
@@ -683,3 +687,27 @@ class CustodyEntry(Base):
     note: Mapped[str] = mapped_column(Text, default="")
     recorded_by: Mapped[str] = mapped_column(String(120))
     recorded_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class LinkageDecision(Base):
+    """An editor's answer on a pair that linkage proposed as one person or one act
+    (linkage/decisions.py): ``different`` (not the same: never proposed again) or ``unsure``
+    (kept in the queue, after the pairs nobody has looked at). A merge is not kept here: it is
+    the record's own ``merged_into_id``, undone by an unmerge. Ids in ascending order."""
+
+    __tablename__ = "linkage_decisions"
+    __table_args__ = (
+        CheckConstraint("record_type IN ('person', 'act')", name="record_type"),
+        CheckConstraint("decision IN ('different', 'unsure')", name="decision"),
+        CheckConstraint("a_id < b_id", name="ordered"),
+        UniqueConstraint("record_type", "a_id", "b_id", name="uq_linkage_decisions_pair"),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    record_type: Mapped[str] = mapped_column(String(10))
+    a_id: Mapped[int] = mapped_column(Integer)
+    b_id: Mapped[int] = mapped_column(Integer, index=True)
+    decision: Mapped[str] = mapped_column(String(10))
+    reason: Mapped[str] = mapped_column(Text, default="")
+    decided_by: Mapped[str] = mapped_column(String(120))
+    decided_at: Mapped[datetime] = mapped_column(default=utcnow)

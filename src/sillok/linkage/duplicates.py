@@ -3,16 +3,21 @@
 from __future__ import annotations
 
 from sillok.archive.service import Archive
+from sillok.linkage.decisions import decisions
 from sillok.linkage.model import Pair, link
 from sillok.linkage.records import archive_records, gazetteer_of
 from sillok.security.policy import Actor
 
 
 def find_duplicates(archive: Archive, actor: Actor, min_probability: float = 0.9,
-                    seed: int = 1) -> list[Pair]:
+                    seed: int = 1, exclude_different: bool = True) -> list[Pair]:
     """Pairs of visible persons that the model, trained on those persons, takes for one
-    person with at least ``min_probability``; most probable first."""
+    person with at least ``min_probability``; most probable first. Pairs an editor said are
+    not the same person (decisions.py) are left out."""
     with archive.transaction() as session:
         records = archive_records(session, actor)
         gazetteer = gazetteer_of(session)
-    return link(records, threshold=min_probability, seed=seed, gazetteer=gazetteer).pairs
+        different = {k for k, d in decisions(session, "person").items()
+                     if d == "different"} if exclude_different else set()
+    pairs = link(records, threshold=min_probability, seed=seed, gazetteer=gazetteer).pairs
+    return [p for p in pairs if (min(p.a, p.b), max(p.a, p.b)) not in different]

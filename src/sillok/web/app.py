@@ -31,6 +31,7 @@ from sillok.web import (
     name_span_routes,
     pages,
     passage_routes,
+    review_routes,
     search_routes,
     site_files,
     staff_routes,
@@ -93,6 +94,7 @@ def create_app(settings: Settings) -> FastAPI:
     app.include_router(stats_routes.router(archive, TEMPLATES))
     app.include_router(map_routes.router(archive, TEMPLATES))
     app.include_router(staff_routes.router(archive, TEMPLATES))
+    app.include_router(review_routes.router(archive, TEMPLATES))
     app.include_router(name_span_routes.router(archive, TEMPLATES))
     app.include_router(passage_routes.router(archive, TEMPLATES))
     app.include_router(edit_routes.router(archive, TEMPLATES))

@@ -39,7 +39,10 @@ SUGGESTION_LABELS = {"date": ("Date", "날짜"), "count": ("Count", "인원"),
 LEVEL_LABELS = {"public": ("Public", "공개"), "internal": ("Internal", "내부"),
                 "restricted": ("Restricted", "제한")}
 ACTION_LABELS = {"create": ("created", "작성"), "update": ("changed", "수정"),
-                 "retract": ("retracted", "철회")}
+                 "retract": ("retracted", "철회"), "merge": ("merged", "병합"),
+                 "unmerge": ("unmerged", "병합 취소"),
+                 "different": ("not the same", "동일인 아님"), "unsure": ("unsure", "판단 보류"),
+                 "reconsider": ("answer taken back", "판단 취소")}
 LANG_LABELS = {"ko": "한국어", "en": "English", "mixed": "한국어 + English"}
 
 
