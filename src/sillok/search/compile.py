@@ -24,6 +24,7 @@ from sillok.language.names import pair_terms
 from sillok.search.query import Query
 
 SAFE = re.compile(r"\W")
+EXPANDED = 0.7  # the weight of an alternative the query added (Alternative.weight)
 
 
 @dataclass(frozen=True)
@@ -32,6 +33,10 @@ class Alternative:
 
     words: tuple[WordTerms, ...]
     quoted: bool = False
+    # Share of a clause's weight earned by matching this alternative (rank.py): a word the
+    # query added (a term's label, a thesaurus word) earns less than the word typed, so that
+    # a record with the reader's own word ranks above one with only its equivalent.
+    weight: float = 1.0
 
     @property
     def phrase(self) -> bool:
@@ -66,7 +71,8 @@ def alternatives(q: Query, clause: list[str]) -> list[Alternative]:
             words = tuple(w for w in (replace(w, name_syllables=(), name_whole=())
                                       for w in words) if w.groups)
         if words:
-            out.append(Alternative(words, text in q.quoted))
+            out.append(Alternative(words, text in q.quoted,
+                                   EXPANDED if text in q.expanded else 1.0))
     return out
 
 

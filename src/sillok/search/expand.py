@@ -1,7 +1,12 @@
 """Across languages through the vocabulary: a query that names a term (a label or synonym in
 Korean or English) also searches every other label and synonym of that term, so that
 "forced repatriation" finds 강제북송 and 강제송환 and the other way round. Acts coded with the
-term are found too, because an act is indexed under its type's labels (index.py).
+term are found too, because an act is indexed under its type's labels (index.py). The domain
+thesaurus adds the words people write for the same thing (탈북민 = defector, thesaurus.py).
+
+Only the query's own words are looked up, and only words are added: a name is never an entry
+of either, and what protects a name (the index's public copies, index.py) is matched against
+the query as typed and against the words added alike.
 """
 
 from __future__ import annotations
@@ -13,6 +18,7 @@ from sqlalchemy.orm import Session
 
 from sillok.db import models as m
 from sillok.language.analyzer import normalise
+from sillok.search import thesaurus
 from sillok.search.cache import IndexCache
 from sillok.search.query import Query
 
@@ -23,8 +29,9 @@ MAX_WINDOW = 4
 @dataclass(frozen=True)
 class Expansion:
     matched: str
-    term: str  # vocabulary:code
+    term: str  # vocabulary:code, or thesaurus:id
     added: tuple[str, ...]
+    source: str | None = None  # where a thesaurus entry's equivalence comes from
 
 
 def _label_map(session: Session) -> dict[str, tuple[str, list[str]]]:
@@ -41,7 +48,8 @@ def _label_map(session: Session) -> dict[str, tuple[str, list[str]]]:
 
 
 def expand(session: Session, q: Query, cache: IndexCache | None = None) -> list[Expansion]:
-    """Add the other labels of any term the query names, in place; returns what was added."""
+    """Add the other labels of any term the query names, and the other words of any thesaurus
+    entry (thesaurus.py), in place; returns what was added."""
     # The labels are read once per index generation (a term's edit rewrites its entry), and
     # at most a minute: reading them was a tenth of a short search.
     labels = (cache.get(("labels",), lambda: _label_map(session), max_age=60.0)
@@ -49,27 +57,34 @@ def expand(session: Session, q: Query, cache: IndexCache | None = None) -> list[
     done: list[Expansion] = []
     i = 0
     while i < len(q.clauses):
-        merged = False
         for width in range(min(MAX_WINDOW, len(q.clauses) - i), 0, -1):
             window = q.clauses[i:i + width]
             if any(len(c) != 1 for c in window):
                 continue
             text = " ".join(c[0] for c in window)
             hit = labels.get(normalise(text).strip())
-            if hit is None:
+            entry = thesaurus.lookup(text)
+            if hit is None and entry is None:
                 continue
-            key, all_labels = hit
             seen = {normalise(text)}
             added = []
-            for label in all_labels:
-                if normalise(label) not in seen:
-                    seen.add(normalise(label))
-                    added.append(label)
+            if hit is not None:
+                for label in hit[1]:
+                    if normalise(label) not in seen:
+                        seen.add(normalise(label))
+                        added.append(label)
+                q.expanded.update(added)
+                done.append(Expansion(text, hit[0], tuple(added)))
+            if entry is not None:
+                more = [w for w in thesaurus.equivalents(entry, text)
+                        if normalise(w) not in seen]
+                # Weighed below the words typed (rank.py), as is a term's label.
+                q.expanded.update(more)
+                added += more
+                if more:
+                    done.append(Expansion(text, f"thesaurus:{entry.id}", tuple(more),
+                                          entry.source))
             q.clauses[i:i + width] = [[text, *added]]
-            q.expanded.update(added)
-            done.append(Expansion(text, key, tuple(added)))
-            merged = True
             break
         i += 1  # a merged window is now one clause; move past it either way
-        del merged
     return done

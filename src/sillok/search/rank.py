@@ -120,6 +120,14 @@ def _alternative_match(alt: Alternative, pos: Positions) -> Match:
     return 1.0, len(starts), min(starts) < pos.title_end, False
 
 
+def _clause_match(clause: list[Alternative], pos: Positions) -> tuple[float, Match]:
+    """The clause's best alternative in the record: its share weighed by the alternative's
+    weight (a word the query added earns less), and its match."""
+    found = [(m[0] * alt.weight, m) for alt in clause for m in [_alternative_match(alt, pos)]]
+    # Ties go to the more frequent, as a comparison of the matches themselves would have it.
+    return max(found, key=lambda f: (f[0], *f[1][1:]), default=(0.0, (0.0, 0, False, False)))
+
+
 def _ends(alt: Alternative, pos: Positions) -> dict[str, set[int]]:
     """Per stream, the positions just after each occurrence of the alternative."""
     return {kind: {p + len(seq) for p in pos.starts(seq)}
@@ -173,9 +181,8 @@ def rerank(clauses: list[list[Alternative]], weights: list[float],
         score = 0.0
         matched = []
         for clause, weight in zip(clauses, weights, strict=True):
-            share, tf, in_title, named = max((_alternative_match(a, pos) for a in clause),
-                                             default=(0.0, 0, False, False))
-            matched.append(share == 1.0)
+            share, (whole, tf, in_title, named) = _clause_match(clause, pos)
+            matched.append(whole == 1.0)
             if share:
                 score += weight * share * max(tf, 1) * (K1 + 1) / (max(tf, 1) + K1 * norm)
                 score += weight * (TITLE * in_title + NAME * named)

@@ -32,6 +32,7 @@ from sillok.search.onepass import EXTRA, FirstPass, Row, first_pass, fts_table, 
 from sillok.search.query import Query, parse
 from sillok.search.rank import Candidate, idf, rerank
 from sillok.search.snippet import Highlighter, snippet
+from sillok.search.term_suggestions import NOT_TERMS, suggested_keys, suggestions
 from sillok.security.policy import Actor, visible_levels
 
 # Relevance is settled among this many best candidates by the backend's own score (rank.py);
@@ -64,6 +65,9 @@ class SearchResult:
     # What the user should know about the query: a filter value that names nothing, a year
     # that is not one (search/filters.py).
     notes: list[str] = field(default_factory=list)
+    # With ``terms_apart``: the vocabulary terms the query names or matches, offered as
+    # filters rather than listed as results (term_suggestions.py).
+    suggestions: list[dict[str, Any]] = field(default_factory=list)
 
 
 def _base(dialect: str, where: list[str], match: str = "match", fts: str = "search_fts"
@@ -182,7 +186,11 @@ def _df_key(where: list[str], params: dict[str, Any], expr: str | None) -> tuple
 
 def search(archive: Archive, actor: Actor, text_query: str, *, limit: int = 20,
            offset: int = 0, expand_terms: bool = True, facets: bool = False,
-           sort: str = "relevance", match_all: bool = True) -> SearchResult:
+           sort: str = "relevance", match_all: bool = True,
+           terms_apart: bool = False) -> SearchResult:
+    """Records matching ``text_query`` as ``actor`` may see them. With ``terms_apart`` (the
+    public page and API), vocabulary terms are not results but ``suggestions``, unless the
+    query asks for them (``type:terms``)."""
     if not 1 <= limit <= 200 or offset < 0:
         raise Invalid({"limit": "limit must be 1–200 and offset not negative"})
     if sort not in ("relevance", "date"):
@@ -196,10 +204,12 @@ def search(archive: Archive, actor: Actor, text_query: str, *, limit: int = 20,
         # (cache.py says why it cannot be out of date). A public search bar sees the same few
         # questions over and over; each costs a pass over its matches when its words are common.
         key = ("search", actor.role.value, masker.version if masker else None, text_query,
-               limit, offset, expand_terms, facets, sort, match_all, COUNT_CAP, RERANK_WINDOW)
+               limit, offset, expand_terms, facets, sort, match_all, terms_apart, COUNT_CAP,
+               RERANK_WINDOW)
         found = cache.result(key, lambda: _search(
             session, cache, masker, actor, text_query, limit=limit, offset=offset,
-            expand_terms=expand_terms, facets=facets, sort=sort, match_all=match_all))
+            expand_terms=expand_terms, facets=facets, sort=sort, match_all=match_all,
+            terms_apart=terms_apart))
         # Every search that showed a cleared reader restricted records is on the record,
         # answered from the cache or not.
         audit_bulk_read(session, actor, "search", "archive",
@@ -213,13 +223,14 @@ def search(archive: Archive, actor: Actor, text_query: str, *, limit: int = 20,
 
 def _search(session: Session, cache: IndexCache, masker: Masker | None, actor: Actor,
             text_query: str, *, limit: int, offset: int, expand_terms: bool, facets: bool,
-            sort: str, match_all: bool) -> SearchResult:
+            sort: str, match_all: bool, terms_apart: bool = False) -> SearchResult:
     q = parse(text_query)
     dialect = session.get_bind().dialect.name
     result = SearchResult(query=text_query, total=0)
     if expand_terms:
         result.expansions = [
-            {"matched": e.matched, "term": e.term, "added": list(e.added)}
+            {"matched": e.matched, "term": e.term, "added": list(e.added),
+             "source": e.source}
             for e in expand(session, q, cache)
         ]
     filtered = scope(session, cache, actor, q)
@@ -233,6 +244,10 @@ def _search(session: Session, cache: IndexCache, masker: Masker | None, actor: A
     # holds a name they may not read, so no search of theirs can match one (index.py).
     where.append("si.audience IN :audiences")
     params.update(match=match, levels=visible_levels(actor), audiences=search_audiences(actor))
+    if terms_apart and "type" not in q.filters:
+        result.suggestions = suggestions(session, actor, dialect, list(where), params,
+                                         suggested_keys(result.expansions))
+        where.append(NOT_TERMS)
     rerank_now = sort == "relevance" and offset < RERANK_WINDOW
     clauses, gaps = clauses_and_gaps(q, match_all) if rerank_now else ([], [])
     start, size = (0, RERANK_WINDOW) if rerank_now else (offset, limit)

@@ -27,24 +27,83 @@ LATIN_WORD = re.compile(r"[a-z0-9]+(?:'[a-z]+)?")
 LATIN_TOKEN = re.compile(r"(?<![a-z0-9'])[a-z0-9]+(?:'[a-z]+)?(?![a-z0-9])")
 
 
-def _needles(q: Query) -> tuple[list[str], dict[str, str]]:
+# Words so common in this archive that marking them alone marks half of every text ("North
+# Korea" in every report): marked only inside a phrase or a name of the query, or when the
+# query has nothing else to mark.
+COMMON = frozenset(("north", "south", "korea", "korean", "koreans", "dprk", "북한", "남한",
+                    "조선"))
+
+
+def _name_words(q: Query) -> set[str]:
+    """The typed words taken as parts of a name, marked where the name is (``_Names``) and
+    not one by one — Un alone is not the UN: in a query that capitalises its names, a run of
+    two or more capitalised Latin words (Kim Jong Un); in one that does not, a Latin word of
+    one or two letters beside another Latin word (kim jong un)."""
+    typed = [clause[0] for clause in q.clauses]
+
+    def latin(word: str) -> bool:
+        return bool(word) and not HANGUL.search(word) and " " not in word
+
+    out: set[str] = set()
+    for i, word in enumerate(typed):
+        beside = [typed[j] for j in (i - 1, i + 1) if 0 <= j < len(typed)]
+        if q.cased:
+            named = word[:1].isupper() and latin(word) and any(
+                b[:1].isupper() and latin(b) for b in beside)
+        else:
+            named = latin(word) and len(word) <= 2 and word.isalpha() and any(
+                latin(b) and b.isalpha() for b in beside)
+        if named:
+            out.add(word)
+    return out
+
+
+def _phrase(alt: str, q: Query) -> bool:
+    """Whether an alternative is marked only where it stands whole: a quoted phrase, or a
+    label or thesaurus word of several words the search added ("deportation to North
+    Korea" marks that phrase, never every "to" and "North")."""
+    return " " in alt and (alt in q.quoted or alt in q.expanded)
+
+
+def _skipped(word: str) -> bool:
+    """A word with no content of its own (to, the, 에서) or too common to mark alone."""
+    return word_terms(word).stop or normalise(word).strip(".,?!:;'\"") in COMMON
+
+
+def _needles(q: Query) -> tuple[list[str], dict[str, str], list[tuple[str, ...]]]:
     """What to look for: Korean words and morphemes, found anywhere (탈북민 inside 탈북민들이,
-    as the index finds it); and Latin words and numbers, by their stems, found only as whole
-    words ("to" is not the "to" of "October"; "repatriated" is a form of "repatriation")."""
+    as the index finds it); Latin words and numbers, by their stems, found only as whole
+    words ("to" is not the "to" of "October"; "repatriated" is a form of "repatriation"); and
+    Latin phrases, as runs of whole words by their stems. Function words and COMMON words are
+    left out unless they are all the query has."""
+    names = _name_words(q)
+    words = [(alt, word) for alt in q.words if not _phrase(alt, q) for word in alt.split()
+             if alt not in names]
+    kept = [(alt, word) for alt, word in words if not _skipped(word)]
     hangul: set[str] = set()
     latin: dict[str, str] = {}  # a word or its stem → the prefix a candidate must begin with
+    phrases: list[tuple[str, ...]] = []
     for alt in q.words:
-        for word in alt.split():
-            norm = normalise(word)
-            if HANGUL.search(norm):
-                hangul.add(norm)
-                hangul.update(m for m in word_terms(word).morphemes if len(m) > 1)
-            for token in LATIN_WORD.findall(norm):
-                token = token.replace("'", "")
-                root = stem(token)
-                prefix = _shared_start(token, root)
-                latin[token] = latin[root] = prefix
-    return sorted((n for n in hangul if n), key=len, reverse=True), latin
+        if not _phrase(alt, q):
+            continue
+        norm = normalise(alt)
+        if HANGUL.search(norm):
+            # Korean texts write compounds with or without the space (공개 처형, 공개처형).
+            hangul.update((" ".join(norm.split()), "".join(norm.split())))
+        else:
+            phrases.append(tuple(stem(t.replace("'", "")) for t in LATIN_WORD.findall(norm)))
+    for _alt, word in kept or ([] if hangul or phrases else words):
+        norm = normalise(word)
+        if HANGUL.search(norm):
+            hangul.add(norm)
+            hangul.update(m for m in word_terms(word).morphemes if len(m) > 1)
+        for token in LATIN_WORD.findall(norm):
+            token = token.replace("'", "")
+            root = stem(token)
+            prefix = _shared_start(token, root)
+            latin[token] = latin[root] = prefix
+    return (sorted((n for n in hangul if n), key=len, reverse=True), latin,
+            [p for p in phrases if p])
 
 
 def _shared_start(word: str, root: str) -> str:
@@ -61,15 +120,22 @@ def _name_sequences(q: Query) -> set[tuple[str, ...]]:
     the query as typed (Kim Jong Un: three clauses) and in each alternative on its own."""
     out: set[tuple[str, ...]] = set()
     typed = " ".join(clause[0] for clause in q.clauses)
-    for alt in [typed, *q.words]:
-        keys = [word_terms(w, q.latin_name(w)).name_syllables for w in alt.split()]
+    # Names are looked for in the words typed, never in those the search added (a label or
+    # thesaurus word is not a name: "North Korean refugee").
+    for alt in [typed, *(w for w in q.words if w not in q.expanded)]:
+        words = alt.split()
+        keys = [word_terms(w, q.latin_name(w)).name_syllables for w in words]
         for i in range(len(keys)):
             seq: tuple[str, ...] = ()
-            for part in keys[i:i + MAX_NAME_WORDS]:
+            content = False
+            for word, part in zip(words[i:i + MAX_NAME_WORDS], keys[i:i + MAX_NAME_WORDS],
+                                  strict=True):
                 if not part:
                     break
                 seq += part
-                if len(seq) > 1:
+                # A run of COMMON words alone (north korea) is not taken for a name.
+                content = content or not _skipped(word)
+                if len(seq) > 1 and content:
                     out.add(seq)
     return out
 
@@ -178,7 +244,7 @@ class Highlighter:
     words took more than half a millisecond, more than marking ten snippets."""
 
     def __init__(self, q: Query) -> None:
-        self.needles, self.latin = _needles(q)
+        self.needles, self.latin, self.phrases = _needles(q)
         names = _name_sequences(q)
         self.names = _Names(names) if names else None
         # A whole Latin word (or number) that begins like a query word: checked by its stem.
@@ -213,6 +279,22 @@ class Highlighter:
             if word in self.latin or stem(word) in self.latin:
                 yield m.start(), m.end()
 
+    def phrase_spans(self, lowered: str, start: int = 0, end: int | None = None
+                     ) -> list[tuple[int, int]]:
+        """Where the query's Latin phrases stand in ``lowered[start:end]``: runs of whole
+        words with the phrase's stems, in order."""
+        if not self.phrases:
+            return []
+        tokens = list(LATIN_TOKEN.finditer(lowered, start,
+                                           len(lowered) if end is None else end))
+        stems = [stem(t.group().replace("'", "")) for t in tokens]
+        spans = []
+        for phrase in self.phrases:
+            n = len(phrase)
+            spans += [(tokens[i].start(), tokens[i + n - 1].end())
+                      for i in range(len(tokens) - n + 1) if tuple(stems[i:i + n]) == phrase]
+        return spans
+
     def snippet(self, raw: str) -> str:
         return _snippet(raw, self)
 
@@ -231,6 +313,8 @@ def _snippet(raw: str, h: Highlighter) -> str:
         lowered = raw.lower()
     starts = [i for i in (lowered.find(n) for n in needles) if i >= 0]
     starts += [s for s, _e in itertools.islice(h.latin_spans(lowered), 1)]
+    phrases = h.phrase_spans(lowered)
+    starts += [min(s for s, _e in phrases)] if phrases else []
     name_spans = names.spans(raw, _reach(min(starts)) if starts else len(raw)
                              ) if names is not None else []
     starts += [s for s, _e in name_spans]
@@ -240,6 +324,7 @@ def _snippet(raw: str, h: Highlighter) -> str:
     spans = [(s - start, e - start) for s, e in name_spans if s >= start and e <= end]
     if needles:
         spans += h.needle_spans(lowered[start:end])
+    spans += [(s - start, e - start) for s, e in h.phrase_spans(lowered, start, end)]
     spans += [(s - start, e - start) for s, e in h.latin_spans(lowered, start, end)]
     window = raw[start:end]
     out, pos = [], 0

@@ -25,6 +25,7 @@ ROUTES: dict[str, Rule] = {
     "GET /robots.txt": "public",
     "GET /favicon.ico": "public",
     "GET /search": "public",
+    "GET /search/thesaurus": "public",
     "GET /sources": "public",
     "GET /sources/{source_id}": "public",
     "GET /events/{event_id}": "public",

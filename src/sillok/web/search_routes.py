@@ -21,12 +21,14 @@ from sillok.archive.redactions import localise
 from sillok.archive.service import Archive
 from sillok.errors import Invalid
 from sillok.extract.lexicon import lexicon_for
+from sillok.search import thesaurus
 from sillok.search.query import FILTER_KEYS, MAX_QUERY
 from sillok.search.service import SearchResult, search
 from sillok.security.policy import may_see_level
 from sillok.web.deps import page_actor
 from sillok.web.error_pages import PageError
 from sillok.web.i18n import gettext
+from sillok.web.labels import pick
 
 PER_PAGE = 20
 MAX_PAGE = 5_000  # 100,000 results deep, as far as the API's offsets go
@@ -57,7 +59,7 @@ def router(archive: Archive, templates: Jinja2Templates) -> APIRouter:
             try:
                 result = search(archive, actor, q, limit=PER_PAGE,
                                 offset=(page - 1) * PER_PAGE, facets=True,
-                                expand_terms=expand)
+                                expand_terms=expand, terms_apart=True)
             except Invalid as exc:
                 error = exc.message
             if result is not None and not may_see_level(actor, "restricted"):
@@ -69,9 +71,17 @@ def router(archive: Archive, templates: Jinja2Templates) -> APIRouter:
             "facets": _facets(q, result, expand) if result else [],
             "pages": _pages(q, page, result.total, expand) if result else {},
             "suggestions": _suggestions(archive, q) if result and result.total == 0 else [],
+            "term_links": _term_links(q, result.suggestions) if result else [],
+            "also": _also(result.expansions) if result else [],
         }
         name = "_results.html" if request.headers.get("hx-request") else "search.html"
         return templates.TemplateResponse(request, name, context)
+
+    @r.get("/search/thesaurus", response_class=HTMLResponse)
+    def thesaurus_page(request: Request) -> HTMLResponse:
+        """The words a search treats as one, each group with its source."""
+        return templates.TemplateResponse(request, "thesaurus.html",
+                                          {"entries": thesaurus.entries()})
 
     return r
 
@@ -119,6 +129,41 @@ def _facets(q: str, result: SearchResult, expand: bool) -> list[dict[str, Any]]:
                                   expand=expand)
             values.append({"value": value, "count": count, "on": on, "url": link})
         out.append({"name": name, "values": values})
+    return out
+
+
+def _term_links(q: str, terms: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Each suggested term as a link that applies it as a filter (the query's other filters
+    kept, its words dropped: "every record of this type"), or to its page if no filter
+    selects by it (an agency)."""
+    kept = " ".join(t for t in q.split() if t.partition(":")[0].lower() in FILTER_KEYS
+                    and ":" in t)
+    out = []
+    for t in terms:
+        label = pick((t["label_en"], t["label_ko"]))
+        if t["filter"]:
+            key, _sep, code = t["filter"].partition(":")
+            url = search_url(_with_filter(kept, key, code))
+        else:
+            url = f"/terms/{t['vocabulary']}/{t['code']}"
+        out.append({"label": label, "url": url, "vocabulary": t["vocabulary"],
+                    "filter": t["filter"]})
+    return out
+
+
+def _also(expansions: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """What the search also looked for, one line per recognised word: its equivalents (all
+    of a thesaurus entry's, the first few labels of a term) and, for the thesaurus, the source."""
+    out: list[dict[str, Any]] = []
+    for e in expansions:
+        thesaurus = str(e["term"]).startswith("thesaurus:")
+        words = list(e["added"]) if thesaurus else list(e["added"])[:4]
+        same = next((o for o in out if o["matched"] == e["matched"]), None)
+        if same is None:
+            out.append({"matched": e["matched"], "words": words, "source": e.get("source")})
+        else:
+            same["words"] += [w for w in words if w not in same["words"]]
+            same["source"] = same["source"] or e.get("source")
     return out
 
 

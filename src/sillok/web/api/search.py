@@ -17,6 +17,7 @@ from sillok.archive.service import Archive
 from sillok.search.service import search
 from sillok.web.api.deps import NO_NUL, Reader
 from sillok.web.api.errors import ERROR_RESPONSES
+from sillok.web.labels import public_note
 
 MAX_OFFSET = 100_000
 
@@ -34,6 +35,17 @@ class Expansion(BaseModel):
     matched: str = Field(description="What in the query was recognised.")
     term: str = Field(description="The vocabulary term (vocabulary:code).")
     added: list[str] = Field(description="Labels and synonyms searched for as well.")
+    source: str | None = Field(default=None, description="Where a thesaurus entry's "
+                               "equivalence comes from (publisher, title, address).")
+
+
+class TermSuggestion(BaseModel):
+    vocabulary: str
+    code: str
+    label_en: str
+    label_ko: str
+    filter: str | None = Field(description="The search filter that selects records of this "
+                               "term (e.g. act:forced_repatriation), if there is one.")
 
 
 class SearchOut(BaseModel):
@@ -45,6 +57,9 @@ class SearchOut(BaseModel):
     offset: int
     items: list[SearchHit]
     expansions: list[Expansion]
+    suggestions: list[TermSuggestion] = Field(
+        default_factory=list, description="Vocabulary terms the query names or matches: "
+        "offered as filters, not listed among the items (unless the query has type:terms).")
     notes: list[str] = Field(default_factory=list, description="What the caller should know "
                              "about the query: a filter value that names nothing (then there "
                              "are no results), a year that is not one.")
@@ -73,10 +88,13 @@ def router(archive: Archive) -> APIRouter:
                                       "of vocabulary terms the query names.")] = True,
     ) -> dict[str, Any]:
         result = search(archive, actor, q, limit=limit, offset=offset, facets=facets,
-                        sort=sort, expand_terms=expand)
+                        sort=sort, expand_terms=expand, terms_apart=True)
         return {"query": result.query, "total": result.total,
                 "total_capped": result.total_capped, "limit": limit, "offset": offset,
-                "items": result.items, "expansions": result.expansions, "notes": result.notes,
+                "items": result.items, "notes": result.notes,
+                "expansions": [{**e, "source": public_note(e["source"]) if e.get("source")
+                                else None} for e in result.expansions],
+                "suggestions": result.suggestions,
                 "facets": result.facets if facets else None}
 
     return r
