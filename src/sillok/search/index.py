@@ -21,7 +21,7 @@ from collections import defaultdict
 from collections.abc import Callable, Hashable
 from typing import Any
 
-from sqlalchemy import Connection, delete, event, insert, select
+from sqlalchemy import Connection, delete, event, insert, inspect, select
 from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session
 
@@ -37,6 +37,7 @@ from sillok.archive.redact import (
 from sillok.archive.redacted_text import for_index, spans_by_source
 from sillok.db import models as m
 from sillok.language.analyzer import analyse_many
+from sillok.search import merged
 from sillok.search.upkeep import after_bulk_write
 from sillok.security.name_matcher import NameMatcher, replace
 
@@ -87,8 +88,10 @@ def document(session: Session, kind: str, obj: Any) -> dict[str, Any] | None:
         return {"title": _term_labels(session, "act_type", obj.act_type),
                 "body": obj.description, "kind": obj.act_type, "date_start": obj.date_start}
     if kind == "person":
-        return {"title": " ".join(n.name for n in obj.names), "body": obj.description,
-                "kind": obj.kind}
+        if merged.absorbed(session, obj):
+            return None  # found as the record it is merged into (search/merged.py)
+        every = [n.name for n in obj.names] + merged.merged_names(session, obj)
+        return {"title": " ".join(every), "body": obj.description, "kind": obj.kind}
     if kind == "place":
         names = " ".join([obj.name_en, obj.name_ko, *(n.name for n in obj.names)])
         return {"title": names, "body": "", "kind": obj.kind}
@@ -128,18 +131,25 @@ def write_pending(session: Session) -> None:
     pending.update(named)
     if not pending:
         return
+    # A merged person's names are in the entry of the record it is merged into.
+    for (kind, _rid), obj in list(pending.items()):
+        if kind == "person":
+            pending.update({("person", r.id): r for r in merged.related(session, obj)})
     docs: list[tuple[str, Any, dict[str, Any]]] = []
     session.info[MARKS] = spans_by_source(session, [rid for k, rid in pending if k == "source"])
+    session.info[merged.ROOTS] = merged.roots(session) if any(
+        k == "person" for k, _r in pending) else set()
     try:
         for (kind, rid), obj in pending.items():
-            if obj.retracted_at is not None:
+            doc = None if obj.retracted_at is not None else document(session, kind, obj)
+            if doc is None:
+                # Retracted, or a person found as the record it is merged into.
                 remove_record(session, kind, rid)
                 continue
-            doc = document(session, kind, obj)
-            if doc is not None:
-                docs.append((kind, obj, doc))
+            docs.append((kind, obj, doc))
     finally:
         session.info.pop(MARKS, None)
+        session.info.pop(merged.ROOTS, None)
     matcher, rejected = matcher_for(session), rejected_for(session)
     real_names = matcher_for(session, real_names_only=True)
     entries: list[tuple[str, Any, dict[str, Any], str, str, str]] = []
@@ -264,6 +274,23 @@ _TEXTS: list[tuple[str, Any, tuple[Any, ...]]] = [
     ("act", m.Act, (m.Act.description,)),
     ("person", m.Person, (m.Person.description,)),
 ]
+
+
+@event.listens_for(Session, "before_flush")
+def _merges(session: Session, _context: Any, _instances: Any) -> None:
+    """A person merged or unmerged (linkage/merge.py): its entry, and those of the records it
+    was and is merged into, are written again (search/merged.py)."""
+    for obj in list(session.dirty):
+        if not isinstance(obj, m.Person):
+            continue
+        history = inspect(obj).attrs.merged_into_id.history
+        if not history.has_changes():
+            continue
+        index_record(session, "person", obj)
+        for rid in (*history.added, *history.deleted):
+            other = session.get(m.Person, rid) if rid is not None else None
+            if other is not None:
+                index_record(session, "person", other)
 
 
 @event.listens_for(Session, "before_commit")
