@@ -23,7 +23,7 @@ ROLES = [Role.anonymous, Role.viewer, Role.analyst, Role.editor, Role.admin]
 SAMPLES = {"source_id": "1", "event_id": "1", "code": "cn", "vocabulary": "act_type",
            "type_name": "person", "record_id": "1", "name": "arrivals-year", "ext": "csv",
            "job_id": "1", "suggestion_id": "1", "decision": "dismiss", "mark_id": "1",
-           "token_id": "1"}
+           "token_id": "1", "estimate_id": "1"}
 URLS = {"/terms/{vocabulary}/{code}": "/terms/act_type/forced_repatriation"}
 
 
@@ -95,6 +95,12 @@ def test_each_role_gets_what_its_rule_says(demo: Settings, role: Role) -> None:
                 assert status == 200, (role, method, url, status)
             elif role is Role.anonymous:
                 assert status == 303 and "/login" in response.headers["location"], (method, url)
+            elif rule == "reader":
+                # Every signed-in role may estimate, within what it may see.
+                assert status == 200, (role, method, url, status)
+            elif rule == "admin":
+                assert (status == 403) == (role is not Role.admin), (role, method, url, status)
+                assert status < 500, (role, method, url, status)
             elif rule == "account":
                 # Every signed-in role has an account page; a form sent without its fields
                 # is refused with a reason, never a crash or a 403.

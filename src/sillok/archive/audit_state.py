@@ -10,7 +10,9 @@ without an audit entry, differs. Covered:
   details, for sources with their text — and whether and why it is retracted;
 - a source's redaction marks (a mark removed directly would publish a hidden passage);
 - users: name, role, disabled, password hash and TOTP (a direct ``role = 'admin'``);
-- consent and custody entries, whole (archive/ledgers.py): the two append-only ledgers.
+- consent and custody entries, whole (archive/ledgers.py): the two append-only ledgers;
+- published estimates (estimate/published.py): the figures the public page shows, and
+  whether they are still published (a figure edited in the database would reach the public).
 
 Not covered: columns that change without a user's action (timestamps, sign-in counters,
 sessions, tokens' last use), the search index (rebuilt from records) and jobs.
@@ -32,12 +34,15 @@ from sillok.archive.ledgers import LEDGERS
 from sillok.db import models as m
 
 USER = "user"
-COVERED = frozenset({*KINDS, USER, *LEDGERS})
+ESTIMATE = "published_estimate"
+COVERED = frozenset({*KINDS, USER, ESTIMATE, *LEDGERS})
 
 
 def _model(record_type: str) -> Any:
     if record_type == USER:
         return m.User
+    if record_type == ESTIMATE:
+        return m.PublishedEstimate
     if record_type in LEDGERS:
         return LEDGERS[record_type][0]
     return KINDS[record_type].model
@@ -62,10 +67,18 @@ def _marks(session: Session, source_ids: list[int]) -> dict[int, list[list[Any]]
     return marks
 
 
+def _estimate(row: m.PublishedEstimate) -> dict[str, Any]:
+    return {"filter": row.filter_text, "lists_by": row.lists_by, "method": row.method,
+            "settings": row.settings, "result": row.result, "observed": row.observed,
+            "published_by": row.published_by, "unpublished_by": row.unpublished_by}
+
+
 def _state(session: Session, record_type: str, obj: Any,
            marks: dict[int, list[list[Any]]] | None = None) -> Any:
     if record_type == USER:
         return _user(obj)
+    if record_type == ESTIMATE:
+        return _estimate(obj)
     if record_type in LEDGERS:
         return LEDGERS[record_type][1](obj)
     state: dict[str, Any] = {"record": KINDS[record_type].to_input(obj, session),

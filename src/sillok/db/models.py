@@ -711,3 +711,26 @@ class LinkageDecision(Base):
     reason: Mapped[str] = mapped_column(Text, default="")
     decided_by: Mapped[str] = mapped_column(String(120))
     decided_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class PublishedEstimate(Base):
+    """An estimate of how many people there were (multiple systems estimation) that an admin
+    put on the public statistics page: what was asked (filters, lists, method and its
+    settings) and the result as computed then, shown as it is until it is unpublished
+    (estimate/published.py). Never changed after publication but for its unpublication."""
+
+    __tablename__ = "published_estimates"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    filter_text: Mapped[str] = mapped_column(Text, default="")
+    lists_by: Mapped[str] = mapped_column(String(12))
+    method: Mapped[str] = mapped_column(String(12))
+    # The method's settings (criterion, or the sampler's chains, draws and seed), enough to
+    # compute the same estimate again with `sillok estimate --from-archive`.
+    settings: Mapped[dict[str, Any]] = mapped_column(default=dict)
+    result: Mapped[dict[str, Any]] = mapped_column(default=dict)  # Estimate.as_dict()
+    observed: Mapped[int] = mapped_column(Integer)
+    published_by: Mapped[str] = mapped_column(String(120))
+    published_at: Mapped[datetime] = mapped_column(default=utcnow)
+    unpublished_by: Mapped[str | None] = mapped_column(String(120), default=None)
+    unpublished_at: Mapped[datetime | None] = mapped_column(default=None, index=True)

@@ -6,6 +6,9 @@ Rules:
 - ``staff``: editors and admins; an anonymous visitor is sent to sign in, other roles get 403.
 - ``account``: the signed-in user's own account page, for every staff role (viewers and
   analysts too); an anonymous visitor is sent to sign in, an API token gets 403.
+- ``reader``: every signed-in staff role (viewers and analysts too); an anonymous visitor is
+  sent to sign in (the estimates page: what it shows is the reader's own scope).
+- ``admin``: administrators only; an anonymous visitor is sent to sign in, other roles get 403.
 - ``signin``: the sign-in pages themselves (anyone; each checks its own form token).
 - ``api``: the JSON API; anonymous requests see public data only, writes need a token or a
   session of a role that may write (the API's own tests cover its details).
@@ -16,7 +19,7 @@ from __future__ import annotations
 
 from typing import Literal
 
-Rule = Literal["public", "staff", "account", "signin", "api", "static"]
+Rule = Literal["public", "staff", "account", "reader", "admin", "signin", "api", "static"]
 
 ROUTES: dict[str, Rule] = {
     "GET /": "public",
@@ -57,6 +60,9 @@ ROUTES: dict[str, Rule] = {
     "POST /staff/sources/{source_id}/redactions/{mark_id}/remove": "staff",
     "GET /staff/sources/{source_id}/names": "staff",
     "POST /staff/sources/{source_id}/names": "staff",
+    "GET /staff/estimates": "reader",
+    "POST /staff/estimates/publish": "admin",
+    "POST /staff/estimates/{estimate_id}/unpublish": "admin",
     "GET /staff/account": "account",
     "POST /staff/account/totp": "account",
     "POST /staff/account/totp/confirm": "account",

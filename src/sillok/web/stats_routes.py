@@ -21,6 +21,7 @@ from fastapi.templating import Jinja2Templates
 
 from sillok.archive.service import Archive
 from sillok.errors import Invalid, NotFound
+from sillok.estimate.published import published
 from sillok.security.policy import Actor
 from sillok.stats.arrivals import arrivals, sentence
 from sillok.stats.charts import Lang, acts_spec, arrivals_spec
@@ -202,6 +203,7 @@ def router(archive: Archive, templates: Jinja2Templates) -> APIRouter:
             tables = {"type": _html_table(counts, labels, lang),
                       "year": _html_table(by_year, labels, lang),
                       "province": _html_table(by_province, labels, lang)}
+        shown = published(archive)
         latest_q1 = next((q for q in reversed(quarterly) if q.period.endswith("Q1")), None)
         page = templates.TemplateResponse(request, "stats.html", {
             "lang": lang, "yearly": yearly, "quarterly": quarterly,
@@ -213,6 +215,8 @@ def router(archive: Archive, templates: Jinja2Templates) -> APIRouter:
             "summed": any(t["summed"] for t in tables.values()),
             "filter": flt, "filter_error": error, "filter_keys": KEYS,
             "filter_query": ("?" + urlencode({"filter": flt})) if flt and not error else "",
+            "estimates": [p.public() for p in shown if not p.withheld],
+            "withheld": sum(p.withheld for p in shown),
             "all_suppressed": counts is not None and bool(counts.rows)
                               and all(x.get("suppressed") for x in counts.rows),
         })
