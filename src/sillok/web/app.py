@@ -32,6 +32,7 @@ from sillok.web import (
     name_span_routes,
     pages,
     passage_routes,
+    pick_routes,
     review_routes,
     search_routes,
     site_files,
@@ -100,6 +101,7 @@ def create_app(settings: Settings) -> FastAPI:
     app.include_router(name_span_routes.router(archive, TEMPLATES))
     app.include_router(passage_routes.router(archive, TEMPLATES))
     app.include_router(edit_routes.router(archive, TEMPLATES))
+    app.include_router(pick_routes.router(archive, TEMPLATES))
     app.include_router(account_routes.router(archive, TEMPLATES))
     limiter = FailureLimiter(settings.auth.address_failures,
                              settings.auth.address_window_minutes * 60)

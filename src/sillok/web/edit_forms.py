@@ -34,6 +34,7 @@ class Field:
     empty: Any = None  # what an empty input means for the archive ("" for texts)
     required: bool = False
     hint: str | None = None
+    pick: str | None = None  # the picker of a ref, place or places field (search/pick.py)
 
 
 LEVEL = Field("level", N_("Level"), "level")
@@ -53,35 +54,35 @@ FORMS: dict[str, tuple[Field, ...]] = {
         Field("recorded", N_("Recorded"), "date", hint=DATE_HINT),
         # What makes sources independent of one another (docs/corroboration.md).
         Field("publisher", N_("Organisation that recorded or published it"), "text"),
-        Field("witness", N_("Witness (person)"), "ref"),
+        Field("witness", N_("Witness (person)"), "ref", pick="person"),
         Field("witness_key", N_("Witness key"), "text",
               hint=N_("Your organisation's code for a witness who has no person record.")),
-        Field("based_on", N_("Restates the source"), "ref",
-              hint=N_("The id of the source this one repeats, e.g. a news item's testimony.")),
+        Field("based_on", N_("Restates the source"), "ref", pick="source",
+              hint=N_("The source this one repeats, e.g. a news item's testimony.")),
     ),
     "event": (
         LEVEL,
         Field("title", N_("Title"), "text", required=True),
         Field("date", N_("Date"), "date", hint=DATE_HINT),
-        Field("places", N_("Places"), "places", hint=N_("Place codes or names from the "
-                                                         "list, separated by commas.")),
+        Field("places", N_("Places"), "places", pick="place",
+              hint=N_("Type a place's name in any spelling and choose it; again for more.")),
         DESCRIPTION,
     ),
     "act": (
         LEVEL,
         Field("act_type", N_("Violation"), "vocab", "act_type", required=True),
-        Field("event", N_("Event"), "ref", required=True),
-        Field("victim", N_("Victim"), "ref", required=True),
+        Field("event", N_("Event"), "ref", required=True, pick="event"),
+        Field("victim", N_("Victim"), "ref", required=True, pick="person"),
         Field("date", N_("Date"), "date", hint=DATE_HINT),
-        Field("place", N_("Place"), "place"),
-        Field("facility", N_("Facility"), "place"),
+        Field("place", N_("Place"), "place", pick="place"),
+        Field("facility", N_("Facility"), "place", pick="facility"),
         Field("victim_status", N_("Victim's status afterwards"), "vocab", "victim_status"),
         DESCRIPTION,
     ),
     "involvement": (
         LEVEL,
-        Field("act", N_("Act"), "ref", required=True),
-        Field("perpetrator", N_("Perpetrator"), "ref", required=True),
+        Field("act", N_("Act"), "ref", required=True, pick="act"),
+        Field("perpetrator", N_("Perpetrator"), "ref", required=True, pick="person"),
         Field("agency", N_("Agency"), "vocab", "agency"),
         Field("degree", N_("Degree of involvement"), "vocab", "involvement_degree"),
         DESCRIPTION,
@@ -93,7 +94,7 @@ FORMS: dict[str, tuple[Field, ...]] = {
         Field("sex", N_("Sex"), "vocab", "sex"),
         Field("birth_year", N_("Birth year"), "int"),
         Field("birth_year_estimate", N_("Birth year is an estimate"), "bool"),
-        Field("origin_place", N_("Place of origin"), "place"),
+        Field("origin_place", N_("Place of origin"), "place", pick="place"),
         Field("roles", N_("Roles"), "vocabs", "role"),
         DESCRIPTION,
         Field("protected.real_name", N_("Real name"), "text"),
@@ -118,7 +119,7 @@ FORMS: dict[str, tuple[Field, ...]] = {
         Field("en", N_("English name"), "text", required=True),
         Field("code", N_("Code"), "text", required=True),
         Field("kind", N_("Kind"), "vocab", "place_kind", required=True),
-        Field("parent", N_("Within"), "place"),
+        Field("parent", N_("Within"), "place", pick="place"),
         Field("names", N_("Other names"), "names", hint=NAMES_HINT),
         Field("facility_type", N_("Facility type"), "vocab", "facility_type"),
         Field("agency", N_("Agency"), "vocab", "agency"),

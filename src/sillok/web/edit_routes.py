@@ -19,6 +19,7 @@ from starlette.datastructures import FormData
 
 from sillok.archive.service import Archive
 from sillok.errors import Conflict, Invalid, NotFound, StaleVersion
+from sillok.search.pick import label_of
 from sillok.security.policy import Actor, may_see_protected
 from sillok.web import i18n
 from sillok.web.edit_forms import (
@@ -32,7 +33,7 @@ from sillok.web.edit_forms import (
     typed_values,
     vocabularies,
 )
-from sillok.web.passage_records import LEVELS
+from sillok.web.passage_records import LEVELS, place_code
 from sillok.web.staff_routes import Staff
 
 
@@ -42,7 +43,6 @@ async def posted_form(request: Request) -> FormData:
 
 
 Posted = Annotated[FormData, Depends(posted_form)]
-PLACE_WIDGETS = frozenset({"place", "places"})
 
 
 def fields_for(type_name: str, actor: Actor) -> tuple[Field, ...]:
@@ -58,16 +58,16 @@ def fields_for(type_name: str, actor: Actor) -> tuple[Field, ...]:
 def router(archive: Archive, templates: Jinja2Templates) -> APIRouter:
     r = APIRouter(prefix="/staff/records")
 
-    def choices(actor: Actor, fields: tuple[Field, ...], type_name: str) -> dict[str, Any]:
+    def choices(actor: Actor, fields: tuple[Field, ...], type_name: str,
+                values: dict[str, Any]) -> dict[str, Any]:
         vocab = {v: [t["fields"] for t in archive.list_records(
             actor, "term", {"vocabulary": v}, limit=500).items]
             for v in vocabularies(type_name)}
-        places = (archive.list_records(actor, "place", limit=2000).items
-                  if any(f.widget in PLACE_WIDGETS for f in fields) else [])
         if any(f.widget == "names" for f in fields):
             vocab["name_system"] = [t["fields"] for t in archive.list_records(
                 actor, "term", {"vocabulary": "name_system"}, limit=200).items]
-        return {"vocab": vocab, "places": places, "levels": LEVELS}
+        return {"vocab": vocab, "levels": LEVELS,
+                "picked": picked_labels(archive, actor, fields, values)}
 
     def form_page(request: Request, actor: Actor, type_name: str, rec: dict[str, Any],
                   values: dict[str, Any], errors: dict[str, str], version: int,
@@ -76,7 +76,7 @@ def router(archive: Archive, templates: Jinja2Templates) -> APIRouter:
         return templates.TemplateResponse(request, "edit.html", {
             "rec": rec, "type_name": type_name, "fields": fields, "values": values,
             "errors": errors, "version": version, "name_rows_extra": NAME_ROWS_EXTRA,
-            **choices(actor, fields, type_name)}, status_code=status)
+            **choices(actor, fields, type_name, values)}, status_code=status)
 
     @r.get("/{type_name}/{record_id}/edit", response_class=HTMLResponse)
     def edit(request: Request, actor: Staff, type_name: str, record_id: int) -> HTMLResponse:
@@ -126,6 +126,26 @@ def router(archive: Archive, templates: Jinja2Templates) -> APIRouter:
         return templates.TemplateResponse(request, "edit_conflict.html", {
             "rec": rec, "type_name": type_name, "rows": rows, "stale": stale,
             "fields": fields, "values": typed, "version": stale.current,
-            "name_rows_extra": 0, **choices(actor, fields, type_name)}, status_code=409)
+            "name_rows_extra": 0, **choices(actor, fields, type_name, typed)}, status_code=409)
 
     return r
+
+
+def picked_labels(archive: Archive, actor: Actor, fields: tuple[Field, ...],
+                  values: dict[str, Any]) -> dict[str, Any]:
+    """What each picker shows for the value in the form: a record's label, or for a list
+    of places a (code, label) pair each."""
+    lang = i18n.current.get()
+    out: dict[str, Any] = {}
+    for f in fields:
+        value = str(values.get(f.name) or "")
+        if not f.pick or not value:
+            continue
+        if f.widget == "places":
+            codes = [place_code(c) for c in value.split(",") if place_code(c)]
+            out[f.name] = [(c, label_of(archive, actor, f.pick, c, lang=lang)) for c in codes]
+        else:
+            out[f.name] = label_of(archive, actor, f.pick,
+                                   place_code(value) if f.widget == "place" else value,
+                                   lang=lang)
+    return out

@@ -178,7 +178,7 @@ def router(archive: Archive, templates: Jinja2Templates) -> APIRouter:
         return RedirectResponse(f"/staff/records/{kind}/{ident}", status_code=303)
 
     @r.post("/sources/{source_id}/acts")
-    def code_act(actor: Staff, source_id: int, event: Annotated[int, Form()],
+    def code_act(actor: Staff, source_id: int, event: Annotated[str, Form()],
                  act_type: Annotated[str, Form()], start: Annotated[int, Form()],
                  end: Annotated[int, Form()], victim: Annotated[str, Form()] = "",
                  victim_name: Annotated[str, Form()] = "", date: Annotated[str, Form()] = "",
@@ -187,8 +187,8 @@ def router(archive: Archive, templates: Jinja2Templates) -> APIRouter:
         victim is an existing person (person:ID) or a new one named here."""
         with archive.transaction() as session:
             if victim.strip():
-                kind, _, ident = victim.strip().partition(":")
-                if kind != "person" or not ident.isdigit():
+                kind, _, ident = victim.strip().rpartition(":")
+                if kind not in ("person", "") or not ident.isdigit():
                     raise Invalid({"victim": "give the victim as person:ID, or a new name"})
                 victim_id = int(ident)
             elif victim_name.strip():
@@ -199,7 +199,9 @@ def router(archive: Archive, templates: Jinja2Templates) -> APIRouter:
                                                else "alias"}]}, session=session)
             else:
                 raise Invalid({"victim": "choose a victim: person:ID or a new name"})
-            data: dict[str, Any] = {"level": level, "event": event, "act_type": act_type,
+            if not event.strip().isdigit():
+                raise Invalid({"event": "choose the event the act belongs to"})
+            data: dict[str, Any] = {"level": level, "event": int(event), "act_type": act_type,
                                     "victim": victim_id}
             if date.strip():
                 data["date"] = date.strip()
