@@ -100,6 +100,12 @@ class Settings:
     # default: an archive kept before consent records existed behaves as it did, and a
     # recorded refusal or withdrawal is enforced either way (docs/evidence.md, Consent).
     consent_required: bool = False
+    # Web captures get an RFC 3161 timestamp from this authority (SILLOK_TSA_URL), checked
+    # against the root certificate(s) in SILLOK_TSA_CERT (PEM); see docs/evidence.md.
+    tsa_url: str | None = None
+    tsa_cert: Path | None = None
+    # Chromium for capture screenshots (SILLOK_CHROMIUM); none found, no screenshot.
+    chromium: str | None = None
 
     @classmethod
     def from_env(cls, environ: dict[str, str] | None = None) -> Settings:
@@ -114,6 +120,9 @@ class Settings:
             key_file=Path(env["SILLOK_KEY_FILE"]) if env.get("SILLOK_KEY_FILE") else None,
             encrypt_protected=env.get("SILLOK_ENCRYPT_PROTECTED", "") == "1",
             consent_required=_flag(env.get("SILLOK_CONSENT_REQUIRED"), False),
+            tsa_url=env.get("SILLOK_TSA_URL") or None,
+            tsa_cert=Path(env["SILLOK_TSA_CERT"]) if env.get("SILLOK_TSA_CERT") else None,
+            chromium=env.get("SILLOK_CHROMIUM") or None,
         )
 
     def with_data_dir(self, data_dir: Path | None) -> Settings:

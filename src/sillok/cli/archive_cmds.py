@@ -10,6 +10,7 @@ from sillok.accounts.demo_accounts import create_demo_account
 from sillok.accounts.key_admin import enable, status
 from sillok.archive.lifecycle import build_demo, init_archive
 from sillok.archive.verify import verify
+from sillok.capture.verify import verify_captures
 from sillok.cli.common import (
     DataDir,
     Json,
@@ -93,14 +94,21 @@ def demo(
 
 
 def verify_cmd(data_dir: DataDir = None, json_out: Json = False) -> None:
-    """Recheck every blob's hash, every reference and code, and the audit trail."""
+    """Recheck every blob's hash, every reference and code, the audit trail, and each web
+    capture's files and trusted timestamp."""
     with archive_for(data_dir) as archive:
         report = verify(archive)
+        captures, problems, notes = verify_captures(archive)
+    report.checked["captures"] = captures
+    report.problems += problems
     if json_out:
-        print_json({"ok": report.ok, "checked": report.checked, "problems": report.problems})
+        print_json({"ok": report.ok, "checked": report.checked, "problems": report.problems,
+                    "notes": notes})
     else:
         for problem in report.problems:
             console.print(f"[red]problem:[/] {problem}", highlight=False)
+        for note in notes:
+            console.print(f"note: {note}", highlight=False)
         checked = ", ".join(f"{n} {what}" for what, n in report.checked.items())
         status = "[green]clean[/]" if report.ok else f"[red]{len(report.problems)} problems[/]"
         console.print(f"verify: {status} ({checked})")

@@ -14,6 +14,7 @@ from sillok.cli import (
     archive_cmds,
     audit_cmds,
     backup_cmds,
+    capture_cmds,
     consent_cmds,
     custody_cmds,
     estimate_cmds,
@@ -84,6 +85,7 @@ link_cmds.register(app)
 persons_cmds.register(app)
 consent_cmds.register(app)
 custody_cmds.register(app)
+capture_cmds.register(app)
 
 
 def run() -> None:
