@@ -24,8 +24,10 @@ from sillok.config import Settings
 from sillok.db import models as m
 from sillok.errors import Conflict, Invalid, NotFound
 from sillok.search.service import search
+from sillok.security.policy import Role
 from sillok.stats.counts import count_acts
 from sillok.web.app import create_app
+from tests.auth_helpers import signed_in
 from tests.conftest import ADMIN, ANON, VIEWER, make_event, make_person
 
 MARK = "산딸기나무"  # a word no other record has
@@ -237,3 +239,30 @@ def test_consent_from_the_command_line(archive: Archive, runner: CliRunner,
     assert "withdrawn" in table.output and "UN OHCHR Seoul" in table.output
     bad = runner.invoke(app, ["consent", "record", str(source), "--agree", "fame"], env=cli_env)
     assert bad.exit_code == 1 and "not one of" in bad.output
+
+
+def test_consent_in_the_workspace(archive: Archive, settings: Settings) -> None:
+    source = _testimony(archive)
+    ids = _documented_act(archive, source)
+    with signed_in(settings, Role.editor) as staff:
+        page = staff.get(f"/staff/records/source/{source}?lang=en")
+        assert 'data-consent="none"' in page.text and 'id="consent-form"' in page.text
+        assert 'id="consent-form"' in staff.get(f"/staff/sources/{source}").text
+        korean = staff.get(f"/staff/records/event/{ids['event']}?lang=ko").text
+        assert "공개 동의" in korean and 'id="consent-form"' not in korean
+        done = staff.post(f"/staff/consent/source/{source}?lang=en", data={
+            "scope_publication": "withdrawn", "scope_statistics": "withdrawn",
+            "note": "witness called (fictional)"})
+        assert done.status_code == 200, done.text
+        assert f"/staff/records/act/{ids['act']}" in done.text and "now internal" in done.text
+        event_page = staff.get(f"/staff/records/event/{ids['event']}?lang=en").text
+        assert 'data-consent="withdrawn"' in event_page and "cannot be public" in event_page
+        person = make_person(archive, level="internal", name="가상 증인 셋")
+        shown = staff.post(f"/staff/consent/person/{person}", data={
+            "scope_partners": "given", "partners": "UN OHCHR Seoul, TJWG"})
+        assert shown.status_code == 200 and 'id="taken-down-none"' in shown.text
+        assert "UN OHCHR Seoul, TJWG" in staff.get(f"/staff/records/person/{person}").text
+        refused = staff.post(f"/staff/consent/source/{source}", data={})
+        assert refused.status_code == 422
+    with TestClient(create_app(settings)) as public:
+        assert public.get(f"/events/{ids['event']}").status_code == 404

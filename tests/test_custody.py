@@ -20,9 +20,12 @@ from sillok.archive import custody
 from sillok.archive.service import Archive
 from sillok.archive.verify import verify
 from sillok.cli.main import app
+from sillok.config import Settings
 from sillok.db import models as m
 from sillok.errors import Conflict, Forbidden, Invalid, NotFound
 from sillok.ingest.pipeline import Ingestor, Options
+from sillok.security.policy import Role
+from tests.auth_helpers import signed_in
 from tests.conftest import ADMIN, ANALYST, EDITOR, VIEWER
 
 DATA = "[가상 증언] 2019년 3월 회령 집결소에서 조사를 받았다.\n".encode()
@@ -120,3 +123,29 @@ def test_audit_verification_covers_custody(archive: Archive) -> None:
     problems = verify(archive).problems
     assert any("custody #" in p and "changed directly" in p for p in problems), problems
     assert any("custody #" in p and "inserted directly" in p for p in problems), problems
+
+
+def test_custody_in_the_workspace(archive: Archive, settings: Settings) -> None:
+    source = _ingested(archive)
+    with signed_in(settings, Role.editor) as staff:
+        page = staff.get(f"/staff/sources/{source}?lang=ko").text
+        assert "보관 경위" in page and 'id="custody-form"' in page
+        added = staff.post(f"/staff/sources/{source}/custody", data={
+            "action": "transferred", "method": "messenger", "from_party": "가상 연락원",
+            "to_party": "centre (fictional)", "at": "2025-12-01T09:30", "zone": "+09:00"},
+            follow_redirects=False)
+        assert added.status_code == 303, added.text
+        table = staff.get(f"/staff/records/source/{source}").text
+        assert "가상 연락원" in table and "messenger" in table
+        rows = list(csv.DictReader(io.StringIO(
+            staff.get(f"/staff/sources/{source}/custody.csv").text)))
+        assert [r["action"] for r in rows] == ["transferred", "received"]
+        assert rows[0]["happened_at"].startswith("2025-12-01T00:30")
+        download = staff.get(f"/staff/sources/{source}/custody.json")
+        assert "attachment" in download.headers["content-disposition"]
+        assert download.json()["sha256"] == hashlib.sha256(DATA).hexdigest()
+        assert staff.post(f"/staff/sources/{source}/custody", data={
+            "action": "copied", "method": "fax", "to_party": "x"}).status_code == 422
+    with signed_in(settings, Role.viewer) as viewer:
+        assert viewer.get(f"/staff/sources/{source}/custody.csv",
+                          follow_redirects=False).status_code == 403

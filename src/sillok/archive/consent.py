@@ -22,6 +22,7 @@ from sillok.archive.audit import record_change
 from sillok.archive.consent_rules import (
     ANY_ENTRY,
     descendants,
+    evidence_sources,
     publication_refusal,
     source_states,
 )
@@ -195,3 +196,25 @@ def show(archive: Archive, actor: Actor, subject_type: str, subject_id: int
                          if e["scope"] == "partners" and e["decision"] == "given"), [])
         return {"subject": f"{subject_type}:{subject_id}", "required": required,
                 "current": current, "partners": partners, "entries": entries}
+
+
+def resting_on(archive: Archive, actor: Actor, type_name: str, record_id: int
+               ) -> list[dict[str, Any]]:
+    """The sources a record rests on with their publication consent, for the workspace's
+    badge on every record page (sources the actor may not see are left out)."""
+    with archive.transaction() as session:
+        if type_name == "source":
+            ids = [record_id]
+        elif type_name == "evidence":
+            evidence = session.get(m.Evidence, record_id)
+            ids = [int(evidence.source_id)] if evidence is not None else []
+        else:
+            ids = evidence_sources(session, type_name, record_id)
+        visible = [s for s in ids if (src := session.get(m.Source, s)) is not None
+                   and may_see(actor, src)]
+        states = source_states(session, "publication", visible)
+        required = archive.settings.consent_required
+        return [{"source": sid, "state": c.state, "needs_consent": c.needs_consent,
+                 "allowed": consent_allows(c.state, needs_consent=c.needs_consent,
+                                           required=required)}
+                for sid, c in sorted(states.items())]

@@ -27,6 +27,7 @@ from sillok.web import (
     auth_routes,
     edit_routes,
     estimate_routes,
+    evidence_routes,
     i18n,
     map_routes,
     name_span_routes,
@@ -98,6 +99,7 @@ def create_app(settings: Settings) -> FastAPI:
     app.include_router(staff_routes.router(archive, TEMPLATES))
     app.include_router(review_routes.router(archive, TEMPLATES))
     app.include_router(estimate_routes.router(archive, TEMPLATES))
+    app.include_router(evidence_routes.router(archive, TEMPLATES))
     app.include_router(name_span_routes.router(archive, TEMPLATES))
     app.include_router(passage_routes.router(archive, TEMPLATES))
     app.include_router(edit_routes.router(archive, TEMPLATES))

@@ -25,6 +25,7 @@ from sillok.ingest.pipeline import Options
 from sillok.security.policy import Actor, may_write
 from sillok.web.deps import page_actor
 from sillok.web.edit_forms import FORMS as EDITABLE
+from sillok.web.evidence_panels import panels
 from sillok.web.passage_records import passage_choices
 
 MAX_UPLOAD_FILES = 500
@@ -114,6 +115,7 @@ def router(archive: Archive, templates: Jinja2Templates) -> APIRouter:
         return render(request, "workspace.html", {
             "rec": rec, "suggestions": suggestions, "places": places, "act_types": act_types,
             "marks": marks, "source_id": source_id, **passage_choices(archive, actor),
+            **panels(archive, actor, "source", source_id),
             "segments": _redacted(_segments(rec["fields"]["text"], suggestions,
                                             rec["fields"].get("pages") or []),
                                   [(mark["start"], mark["end"]) for mark in marks])})
@@ -141,7 +143,7 @@ def router(archive: Archive, templates: Jinja2Templates) -> APIRouter:
         return render(request, "staff_record.html", {
             "rec": rec, "type_name": type_name, "history": history,
             "saved": request.query_params.get("saved") == "1",
-            "editable": type_name in EDITABLE})
+            "editable": type_name in EDITABLE, **panels(archive, actor, type_name, record_id)})
 
     @r.post("/records/{type_name}/{record_id}/retract")
     def retract(actor: Staff, type_name: str, record_id: int,
