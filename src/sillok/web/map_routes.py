@@ -67,6 +67,7 @@ def router(archive: Archive, templates: Jinja2Templates) -> APIRouter:
         name = "name_ko" if lang == "ko" else "name_en"
         return templates.TemplateResponse(request, "map.html", {
             "lang": lang, "counts": counts, "name": name, "error": error, "k": k,
+            "province_names": {c.code: getattr(c, name) for c in counts.provinces},
             "acts": act_types(archive, lang), "asked": {
                 key: (request.query_params.get(key) or "").strip()[:MAX_FILTER]
                 for key in ("act", "from", "to", "filter")},

@@ -25,6 +25,7 @@ def router(archive: Archive) -> APIRouter:
         actor: Reader,
         layer: Literal["province", "county", "facility"] = "province",
         flt: Annotated[str, Query(alias="filter", max_length=MAX_FILTER, pattern=NO_NUL,
+                                  examples=["act:forced_repatriation from:2015"],
                                   description="Filters in the search bar's language, e.g. "
                                   "'act:forced_repatriation from:2015'. Keys: "
                                   + ", ".join(FILTERS) + ".")] = "",
