@@ -11,6 +11,7 @@ from typer._click.core import Context as ClickContext  # Typer vendors click
 from typer.core import TyperGroup
 
 from sillok.cli import (
+    acts_cmds,
     archive_cmds,
     audit_cmds,
     backup_cmds,
@@ -83,6 +84,7 @@ estimate_cmds.register(app)
 linkage_cmds.register(app)
 link_cmds.register(app)
 persons_cmds.register(app)
+acts_cmds.register(app)
 consent_cmds.register(app)
 custody_cmds.register(app)
 capture_cmds.register(app)

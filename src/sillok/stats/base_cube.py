@@ -136,7 +136,9 @@ def count_cube(session: Session, consent_required: bool = False
     do not add up): 8 grouped queries over the public acts that witnesses allowed to be used
     in statistics."""
     act, victim = m.Act, aliased(m.Person)
-    where = [visible_filter(act, PUBLIC), act.retracted_at.is_(None)]
+    # An act merged into another coding of the same act counts once (linkage/merge.py).
+    where = [visible_filter(act, PUBLIC), act.retracted_at.is_(None),
+             act.merged_into_id.is_(None)]
     unconsented = statistics_exclusion(session, act, required=consent_required)
     if unconsented is not None:
         where.append(unconsented)

@@ -109,7 +109,9 @@ def count_acts(archive: Archive, actor: Actor, by: list[str],
                 else_=None,
             ),
         }
+        # An act merged into another coding of the same act counts once (linkage/merge.py).
         where = [visible_filter(act, actor), act.retracted_at.is_(None),
+                 act.merged_into_id.is_(None),
                  *conditions(resolved, actor, {**columns, "act": act, "victim": victim,
                                                "facility": facility})]
         # Only what witnesses allowed to be used in statistics is counted.
