@@ -16,7 +16,9 @@ from warcio.archiveiterator import ArchiveIterator
 from sillok.archive.blobs import BlobStore
 from sillok.archive.service import Archive
 from sillok.cli.main import app
+from sillok.config import Settings
 from sillok.db import models as m
+from tests.auth_helpers import signed_in
 from tests.conftest import ADMIN
 from tests.tsa_server import Site, serve
 
@@ -121,3 +123,21 @@ def test_a_bad_page_does_not_stop_the_batch(
     assert "not an http(s) address" in failed["ftp://example.invalid/x"]
     [done] = report["captured"]  # type: ignore[misc]
     assert any("SILLOK_TSA_URL" in n for n in done["notes"])
+
+
+def test_workspace_capture_form(settings: Settings, archive: Archive, site: Site) -> None:
+    with signed_in(settings, "viewer") as viewer:
+        assert viewer.post("/staff/capture", data={"url": f"{site.base}/news/1"}
+                           ).status_code == 403
+    with signed_in(settings, "editor") as editor:
+        assert "/staff/capture" in editor.get("/staff/upload").text
+        bad = editor.post("/staff/capture", data={"url": f"{site.base}/missing"})
+        assert bad.status_code == 400 and "404" in bad.text and "Traceback" not in bad.text
+        done = editor.post("/staff/capture", data={"url": f"{site.base}/news/1",
+                                                   "level": "internal"})
+        assert done.status_code == 303, done.text
+        source_id = int(done.headers["location"].split("/")[-1].split("?")[0])
+        assert editor.get(done.headers["location"]).status_code == 200
+    source = archive.get(ADMIN, "source", source_id)["fields"]
+    assert source["kind"] == "web_capture" and "온성 일대의 단속" in source["text"]
+    assert source["extra"]["captures"][0]["by"] != ADMIN.name  # the signed-in editor

@@ -137,7 +137,7 @@ def capture_url(archive: Archive, actor: Actor, url: str, *, level: str = "inter
         "timestamp": stamp.as_json() if stamp else None, "by": actor.name,
     }
     outcome = Ingestor(archive, actor, Options(kind="web_capture", level=level, origin=url,
-                                               suggest=True)).ingest_bytes(
+                                               suggest=True, received_via="download")).ingest_bytes(
         html, _file_name(page.final_url), display=url, origin=url)
     if outcome.status == "failed" or (outcome.source_id is None
                                       and outcome.duplicate_of is None):

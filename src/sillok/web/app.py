@@ -25,6 +25,7 @@ from sillok.web import (
     api,
     auth,
     auth_routes,
+    capture_routes,
     edit_routes,
     estimate_routes,
     evidence_routes,
@@ -97,6 +98,7 @@ def create_app(settings: Settings) -> FastAPI:
     app.include_router(stats_routes.router(archive, TEMPLATES))
     app.include_router(map_routes.router(archive, TEMPLATES))
     app.include_router(staff_routes.router(archive, TEMPLATES))
+    app.include_router(capture_routes.router(archive, TEMPLATES))
     app.include_router(review_routes.router(archive, TEMPLATES))
     app.include_router(estimate_routes.router(archive, TEMPLATES))
     app.include_router(evidence_routes.router(archive, TEMPLATES))
