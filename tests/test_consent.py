@@ -22,7 +22,7 @@ from sillok.archive.service import Archive
 from sillok.cli.main import app
 from sillok.config import Settings
 from sillok.db import models as m
-from sillok.errors import Conflict, Invalid, NotFound
+from sillok.errors import Conflict, Forbidden, Invalid, NotFound
 from sillok.search.service import search
 from sillok.security.policy import Role
 from sillok.stats.counts import count_acts
@@ -266,3 +266,32 @@ def test_consent_in_the_workspace(archive: Archive, settings: Settings) -> None:
         assert refused.status_code == 422
     with TestClient(create_app(settings)) as public:
         assert public.get(f"/events/{ids['event']}").status_code == 404
+
+
+def test_check_finds_what_became_unpublishable(settings: Settings, runner: CliRunner,
+                                               cli_env: dict[str, str]) -> None:
+    """Switching consent on refuses new publications only; `consent check` lists the public
+    records it would refuse, and --take-down makes them internal."""
+    lenient = Archive.open(settings)
+    try:
+        source = _testimony(lenient)
+        news = lenient.create(ADMIN, "source", {"level": "public", "kind": "news_report",
+                                                 "title": "가상 기사", "text": "[가상]"})
+    finally:
+        lenient.close()
+    strict_env = {**cli_env, "SILLOK_CONSENT_REQUIRED": "1"}
+    listed = runner.invoke(app, ["consent", "check", "--json"], env=strict_env)
+    assert listed.exit_code == 0, listed.output
+    assert [(r["type"], r["id"]) for r in json.loads(listed.output)] == [("source", source)]
+    assert runner.invoke(app, ["consent", "check", "--json"], env=cli_env).output.strip() == "[]"
+    taken = runner.invoke(app, ["consent", "check", "--take-down"], env=strict_env)
+    assert taken.exit_code == 0 and "1 records taken out of public view" in taken.output
+    strict = Archive.open(dataclasses.replace(settings, consent_required=True))
+    try:
+        assert strict.get(ADMIN, "source", source)["level"] == "internal"
+        assert strict.get(ANON, "source", news)
+        assert consent.check(strict, ADMIN) == []
+        with pytest.raises(Forbidden):
+            consent.check(strict, VIEWER)
+    finally:
+        strict.close()

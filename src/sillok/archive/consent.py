@@ -15,12 +15,13 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import or_, select
 from sqlalchemy.orm import Session
 
 from sillok.archive.audit import record_change
 from sillok.archive.consent_rules import (
     ANY_ENTRY,
+    decided_sources,
     descendants,
     evidence_sources,
     publication_refusal,
@@ -30,13 +31,14 @@ from sillok.archive.kinds import KINDS
 from sillok.archive.ledgers import CONSENT, consent_state
 from sillok.archive.service import Archive
 from sillok.db import models as m
-from sillok.errors import Invalid, NotFound
+from sillok.errors import Forbidden, Invalid, NotFound
 from sillok.security.policy import (
     CONSENT_DECISIONS,
     CONSENT_SCOPES,
     Actor,
     consent_allows,
     may_see,
+    may_see_level,
     require_write,
 )
 
@@ -147,6 +149,39 @@ def _take_down(archive: Archive, actor: Actor, session: Session, subject_type: s
         candidates = _resting(session, sources) | {("person", subject_id)}
     else:
         candidates = _resting(session, sources)
+    return _demote(archive, actor, session, candidates)
+
+
+def check(archive: Archive, actor: Actor, *, take_down: bool = False) -> list[dict[str, Any]]:
+    """Every public record that consent does not allow to be public now — after
+    ``SILLOK_CONSENT_REQUIRED`` was switched on, say, which refuses only new publications.
+    With ``take_down``, each is made internal as a withdrawal would (one transaction)."""
+    if take_down:
+        require_write(actor)
+    elif not may_see_level(actor, "restricted"):
+        raise Forbidden("checking consent reads every record: for roles cleared for "
+                        "restricted records")
+    required = archive.settings.consent_required
+    with archive.transaction() as session:
+        sources: set[int] = set()
+        for scope in ("publication", "name"):
+            decided = decided_sources(session, scope)
+            sources |= {sid for sid, c in decided.items() if not consent_allows(
+                c.state, needs_consent=c.needs_consent, required=required)}
+        if required:
+            sources |= set(session.execute(select(m.Source.id).where(
+                or_(m.Source.kind == "testimony", m.Source.witness_id.is_not(None)),
+                m.Source.retracted_at.is_(None))).scalars())
+        candidates = _resting(session, sorted(sources)) if sources else set()
+        if take_down:
+            return _demote(archive, actor, session, candidates)
+        return _demote(archive, actor, session, candidates, dry_run=True)
+
+
+def _demote(archive: Archive, actor: Actor, session: Session,
+            candidates: set[tuple[str, int]], *, dry_run: bool = False) -> list[dict[str, Any]]:
+    """Make internal each public record among ``candidates`` that the policy does not allow
+    to be public (dependants first); with ``dry_run`` only list them."""
     required = archive.settings.consent_required
     order = {name: i for i, name in enumerate(TAKEDOWN_ORDER)}
     taken: list[dict[str, Any]] = []
@@ -159,10 +194,12 @@ def _take_down(archive: Archive, actor: Actor, session: Session, subject_type: s
         refusal = publication_refusal(session, type_name, obj, required=required)
         if refusal is None:
             continue
-        archive.update(actor, type_name, record_id, {"level": TAKEDOWN_LEVEL}, session=session,
-                       action=TAKEDOWN_ACTION)
-        taken.append({"type": type_name, "id": record_id,
-                      "label": KINDS[type_name].label(obj), "level": TAKEDOWN_LEVEL})
+        if not dry_run:
+            archive.update(actor, type_name, record_id, {"level": TAKEDOWN_LEVEL},
+                           session=session, action=TAKEDOWN_ACTION)
+        taken.append({"type": type_name, "id": record_id, "label": KINDS[type_name].label(obj),
+                      "level": obj.level, "reason": refusal.errors.get("level", "")
+                      if isinstance(refusal, Invalid) else str(refusal)})
     return taken
 
 

@@ -128,5 +128,25 @@ def show_cmd(
                       "means not allowed for testimonies", highlight=False)
 
 
+@consent_app.command("check")
+def check_cmd(
+    take_down: bool = typer.Option(False, "--take-down", help="Make each record found "
+                                   "internal, as a withdrawal would (audited)."),
+    data_dir: DataDir = None,
+    json_out: Json = False,
+) -> None:
+    """List public records that consent does not allow to be public now (for instance after
+    SILLOK_CONSENT_REQUIRED was switched on, which refuses only new publications)."""
+    with archive_for(data_dir) as archive:
+        found = consent.check(archive, actor_for(None), take_down=take_down)
+    if json_out:
+        print_json(found)
+        return
+    verb = "taken out of public view" if take_down else "public without the consent it needs"
+    console.print(f"{len(found)} records {verb}", highlight=False)
+    for rec in found:
+        console.print(f"  {rec['type']} #{rec['id']}: {rec['reason']}", highlight=False)
+
+
 def register(app: typer.Typer) -> None:
     app.add_typer(consent_app, name="consent")
