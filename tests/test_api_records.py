@@ -56,8 +56,12 @@ def _one_of_each(archive: Archive, level: str) -> dict[str, int]:
                                               "title_en": "T", "title_ko": "시",
                                               "observations": [{"period": "2023-Q1",
                                                                 "value": 34}]})
+    sibling = make_person(archive, level=level, name=f"가상형제{tag}")
+    relation = archive.create(ADMIN, "relation", {"level": level, "person_a": victim,
+                                                  "person_b": sibling, "kind": "sibling"})
     return {"source": src, "person": victim, "event": ev, "act": act, "involvement": inv,
-            "evidence": evid, "term": term, "place": place, "series": series}
+            "evidence": evid, "term": term, "place": place, "series": series,
+            "relation": relation}
 
 
 def test_every_type_by_role(client: TestClient, archive: Archive) -> None:

@@ -34,7 +34,7 @@ MAX_ID = s.MAX_ID  # ids are 32-bit integers in both databases
 # Filters whose value is a number (the API documents them as integers): ids and years.
 YEAR_FILTERS = frozenset({"year"})
 ID_FILTERS = frozenset({"parent", "event", "victim", "act", "perpetrator", "source",
-                        "record_id"})
+                        "record_id", "person"})
 
 
 def _id(value: str) -> int:
@@ -289,6 +289,37 @@ class InvolvementKind(Kind):
         return f"involvement #{obj.id} in act #{obj.act_id}"
 
 
+class RelationKind(Kind):
+    name, plural, model, schema = "relation", "relations", m.Relation, s.RelationIn
+    filters: ClassVar[dict[str, Filter]] = {
+        "level": lambda v: m.Relation.level == v,
+        "kind": lambda v: m.Relation.kind == v,
+        # Either side: the relations a person has, whichever way they were written.
+        "person": lambda v: (m.Relation.person_a_id == _id(v)) | (m.Relation.person_b_id
+                                                                  == _id(v)),
+    }
+    refs: ClassVar[dict[str, str]] = {"person_a": "person", "person_b": "person"}
+
+    def apply(self, obj: m.Relation, d: s.RelationIn, r: Resolver) -> None:
+        obj.level = d.level
+        obj.person_a_id = r.record(d.person_a, "person", "person_a")  # type: ignore[assignment]
+        obj.person_b_id = r.record(d.person_b, "person", "person_b")  # type: ignore[assignment]
+        if obj.person_a_id is not None and obj.person_a_id == obj.person_b_id:
+            r.fail("person_b", "a relation is between two different persons")
+        obj.kind = r.term("relation_kind", d.kind, "kind") or d.kind
+        obj.description = d.description
+
+    def to_input(self, obj: m.Relation, session: Session) -> dict[str, Any]:
+        return {"level": obj.level, "person_a": obj.person_a_id, "person_b": obj.person_b_id,
+                "kind": obj.kind, "description": obj.description}
+
+    def label(self, obj: m.Relation) -> str:
+        # Shown only to readers who may see both persons (policy.may_see_relation), and
+        # masked like every label for those not cleared for a restricted person's names.
+        person = KINDS["person"]
+        return f"{person.label(obj.person_a)} → {obj.kind} → {person.label(obj.person_b)}"
+
+
 LEVEL_ORDER = {"public": 0, "internal": 1, "restricted": 2}
 
 
@@ -502,7 +533,7 @@ class SeriesKind(Kind):
 KINDS: dict[str, Kind] = {
     k.name: k
     for k in (TermKind(), PlaceKind(), SeriesKind(), SourceKind(), PersonKind(), EventKind(),
-              ActKind(), InvolvementKind(), EvidenceKind())
+              ActKind(), InvolvementKind(), RelationKind(), EvidenceKind())
 }
 ALIASES = {k.plural: k.name for k in KINDS.values()}
 

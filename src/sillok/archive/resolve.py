@@ -25,6 +25,7 @@ MODELS: dict[str, type[Any]] = {
     "involvement": m.Involvement,
     "person": m.Person,
     "evidence": m.Evidence,
+    "relation": m.Relation,
     "place": m.Place,
     "term": m.Term,
     "series": m.Series,

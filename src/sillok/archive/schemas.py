@@ -134,6 +134,15 @@ class InvolvementIn(RecordIn):
     description: Text = ""
 
 
+class RelationIn(RecordIn):
+    """Person A is the <kind> of person B (vocabulary relation_kind)."""
+
+    person_a: Ref
+    person_b: Ref
+    kind: Code
+    description: Text = ""
+
+
 class EvidenceIn(RecordIn):
     source: Ref
     record: Ref | RecordPointer

@@ -27,6 +27,7 @@ from sillok.archive.resolve import Resolver
 from sillok.archive.schemas import validate_shape
 from sillok.config import Settings
 from sillok.db import migrate
+from sillok.db import models as m
 from sillok.db.engine import make_engine, make_sessionmaker, transaction
 from sillok.db.models import AuditEntry
 from sillok.db.types import utcnow
@@ -36,6 +37,8 @@ from sillok.security import at_rest
 from sillok.security.policy import (
     Actor,
     may_see,
+    may_see_relation,
+    relation_filter,
     require_write,
     visible_filter,
 )
@@ -249,7 +252,7 @@ class Archive:
         """A page of the records the actor may see, by id, or newest first (by the record's
         own date where it has one: publication for sources, the date for events and acts)."""
         kind = kind_named(type_name)
-        where = [visible_filter(kind.model, actor)]
+        where = [_visible(kind, actor)]
         if not include_retracted:
             where.append(kind.model.retracted_at.is_(None))
         for key, value in (filters or {}).items():
@@ -315,7 +318,9 @@ class Archive:
         obj = session.get(kind.model, record_id)
         # A record the actor may not see is reported exactly like a missing one, so that its
         # existence is not disclosed either.
-        if obj is None or not may_see(actor, obj):
+        if obj is None or not may_see(actor, obj) or (
+                kind.name == "relation"
+                and not may_see_relation(actor, obj, obj.person_a, obj.person_b)):
             raise NotFound(f"no {kind.name} #{record_id}")
         return obj
 
@@ -326,6 +331,14 @@ class Archive:
         if not snapshot.get("protected"):
             return snapshot
         return protected_digest(snapshot, digest_key(session, self.settings.data_dir))
+
+
+def _visible(kind: Kind, actor: Actor) -> Any:
+    """What of ``kind`` the actor may see, as a WHERE clause: a relation needs both of its
+    persons seen too (policy.may_see_relation)."""
+    if kind.name == "relation":
+        return relation_filter(m.Relation, m.Person, actor)
+    return visible_filter(kind.model, actor)
 
 
 def _order(model: Any, newest_first: bool) -> list[Any]:

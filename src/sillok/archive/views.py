@@ -22,6 +22,7 @@ from sillok.security.policy import (
     may_see,
     may_see_level,
     may_see_protected,
+    may_see_relation,
     visible_filter,
 )
 
@@ -131,9 +132,16 @@ def ref_view(session: Session, actor: Actor, type_name: str, record_id: int | No
     if record_id is None:
         return None
     obj = session.get(MODELS[type_name], record_id)
-    if obj is None or not may_see(actor, obj):
+    if obj is None or not seen(actor, type_name, obj):
         return {"type": type_name, "id": None, "label": WITHHELD}
     return {"type": type_name, "id": record_id, "label": label(session, actor, type_name, obj)}
+
+
+def seen(actor: Actor, type_name: str, obj: Any) -> bool:
+    """Whether the actor may see this record (a relation: and both its persons)."""
+    if type_name == "relation":
+        return may_see_relation(actor, obj, obj.person_a, obj.person_b)
+    return may_see(actor, obj)
 
 
 def view(kind: Kind, obj: Any, session: Session, actor: Actor, *, full: bool) -> dict[str, Any]:
@@ -171,37 +179,17 @@ def view(kind: Kind, obj: Any, session: Session, actor: Actor, *, full: bool) ->
         "fields": fields,
     }
     if full:
-        out["related"] = _related(kind, obj, session, actor)
+        # Deferred: the related module builds on this one's pointers and labels.
+        from sillok.archive.related import related
+
+        out["related"] = related(kind, obj, session, actor)
         if kind.name == "act":
             # Counted as this actor may know it (archive/corroboration.py).
             out["independent_sources"] = support_counts(session, actor, [obj.id])[obj.id]
     return out
 
 
-def _related(kind: Kind, obj: Any, session: Session, actor: Actor) -> dict[str, Any]:
-    related: dict[str, Any] = {}
-    if kind.name in ("event", "act", "person", "involvement", "place", "source"):
-        related["evidence"] = _evidence(session, actor, kind.name, obj.id)
-    if kind.name == "event":
-        related["acts"] = _pointers(session, actor, "act", m.Act.event_id == obj.id, m.Act)
-    if kind.name == "person":
-        related["acts_as_victim"] = _pointers(session, actor, "act", m.Act.victim_id == obj.id,
-                                              m.Act)
-        related["involvements"] = _pointers(
-            session, actor, "involvement", m.Involvement.perpetrator_id == obj.id, m.Involvement
-        )
-    if kind.name == "act":
-        related["involvements"] = _pointers(
-            session, actor, "involvement", m.Involvement.act_id == obj.id, m.Involvement
-        )
-    if kind.name == "place":
-        related["events"] = _pointers(
-            session, actor, "event", m.Event.places.any(m.Place.id == obj.id), m.Event
-        )
-    return related
-
-
-def _pointers(session: Session, actor: Actor, type_name: str, where: Any,
+def pointers(session: Session, actor: Actor, type_name: str, where: Any,
               model: Any) -> list[dict[str, Any]]:
     rows = session.execute(
         select(model).where(where, visible_filter(model, actor), model.retracted_at.is_(None))
@@ -211,7 +199,7 @@ def _pointers(session: Session, actor: Actor, type_name: str, where: Any,
             for r in rows]
 
 
-def _evidence(session: Session, actor: Actor, type_name: str,
+def evidence_of(session: Session, actor: Actor, type_name: str,
               record_id: int) -> list[dict[str, Any]]:
     if type_name == "source":
         where = m.Evidence.source_id == record_id

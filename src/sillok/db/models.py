@@ -371,6 +371,25 @@ class Involvement(RecordMixin, Base):
     perpetrator: Mapped[Person] = relationship()
 
 
+class Relation(RecordMixin, Base):
+    """Two persons and how they are related: "person A is the <kind> of person B" (parent,
+    child, sibling, spouse, witness_of, other; vocabulary relation_kind). Its level is its
+    own; a reader sees it only if they may see it and both persons (policy.may_see_relation).
+    """
+
+    __tablename__ = "relations"
+    __table_args__ = (_level_check(),
+                      CheckConstraint("person_a_id <> person_b_id", name="two_persons"))
+
+    person_a_id: Mapped[int] = mapped_column(ForeignKey("persons.id"), index=True)
+    person_b_id: Mapped[int] = mapped_column(ForeignKey("persons.id"), index=True)
+    kind: Mapped[str] = mapped_column(String(40))
+    description: Mapped[str] = mapped_column(Text, default="")
+
+    person_a: Mapped[Person] = relationship(foreign_keys=[person_a_id])
+    person_b: Mapped[Person] = relationship(foreign_keys=[person_b_id])
+
+
 class Evidence(RecordMixin, Base):
     """A record tied to a passage of a source: character offsets plus the quoted text."""
 

@@ -24,7 +24,7 @@ from dataclasses import dataclass
 from enum import StrEnum
 from typing import Any
 
-from sqlalchemy import ColumnElement, true
+from sqlalchemy import ColumnElement, and_, select, true
 
 from sillok.errors import Forbidden, Invalid
 
@@ -200,3 +200,20 @@ def may_see_custody(actor: Actor) -> bool:
     """A chain of custody names the people a source passed through (often the witness, an
     interviewer, a courier): only those who may read identities see it."""
     return may_see_protected(actor)
+
+
+def may_see_relation(actor: Actor, relation: Any, person_a: Any, person_b: Any) -> bool:
+    """A relation says something about both its persons (that a restricted witness is the
+    brother of a public victim, say): it is shown only to a reader who may see the relation
+    and each of the two persons."""
+    return may_see(actor, relation) and may_see(actor, person_a) and may_see(actor, person_b)
+
+
+def relation_filter(model: Any, persons: Any, actor: Actor) -> ColumnElement[bool]:
+    """The rule of :func:`may_see_relation` as a WHERE clause on ``model`` (relations), with
+    ``persons`` the person model."""
+    own = visible_filter(model, actor)
+    if len(visible_levels(actor)) == len(LEVEL_RANK):
+        return own
+    seen = select(persons.id).where(visible_filter(persons, actor))
+    return and_(own, model.person_a_id.in_(seen), model.person_b_id.in_(seen))

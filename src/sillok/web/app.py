@@ -26,15 +26,18 @@ from sillok.web import (
     auth,
     auth_routes,
     capture_routes,
+    coding_routes,
     edit_routes,
     estimate_routes,
     evidence_routes,
     i18n,
     map_routes,
     name_span_routes,
+    original_routes,
     pages,
     passage_routes,
     pick_routes,
+    relation_routes,
     review_routes,
     search_routes,
     site_files,
@@ -106,6 +109,9 @@ def create_app(settings: Settings) -> FastAPI:
     app.include_router(passage_routes.router(archive, TEMPLATES))
     app.include_router(edit_routes.router(archive, TEMPLATES))
     app.include_router(pick_routes.router(archive, TEMPLATES))
+    app.include_router(relation_routes.router(archive))
+    app.include_router(coding_routes.router(archive))
+    app.include_router(original_routes.router(archive))
     app.include_router(account_routes.router(archive, TEMPLATES))
     limiter = FailureLimiter(settings.auth.address_failures,
                              settings.auth.address_window_minutes * 60)

@@ -105,6 +105,13 @@ FORMS: dict[str, tuple[Field, ...]] = {
         Field("protected.contacts", N_("Contacts"), "textarea"),
         Field("protected.notes", N_("Notes"), "textarea"),
     ),
+    "relation": (
+        LEVEL,
+        Field("person_a", N_("Person"), "ref", required=True),
+        Field("kind", N_("Relation"), "vocab", "relation_kind", required=True),
+        Field("person_b", N_("Of the person"), "ref", required=True),
+        DESCRIPTION,
+    ),
     "evidence": (
         LEVEL,
         Field("start", N_("Passage starts at"), "int", required=True),

@@ -210,12 +210,14 @@ def record_url(item: dict[str, Any]) -> str:
 
 TYPE_NAMES = {"source": ("Source", "자료"), "event": ("Event", "사건"), "act": ("Act", "행위"),
               "person": ("Person", "인물"), "place": ("Place", "장소"), "term": ("Term", "용어"),
-              "involvement": ("Involvement", "관여"), "evidence": ("Evidence", "근거")}
+              "involvement": ("Involvement", "관여"), "evidence": ("Evidence", "근거"),
+              "relation": ("Relation", "관계")}
 _ACT = re.compile(r"^(\S+) \(act #(\d+)\)$")
 _INVOLVEMENT = re.compile(r"^involvement #(\d+) in act #(\d+)$")
 _EVIDENCE = re.compile(r"^evidence #(\d+): ")
 _TERM = re.compile(r"^(\w+):(\S+) (.*) / (.*)$")
 _PLACE = re.compile(r"^(.*) / (.*)$")
+_RELATION = re.compile(r"^(.*) → (\w+) → (.*)$")
 
 
 def record_label(labels: Labels, item: dict[str, Any]) -> str:
@@ -233,6 +235,9 @@ def record_label(labels: Labels, item: dict[str, Any]) -> str:
         return f"{pick(TYPE_NAMES['evidence'])} #{found.group(1)}"
     if kind == "term" and (found := _TERM.match(text)):
         return found.group(3) if ko else found.group(4)
+    if kind == "relation" and (found := _RELATION.match(text)):
+        return f"{found.group(1)} → {labels.term(found.group(2), 'relation_kind')} → " \
+               f"{found.group(3)}"
     if kind == "place" and (found := _PLACE.match(text)):
         return found.group(1) if ko else found.group(2)
     return text

@@ -8,6 +8,8 @@ import re
 import unicodedata
 from typing import Any
 
+from sqlalchemy.orm import Session
+
 from sillok.archive.kinds import LEVEL_ORDER
 from sillok.archive.service import Archive
 from sillok.db import models as m
@@ -76,23 +78,37 @@ def create_with_evidence(archive: Archive, actor: Actor, source_id: int, type_na
                          connection: str) -> int:
     """Create the record and its evidence link to the passage, both or neither."""
     with archive.transaction() as session:
-        source = session.get(m.Source, source_id)
-        if source is None or not may_see(actor, source):
-            raise NotFound(f"source #{source_id} not found")
+        source = seen_source(session, actor, source_id)
         record_id = archive.create(actor, type_name, data, session=session)
-        evidence: dict[str, Any] = {
-            # A quote is the source's own words: never shown more widely than the source.
-            "level": _stricter(str(data["level"]), source.level), "source": source_id,
-            "record": {"type": type_name, "id": record_id}, "start": passage[0],
-            "end": passage[1]}
-        if connection:
-            evidence["connection"] = connection
-        try:
-            archive.create(actor, "evidence", evidence, session=session)
-        except Invalid as exc:
-            raise Invalid({"connection" if k == "connection" else "passage": v
-                           for k, v in exc.errors.items()}) from None
+        add_evidence(archive, actor, session, source, (type_name, record_id),
+                     str(data["level"]), passage, connection)
         return record_id
+
+
+def seen_source(session: Session, actor: Actor, source_id: int) -> m.Source:
+    source = session.get(m.Source, source_id)
+    if source is None or not may_see(actor, source):
+        raise NotFound(f"source #{source_id} not found")
+    return source
+
+
+def add_evidence(archive: Archive, actor: Actor, session: Session, source: m.Source,
+                 record: tuple[str, int], level: str, passage: tuple[int, int],
+                 connection: str) -> int:
+    """The passage as evidence of the record, at the record's level or the source's, whichever
+    is stricter; its errors named by the workspace's fields (``passage``, ``connection``)."""
+    evidence: dict[str, Any] = {
+        # A quote is the source's own words: never shown more widely than the source.
+        "level": _stricter(level, source.level), "source": source.id,
+        "record": {"type": record[0], "id": record[1]}, "start": passage[0],
+        "end": passage[1]}
+    if connection:
+        evidence["connection"] = connection
+    try:
+        return archive.create(actor, "evidence", evidence, session=session)
+    except Invalid as exc:
+        raise Invalid({"connection" if k == "connection" else "passage": v
+                       for k, v in exc.errors.items()}) from None
 
 
 def made_code(parent: str, en: str) -> str:

@@ -25,11 +25,14 @@ from sillok.ingest.pipeline import Options
 from sillok.security.policy import Actor, may_write
 from sillok.web.deps import page_actor
 from sillok.web.edit_forms import FORMS as EDITABLE
+from sillok.web.evidence_marks import with_evidence
 from sillok.web.evidence_panels import panels
+from sillok.web.original_view import ocr_confidence, original_kind
 from sillok.web.passage_records import passage_choices
 
 MAX_UPLOAD_FILES = 500
-RECORD_TYPES = ("source", "event", "act", "person", "place", "term", "involvement", "evidence")
+RECORD_TYPES = ("source", "event", "act", "person", "place", "term", "involvement", "evidence",
+                "relation")
 
 
 def staff_actor(request: Request) -> Actor:
@@ -112,13 +115,17 @@ def router(archive: Archive, templates: Jinja2Templates) -> APIRouter:
         places = archive.list_records(actor, "place", limit=1000).items
         act_types = archive.list_records(actor, "term", {"vocabulary": "act_type"},
                                          limit=200).items
+        evidence = rec["related"].get("evidence", [])
         return render(request, "workspace.html", {
             "rec": rec, "suggestions": suggestions, "places": places, "act_types": act_types,
             "marks": marks, "source_id": source_id, **passage_choices(archive, actor),
             **panels(archive, actor, "source", source_id),
-            "segments": _redacted(_segments(rec["fields"]["text"], suggestions,
-                                            rec["fields"].get("pages") or []),
-                                  [(mark["start"], mark["end"]) for mark in marks])})
+            "evidence": evidence, "numbers": {e["id"]: i + 1 for i, e in enumerate(evidence)},
+            "original": original_kind(rec["fields"]), "ocr": ocr_confidence(rec["fields"]),
+            "segments": with_evidence(_redacted(_segments(rec["fields"]["text"], suggestions,
+                                                          rec["fields"].get("pages") or []),
+                                                [(mark["start"], mark["end"])
+                                                 for mark in marks]), evidence)})
 
     @r.post("/suggestions/{suggestion_id}/{decision}")
     def decide(actor: Staff, suggestion_id: int, decision: str) -> Response:
@@ -140,10 +147,16 @@ def router(archive: Archive, templates: Jinja2Templates) -> APIRouter:
             raise NotFound(f"no records of type {type_name}")
         rec = archive.get(actor, type_name, record_id)
         history = archive.history(actor, type_name, record_id)
+        extra: dict[str, Any] = {}
+        if type_name == "person" and not rec["retracted"]:
+            # The relation form's list of how two persons may be related.
+            extra = {"relation_kinds": archive.list_records(
+                         actor, "term", {"vocabulary": "relation_kind"}).items}
         return render(request, "staff_record.html", {
             "rec": rec, "type_name": type_name, "history": history,
             "saved": request.query_params.get("saved") == "1",
-            "editable": type_name in EDITABLE, **panels(archive, actor, type_name, record_id)})
+            "editable": type_name in EDITABLE, **panels(archive, actor, type_name, record_id),
+            **extra})
 
     @r.post("/records/{type_name}/{record_id}/retract")
     def retract(actor: Staff, type_name: str, record_id: int,
@@ -165,53 +178,6 @@ def router(archive: Archive, templates: Jinja2Templates) -> APIRouter:
     def unredact(actor: Staff, source_id: int, mark_id: int) -> Response:
         remove_mark(archive, actor, mark_id, source_id)
         return RedirectResponse(f"/staff/sources/{source_id}#redactions", status_code=303)
-
-    @r.post("/sources/{source_id}/link")
-    def link_passage(actor: Staff, source_id: int, record: Annotated[str, Form()],
-                     start: Annotated[int, Form()], end: Annotated[int, Form()]) -> Response:
-        kind, _, ident = record.strip().partition(":")
-        if kind not in RECORD_TYPES or not ident.isdigit():
-            raise Invalid({"record": "give the record as TYPE:ID, e.g. person:12"})
-        with archive.sessions() as session:
-            level = session.get_one(m.Source, source_id).level
-        archive.create(actor, "evidence", {
-            "level": level, "source": source_id, "record": {"type": kind, "id": int(ident)},
-            "start": start, "end": end})
-        return RedirectResponse(f"/staff/records/{kind}/{ident}", status_code=303)
-
-    @r.post("/sources/{source_id}/acts")
-    def code_act(actor: Staff, source_id: int, event: Annotated[str, Form()],
-                 act_type: Annotated[str, Form()], start: Annotated[int, Form()],
-                 end: Annotated[int, Form()], victim: Annotated[str, Form()] = "",
-                 victim_name: Annotated[str, Form()] = "", date: Annotated[str, Form()] = "",
-                 level: Annotated[str, Form()] = "internal") -> Response:
-        """An act (who suffered what, in which event) with the passage as its evidence; the
-        victim is an existing person (person:ID) or a new one named here."""
-        with archive.transaction() as session:
-            if victim.strip():
-                kind, _, ident = victim.strip().rpartition(":")
-                if kind not in ("person", "") or not ident.isdigit():
-                    raise Invalid({"victim": "give the victim as person:ID, or a new name"})
-                victim_id = int(ident)
-            elif victim_name.strip():
-                # A person named in a passage is as confidential as the act, at least.
-                victim_id = archive.create(actor, "person", {
-                    "level": level, "names": [{"name": victim_name.strip(),
-                                               "system": "hangul" if _hangul(victim_name)
-                                               else "alias"}]}, session=session)
-            else:
-                raise Invalid({"victim": "choose a victim: person:ID or a new name"})
-            if not event.strip().isdigit():
-                raise Invalid({"event": "choose the event the act belongs to"})
-            data: dict[str, Any] = {"level": level, "event": int(event), "act_type": act_type,
-                                    "victim": victim_id}
-            if date.strip():
-                data["date"] = date.strip()
-            act_id = archive.create(actor, "act", data, session=session)
-            archive.create(actor, "evidence", {
-                "level": level, "source": source_id, "record": {"type": "act", "id": act_id},
-                "start": start, "end": end}, session=session)
-        return RedirectResponse(f"/staff/records/act/{act_id}", status_code=303)
 
     @r.post("/sources/{source_id}/events")
     def code_event(actor: Staff, source_id: int, title: Annotated[str, Form()],

@@ -28,7 +28,8 @@ from sillok.web.search_routes import search_url
 TYPE_LABELS = {"source": ("Source", "자료"), "event": ("Event", "사건"),
                "act": ("Act", "행위"), "person": ("Person", "인물"), "place": ("Place", "장소"),
                "term": ("Term", "용어"), "involvement": ("Involvement", "관여"),
-               "evidence": ("Evidence", "근거")}
+               "evidence": ("Evidence", "근거"),
+              "relation": ("Relation", "관계")}
 FACET_LABELS = {"type": ("Record type", "기록 종류"), "lang": ("Language", "언어"),
                 "year": ("Year", "연도"), "kind": ("Kind", "종류"),
                 "source_kind": ("Source kind", "자료 유형"), "act_type": ("Violation", "침해 유형"),
@@ -43,6 +44,13 @@ ACTION_LABELS = {"create": ("created", "작성"), "update": ("changed", "수정"
                  "unmerge": ("unmerged", "병합 취소"),
                  "different": ("not the same", "동일인 아님"), "unsure": ("unsure", "판단 보류"),
                  "reconsider": ("answer taken back", "판단 취소")}
+# What the other person of a relation is to the person whose page it is (archive/related.py).
+RELATION_ROLES = {"parent": ("Parent", "부모"), "child": ("Child", "자녀"),
+                  "sibling": ("Sibling", "형제자매"), "spouse": ("Spouse", "배우자"),
+                  "witness_of": ("Witness of what happened to this person",
+                                 "이 인물의 피해 목격자"),
+                  "witnessed": ("Whose case this person witnessed", "이 인물이 목격한 피해자"),
+                  "other": ("Other relation", "기타 관계")}
 LANG_LABELS = {"ko": "한국어", "en": "English", "mixed": "한국어 + English"}
 
 
@@ -63,6 +71,13 @@ def form_value(value: Any) -> str:
             return f"{value['type']} #{value['id']}" if value["id"] is not None else "—"
         return ", ".join(f"{k}: {form_value(v)}" for k, v in value.items())
     return str(value)
+
+
+def staff_url(item: dict[str, Any]) -> str:
+    """A record's page in the workspace (a source's is its coding page)."""
+    if item.get("type") == "source":
+        return f"/staff/sources/{item.get('id')}"
+    return f"/staff/records/{item.get('type')}/{item.get('id')}"
 
 
 def when(iso: Any) -> str:
@@ -123,6 +138,8 @@ def install_template_globals(env: Environment, archive: Archive) -> None:
         date_label=date_label,
         field_rows=lambda fields: field_rows(labels, fields),
         record_label=lambda item: record_label(labels, item),
+        staff_url=staff_url,
+        relation_role=lambda code: pick(RELATION_ROLES.get(str(code), (str(code),) * 2)),
         type_label=lambda t: pick(TYPE_LABELS.get(str(t), (str(t), str(t)))),
         facet_label=lambda f: pick(FACET_LABELS.get(str(f), (str(f), str(f)))),
         suggestion_label=lambda k: pick(SUGGESTION_LABELS.get(str(k), (str(k), str(k)))),

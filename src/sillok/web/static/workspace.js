@@ -34,3 +34,41 @@ document.addEventListener("selectionchange", () => {
     }
   });
 });
+
+// Selecting with the keyboard: the text cannot take a caret while it is plain text, so it
+// becomes editable while focused from the keyboard (Tab), with every edit refused — Shift
+// and the arrow keys then select as in any text field. A mouse press turns that off again,
+// so the links in the text stay links.
+let pressed = false;
+text.addEventListener("mousedown", () => {
+  pressed = true;
+  text.removeAttribute("contenteditable");
+});
+text.addEventListener("focus", () => {
+  if (pressed) { pressed = false; return; }
+  text.setAttribute("contenteditable", "true");
+  text.setAttribute("aria-readonly", "true");
+  text.setAttribute("role", "textbox");
+  text.setAttribute("aria-multiline", "true");
+  const sel = document.getSelection();
+  if (sel && !text.contains(sel.anchorNode)) sel.collapse(text, 0);
+});
+text.addEventListener("blur", () => {
+  pressed = false;
+  text.removeAttribute("contenteditable");
+  text.setAttribute("role", "region");
+});
+text.addEventListener("beforeinput", (e) => e.preventDefault());
+["paste", "drop", "cut"].forEach((name) => text.addEventListener(name, (e) => e.preventDefault()));
+
+// A record page links to a passage as #evidence-ID: every piece of that passage lit up.
+function lightPassage() {
+  document.querySelectorAll("mark.evidence.current").forEach((m) => m.classList.remove("current"));
+  const found = /^#evidence-(\d+)$/.exec(window.location.hash);
+  if (!found) return;
+  document.querySelectorAll("mark.evidence").forEach((m) => {
+    if (m.dataset.evidence.split(" ").includes(found[1])) m.classList.add("current");
+  });
+}
+window.addEventListener("hashchange", lightPassage);
+lightPassage();
