@@ -131,8 +131,10 @@ def test_code_an_act_from_a_testimony(staff_site: str, archive: Archive, backend
         # The new event has the first passage as evidence too: event, act, event again.
         assert page.locator("#evidence-list li").count() == 3
         assert serious_violations(page) == []
-        page.locator("#evidence-list").scroll_into_view_if_needed()
         page.goto(page.url)  # the anchor of the new passage, lit
+        # The whole text and its evidence list in view for the screenshot.
+        page.evaluate("window.scrollTo(0, document.getElementById('select-help')"
+                      ".getBoundingClientRect().top + window.scrollY - 20)")
         _shot(page, backend, f"coding-{lang}")
         # The victim's page: the act, its event, and a relation with the witness.
         act = archive.get(ADMIN, "act", act_id)
