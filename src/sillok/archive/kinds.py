@@ -11,7 +11,7 @@ from abc import ABC, abstractmethod
 from collections.abc import Callable
 from typing import Any, ClassVar
 
-from sqlalchemy import ColumnElement, extract, select
+from sqlalchemy import ColumnElement, extract, func, select
 from sqlalchemy.orm import Session
 
 from sillok.archive import schemas as s
@@ -230,6 +230,12 @@ class ActKind(Kind):
         "event": lambda v: m.Act.event_id == _id(v),
         "victim": lambda v: m.Act.victim_id == _id(v),
         "year": lambda v: extract("year", m.Act.date_start) == _year(v),
+        "facility": lambda v: m.Act.facility_id.in_(
+            select(m.Place.id).where(m.Place.code == v)),
+        # Acts whose (fuzzy) date range reaches into the years asked: a timeline's window.
+        "from_year": lambda v: extract("year", func.coalesce(m.Act.date_end, m.Act.date_start))
+        >= _year(v),
+        "to_year": lambda v: extract("year", m.Act.date_start) <= _year(v),
     }
     refs: ClassVar[dict[str, str]] = {"event": "event", "victim": "person"}
 
@@ -424,6 +430,10 @@ class PlaceKind(Kind):
         obj.facility_type = r.term("facility_type", d.facility_type, "facility_type")
         obj.agency = r.term("agency", d.agency, "agency")
         obj.latitude, obj.longitude, obj.source_note = d.latitude, d.longitude, d.source
+        # Kept as the canonical date text: a facility's dates are shown, never counted.
+        opened, closed = r.date(d.opened, "opened"), r.date(d.closed, "closed")
+        obj.opened = str(opened) if opened else None
+        obj.closed = str(closed) if closed else None
 
     def check_unique(self, obj: m.Place, d: s.PlaceIn, r: Resolver) -> None:
         _unique(r, obj, select(m.Place.id).where(m.Place.code == d.code),
@@ -436,7 +446,8 @@ class PlaceKind(Kind):
             "en": obj.name_en, "ko": obj.name_ko,
             "names": [{"name": n.name, "system": n.system} for n in obj.names],
             "facility_type": obj.facility_type, "agency": obj.agency,
-            "latitude": obj.latitude, "longitude": obj.longitude, "source": obj.source_note,
+            "latitude": obj.latitude, "longitude": obj.longitude, "opened": obj.opened,
+            "closed": obj.closed, "source": obj.source_note,
         }
 
     def label(self, obj: m.Place) -> str:

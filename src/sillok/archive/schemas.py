@@ -167,6 +167,8 @@ class PlaceIn(RecordIn):
     agency: Code | None = None
     latitude: Annotated[float, Field(ge=-90, le=90)] | None = None
     longitude: Annotated[float, Field(ge=-180, le=180)] | None = None
+    opened: str | None = None  # fuzzy date (2012, ~1959), only where a source dates it
+    closed: str | None = None
     source: str | None = None
 
 

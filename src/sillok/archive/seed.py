@@ -71,10 +71,16 @@ def gazetteer_records() -> list[dict[str, Any]]:
             "iso": place.get("iso"), "en": place["en"], "ko": place["ko"],
             "names": place.get("names") or [], "facility_type": place.get("facility_type"),
             "agency": place.get("agency"), "latitude": place.get("latitude"),
-            "longitude": place.get("longitude"),
+            "longitude": place.get("longitude"), "opened": _text(place.get("opened")),
+            "closed": _text(place.get("closed")),
             "source": place.get("source") or default_source, "level": "public",
         })
     return out
+
+
+def _text(value: Any) -> str | None:
+    # YAML reads an unquoted year (closed: 2014) as a number; dates are text here.
+    return None if value is None else str(value)
 
 
 def series_records() -> list[dict[str, Any]]:

@@ -37,7 +37,8 @@ PLACE_FIELDS = {"event": ("places",), "act": ("place", "facility"),
 FILTER_TARGETS = {("source", "parent"): "source", ("act", "event"): "event",
                   ("act", "victim"): "person", ("involvement", "act"): "act",
                   ("involvement", "perpetrator"): "person", ("evidence", "source"): "source",
-                  ("event", "place"): "place", ("place", "parent"): "place"}
+                  ("event", "place"): "place", ("place", "parent"): "place",
+                  ("act", "facility"): "place"}
 
 
 def masker_of(session: Session, data_dir: Path, actor: Actor) -> Masker | None:

@@ -118,6 +118,10 @@ class Place(RecordMixin, Base):
     agency: Mapped[str | None] = mapped_column(String(80), default=None)
     latitude: Mapped[float | None] = mapped_column(Float, default=None)
     longitude: Mapped[float | None] = mapped_column(Float, default=None)
+    # When a facility opened and closed, as its public source dates them (fuzzy date text,
+    # archive/dates.py), only where the source says so.
+    opened: Mapped[str | None] = mapped_column(String(40), default=None)
+    closed: Mapped[str | None] = mapped_column(String(40), default=None)
     source_note: Mapped[str | None] = mapped_column(Text, default=None)
 
     parent: Mapped[Place | None] = relationship(remote_side="Place.id")

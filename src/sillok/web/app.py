@@ -30,6 +30,7 @@ from sillok.web import (
     edit_routes,
     estimate_routes,
     evidence_routes,
+    facility_routes,
     i18n,
     map_routes,
     name_span_routes,
@@ -100,6 +101,7 @@ def create_app(settings: Settings) -> FastAPI:
     app.include_router(search_routes.router(archive, TEMPLATES))
     app.include_router(stats_routes.router(archive, TEMPLATES))
     app.include_router(map_routes.router(archive, TEMPLATES))
+    app.include_router(facility_routes.router(archive, TEMPLATES))
     app.include_router(staff_routes.router(archive, TEMPLATES))
     app.include_router(capture_routes.router(archive, TEMPLATES))
     app.include_router(review_routes.router(archive, TEMPLATES))

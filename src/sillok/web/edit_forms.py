@@ -133,6 +133,8 @@ FORMS: dict[str, tuple[Field, ...]] = {
         Field("iso", N_("ISO code"), "text"),
         Field("latitude", N_("Latitude"), "float"),
         Field("longitude", N_("Longitude"), "float"),
+        Field("opened", N_("Opened (as its source dates it)"), "text"),
+        Field("closed", N_("Closed (as its source dates it)"), "text"),
         Field("source", N_("Source of the entry"), "textarea"),
     ),
     "term": (

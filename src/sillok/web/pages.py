@@ -18,6 +18,7 @@ from sillok.security.policy import Actor
 from sillok.stats.arrivals import arrivals, sentence
 from sillok.web.deps import page_actor
 from sillok.web.i18n import current, gettext
+from sillok.web.timeline import MAX_DRAWN, acts_timeline, event_timeline
 
 # Ids are 32-bit in the database: a path value past them (or not a number) names no record
 # and is answered as a missing one (error_pages.py), never reaching PostgreSQL.
@@ -30,6 +31,8 @@ def router(archive: Archive, templates: Jinja2Templates) -> APIRouter:
 
     def render(request: Request, name: str, context: dict[str, Any]) -> HTMLResponse:
         return templates.TemplateResponse(request, name, context)
+
+    kind_label = templates.env.globals["kind_label"]  # a term's label in the reader's language
 
     @r.get("/", response_class=HTMLResponse)
     def home(request: Request) -> HTMLResponse:
@@ -66,7 +69,8 @@ def router(archive: Archive, templates: Jinja2Templates) -> APIRouter:
         acts = archive.list_records(actor, "act", {"event": str(event_id)}, limit=200).items
         places = [_place(archive, actor, code) for code in rec["fields"].get("places") or []]
         return render(request, "event.html", {"rec": rec, "acts": acts,
-                                              "places": [p for p in places if p]})
+                                              "places": [p for p in places if p],
+                                              "tl": event_timeline(rec, acts, kind_label)})
 
     @r.get("/places/{code}", response_class=HTMLResponse)
     def place(request: Request, code: str) -> HTMLResponse:
@@ -97,7 +101,13 @@ def router(archive: Archive, templates: Jinja2Templates) -> APIRouter:
         rec = archive.get(page_actor(request), type_name, record_id)
         if type_name == "place":
             return place(request, rec["fields"]["code"])
-        return render(request, "record.html", {"rec": rec, "type_name": type_name})
+        tl = None
+        if type_name == "person":
+            # What happened to this person over time: the acts of which they are the victim.
+            acts = archive.list_records(page_actor(request), "act", {"victim": str(record_id)},
+                                        limit=MAX_DRAWN, newest_first=True)
+            tl = acts_timeline(acts.items, acts.total, kind_label)
+        return render(request, "record.html", {"rec": rec, "type_name": type_name, "tl": tl})
 
     @r.get("/about", response_class=HTMLResponse)
     def about(request: Request) -> HTMLResponse:
