@@ -146,3 +146,38 @@ def test_review_page_compares_merges_and_undoes(settings: Settings, archive: Arc
     with signed_in(settings, "viewer") as viewer:
         assert viewer.get("/staff/review").status_code == 403
         assert viewer.post(f"/staff/review/person/{first}/{second}/merge").status_code == 403
+
+
+def test_acts_coded_twice_in_the_queue(settings: Settings, archive: Archive) -> None:
+    victim = _person(archive, ["김영희"])
+    event = make_event(archive, level="internal")
+    acts = []
+    for title, date in (("Testimony A (fictional)", "2019-05"), ("Report B (fictional)", "2019")):
+        source = make_source(archive, level="internal", title=title)
+        act = archive.create(ADMIN, "act", {"level": "internal", "event": event,
+                                            "act_type": "forced_repatriation",
+                                            "victim": victim, "date": date,
+                                            "place": "kp-09-onsong"})
+        archive.create(ADMIN, "evidence", {"level": "internal", "source": source,
+                                           "record": {"type": "act", "id": act}, "start": 0,
+                                           "end": 10})
+        acts.append(act)
+    a, b = acts
+    with signed_in(settings, "editor") as staff:
+        page = staff.get("/staff/review?lang=en").text
+        pair = page[page.index(f'id="act-pair-{a}-{b}"'):]
+        pair = pair[:pair.index("</li>\n")]
+        for shown in ("2019-05", "Testimony A (fictional)", "Report B (fictional)",
+                      "same place", "dates overlap"):
+            assert shown in pair, shown
+        assert staff.post(f"/staff/review/act/{a}/{b}/merge").status_code == 303
+        with archive.sessions() as session:
+            assert session.get_one(m.Act, b).merged_into_id == a
+        after = staff.get("/staff/review?lang=ko").text
+        assert f'id="act-pair-{a}-{b}"' not in after and "두 번 입력된 행위" in after
+        assert staff.post(f"/staff/review/act/{a}/{b}/undo").status_code == 303
+        with archive.sessions() as session:
+            assert session.get_one(m.Act, b).merged_into_id is None
+        assert staff.post(f"/staff/review/act/{a}/{b}/different").status_code == 303
+        assert f'id="act-pair-{a}-{b}"' not in staff.get("/staff/review").text
+        assert staff.post(f"/staff/review/event/{a}/{b}/merge").status_code == 404

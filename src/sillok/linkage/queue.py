@@ -22,8 +22,10 @@ from sillok.archive.dates import render
 from sillok.archive.service import Archive
 from sillok.db import models as m
 from sillok.linkage import decisions as answers
+from sillok.linkage.act_pairs import find_act_duplicates
 from sillok.linkage.decisions import decisions
 from sillok.linkage.duplicates import find_duplicates
+from sillok.linkage.merge import MODELS as MERGEABLE
 from sillok.linkage.merge import unmerge
 from sillok.linkage.model import Pair
 from sillok.security.policy import Actor, visible_filter, visible_levels
@@ -99,6 +101,31 @@ def person_candidates(archive: Archive, actor: Actor, min_probability: float = 0
         return open_candidates(session, "person", pairs, merged)
 
 
+def act_candidates(archive: Archive, actor: Actor, min_score: float = 0.5
+                   ) -> list[Candidate]:
+    """The pairs of ``sillok acts duplicates`` still to answer."""
+    pairs = kept_pairs(archive, actor, f"act:{min_score}",
+                       lambda: find_act_duplicates(archive, actor, min_score))
+    with archive.sessions() as session:
+        merged = set(session.scalars(select(m.Act.id).where(m.Act.merged_into_id.is_not(None))))
+        return open_candidates(session, "act", pairs, merged)
+
+
+def act_card(archive: Archive, actor: Actor, act_id: int) -> dict[str, Any]:
+    """What an editor compares of an act coded twice: type, date, place, victim, event and
+    the sources of it and of the acts merged into it, as the editor may see them."""
+    rec = archive.get(actor, "act", act_id)
+    fields = rec["fields"]
+    with archive.sessions() as session:
+        merged = list(session.scalars(select(m.Act.id).where(
+            m.Act.merged_into_id == act_id, visible_filter(m.Act, actor))))
+        sources = _sources(session, actor, [("act", i) for i in (act_id, *merged)])
+    return {"id": act_id, "label": rec["label"], "level": rec["level"],
+            "act_type": fields.get("act_type"), "date": fields.get("date"),
+            "place": fields.get("place"), "victim": fields.get("victim"),
+            "event": fields.get("event"), "sources": sources, "merged": merged}
+
+
 def person_card(archive: Archive, actor: Actor, person_id: int) -> dict[str, Any]:
     """What an editor compares of a person, side by side with another: names in every
     script (those of the records merged into it too), sex, birth year, origin, acts and
@@ -143,18 +170,20 @@ def _sources(session: Session, actor: Actor, records: list[tuple[str, int]]
     return [{"id": sid, "title": found[sid]} for sid in sorted(found)]
 
 
-def recent_answers(archive: Archive, actor: Actor) -> list[dict[str, Any]]:
-    """The latest merges and answers on person pairs, each still in force, with what undoes
-    it: an unmerge, or taking the answer back."""
+def recent_answers(archive: Archive, actor: Actor, record_type: str = "person"
+                   ) -> list[dict[str, Any]]:
+    """The latest merges and answers on pairs of ``record_type``, each still in force, with
+    what undoes it: an unmerge, or taking the answer back."""
+    model = MERGEABLE[record_type]
     with archive.sessions() as session:
         entries = session.execute(select(m.AuditEntry).where(
-            m.AuditEntry.record_type == "person",
+            m.AuditEntry.record_type == record_type,
             m.AuditEntry.action.in_(("merge", "different", "unsure")))
             .order_by(m.AuditEntry.id.desc()).limit(RECENT * 4)).scalars().all()
-        answered = decisions(session, "person")
+        answered = decisions(session, record_type)
         ids = {e.record_id for e in entries if e.record_id is not None}
-        persons = {p.id: p for p in session.scalars(select(m.Person).where(
-            m.Person.id.in_(ids), visible_filter(m.Person, actor)))}
+        persons = {p.id: p for p in session.scalars(select(model).where(
+            model.id.in_(ids), visible_filter(model, actor)))}
         out: list[dict[str, Any]] = []
         seen: set[tuple[int, int]] = set()
         for e in entries:
@@ -177,14 +206,14 @@ def recent_answers(archive: Archive, actor: Actor) -> list[dict[str, Any]]:
         return out
 
 
-def undo_answer(archive: Archive, actor: Actor, a: int, b: int, reason: str | None = None
-                ) -> None:
-    """Undo the answer on persons ``a`` and ``b``: an unmerge of ``b`` when it is merged into
+def undo_answer(archive: Archive, actor: Actor, record_type: str, a: int, b: int,
+                reason: str | None = None) -> None:
+    """Undo the answer on records ``a`` and ``b``: an unmerge of ``b`` when it is merged into
     ``a``, else the answer taken back."""
     with archive.sessions() as session:
-        other = session.get(m.Person, b)
+        other = session.get(MERGEABLE[record_type], b)
         merged = other is not None and other.merged_into_id == a
     if merged:
-        unmerge(archive, actor, b, reason=reason)
+        unmerge(archive, actor, b, reason=reason, record_type=record_type)
     else:
-        answers.forget(archive, actor, "person", a, b, reason=reason)
+        answers.forget(archive, actor, record_type, a, b, reason=reason)

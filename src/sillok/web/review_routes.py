@@ -18,7 +18,14 @@ from sillok.archive.service import Archive
 from sillok.errors import Invalid, NotFound
 from sillok.linkage import decisions
 from sillok.linkage.merge import merge
-from sillok.linkage.queue import person_candidates, person_card, recent_answers, undo_answer
+from sillok.linkage.queue import (
+    act_candidates,
+    act_card,
+    person_candidates,
+    person_card,
+    recent_answers,
+    undo_answer,
+)
 from sillok.web.labels import pick
 from sillok.web.staff_routes import Staff
 
@@ -40,6 +47,12 @@ REASONS = {
     "origin in the same province": "출신지가 같은 도",
     "named in the same event": "같은 사건에 나옴",
     "named in the same source": "같은 자료에 나옴",
+    "same victim": "피해자가 같음",
+    "same act type": "행위 유형이 같음",
+    "dates overlap": "날짜가 겹침",
+    "same place": "장소가 같음",
+    "places in the same province": "장소가 같은 도",
+    "told in different sources": "서로 다른 자료에 나옴",
 }
 SEX = {"male": ("male", "남성"), "female": ("female", "여성"), "m": ("male", "남성"),
        "f": ("female", "여성")}
@@ -68,31 +81,42 @@ def router(archive: Archive, templates: Jinja2Templates) -> APIRouter:
         candidates = person_candidates(archive, actor, least)
         pairs = [{"c": c, "a": person_card(archive, actor, c.a),
                   "b": person_card(archive, actor, c.b)} for c in candidates[:SHOWN]]
+        acts = [{"c": c, "a": act_card(archive, actor, c.a), "b": act_card(archive, actor, c.b)}
+                for c in act_candidates(archive, actor)[:SHOWN]]
         return templates.TemplateResponse(request, "review.html", {
-            "pairs": pairs, "total": len(candidates), "least": least,
-            "recent": recent_answers(archive, actor), "done": request.query_params.get("done"),
+            "pairs": pairs, "total": len(candidates), "least": least, "acts": acts,
+            "recent": recent_answers(archive, actor),
+            "recent_acts": recent_answers(archive, actor, "act"),
+            "done": request.query_params.get("done"),
             "reason_label": reason_label, "sex_label": sex_label})
 
     # Before the route of the answers, which would take "undo" for one.
-    @r.post("/person/{a}/{b}/undo")
-    def undo(actor: Staff, a: int, b: int, least: Annotated[str, Form(alias="min")] = "0.9"
-             ) -> Response:
+    @r.post("/{record_type}/{a}/{b}/undo")
+    def undo(actor: Staff, record_type: str, a: int, b: int,
+             least: Annotated[str, Form(alias="min")] = "0.9") -> Response:
         """An unmerge of ``b`` when it is merged into ``a``, else the answer taken back."""
-        undo_answer(archive, actor, a, b, reason="review queue: undo")
+        _check(record_type)
+        undo_answer(archive, actor, record_type, a, b, reason="review queue: undo")
         return _back(least, f"undo-{a}-{b}")
 
-    @r.post("/person/{a}/{b}/{answer}")
-    def answer_pair(actor: Staff, a: int, b: int, answer: str,
+    @r.post("/{record_type}/{a}/{b}/{answer}")
+    def answer_pair(actor: Staff, record_type: str, a: int, b: int, answer: str,
                     least: Annotated[str, Form(alias="min")] = "0.9") -> Response:
+        _check(record_type)
         if answer not in ANSWERS:
             raise NotFound(f"no such answer: {answer}")
         if answer == "merge":
-            merge(archive, actor, a, b, reason="review queue")
+            merge(archive, actor, a, b, reason="review queue", record_type=record_type)
         else:
-            decisions.decide(archive, actor, "person", a, b, answer, reason="review queue")
+            decisions.decide(archive, actor, record_type, a, b, answer, reason="review queue")
         return _back(least, f"{answer}-{a}-{b}")
 
     return r
+
+
+def _check(record_type: str) -> None:
+    if record_type not in ("person", "act"):
+        raise NotFound(f"no review of {record_type} records")
 
 
 def _back(least: str, done: str) -> Response:
