@@ -47,6 +47,7 @@ ROUTES: dict[str, Rule] = {
     "GET /staff": "staff",
     "GET /staff/upload": "staff",
     "POST /staff/upload": "staff",
+    "POST /staff/capture": "staff",
     "GET /staff/jobs/{job_id}": "staff",
     "GET /staff/sources/{source_id}": "staff",
     "POST /staff/suggestions/{suggestion_id}/{decision}": "staff",
