@@ -16,7 +16,8 @@ from hypothesis import strategies as st
 
 from sillok.archive.service import Archive
 from sillok.config import Settings
-from sillok.search.pick import name_keys, pick, score
+from sillok.language.name_search import name_keys, score
+from sillok.search.pick import pick
 from sillok.security.policy import Actor, Role
 from tests.auth_helpers import signed_in
 from tests.conftest import ADMIN, EDITOR, make_event, make_person, make_source

@@ -84,8 +84,9 @@ def test_code_an_event_from_a_passage(staff: TestClient, settings: Settings) -> 
         assert "검색 결과 1건" in hits and ">Fictional arrest QWERTYPUBLIC</a>" in hits
         hidden = public.get("/search", params={"q": "ZXCVRESTRICTED"}).text
         assert "검색 결과 0건" in hidden and "Fictional arrest ZXCVRESTRICTED" not in hidden
-    # accepting a suggestion from the workspace
-    suggestion = re.search(r'/staff/suggestions/(\d+)/accept', workspace)
+    # accepting a suggestion from the source's review queue
+    queue = staff.get(f"/staff/sources/{source_id}/suggestions").text
+    suggestion = re.search(r'/staff/suggestions/(\d+)/accept', queue)
     assert suggestion is not None
     accepted = staff.post(f"/staff/suggestions/{suggestion.group(1)}/accept")
     assert accepted.status_code == 303

@@ -653,6 +653,14 @@ class Suggestion(Base):
     record_type: Mapped[str | None] = mapped_column(String(20), default=None)
     record_id: Mapped[int | None] = mapped_column(Integer, default=None)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    # The decision (migration 0022): who made it and when, a dismissal's reason, whether the
+    # accept created its record or linked an existing one, and the evidence link it made.
+    decided_by: Mapped[str | None] = mapped_column(String(120), default=None)
+    decided_at: Mapped[datetime | None] = mapped_column(default=None)
+    reason: Mapped[str | None] = mapped_column(Text, default=None)
+    created_record: Mapped[bool] = mapped_column(Boolean, default=False,
+                                                 server_default=false())
+    evidence_id: Mapped[int | None] = mapped_column(Integer, default=None, unique=True)
 
 
 class ConsentEntry(Base):

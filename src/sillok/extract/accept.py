@@ -4,57 +4,79 @@ through the archive services (validation, audit and search index included)."""
 from __future__ import annotations
 
 import re
-from datetime import date
-from typing import Any
+from typing import Any, cast
 
-from sqlalchemy import select
+from sqlalchemy import CursorResult, select, update
 from sqlalchemy.orm import Session
 
 from sillok.archive.audit import record_change
 from sillok.archive.service import Archive
 from sillok.db import models as m
+from sillok.db.types import utcnow
 from sillok.errors import Conflict, Invalid, NotFound
-from sillok.extract.dates import date_text
-from sillok.security.policy import Actor, may_see, require_write
-
-SENTENCE_END = re.compile(r"[.!?。]\s|[다요]\.\s|\n")
+from sillok.extract.review import propose_event, sentence_of, visible_suggestion
+from sillok.security.policy import Actor, require_write
 
 
 def accept(archive: Archive, actor: Actor, suggestion_id: int,
-           target: tuple[str, int] | None = None) -> dict[str, Any]:
+           target: tuple[str, int] | None = None, *, edits: dict[str, Any] | None = None,
+           repeat_ok: bool = False) -> dict[str, Any]:
     """Accept one open suggestion; link it to ``target`` (type, id) or to the record it names
     (a gazetteer place, a vocabulary term), or create the record it proposes (a person, an
-    organisation, an event for a date or a count). Returns the record and the evidence."""
+    organisation, an event for a date or a count) with ``edits`` (title, date, places, name,
+    level) over what is proposed. Returns the record and the evidence.
+
+    The suggestion is claimed first, by one conditional UPDATE (``WHERE status = 'open'``):
+    of two accepts at once, the database lets one through and the other finds it decided,
+    so a second accept never makes a second record. With ``repeat_ok`` a second accept
+    answers what the first did (``again``); else it is a Conflict."""
     require_write(actor)
     with archive.transaction() as session:
-        suggestion = session.get(m.Suggestion, suggestion_id)
-        source = None if suggestion is None else session.get(m.Source, suggestion.source_id)
-        if suggestion is None or source is None or not may_see(actor, source):
-            raise NotFound(f"suggestion #{suggestion_id} not found")
-        if suggestion.status != "open":
+        claimed = cast(CursorResult[Any], session.execute(
+            update(m.Suggestion).where(m.Suggestion.id == suggestion_id,
+                                       m.Suggestion.status == "open")
+            .values(status="accepted", decided_by=actor.name, decided_at=utcnow())
+            .execution_options(synchronize_session=False))).rowcount
+        suggestion, source = visible_suggestion(session, actor, suggestion_id)
+        if not claimed:
+            session.refresh(suggestion)
+            if repeat_ok and suggestion.status == "accepted" and suggestion.record_id:
+                return {**outcome(suggestion), "again": True}
             raise Conflict(f"suggestion #{suggestion_id} is already {suggestion.status}")
+        created = target is None and _creates(suggestion)
         record_type, record_id = target or _record_for(archive, actor, session, suggestion,
-                                                       source)
+                                                       source, edits or {})
         evidence_id = archive.create(actor, "evidence", {
             "level": source.level, "source": source.id,
             "record": {"type": record_type, "id": record_id},
             "start": suggestion.start, "end": suggestion.end, "quote": suggestion.text,
         }, session=session)
-        suggestion.status = "accepted"
         suggestion.record_type, suggestion.record_id = record_type, record_id
-    return {"suggestion": suggestion_id, "record": {"type": record_type, "id": record_id},
-            "evidence": evidence_id}
+        suggestion.created_record, suggestion.evidence_id = created, evidence_id
+        return {**outcome(suggestion), "again": False}
 
 
-def dismiss(archive: Archive, actor: Actor, suggestion_id: int) -> None:
+def outcome(s: m.Suggestion) -> dict[str, Any]:
+    """What an accepted suggestion did: its record, whether it created it, its evidence."""
+    return {"suggestion": s.id, "record": {"type": s.record_type, "id": s.record_id},
+            "evidence": s.evidence_id, "created": bool(s.created_record)}
+
+
+def _creates(s: m.Suggestion) -> bool:
+    return s.kind in ("person", "organisation", "date", "count") and \
+        not s.value.get("vocabulary")
+
+
+def dismiss(archive: Archive, actor: Actor, suggestion_id: int, reason: str = "") -> None:
     require_write(actor)
     with archive.transaction() as session:
-        suggestion = session.get(m.Suggestion, suggestion_id)
-        source = None if suggestion is None else session.get(m.Source, suggestion.source_id)
-        if suggestion is None or source is None or not may_see(actor, source):
-            raise NotFound(f"suggestion #{suggestion_id} not found")
+        suggestion, source = visible_suggestion(session, actor, suggestion_id)
         before = suggestion.status
+        if before != "open":
+            raise Conflict(f"suggestion #{suggestion_id} is already {before}")
         suggestion.status = "dismissed"
+        suggestion.decided_by, suggestion.decided_at = actor.name, utcnow()
+        suggestion.reason = reason.strip()[:1000] or None
         # A dismissed suggestion is a coding decision (a name or a date judged not worth
         # coding), so it is answerable like any other. The entry names the passage by source
         # and offsets, never its text: a suggested name may be a restricted person's.
@@ -62,11 +84,11 @@ def dismiss(archive: Archive, actor: Actor, suggestion_id: int) -> None:
                  "start": suggestion.start, "end": suggestion.end}
         record_change(session, actor=actor.name, action="dismiss", record_type="suggestion",
                       record_id=suggestion.id, before={**where, "status": before},
-                      after={**where, "status": "dismissed"})
+                      after={**where, "status": "dismissed"}, reason=suggestion.reason)
 
 
 def _record_for(archive: Archive, actor: Actor, session: Session, s: m.Suggestion,
-                source: m.Source) -> tuple[str, int]:
+                source: m.Source, edits: dict[str, Any]) -> tuple[str, int]:
     value = s.value
     if s.kind == "place":
         place = session.execute(select(m.Place.id).where(m.Place.code == value.get("code"))
@@ -81,9 +103,9 @@ def _record_for(archive: Archive, actor: Actor, session: Session, s: m.Suggestio
         if term is None:
             raise NotFound(f"term {value['vocabulary']}:{value.get('code')} not found")
         return "term", term
-    level = source.level
+    level = str(edits.get("level") or source.level)
     if s.kind in ("person", "organisation"):
-        name = str(value.get("name") or s.text)
+        name = str(edits.get("name") or value.get("name") or s.text).strip()
         system = "hangul" if re.search(r"[가-힣]", name) else "alias"
         person = archive.create(actor, "person", {
             "level": level, "kind": "individual" if s.kind == "person" else "organisation",
@@ -92,25 +114,17 @@ def _record_for(archive: Archive, actor: Actor, session: Session, s: m.Suggestio
         }, session=session)
         return "person", person
     if s.kind in ("date", "count"):
-        title = _sentence(source.text, s.start, s.end)[:300] or s.text
-        data: dict[str, Any] = {"level": level, "title": title,
-                                "description": f"From source #{source.id}: “{title}”"}
-        if s.kind == "date":
-            data["date"] = _date_text(value)
+        proposed = propose_event(session, source, s)
+        sentence = sentence_of(source.text, s.start, s.end)[:1000] or s.text
+        data: dict[str, Any] = {
+            "level": level, "title": str(edits.get("title") or proposed["title"]).strip(),
+            "description": f"From source #{source.id}: “{sentence}”"}
+        date_given = edits.get("date", proposed["date"])
+        if date_given:
+            data["date"] = date_given
+        places = edits.get("places", proposed["places"])
+        if places:
+            data["places"] = places
         event = archive.create(actor, "event", data, session=session)
         return "event", event
     raise Invalid({"target": f"a {s.kind} suggestion needs a record to link to (--to TYPE:ID)"})
-
-
-def _date_text(value: dict[str, Any]) -> str:
-    return date_text(date.fromisoformat(str(value["start"])), str(value.get("precision")))
-
-
-def _sentence(text: str, start: int, end: int) -> str:
-    """The sentence around a passage, as a working title for a new event."""
-    left = 0
-    for match in SENTENCE_END.finditer(text, 0, start):
-        left = match.end()
-    right_match = SENTENCE_END.search(text, end)
-    right = right_match.end() if right_match else len(text)
-    return " ".join(text[left:right].split())

@@ -44,6 +44,7 @@ from sillok.web import (
     site_files,
     staff_routes,
     stats_routes,
+    suggestion_routes,
 )
 from sillok.web.error_pages import install_error_pages
 from sillok.web.security_headers import SecurityHeaders
@@ -114,6 +115,7 @@ def create_app(settings: Settings) -> FastAPI:
     app.include_router(relation_routes.router(archive))
     app.include_router(coding_routes.router(archive))
     app.include_router(original_routes.router(archive))
+    app.include_router(suggestion_routes.router(archive, TEMPLATES))
     app.include_router(account_routes.router(archive, TEMPLATES))
     limiter = FailureLimiter(settings.auth.address_failures,
                              settings.auth.address_window_minutes * 60)

@@ -18,7 +18,6 @@ from sillok.archive.redactions import add_mark, list_marks, remove_mark
 from sillok.archive.service import Archive
 from sillok.db import models as m
 from sillok.errors import Forbidden, Invalid, NotFound
-from sillok.extract.accept import accept, dismiss
 from sillok.extract.store import suggestions_of
 from sillok.ingest.jobs import job_view, recent_jobs, start_ingest_job
 from sillok.ingest.pipeline import Options
@@ -126,19 +125,6 @@ def router(archive: Archive, templates: Jinja2Templates) -> APIRouter:
                                                           rec["fields"].get("pages") or []),
                                                 [(mark["start"], mark["end"])
                                                  for mark in marks]), evidence)})
-
-    @r.post("/suggestions/{suggestion_id}/{decision}")
-    def decide(actor: Staff, suggestion_id: int, decision: str) -> Response:
-        with archive.sessions() as session:
-            found = session.get(m.Suggestion, suggestion_id)
-            source_id = found.source_id if found else None
-        if decision == "accept":
-            accept(archive, actor, suggestion_id)
-        elif decision == "dismiss":
-            dismiss(archive, actor, suggestion_id)
-        else:
-            raise NotFound(f"no such decision: {decision}")
-        return RedirectResponse(f"/staff/sources/{source_id}", status_code=303)
 
     @r.get("/records/{type_name}/{record_id}", response_class=HTMLResponse)
     def staff_record(request: Request, actor: Staff, type_name: str,
