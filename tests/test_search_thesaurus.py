@@ -125,7 +125,7 @@ def test_search_page_shows_suggestions_and_what_was_also_searched(
     make_source(archive, text="[가상] 탈북자 두 명이 강제북송되었다.")
     ko = client.get("/search", params={"q": "강제북송 탈북민", "lang": "ko"}).text
     assert 'id="term-suggestions"' in ko and "이 유형으로 찾아보기" in ko
-    assert 'href="/search?q=act%3Aforced_repatriation"' in ko
+    assert 'href="/search?q=%EA%B0%95%EC%A0%9C%EB%B6%81%EC%86%A1+act%3Aforced_repatriation"' in ko
     assert 'id="also-searched"' in ko and "defector" in ko and "탈북자" in ko
     assert "act_type:" not in ko  # no code printed as a result
     en = client.get("/search", params={"q": "defector", "lang": "en"}).text

@@ -25,40 +25,43 @@ FILTER_OF = {"act_type": "act", "facility_type": "facility"}
 NOT_TERMS = "si.record_type <> 'term'"
 
 
-def suggested_keys(expansions: list[dict[str, Any]]) -> list[tuple[str, str]]:
-    """(vocabulary, code) of the terms the query named, directly or through the thesaurus."""
+def suggested_keys(expansions: list[dict[str, Any]]) -> dict[tuple[str, str], str]:
+    """(vocabulary, code) of the terms the query named, directly or through the thesaurus,
+    each with the words of the query that named it."""
     by_id = {e.id: e for e in thesaurus.entries()}
-    keys: list[tuple[str, str]] = []
+    keys: dict[tuple[str, str], str] = {}
     for e in expansions:
         kind, _sep, code = str(e["term"]).partition(":")
         ref = by_id[code].term if kind == "thesaurus" and code in by_id else (
             None if kind == "thesaurus" else e["term"])
         if ref:
             vocabulary, _s, term_code = ref.partition(":")
-            if (vocabulary, term_code) not in keys:
-                keys.append((vocabulary, term_code))
+            keys.setdefault((vocabulary, term_code), str(e["matched"]))
     return keys
 
 
 def suggestions(session: Session, actor: Actor, dialect: str, where: list[str],
-                params: dict[str, Any], named: list[tuple[str, str]]) -> list[dict[str, Any]]:
-    """The terms to suggest, best first: those named, then the index's best term matches.
-    ``where`` is the results' scope without NOT_TERMS."""
+                params: dict[str, Any], named: dict[tuple[str, str], str]
+                ) -> list[dict[str, Any]]:
+    """The terms to suggest, best first: those named (with the words that named them, in
+    ``matched``), then the index's best term matches. ``where`` is the results' scope
+    without NOT_TERMS."""
     rows = plain_page(session, dialect, [*where, "si.record_type = 'term'"], params,
                       sort="relevance", start=0, size=MAX_SUGGESTIONS)
     found = {int(record_id) for _e, _t, record_id, _s in rows}
     terms: list[m.Term] = []
     if named:
         terms += session.execute(select(m.Term).where(
-            tuple_(m.Term.vocabulary, m.Term.code).in_(named), visible_filter(m.Term, actor),
-            m.Term.retracted_at.is_(None))).scalars()
-        terms.sort(key=lambda t: named.index((t.vocabulary, t.code)))
+            tuple_(m.Term.vocabulary, m.Term.code).in_(list(named)),
+            visible_filter(m.Term, actor), m.Term.retracted_at.is_(None))).scalars()
+        order = list(named)
+        terms.sort(key=lambda t: order.index((t.vocabulary, t.code)))
     if found:
         rank = [int(r[2]) for r in rows]
         more = session.execute(select(m.Term).where(m.Term.id.in_(found))).scalars()
         terms += sorted((t for t in more if t.id not in {x.id for x in terms}),
                         key=lambda t: rank.index(t.id))
     return [{"id": t.id, "vocabulary": t.vocabulary, "code": t.code, "label_en": t.label_en,
-             "label_ko": t.label_ko,
+             "label_ko": t.label_ko, "matched": named.get((t.vocabulary, t.code)),
              "filter": f"{FILTER_OF[t.vocabulary]}:{t.code}" if t.vocabulary in FILTER_OF
              else None} for t in terms[:MAX_SUGGESTIONS]]

@@ -222,3 +222,22 @@ def term_labels(archive: Archive, lang: str) -> dict[str, str]:
         for place in session.execute(select(m.Place)).scalars():
             labels[place.code] = place.name_ko if lang == "ko" else place.name_en
     return labels
+
+
+def filter_choices(archive: Archive, actor: Actor, lang: str) -> dict[str, list[tuple[str, str]]]:
+    """What the statistics dashboard offers to filter by, as (code, label) in ``lang``: the
+    provinces (and countries) counts roll up to, the types of violation and the sexes — each
+    only as far as ``actor`` may see it."""
+    with archive.transaction() as session:
+        provinces = set(_province_map(session).values())
+        places = session.execute(select(m.Place).where(
+            m.Place.code.in_(provinces), visible_filter(m.Place, actor),
+            m.Place.retracted_at.is_(None)).order_by(m.Place.code)).scalars()
+        out: dict[str, list[tuple[str, str]]] = {
+            "province": [(p.code, p.name_ko if lang == "ko" else p.name_en) for p in places]}
+        for vocabulary, key in (("act_type", "act"), ("sex", "sex")):
+            terms = session.execute(select(m.Term).where(
+                m.Term.vocabulary == vocabulary, visible_filter(m.Term, actor),
+                m.Term.retracted_at.is_(None)).order_by(m.Term.sort_order, m.Term.code)).scalars()
+            out[key] = [(t.code, t.label_ko if lang == "ko" else t.label_en) for t in terms]
+    return out

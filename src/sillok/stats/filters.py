@@ -101,7 +101,9 @@ def _parse_text(text: str) -> list[tuple[str, str]]:
         if not sep or not value:
             raise Invalid({"filter": f"'{clause[0]}' is not a filter: write key:value with a "
                                      f"key from {', '.join(KEYS)}"})
-        pairs.append((key.lower(), value))
+        # A quoted value (province:"kp-10") comes back with its quotes: the search parser
+        # unquotes the values of its own keys only.
+        pairs.append((key.lower(), " ".join(value.strip('"').split())))
     return pairs
 
 

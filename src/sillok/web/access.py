@@ -39,6 +39,7 @@ ROUTES: dict[str, Rule] = {
     "GET /facilities/{facility_code}": "public",
     "GET /timeline": "public",
     "GET /stats": "public",
+    "GET /stats/{name}.csv": "public",
     "GET /data": "public",
     "GET /data/{name}.{ext}": "public",
     "GET /map": "public",

@@ -133,16 +133,18 @@ def _facets(q: str, result: SearchResult, expand: bool) -> list[dict[str, Any]]:
 
 
 def _term_links(q: str, terms: list[dict[str, Any]]) -> list[dict[str, Any]]:
-    """Each suggested term as a link that applies it as a filter (the query's other filters
-    kept, its words dropped: "every record of this type"), or to its page if no filter
-    selects by it (an agency)."""
-    kept = " ".join(t for t in q.split() if t.partition(":")[0].lower() in FILTER_KEYS
-                    and ":" in t)
+    """Each suggested term as a link that applies it as a filter, or to its page if no filter
+    selects by it (an agency). The link keeps the query's filters and, of its words, those
+    that named the term (a search needs words: 강제북송 act:forced_repatriation), or all of
+    them for a term the index matched."""
+    filters = [t for t in q.split() if ":" in t and t.partition(":")[0].lower() in FILTER_KEYS]
+    words = " ".join(t for t in q.split() if t not in filters)
     out = []
     for t in terms:
         label = pick((t["label_en"], t["label_ko"]))
         if t["filter"]:
             key, _sep, code = t["filter"].partition(":")
+            kept = " ".join([t.get("matched") or words, *filters])
             url = search_url(_with_filter(kept, key, code))
         else:
             url = f"/terms/{t['vocabulary']}/{t['code']}"

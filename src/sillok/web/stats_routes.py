@@ -25,14 +25,22 @@ from sillok.estimate.published import published
 from sillok.security.policy import Actor
 from sillok.stats.arrivals import arrivals, sentence
 from sillok.stats.charts import Lang, acts_spec, arrivals_spec
-from sillok.stats.counts import CountTable, count_acts, counts_csv_columns, term_labels
+from sillok.stats.counts import (
+    CountTable,
+    count_acts,
+    counts_csv_columns,
+    filter_choices,
+    term_labels,
+)
 from sillok.stats.disclosure import MARK, MEASURES, NOT_ADDED
 from sillok.stats.filters import KEYS
 from sillok.web import i18n
 from sillok.web.labels import public_note
+from sillok.web.stats_dashboard import CHART_TABLES, dashboard
+from sillok.web.stats_dashboard import MAX_FILTER as MAX_FILTER  # map_routes reads it here
 
 PUBLIC = Actor.anonymous()
-MAX_FILTER = 500  # characters; the search parser looks at no more than 1,000 either
+SEED_QUARTER = "2023-Q1"  # the seed press release's headline: 34 arrivals (data/series)
 # Tables of counts on /data: name → dimensions. One-way tables are the margins of the
 # two-way one, with the same cells hidden (disclosure.py settles margins first).
 COUNT_TABLES = {"acts-type": ["type"], "acts-year": ["year"], "acts-province": ["province"],
@@ -169,13 +177,45 @@ def _html_table(table: CountTable, labels: dict[str, str], lang: Lang) -> dict[s
             "summed": any(r.get("summed") for r in [*table.rows, *table.margins])}
 
 
+def _csv(archive: Archive, name: str, table: OpenTable, lang: Lang) -> Response:
+    """A table as a CSV download: headers in the reader's language, each coded dimension
+    (type, province) followed by its label, the code kept beside it for programs."""
+    dims = table.counts.by if table.counts is not None else []
+    columns = [name for c in table.columns
+               for name in ((c, f"{c}_label") if c in dims else (c,))]
+    labels = term_labels(archive, lang) if dims else {}
+    buf = io.StringIO()
+    writer = csv.DictWriter(buf, fieldnames=columns, extrasaction="ignore")
+    # The header in the reader's language (?lang=, cookie, Accept-Language); the JSON
+    # keeps the column names as keys for programs.
+    writer.writerow({c: column_label(c, lang) for c in columns})
+    for row in table.rows:
+        named = {f"{d}_label": labels.get(str(row[d]), str(row[d]))
+                 for d in dims if row.get(d) is not None}
+        writer.writerow({**row, **named, "total_over": " ".join(row.get("total_over", []))})
+    return Response("\ufeff" + buf.getvalue(), media_type="text/csv; charset=utf-8",
+                    headers={"Content-Disposition": f'attachment; filename="{name}.csv"',
+                             "Content-Language": lang, "Vary": "Accept-Language, Cookie"})
+
+
+def _reason(exc: Invalid, lang: Lang) -> str:
+    """An error's reasons; where one is given in both languages ("한국어 / English"), the
+    reader's half."""
+    out = []
+    for text in exc.errors.values():
+        ko, sep, en = text.partition(" / ")
+        out.append((ko if lang == "ko" else en) if sep else text)
+    return "; ".join(out)
+
+
 def router(archive: Archive, templates: Jinja2Templates) -> APIRouter:
     r = APIRouter()
 
     @r.get("/stats", response_class=HTMLResponse)
     def stats_page(request: Request) -> HTMLResponse:
         lang = pick_lang(request)
-        flt = asked_filter(request)
+        board = dashboard(request)
+        flt = board.filter
         yearly = arrivals(archive, PUBLIC, "year")
         quarterly = arrivals(archive, PUBLIC, "quarter")
         for row in (*yearly, *quarterly):
@@ -190,37 +230,55 @@ def router(archive: Archive, templates: Jinja2Templates) -> APIRouter:
         error = ""
         counts: CountTable | None = None
         try:
-            counts = count_acts(archive, PUBLIC, ["type"], flt or None, min_cell=k)
-            by_year = count_acts(archive, PUBLIC, ["year"], flt or None, min_cell=k)
-            by_province = count_acts(archive, PUBLIC, ["province"], flt or None, min_cell=k)
+            found = {dim: count_acts(archive, board.actor, [dim], flt or None, min_cell=k)
+                     for dim in board.tables}
         except Invalid as exc:
-            # A filter that names nothing is the reader's typo: say so on the page.
-            error = "; ".join(exc.errors.values())
+            # A filter that names nothing, or one the public figures cannot answer (sex:):
+            # said on the page, in the reader's language where the reason has both.
+            error = _reason(exc, lang)
         else:
-            specs["chart-acts"] = acts_spec(counts, lang, labels)
-            specs["chart-acts-year"] = acts_spec(by_year, lang, labels, by_value=False)
-            specs["chart-acts-province"] = acts_spec(by_province, lang, labels)
-            tables = {"type": _html_table(counts, labels, lang),
-                      "year": _html_table(by_year, labels, lang),
-                      "province": _html_table(by_province, labels, lang)}
+            counts = found["type"]
+            for dim, table in found.items():
+                specs[f"chart-acts-{dim}"] = acts_spec(table, lang, labels,
+                                                       by_value=dim not in ("year", "age_group"))
+                tables[dim] = _html_table(table, labels, lang)
         shown = published(archive)
         latest_q1 = next((q for q in reversed(quarterly) if q.period.endswith("Q1")), None)
+        query = board.query(lang)
         page = templates.TemplateResponse(request, "stats.html", {
             "lang": lang, "yearly": yearly, "quarterly": quarterly,
             "yearly_sources": footnotes(yearly), "quarterly_sources": footnotes(quarterly),
             "headline": sentence(quarterly[-1], lang) if quarterly else "",
             "q1": sentence(latest_q1, lang) if latest_q1 else "",
+            "seed_quarter": next((q for q in quarterly if q.period == SEED_QUARTER), None),
             "specs": json.dumps(specs, ensure_ascii=False).replace("</", "<\\/"),
             "suppressed": k, "mark": MARK, "not_added": NOT_ADDED, "tables": tables,
             "summed": any(t["summed"] for t in tables.values()),
-            "filter": flt, "filter_error": error, "filter_keys": KEYS,
-            "filter_query": ("?" + urlencode({"filter": flt})) if flt and not error else "",
+            "filter": board.text, "filter_error": error, "filter_keys": KEYS,
+            "board": board, "choices": filter_choices(archive, board.actor, lang),
+            "csv_query": urlencode(query),
+            "filter_query": ("?" + urlencode({"filter": flt, "lang": lang}))
+                            if flt and not error else "",
             "estimates": [p.public() for p in shown if not p.withheld],
             "withheld": sum(p.withheld for p in shown),
             "all_suppressed": counts is not None and bool(counts.rows)
                               and all(x.get("suppressed") for x in counts.rows),
         })
         return page
+
+    @r.get("/stats/{name}.csv")
+    def chart_csv(request: Request, name: str) -> Response:
+        """One dashboard chart's figures, as the page shows them to this reader (the same
+        filters, the public's protected figures or, for staff, the true counts)."""
+        board = dashboard(request)
+        if name not in board.tables:
+            raise NotFound(f"no statistics table {name}")
+        lang = pick_lang(request)
+        counts = count_acts(archive, board.actor, [CHART_TABLES[name]], board.filter or None,
+                            min_cell=archive.settings.min_cell)
+        table = OpenTable(counts_csv_columns(counts), [*counts.rows, *counts.margins],
+                          _counts_note(counts, lang), counts)
+        return _csv(archive, f"acts-{name}", table, lang)
 
     @r.get("/data", response_class=HTMLResponse)
     def data_page(request: Request) -> HTMLResponse:
@@ -259,24 +317,6 @@ def router(archive: Archive, templates: Jinja2Templates) -> APIRouter:
                 doc["rows"] = table.rows
             body = json.dumps(doc, ensure_ascii=False, indent=1, default=str)
             return Response(body, media_type="application/json; charset=utf-8")
-        # Each coded dimension (type, province) is followed by its label in the reader's
-        # language, the code kept beside it for programs.
-        dims = table.counts.by if table.counts is not None else []
-        columns = [name for c in table.columns
-                   for name in ((c, f"{c}_label") if c in dims else (c,))]
-        labels = term_labels(archive, lang) if dims else {}
-        buf = io.StringIO()
-        writer = csv.DictWriter(buf, fieldnames=columns, extrasaction="ignore")
-        # The header in the reader's language (?lang=, cookie, Accept-Language); the JSON
-        # keeps the column names as keys for programs.
-        writer.writerow({c: column_label(c, lang) for c in columns})
-        for row in table.rows:
-            named = {f"{d}_label": labels.get(str(row[d]), str(row[d]))
-                     for d in dims if row.get(d) is not None}
-            writer.writerow({**row, **named,
-                             "total_over": " ".join(row.get("total_over", []))})
-        return Response("\ufeff" + buf.getvalue(), media_type="text/csv; charset=utf-8",
-                        headers={"Content-Disposition": f'attachment; filename="{name}.csv"',
-                                 "Content-Language": lang, "Vary": "Accept-Language, Cookie"})
+        return _csv(archive, name, table, lang)
 
     return r

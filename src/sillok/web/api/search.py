@@ -46,6 +46,8 @@ class TermSuggestion(BaseModel):
     label_ko: str
     filter: str | None = Field(description="The search filter that selects records of this "
                                "term (e.g. act:forced_repatriation), if there is one.")
+    matched: str | None = Field(default=None, description="The words of the query that "
+                                "named the term, if it was named rather than matched.")
 
 
 class SearchOut(BaseModel):
