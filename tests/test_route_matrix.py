@@ -24,7 +24,9 @@ SAMPLES = {"source_id": "1", "event_id": "1", "code": "cn", "vocabulary": "act_t
            "type_name": "person", "record_id": "1", "name": "arrivals-year", "ext": "csv",
            "job_id": "1", "suggestion_id": "1", "decision": "dismiss", "mark_id": "1",
            "token_id": "1", "estimate_id": "1", "subject_type": "person", "subject_id": "1",
-           "fmt": "csv", "person_id": "1", "facility_code": "kp-09-onsong-mps-detention"}
+           "fmt": "csv", "person_id": "1", "facility_code": "kp-09-onsong-mps-detention",
+           "a": "1", "b": "2", "answer": "unsure", "kind": "person",
+           "record_type": "person"}
 URLS = {"/terms/{vocabulary}/{code}": "/terms/act_type/forced_repatriation"}
 
 

@@ -161,6 +161,9 @@ def _table(records: Sequence[LinkRecord], gazetteer: Gazetteer | None = None) ->
     return pa.Table.from_pylist(data)
 
 
+STARTING_PRIOR = 0.0001  # splink's own default for probability_two_random_records_match
+
+
 def _train(linker: Linker, baseline: bool, seed: int, max_pairs: float) -> list[str]:
     """Estimate the prior, u and m from the records; the passes that a small archive cannot
     feed (no pair in a block, nothing to estimate) are skipped and named in the result, and
@@ -180,12 +183,19 @@ def _train(linker: Linker, baseline: bool, seed: int, max_pairs: float) -> list[
             block_on("birth_year", place) if baseline else block_on("birth_year", place, "sex"))),
     ]
     skipped = []
+    settings = linker._settings_obj  # splink keeps the trained prior only there
     for label, step in steps:
         try:
             step()
         except (SplinkException, ZeroDivisionError, duckdb.Error) as exc:
             LOG.info("linkage training: %s skipped (%s)", label, exc)
             skipped.append(label)
+        # A prior estimated as 0, 1 or NaN (no pair, or every pair, of the deterministic
+        # rules alike: a generated archive can do that) has no log-odds, and the next EM
+        # pass or the prediction would fail on log2 of it: back to splink's starting value.
+        if not 0.0 < settings._probability_two_random_records_match < 1.0:
+            settings._probability_two_random_records_match = STARTING_PRIOR
+            skipped += [] if label in skipped else [label]
     return skipped
 
 
