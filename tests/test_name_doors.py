@@ -297,6 +297,10 @@ def _fill(path: str, world: World, plural: dict[str, str], data_files: list[str]
         return ["/places/kp-09", "/places/cn-yanji"]
     if path == "/data/{name}.{ext}":
         return data_files
+    if path == "/facilities/{facility_code}":
+        return ["/facilities/kp-09-onsong-mps-detention"]
+    if path == "/stats/{name}.csv":
+        return ["/stats/type.csv?lang=ko", "/stats/year.csv", "/stats/province.csv"]
     if path == "/records/{type_name}/{record_id}":
         return [f"/records/{t}/{i}" for t in ids for i in ids[t]]
     for param, kind in (("{source_id}", "source"), ("{event_id}", "event")):

@@ -27,7 +27,8 @@ SAMPLES = {"source_id": "1", "event_id": "1", "code": "cn", "vocabulary": "act_t
            "fmt": "csv", "person_id": "1", "facility_code": "kp-09-onsong-mps-detention",
            "a": "1", "b": "2", "answer": "unsure", "kind": "person",
            "record_type": "person"}
-URLS = {"/terms/{vocabulary}/{code}": "/terms/act_type/forced_repatriation"}
+URLS = {"/terms/{vocabulary}/{code}": "/terms/act_type/forced_repatriation",
+        "/stats/{name}.csv": "/stats/type.csv"}
 
 
 def routes(app: Any) -> Iterator[tuple[str, str]]:

@@ -376,8 +376,10 @@ def _refused(client: TestClient, runner: CliRunner, cli_env: dict[str, str], by:
                               "--as", "analyst", "--format", "json"], env=cli_env)
     assert out.exit_code == 0, out.output
     if flt:
-        page = client.get("/stats", params={"filter": flt, "lang": "en"})
-        assert page.status_code == 200 and EN in page.text and KO in page.text
+        # The page speaks the reader's language (issue 19): each language its own sentence.
+        for lang, said in (("en", EN), ("ko", KO)):
+            page = client.get("/stats", params={"filter": flt, "lang": lang})
+            assert page.status_code == 200 and said in page.text, (lang, flt)
 
 
 # ---------------------------------------------------------------- every door, the same cube

@@ -32,7 +32,7 @@ def _int(value: str) -> int:
 
 MAX_ID = s.MAX_ID  # ids are 32-bit integers in both databases
 # Filters whose value is a number (the API documents them as integers): ids and years.
-YEAR_FILTERS = frozenset({"year"})
+YEAR_FILTERS = frozenset({"year", "from_year", "to_year"})
 ID_FILTERS = frozenset({"parent", "event", "victim", "act", "perpetrator", "source",
                         "record_id", "person"})
 
