@@ -148,13 +148,15 @@ class Archive:
         resolver: Resolver | None = None,
         action: str = "update",
         expected_version: int | None = None,
+        reason: str | None = None,
     ) -> bool:
         """Change some fields of a record, validated as a whole; False if nothing changed.
 
         With ``expected_version`` (the version the editor read), a record changed since is
         not touched: :class:`StaleVersion` says by whom and when (archive/editing.py). The
         UPDATE itself also checks the version it loaded, so a change made at the same moment
-        by someone else is refused the same way, never silently overwritten."""
+        by someone else is refused the same way, never silently overwritten. ``reason`` goes
+        into the audit entry (a change of level says why: archive/levels.py)."""
         require_write(actor)
         kind = kind_named(type_name)
         if not isinstance(changes, dict) or not changes:
@@ -162,10 +164,11 @@ class Archive:
         if session is None:
             with self.transaction() as s:
                 return self.update(actor, type_name, record_id, changes, session=s,
-                                   action=action, expected_version=expected_version)
+                                   action=action, expected_version=expected_version,
+                                   reason=reason)
         try:
             return self._update(actor, kind, record_id, changes, session, resolver, action,
-                                expected_version)
+                                expected_version, reason)
         except StaleDataError:
             # Another transaction changed the row between our read and our UPDATE (which
             # matched no row): read who did in a transaction of its own, this one is spent.
@@ -177,7 +180,7 @@ class Archive:
 
     def _update(self, actor: Actor, kind: Kind, record_id: int, changes: dict[str, Any],
                 session: Session, resolver: Resolver | None, action: str,
-                expected_version: int | None) -> bool:
+                expected_version: int | None, reason: str | None = None) -> bool:
         obj = self._load(session, actor, kind, record_id)
         if obj.retracted_at is not None:
             raise Conflict(f"{kind.name} #{record_id} is retracted and cannot be changed")
@@ -207,7 +210,7 @@ class Archive:
         index_record(session, kind.name, obj)
         record_change(session, actor=actor.name, action=action, record_type=kind.name,
                       record_id=record_id, before=self._digest(session, before),
-                      after=self._digest(session, after))
+                      after=self._digest(session, after), reason=reason)
         return True
 
     def retract(self, actor: Actor, type_name: str, record_id: int, reason: str) -> None:

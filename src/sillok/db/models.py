@@ -765,3 +765,9 @@ class PublishedEstimate(Base):
     published_at: Mapped[datetime] = mapped_column(default=utcnow)
     unpublished_by: Mapped[str | None] = mapped_column(String(120), default=None)
     unpublished_at: Mapped[datetime | None] = mapped_column(default=None, index=True)
+
+
+# The workspace's own tables, on the same metadata (re-exported: ``models.Assignment``).
+from sillok.db.workspace_models import Assignment, SavedSearch  # noqa: E402
+
+__all__ = ["Assignment", "SavedSearch"]

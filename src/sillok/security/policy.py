@@ -217,3 +217,35 @@ def relation_filter(model: Any, persons: Any, actor: Actor) -> ColumnElement[boo
         return own
     seen = select(persons.id).where(visible_filter(persons, actor))
     return and_(own, model.person_a_id.in_(seen), model.person_b_id.in_(seen))
+
+
+# -- changes of level (archive/levels.py) ------------------------------------------------------
+
+def more_public(level: str, than: str) -> bool:
+    """Whether ``level`` is shown more widely than ``than`` (public is the widest)."""
+    return LEVEL_RANK[Level(level)] < LEVEL_RANK[Level(than)]
+
+
+def level_refusal(what: str, level: str, sources: list[tuple[int, str]],
+                  quoted_by: list[tuple[int, str]]) -> str | None:
+    """Why a record may not take ``level``, or None. ``sources`` are the sources it rests on
+    with their levels; ``quoted_by`` (a source's) the evidence quoting it, with theirs.
+
+    A public record may not rest on a restricted source: what the public reads of it was
+    learnt from a text whose very existence is to be kept to a few (an internal source can be
+    cited as a withheld source; a restricted one not at all). A source may not become less
+    public than the evidence that quotes it (a quote is the source's own words)."""
+    if level == Level.public.value:
+        hidden = [sid for sid, lvl in sources if lvl == Level.restricted.value]
+        if hidden:
+            shown = ", ".join(f"#{sid}" for sid in hidden[:5])
+            more = f" and {len(hidden) - 5} more" if len(hidden) > 5 else ""
+            return (f"{what} rests on restricted source {shown}{more}: it cannot be public "
+                    "while it does; lower the source, or cite another")
+    wider = [eid for eid, lvl in quoted_by if more_public(lvl, level)]
+    if wider:
+        shown = ", ".join(f"#{eid}" for eid in wider[:5])
+        more = f" and {len(wider) - 5} more" if len(wider) > 5 else ""
+        return (f"{what} is quoted by evidence {shown}{more}, which would be more public than "
+                f"it; change that evidence's level first")
+    return None
