@@ -84,6 +84,9 @@ class Settings:
 
     data_dir: Path = field(default_factory=lambda: Path("sillok-data"))
     database_url: str | None = None
+    # A hot standby of ``database_url`` that anonymous visitors' reads are served from
+    # (SILLOK_PUBLIC_DATABASE_URL; archive/replica.py, docs/replica.md). None: the primary.
+    public_database_url: str | None = None
     echo_sql: bool = False
     # Public statistics hide cells with fewer victims than this (disclosure control).
     min_cell: int = 5
@@ -113,6 +116,7 @@ class Settings:
         return cls(
             data_dir=Path(env.get("SILLOK_DATA_DIR") or "sillok-data"),
             database_url=env.get("SILLOK_DATABASE_URL") or None,
+            public_database_url=env.get("SILLOK_PUBLIC_DATABASE_URL") or None,
             echo_sql=env.get("SILLOK_ECHO_SQL", "") == "1",
             min_cell=int(env.get("SILLOK_MIN_CELL") or 5),
             max_file_bytes=int(float(env.get("SILLOK_MAX_FILE_MB") or 200) * 1024 * 1024),

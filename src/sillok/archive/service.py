@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 from sqlalchemy import Engine, func, select
@@ -23,6 +23,7 @@ from sillok.archive.digests import digest_key
 from sillok.archive.editing import check_version, field_changes, stale_version
 from sillok.archive.kinds import Kind, kind_named, protected_digest
 from sillok.archive.redact import mask_view
+from sillok.archive.replica import reading_public
 from sillok.archive.resolve import Resolver
 from sillok.archive.schemas import validate_shape
 from sillok.config import Settings
@@ -61,6 +62,14 @@ class Archive:
         at_rest.attach(self.engine, settings)
         # Audit entries are signed with this archive's audit key, kept beside it.
         audit_anchor.attach(self.engine, settings)
+        # Anonymous visitors' reads go to a streaming replica if one is named (replica.py).
+        self.public_engine: Engine | None = None
+        self.public_sessions: sessionmaker[Session] | None = None
+        if settings.public_database_url and engine is None:
+            self.public_engine = make_engine(
+                replace(settings, database_url=settings.public_database_url))
+            self.public_sessions = make_sessionmaker(self.public_engine)
+            at_rest.attach(self.public_engine, settings)
 
     @classmethod
     def open(cls, settings: Settings) -> Archive:
@@ -74,10 +83,14 @@ class Archive:
 
     def close(self) -> None:
         self.engine.dispose()
+        if self.public_engine is not None:
+            self.public_engine.dispose()
 
     @contextmanager
     def transaction(self) -> Iterator[Session]:
-        with transaction(self.sessions) as session:
+        sessions = (self.public_sessions if self.public_sessions is not None
+                    and reading_public() else self.sessions)
+        with transaction(sessions) as session:
             yield session
 
     # -- writing ------------------------------------------------------------------------

@@ -47,6 +47,7 @@ from sillok.web import (
     suggestion_routes,
 )
 from sillok.web.error_pages import install_error_pages
+from sillok.web.public_reads import install_public_reads
 from sillok.web.security_headers import SecurityHeaders
 from sillok.web.template_globals import install_template_globals
 
@@ -129,6 +130,8 @@ def create_app(settings: Settings) -> FastAPI:
     def sign_in_first(request: Request, exc: staff_routes.NotSignedIn) -> Response:
         return RedirectResponse(f"/login?{urlencode({'next': exc.path})}", status_code=303)
 
+    # Added before the sign-in middleware so that it runs inside it, knowing who asks.
+    install_public_reads(app)
     # Added before the language middleware so that it runs inside it.
     auth.install_auth(app, archive)
 
