@@ -23,7 +23,9 @@ import psycopg
 import pytest
 from typer.testing import CliRunner
 
-from sillok.archive.lifecycle import init_archive
+from sillok.archive.bulk import add_records
+from sillok.archive.demo_gen import generated_records
+from sillok.archive.lifecycle import DEMO_ACTOR, build_demo, init_archive
 from sillok.archive.service import Archive
 from sillok.config import Settings
 from sillok.ingest.jobs import wait_for_jobs
@@ -204,6 +206,86 @@ def empty_settings(backend: str, tmp_path: Path,
         yield Settings(data_dir=data_dir, database_url=_pg_url(name))
     finally:
         _pg_admin(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)")
+
+
+def _demo(settings: Settings) -> None:
+    build_demo(settings)
+
+
+def _demo80(settings: Settings) -> None:
+    """The hand-written demo and 80 generated events (seed 7): enough for maps and counts
+    in which some cells clear a small threshold and some do not."""
+    build_demo(settings)
+    archive = Archive.open(settings)
+    try:
+        add_records(archive, DEMO_ACTOR, generated_records(events=80, seed=7))
+    finally:
+        archive.close()
+
+
+# Built archives that many tests read: each is built once per backend in each test process
+# and copied for every test that asks (a directory copy; CREATE DATABASE … TEMPLATE), instead
+# of being built again for each — building the demo costs seconds, a copy a fraction of one.
+_BUILDERS = {"demo": _demo, "demo80": _demo80}
+
+
+@pytest.fixture(scope="session")
+def built_templates(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, Path]]:
+    """{kind/backend: template data directory}, filled on first use; the PostgreSQL
+    template databases are dropped at the end of the session."""
+    built: dict[str, Path] = {}
+    yield built
+    for key in built:
+        if key.endswith("/postgresql"):
+            _pg_admin(f"DROP DATABASE IF EXISTS {_template_db(key)} WITH (FORCE)")
+
+
+def _template_db(key: str) -> str:
+    return f"sillok_{key.split('/')[0]}_{os.getpid()}"
+
+
+def _copy_of_built(kind: str, backend: str, tmp_path: Path,
+                   request: pytest.FixtureRequest) -> Iterator[Settings]:
+    built: dict[str, Path] = request.getfixturevalue("built_templates")
+    key = f"{kind}/{backend}"
+    data_dir = tmp_path / kind
+    if key not in built:
+        template = request.getfixturevalue("tmp_path_factory").mktemp(f"tpl-{kind}") / "data"
+        if backend == "sqlite":
+            _BUILDERS[kind](Settings(data_dir=template))
+        else:
+            request.getfixturevalue("pg_template")  # skips/fails consistently without PG
+            _pg_admin(f"DROP DATABASE IF EXISTS {_template_db(key)} WITH (FORCE)")
+            _pg_admin(f"CREATE DATABASE {_template_db(key)}")
+            _BUILDERS[kind](Settings(data_dir=template,
+                                     database_url=_pg_url(_template_db(key))))
+        built[key] = template
+    shutil.copytree(built[key], data_dir)
+    if backend == "sqlite":
+        yield Settings(data_dir=data_dir)
+        return
+    name = f"sillok_d_{os.getpid()}_{next(_counter)}"
+    _pg_admin(f"CREATE DATABASE {name} TEMPLATE {_template_db(key)}")
+    try:
+        yield Settings(data_dir=data_dir, database_url=_pg_url(name))
+    finally:
+        wait_for_jobs(60)
+        _pg_admin(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)")
+
+
+@pytest.fixture
+def demo_settings(backend: str, tmp_path: Path,
+                  request: pytest.FixtureRequest) -> Iterator[Settings]:
+    """Settings of a fresh copy of the demo archive (``build_demo``: the hand-written
+    stories) on the test's backend."""
+    yield from _copy_of_built("demo", backend, tmp_path, request)
+
+
+@pytest.fixture
+def demo80_settings(backend: str, tmp_path: Path,
+                    request: pytest.FixtureRequest) -> Iterator[Settings]:
+    """Settings of a fresh copy of the demo plus 80 generated events (seed 7)."""
+    yield from _copy_of_built("demo80", backend, tmp_path, request)
 
 
 @pytest.fixture

@@ -277,7 +277,8 @@ def test_an_administrator_can_unlock(settings: Settings, archive: Archive,
 def test_demo_account_signs_in(runner: CliRunner, empty_settings: Settings) -> None:
     env = {"SILLOK_DATA_DIR": str(empty_settings.data_dir),
            "SILLOK_DATABASE_URL": empty_settings.database_url or ""}
-    out = runner.invoke(app, ["demo", "--json"], env=env)
+    # --small: the account is the same, without building the generated part.
+    out = runner.invoke(app, ["demo", "--small", "--json"], env=env)
     assert out.exit_code == 0, out.output
     account = json.loads(out.stdout)["account"]
     assert account["username"] == "demo-editor" and account["role"] == "editor"

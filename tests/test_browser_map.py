@@ -12,10 +12,6 @@ from typing import Any
 
 import pytest
 
-from sillok.archive.bulk import add_records
-from sillok.archive.demo_gen import generated_records
-from sillok.archive.lifecycle import DEMO_ACTOR, build_demo
-from sillok.archive.service import Archive
 from sillok.config import Settings
 from tests.browser import browser, csp_violations, screenshot, serve
 
@@ -23,15 +19,8 @@ DOCS = Path(__file__).resolve().parent.parent / "docs" / "screenshots"
 
 
 @pytest.fixture
-def site(empty_settings: Settings) -> Iterator[str]:
-    settings = replace(empty_settings, min_cell=3)
-    build_demo(settings)
-    archive = Archive.open(settings)
-    try:
-        add_records(archive, DEMO_ACTOR, generated_records(events=80, seed=7))
-    finally:
-        archive.close()
-    with serve(settings) as url:
+def site(demo80_settings: Settings) -> Iterator[str]:
+    with serve(replace(demo80_settings, min_cell=3)) as url:
         yield url
 
 

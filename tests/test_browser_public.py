@@ -8,15 +8,13 @@ from typing import Any
 
 import pytest
 
-from sillok.archive.lifecycle import build_demo
 from sillok.config import Settings
 from tests.browser import browser, csp_violations, screenshot, serious_violations, serve
 
 
 @pytest.fixture
-def site(empty_settings: Settings) -> Iterator[str]:
-    build_demo(empty_settings)
-    with serve(empty_settings) as url:
+def site(demo_settings: Settings) -> Iterator[str]:
+    with serve(demo_settings) as url:
         yield url
 
 

@@ -56,12 +56,9 @@ def test_demo_builds(runner: CliRunner, empty_settings: Settings) -> None:
     assert out.exit_code == 1 and "already holds" in out.stderr
 
 
-def test_demo_leaks_no_protected_detail_to_the_public(empty_settings: Settings,
+def test_demo_leaks_no_protected_detail_to_the_public(demo_settings: Settings,
                                                       tmp_path: Path) -> None:
-    from sillok.archive.lifecycle import build_demo
-
-    build_demo(empty_settings)
-    archive = Archive.open(empty_settings)
+    archive = Archive.open(demo_settings)
     try:
         secrets = []
         for p in archive.list_records(EDITOR, "person", limit=500).items:

@@ -16,8 +16,7 @@ from hypothesis import strategies as st
 
 from sillok.archive import consent
 from sillok.archive.bulk import add_records
-from sillok.archive.demo_gen import generated_records
-from sillok.archive.lifecycle import DEMO_ACTOR, build_demo
+from sillok.archive.lifecycle import DEMO_ACTOR
 from sillok.archive.service import Archive
 from sillok.config import Settings
 from sillok.stats.counts import count_acts
@@ -93,13 +92,10 @@ def test_every_shape_is_a_gazetteer_region_with_its_licence() -> None:
 
 
 @pytest.fixture
-def many(empty_settings: Settings) -> Iterator[Archive]:
+def many(demo80_settings: Settings) -> Iterator[Archive]:
     """The hand-written demo and 80 generated events, with k = 3 so that some public cells
     are drawn and some are not."""
-    settings = replace(empty_settings, min_cell=3)
-    build_demo(settings)
-    archive = Archive.open(settings)
-    add_records(archive, DEMO_ACTOR, generated_records(events=80, seed=7))
+    archive = Archive.open(replace(demo80_settings, min_cell=3))
     yield archive
     archive.close()
 

@@ -9,7 +9,6 @@ from collections.abc import Iterator
 import pytest
 from typer.testing import CliRunner
 
-from sillok.archive.lifecycle import build_demo
 from sillok.archive.service import Archive
 from sillok.cli.main import app
 from sillok.config import Settings
@@ -19,9 +18,8 @@ from tests.conftest import ADMIN, ANON, EDITOR, make_person, make_source
 
 
 @pytest.fixture
-def demo(empty_settings: Settings) -> Iterator[Archive]:
-    build_demo(empty_settings)
-    archive = Archive.open(empty_settings)
+def demo(demo_settings: Settings) -> Iterator[Archive]:
+    archive = Archive.open(demo_settings)
     yield archive
     archive.close()
 

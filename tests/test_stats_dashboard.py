@@ -13,17 +13,15 @@ from collections.abc import Iterator
 import pytest
 from fastapi.testclient import TestClient
 
-from sillok.archive.lifecycle import build_demo
 from sillok.config import Settings
 from sillok.web.app import create_app
 from tests.auth_helpers import signed_in
 
 
 @pytest.fixture
-def demo(empty_settings: Settings) -> Settings:
-    build_demo(empty_settings)
+def demo(demo_settings: Settings) -> Settings:
     # A threshold of 1 shows the demo's small cells, so that filters visibly change them.
-    return dataclasses.replace(empty_settings, min_cell=1)
+    return dataclasses.replace(demo_settings, min_cell=1)
 
 
 @pytest.fixture
@@ -89,9 +87,9 @@ def test_staff_see_true_counts_by_sex_and_age(demo: Settings) -> None:
         assert 'id="f-sex"' not in as_public and 'name="view" value="public"' in as_public
 
 
-def test_hidden_cells_are_explained_in_the_readers_language(empty_settings: Settings) -> None:
-    build_demo(empty_settings)  # the default threshold: the demo's cells are all hidden
-    with TestClient(create_app(empty_settings)) as c:
+def test_hidden_cells_are_explained_in_the_readers_language(demo_settings: Settings) -> None:
+    # The default threshold: the demo's cells are all hidden.
+    with TestClient(create_app(demo_settings)) as c:
         en = c.get("/stats?lang=en").text
         ko = c.get("/stats?lang=ko").text
     assert 'class="suppressed-note"' in en and "hidden, not zero" in en

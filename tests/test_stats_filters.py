@@ -12,7 +12,6 @@ import pytest
 from fastapi.testclient import TestClient
 from typer.testing import CliRunner
 
-from sillok.archive.lifecycle import build_demo
 from sillok.archive.service import Archive
 from sillok.cli.main import app
 from sillok.config import Settings
@@ -24,9 +23,8 @@ from tests.conftest import ADMIN, ANON, VIEWER
 
 
 @pytest.fixture
-def demo(empty_settings: Settings) -> Iterator[Archive]:
-    build_demo(empty_settings)
-    archive = Archive.open(empty_settings)
+def demo(demo_settings: Settings) -> Iterator[Archive]:
+    archive = Archive.open(demo_settings)
     yield archive
     archive.close()
 

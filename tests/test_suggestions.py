@@ -7,7 +7,6 @@ from datetime import date
 import pytest
 from sqlalchemy import select
 
-from sillok.archive.lifecycle import build_demo
 from sillok.archive.service import Archive
 from sillok.config import Settings
 from sillok.db import models as m
@@ -68,9 +67,8 @@ def test_not_counts(text: str) -> None:
     assert find_counts(text) == []
 
 
-def test_demo_news_report(empty_settings: Settings) -> None:
-    build_demo(empty_settings)
-    archive = Archive.open(empty_settings)
+def test_demo_news_report(demo_settings: Settings) -> None:
+    archive = Archive.open(demo_settings)
     try:
         with archive.transaction() as session:
             source_id = session.execute(select(m.Source.id).where(
