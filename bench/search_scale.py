@@ -377,6 +377,40 @@ def bare_fts(path: Path, archive: Any, exprs: list[str | None]) -> dict[str, Any
     return out
 
 
+def bare_tantivy(archive: Any, qs: list[str]) -> dict[str, Any] | None:
+    """The same queries on the embedded index alone (SILLOK_SEARCH_BACKEND=tantivy): the
+    match Sillok compiles (after vocabulary expansion), on the public index, public level,
+    top ten by BM25 and the total — no permissions re-checked, no re-ranking, no records."""
+    from sillok.search.compile import clauses_and_gaps
+    from sillok.search.expand import expand
+    from sillok.search.query import parse
+    from sillok.search.tantivy_search import _matching, _terms, compile_tantivy
+    from sillok.search.tantivy_store import PUBLIC, store_of
+
+    store = store_of(archive.engine)
+    if store is None:
+        return None
+    compiled = []
+    for q in qs:
+        parsed = parse(q)
+        with archive.transaction() as session:
+            expand(session, parsed)
+        compiled.append(compile_tantivy(parsed, clauses_and_gaps(parsed, True)[0], True))
+    searcher: Any = store.searcher(PUBLIC)
+    level = [_terms("level", ["public"])]
+    for query in compiled[:20]:
+        if query is not None:
+            searcher.search(_matching(query, level), 10, count=True)
+    ms, totals = [], []
+    for query in compiled[20:]:
+        start = time.perf_counter()
+        found = (searcher.search(_matching(query, level), 10, count=True).count
+                 if query is not None else 0)
+        ms.append((time.perf_counter() - start) * 1000)
+        totals.append(found)
+    return {"top10_and_total": percentiles(ms), "totals": totals}
+
+
 def timed(archive: Any, qs: list[str], facets: bool) -> tuple[list[float], list[Any]]:
     from sillok.search.service import search
     from sillok.security.policy import Actor
@@ -415,7 +449,8 @@ def run(args: argparse.Namespace, data_dir: Path, tmp: Path) -> dict[str, Any]:
 
     corpus = Corpus(7)
     analysed_s = corpus.analyse()
-    settings = Settings(data_dir=data_dir, database_url=args.url)
+    settings = Settings(data_dir=data_dir, database_url=args.url,
+                        search_backend=args.search_backend)
     # With --url the database itself is the build: the file in --data-dir keeps its queries
     # (and build time), named after the database, so a later run reuses that database.
     saved = data_dir / (f"bench-{args.docs}-{args.queries}.json" if not args.url else
@@ -433,6 +468,14 @@ def run(args: argparse.Namespace, data_dir: Path, tmp: Path) -> dict[str, Any]:
                                                              args.queries + 20))
             build_s, qs = build(archive, corpus, args.docs, want)
             built = {"build_s": round(build_s, 1), "queries": qs}
+            if args.search_backend == "tantivy":
+                # The build wrote the tables directly, past the session that keeps the
+                # embedded index in step: it is built from them, as `sillok reindex` does.
+                from sillok.search.tantivy_store import store_of
+
+                start = time.perf_counter()
+                store_of(archive.engine).rebuild(archive.engine)  # type: ignore[union-attr]
+                built["tantivy_build_s"] = round(time.perf_counter() - start, 1)
             if reuse:
                 saved.write_text(json.dumps(built, ensure_ascii=False), encoding="utf-8")
         # What Sillok does after a bulk write of this size (an import, an ingest run):
@@ -461,6 +504,7 @@ def run(args: argparse.Namespace, data_dir: Path, tmp: Path) -> dict[str, Any]:
                 encoding="utf-8")
         bare = None if args.no_bare else bare_fts(
             tmp / "bare.db", archive, [sillok_match(archive, q) for q in qs])
+        bare_t = None if args.no_bare else bare_tantivy(archive, qs)
     finally:
         archive.close()
     p50 = statistics.median(with_facets)
@@ -469,6 +513,7 @@ def run(args: argparse.Namespace, data_dir: Path, tmp: Path) -> dict[str, Any]:
         "machine": f"{platform.machine()}, Python {platform.python_version()}, "
                    f"SQLite {sqlite3.sqlite_version}, {os.cpu_count()} cores",
         "backend": "postgresql" if args.url else "sqlite", "docs": args.docs,
+        "search_backend": args.search_backend, "tantivy_build_s": built.get("tantivy_build_s"),
         "queries": len(qs) - 20, "analysis_of_distinct_words_s": round(analysed_s, 1),
         "distinct_words": len(corpus.terms),
         "build_s": built["build_s"], "upkeep_s": upkeep_s,
@@ -478,6 +523,12 @@ def run(args: argparse.Namespace, data_dir: Path, tmp: Path) -> dict[str, Any]:
         "sillok_with_facets": percentiles(with_facets),
         "sillok_without_facets": percentiles(without),
         "bare_fts5": bare,
+        "bare_tantivy": ({"top10_and_total": bare_t["top10_and_total"],
+                          "same_totals": sum(r.total == min(n, 10_000) for r, n in zip(
+                              results, bare_t["totals"], strict=True))} if bare_t else None),
+        "over_bare_tantivy_p50_without_facets": (
+            round(statistics.median(without) / bare_t["top10_and_total"]["p50_ms"], 2)
+            if bare_t else None),
         # Sillok with facets over the bare top ten of every record (the strictest comparison,
         # as in earlier runs), and over each bare way to answer the same anonymous query with
         # its total and facets; Sillok without facets (it still counts the total) over the bare
@@ -510,6 +561,8 @@ def main() -> None:
                         help="build here once and reuse on later runs of the same size "
                              "(PostgreSQL: the queries of the database built, for later runs)")
     parser.add_argument("--no-bare", action="store_true", help="skip the bare FTS5 comparison")
+    parser.add_argument("--search-backend", default="database", choices=("database", "tantivy"),
+                        help="SILLOK_SEARCH_BACKEND (tantivy: also a bare tantivy comparison)")
     parser.add_argument("--out", type=Path)
     parser.add_argument("--dump", type=Path,
                         help="write each query's total, facets and hits (with facets) here")

@@ -152,6 +152,8 @@ def main() -> None:
                     help="seconds of the same load before measuring, reported apart (0: none)")
     ap.add_argument("--new-share", type=float, default=0.0,
                     help="share of requests with a query not asked before (0–1)")
+    ap.add_argument("--search-backend", default="database", choices=("database", "tantivy"),
+                    help="SILLOK_SEARCH_BACKEND of the server")
     args = ap.parse_args()
     if not 0 <= args.new_share < 1:
         raise SystemExit("error: --new-share must be at least 0 and below 1")
@@ -159,7 +161,8 @@ def main() -> None:
         raise SystemExit("error: wrk is not installed (Debian: apt-get install wrk)")
 
     port = _free_port()
-    env = {**os.environ, "SILLOK_DATA_DIR": str(args.data_dir)}
+    env = {**os.environ, "SILLOK_DATA_DIR": str(args.data_dir),
+           "SILLOK_SEARCH_BACKEND": args.search_backend}
     if args.database_url:
         env["SILLOK_DATABASE_URL"] = args.database_url
     server = subprocess.Popen([sys.executable, "-m", "sillok.cli.main", "serve", "--port",
@@ -209,7 +212,8 @@ def main() -> None:
         "machine": f"{platform.machine()}, {os.cpu_count()} cores, Python "
                    f"{platform.python_version()}",
         "archive": str(args.data_dir), "backend": "postgresql" if args.database_url
-        else "sqlite", "workers": args.workers, "connections": args.connections,
+        else "sqlite", "search_backend": args.search_backend, "workers": args.workers,
+        "connections": args.connections,
         "new_share": args.new_share,
         "warmup": warmup, "search_page": page, "search_api": api,
         "rss_mb": {"start": round(samples[0], 1), "peak": round(max(samples), 1),

@@ -166,24 +166,34 @@ def backend(request: pytest.FixtureRequest) -> str:
     return str(request.param)
 
 
+@pytest.fixture(params=["database", "tantivy"])
+def search_engine(request: pytest.FixtureRequest) -> str:
+    """The full-text engine (SILLOK_SEARCH_BACKEND): the search and protection suites run on
+    each (``pytestmark = pytest.mark.usefixtures("search_engine")``); the rest on the
+    database's own."""
+    return str(request.param)
+
+
 @pytest.fixture
 def settings(backend: str, tmp_path: Path, request: pytest.FixtureRequest) -> Iterator[Settings]:
     """Settings of a fresh initialised archive on the test's backend."""
     data_dir = tmp_path / "data"
     data_dir.mkdir()
     (data_dir / "blobs").mkdir()
+    engine = (str(request.getfixturevalue("search_engine"))
+              if "search_engine" in request.fixturenames else "database")
     if backend == "sqlite":
         template: Path = request.getfixturevalue("sqlite_template")
         shutil.copy(template, data_dir / "sillok.db")
         _copy_keys(template.parent, data_dir)
-        yield Settings(data_dir=data_dir)
+        yield Settings(data_dir=data_dir, search_backend=engine)
         return
     tpl: str = request.getfixturevalue("pg_template")
     _copy_keys(request.getfixturevalue("pg_template_dir"), data_dir)
     name = f"sillok_t_{os.getpid()}_{next(_counter)}"
     _pg_admin(f"CREATE DATABASE {name} TEMPLATE {tpl}")
     try:
-        yield Settings(data_dir=data_dir, database_url=_pg_url(name))
+        yield Settings(data_dir=data_dir, database_url=_pg_url(name), search_backend=engine)
     finally:
         # An ingest job a web test started may still be writing: its database stays until
         # the job is done (a server waits the same way when it stops).

@@ -9,6 +9,7 @@ import sqlite3
 from pathlib import Path
 from urllib.parse import quote_plus
 
+import pytest
 from fastapi.testclient import TestClient
 
 from sillok.archive.public_export import export_public
@@ -17,6 +18,8 @@ from sillok.archive.service import Archive
 from sillok.config import Settings
 from sillok.web.app import create_app
 from tests.conftest import ADMIN, make_event, make_person, make_source
+
+pytestmark = pytest.mark.usefixtures("search_engine")
 
 MARKERS = ["LEAKSOURCETEXT", "LEAKSOURCETITLE", "누설자료표식", "LEAKEVENT", "LEAKACT",
            "누설이름표식", "Nusol Ireum", "LEAKREALNAME", "1911-11-11", "LEAKVILLAGE", "LEAKFAMILY",

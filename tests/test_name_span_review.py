@@ -17,6 +17,8 @@ from sillok.search.span_review import decide, name_spans
 from tests.auth_helpers import client, csrf_token, signed_in
 from tests.conftest import ADMIN, ANALYST, ANON, EDITOR, VIEWER, make_person, make_source
 
+pytestmark = pytest.mark.usefixtures("search_engine")
+
 TEXT = ("[가상] 박철수 씨가 2019년 회령에서 체포됐다. "
         "같은 마을의 노인회장 박철수 동무는 이 일과 관계가 없다.")
 

@@ -23,6 +23,8 @@ from sillok.web.app import create_app
 from tests.auth_helpers import csrf_token, signed_in
 from tests.conftest import ADMIN, ANALYST, ANON, EDITOR, VIEWER, make_person, make_source
 
+pytestmark = pytest.mark.usefixtures("search_engine")
+
 TEXT = "[Fictional] The witness met HIDDENWORD 숨김표식 near the river, then crossed at night."
 SECRET = ("HIDDENWORD", "숨김표식")
 

@@ -16,6 +16,8 @@ from sillok.search.query import parse
 from sillok.search.service import search, snippet
 from tests.conftest import ADMIN, ANON, EDITOR, make_person, make_source
 
+pytestmark = pytest.mark.usefixtures("search_engine")
+
 
 @pytest.fixture
 def demo(demo_settings: Settings) -> Iterator[Archive]:

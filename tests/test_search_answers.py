@@ -13,9 +13,11 @@ import pytest
 
 from sillok.archive.redactions import add_mark
 from sillok.archive.service import Archive
-from sillok.search import cache, service
+from sillok.search import cache, service, tantivy_search
 from sillok.search.service import search
 from tests.conftest import ADMIN, ANON, EDITOR, make_person, make_source
+
+pytestmark = pytest.mark.usefixtures("search_engine")
 
 WORD = "쥐똥나무"
 
@@ -35,6 +37,13 @@ def test_a_repeated_search_is_answered_from_the_cache(archive: Archive,
         return real(*args, **kwargs)
 
     monkeypatch.setattr(service, "_search", counting)
+    real_tantivy = tantivy_search.run
+
+    def counting_tantivy(*args: Any, **kwargs: Any) -> Any:
+        computed.append(args[4])
+        return real_tantivy(*args, **kwargs)
+
+    monkeypatch.setattr(tantivy_search, "run", counting_tantivy)
     # On PostgreSQL a kept answer lasts until any transaction on the server writes (other
     # tests' databases too): a few tries find two searches with no write between them.
     for _attempt in range(10):

@@ -4,12 +4,16 @@ search at NKDB scale. What is found stays the same, on both backends. Fictional 
 
 from __future__ import annotations
 
+import pytest
+
 from sillok.archive.service import Archive
 from sillok.search.compile import compile_query
 from sillok.search.expand import expand
 from sillok.search.query import parse
 from sillok.search.service import search
 from tests.conftest import ANON, make_source
+
+pytestmark = pytest.mark.usefixtures("search_engine")
 
 
 def test_a_group_holding_another_groups_terms_is_left_out() -> None:

@@ -3,9 +3,13 @@ scope of the results: restricted records never count for anonymous users. Fictio
 
 from __future__ import annotations
 
+import pytest
+
 from sillok.archive.service import Archive
 from sillok.search.service import search
 from tests.conftest import ADMIN, ANON, EDITOR, make_event, make_person, make_source
+
+pytestmark = pytest.mark.usefixtures("search_engine")
 
 MARK = "쥐똥나무"  # a word no other record has
 

@@ -7,12 +7,15 @@ from __future__ import annotations
 
 import json
 
+import pytest
 from typer.testing import CliRunner
 
 from sillok.archive.service import Archive
 from sillok.cli.main import app
 from sillok.search.service import search
 from tests.conftest import ADMIN, ANON, EDITOR, make_event, make_person, make_source
+
+pytestmark = pytest.mark.usefixtures("search_engine")
 
 MARK = "쥐똥나무"  # a word no other record has
 

@@ -15,6 +15,8 @@ from sillok.search.filters import bound
 from sillok.search.query import parse
 from tests.conftest import make_source
 
+pytestmark = pytest.mark.usefixtures("search_engine")
+
 MARK = "쥐똥나무"
 
 

@@ -5,11 +5,15 @@ one kept lends it no names. Fictional data."""
 
 from __future__ import annotations
 
+import pytest
+
 from sillok.archive.service import Archive
 from sillok.linkage.merge import merge, unmerge
 from sillok.search.service import search
 from sillok.security.policy import Actor
 from tests.conftest import ADMIN, ANON, EDITOR, VIEWER, make_person
+
+pytestmark = pytest.mark.usefixtures("search_engine")
 
 MARK = "물푸레나무"  # a word no other record has
 

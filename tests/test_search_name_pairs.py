@@ -6,6 +6,8 @@ from __future__ import annotations
 
 import random
 
+import pytest
+
 from sillok.archive.service import Archive
 from sillok.language.analyzer import analyse
 from sillok.language.names import PAIR, PAIRS_MARK, PREFIX, pair_terms
@@ -13,6 +15,8 @@ from sillok.search.compile import compile_query
 from sillok.search.query import parse
 from sillok.search.service import search
 from tests.conftest import ANON, make_source
+
+pytestmark = pytest.mark.usefixtures("search_engine")
 
 
 def _starts(stream: list[str], phrase: list[str]) -> set[int]:

@@ -4,9 +4,13 @@ All texts are fictional."""
 
 from __future__ import annotations
 
+import pytest
+
 from sillok.archive.service import Archive
 from sillok.search.service import search
 from tests.conftest import ANON, make_source
+
+pytestmark = pytest.mark.usefixtures("search_engine")
 
 
 def _ids(archive: Archive, query: str, **kw: object) -> list[int]:

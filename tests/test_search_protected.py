@@ -11,6 +11,8 @@ from sillok.archive.service import Archive
 from sillok.search.service import search
 from tests.conftest import ANALYST, ANON, EDITOR, VIEWER, make_person, make_source
 
+pytestmark = pytest.mark.usefixtures("search_engine")
+
 NAMES = ("박철수", "박철수는", "Pak Chol-su", "pak chol-su", "Park Cheol-soo", "Chol-su Pak",
          "박 철수", '"Pak Chol-su"', "리영호", "Ri Yong-ho", "Yi Yong-ho")
 

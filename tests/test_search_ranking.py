@@ -4,10 +4,14 @@ word of the question, not a function word. Fictional texts."""
 
 from __future__ import annotations
 
+import pytest
+
 from sillok.archive.service import Archive
 from sillok.language.analyzer import word_terms
 from sillok.search.service import search
 from tests.conftest import ANON, make_source
+
+pytestmark = pytest.mark.usefixtures("search_engine")
 
 FILLER = "주민들은 장마당에서 옥수수와 감자를 사고팔며 겨울을 준비했다. "
 

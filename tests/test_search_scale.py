@@ -15,6 +15,8 @@ from sillok.search.query import parse
 from sillok.search.service import search
 from tests.conftest import ANON, EDITOR, make_source
 
+pytestmark = pytest.mark.usefixtures("search_engine")
+
 MARK = "쥐똥나무"
 
 

@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+import pytest
+
 from sillok.archive.service import Archive
 from sillok.search.query import parse
 from sillok.search.service import search, snippet
 from tests.conftest import ANON, make_source
+
+pytestmark = pytest.mark.usefixtures("search_engine")
 
 
 def test_romanized_query_marks_the_hangul_name() -> None:

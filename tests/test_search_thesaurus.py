@@ -21,6 +21,8 @@ from sillok.search.service import search
 from sillok.web.app import create_app
 from tests.conftest import ANON, EDITOR, make_person, make_source
 
+pytestmark = pytest.mark.usefixtures("search_engine")
+
 
 def test_every_entry_has_words_in_both_languages_a_source_and_a_real_term(
         archive: Archive) -> None:

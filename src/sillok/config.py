@@ -31,6 +31,17 @@ def parse_networks(value: str | None, name: str = "SILLOK_TRUSTED_PROXIES"
     return tuple(networks)
 
 
+SEARCH_BACKENDS = ("database", "tantivy")
+
+
+def _backend(value: str | None) -> str:
+    name = (value or "database").strip().lower()
+    if name not in SEARCH_BACKENDS:
+        raise SillokError(f"SILLOK_SEARCH_BACKEND: '{value}' is not one of "
+                          f"{', '.join(SEARCH_BACKENDS)}")
+    return name
+
+
 @dataclass(frozen=True)
 class AuthSettings:
     """Sign-in: session lifetimes, cookies, lockout and the second factor (docs/security.md)."""
@@ -109,6 +120,10 @@ class Settings:
     tsa_cert: Path | None = None
     # Chromium for capture screenshots (SILLOK_CHROMIUM); none found, no screenshot.
     chromium: str | None = None
+    # The full-text search engine (SILLOK_SEARCH_BACKEND): "database" (SQLite FTS5 or
+    # PostgreSQL's tsvector, in the database itself) or "tantivy" (an embedded index under
+    # DATA_DIR/search-index, built from the database's entries; search/tantivy_store.py).
+    search_backend: str = "database"
 
     @classmethod
     def from_env(cls, environ: dict[str, str] | None = None) -> Settings:
@@ -127,6 +142,7 @@ class Settings:
             tsa_url=env.get("SILLOK_TSA_URL") or None,
             tsa_cert=Path(env["SILLOK_TSA_CERT"]) if env.get("SILLOK_TSA_CERT") else None,
             chromium=env.get("SILLOK_CHROMIUM") or None,
+            search_backend=_backend(env.get("SILLOK_SEARCH_BACKEND")),
         )
 
     def with_data_dir(self, data_dir: Path | None) -> Settings:

@@ -33,7 +33,7 @@ from sillok.db.engine import make_engine, make_sessionmaker, transaction
 from sillok.db.models import AuditEntry
 from sillok.db.types import utcnow
 from sillok.errors import Conflict, Invalid, NotFound, StorageError
-from sillok.search.index import index_record, remove_record
+from sillok.search.index import attach_search_index, index_record, remove_record
 from sillok.security import at_rest
 from sillok.security.policy import (
     Actor,
@@ -79,6 +79,9 @@ class Archive:
             raise StorageError(f"no archive at {settings.data_dir}: run 'sillok init' first")
         archive = cls(settings)
         migrate.require_current(archive.engine)
+        # An embedded search index beside the database, when the settings ask for one: opened
+        # and repaired here (search/tantivy_store.py).
+        attach_search_index(archive.engine, settings)
         return archive
 
     def close(self) -> None:

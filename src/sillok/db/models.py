@@ -590,6 +590,16 @@ class SearchEntry(Base):
     audience: Mapped[str] = mapped_column(String(8), default="all", server_default="all")
 
 
+class SearchChange(Base):
+    """One transaction that wrote search entries (migration 0023): an index kept outside the
+    database compares the highest it applied with the highest here when it opens."""
+
+    __tablename__ = "search_changes"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    entries: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+
+
 class SourceLink(Base):
     """A relation between two sources found at ingest, e.g. a near duplicate, kept for review.
 

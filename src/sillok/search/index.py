@@ -37,11 +37,13 @@ from sillok.archive.redact import (
 from sillok.archive.redacted_text import for_index, spans_by_source
 from sillok.db import models as m
 from sillok.language.analyzer import analyse_many
-from sillok.search import merged
+from sillok.search import merged, tantivy_store
 from sillok.search.upkeep import after_bulk_write
 from sillok.security.name_matcher import NameMatcher, replace
 
 INDEXED = ("source", "event", "act", "person", "place", "term")
+# Opens an archive's embedded index, if its settings ask for one (Archive.open).
+attach_search_index = tantivy_store.attach
 
 
 log = logging.getLogger(__name__)
@@ -115,6 +117,7 @@ def index_record(session: Session, kind: str, obj: Any) -> None:
 def remove_record(session: Session, kind: str, record_id: int) -> None:
     """Drop every entry of the record (its own and its public copy's)."""
     session.info.get(PENDING, {}).pop((kind, record_id), None)
+    session.info.setdefault(tantivy_store.TOUCHED, set()).add((kind, record_id))
     session.execute(delete(m.SearchEntry).where(m.SearchEntry.record_type == kind,
                                                 m.SearchEntry.record_id == record_id))
 
@@ -135,6 +138,8 @@ def write_pending(session: Session) -> None:
     for (kind, _rid), obj in list(pending.items()):
         if kind == "person":
             pending.update({("person", r.id): r for r in merged.related(session, obj)})
+    # An index outside the database follows these records at commit (tantivy_store.py).
+    session.info.setdefault(tantivy_store.TOUCHED, set()).update(pending)
     docs: list[tuple[str, Any, dict[str, Any]]] = []
     session.info[MARKS] = spans_by_source(session, [rid for k, rid in pending if k == "source"])
     session.info[merged.ROOTS] = merged.roots(session) if any(
@@ -297,6 +302,7 @@ def _merges(session: Session, _context: Any, _instances: Any) -> None:
 def _before_commit(session: Session) -> None:
     # The index is part of the record's transaction: written here, committed with it.
     write_pending(session)
+    tantivy_store.before_commit(session)
 
 
 # A change of names or protection whose copies were made again for this many records or more
@@ -335,6 +341,7 @@ def reindex_all(session: Session, progress: Callable[[str, int, int], None] | No
     from sillok.archive.resolve import MODELS
 
     session.execute(delete(m.SearchEntry))
+    session.info[tantivy_store.REBUILD] = True
     counts: dict[str, int] = {}
     for kind in INDEXED:
         model = MODELS[kind]

@@ -22,6 +22,7 @@ from sillok.archive.service import Archive
 from sillok.archive.views import masker_of, search_audiences
 from sillok.db import models as m
 from sillok.errors import Invalid
+from sillok.search import tantivy_search, tantivy_store
 from sillok.search.cache import IndexCache
 from sillok.search.compile import Dialect, clause_expr, clauses_and_gaps, compile_query
 from sillok.search.expand import expand
@@ -206,10 +207,17 @@ def search(archive: Archive, actor: Actor, text_query: str, *, limit: int = 20,
         key = ("search", actor.role.value, masker.version if masker else None, text_query,
                limit, offset, expand_terms, facets, sort, match_all, terms_apart, COUNT_CAP,
                RERANK_WINDOW)
-        found = cache.result(key, lambda: _search(
-            session, cache, masker, actor, text_query, limit=limit, offset=offset,
-            expand_terms=expand_terms, facets=facets, sort=sort, match_all=match_all,
-            terms_apart=terms_apart))
+        options: dict[str, Any] = {"limit": limit, "offset": offset, "expand_terms": expand_terms,
+                   "facets": facets, "sort": sort, "match_all": match_all,
+                   "terms_apart": terms_apart}
+        store = tantivy_store.store_of(archive.engine)
+        if store is None:
+            found = cache.result(key, lambda: _search(session, cache, masker, actor,
+                                                      text_query, **options))
+        else:
+            # The embedded index (tantivy_search.py): an answer is kept with its commits too.
+            found = cache.result((*key, store.generation()), lambda: tantivy_search.run(
+                session, cache, masker, actor, text_query, store, **options))
         # Every search that showed a cleared reader restricted records is on the record,
         # answered from the cache or not.
         audit_bulk_read(session, actor, "search", "archive",

@@ -41,13 +41,14 @@ def suggested_keys(expansions: list[dict[str, Any]]) -> dict[tuple[str, str], st
 
 
 def suggestions(session: Session, actor: Actor, dialect: str, where: list[str],
-                params: dict[str, Any], named: dict[tuple[str, str], str]
-                ) -> list[dict[str, Any]]:
+                params: dict[str, Any], named: dict[tuple[str, str], str],
+                rows: list[Any] | None = None) -> list[dict[str, Any]]:
     """The terms to suggest, best first: those named (with the words that named them, in
     ``matched``), then the index's best term matches. ``where`` is the results' scope
-    without NOT_TERMS."""
-    rows = plain_page(session, dialect, [*where, "si.record_type = 'term'"], params,
-                      sort="relevance", start=0, size=MAX_SUGGESTIONS)
+    without NOT_TERMS; ``rows``, those matches when another index found them."""
+    if rows is None:
+        rows = plain_page(session, dialect, [*where, "si.record_type = 'term'"], params,
+                          sort="relevance", start=0, size=MAX_SUGGESTIONS)
     found = {int(record_id) for _e, _t, record_id, _s in rows}
     terms: list[m.Term] = []
     if named:

@@ -1,0 +1,188 @@
+"""The embedded tantivy index (search/tantivy_store.py): its public index holds only public
+copies; a restriction leaves it before the database commits and a publication enters it after;
+a crash between the two is repaired when the archive opens; a reindex rebuilds it. The search
+and protection suites run on it too (their ``search_engine`` fixture). Fictional data."""
+
+from __future__ import annotations
+
+import dataclasses
+import os
+import shutil
+from collections.abc import Iterator
+from typing import Any
+
+import pytest
+from sqlalchemy import text
+
+from sillok.archive.service import Archive
+from sillok.config import Settings
+from sillok.search import tantivy_store
+from sillok.search.index import reindex_all
+from sillok.search.service import search
+from sillok.search.tantivy_store import FULL, PUBLIC, Store
+from tests.conftest import ANON, EDITOR, make_person, make_source
+
+WORD = "쥐똥나무골"
+
+
+@pytest.fixture
+def tantivy_settings(settings: Settings) -> Iterator[Settings]:
+    yield dataclasses.replace(settings, search_backend="tantivy")
+    tantivy_store.forget(settings)
+
+
+@pytest.fixture
+def archive_t(tantivy_settings: Settings) -> Iterator[Archive]:
+    a = Archive.open(tantivy_settings)
+    yield a
+    a.close()
+
+
+def _store(archive: Archive) -> Store:
+    store = tantivy_store.store_of(archive.engine)
+    assert store is not None
+    return store
+
+
+def _held(store: Store, name: str, kind: str, rid: int) -> bool:
+    return bool(store.searcher(name).doc_freq("rec", f"{kind}:{rid}"))
+
+
+def _has_term(store: Store, name: str, term: str) -> int:
+    return int(store.searcher(name).doc_freq("body", term)
+               + store.searcher(name).doc_freq("title", term))
+
+
+def _db_level(archive: Archive, source: int) -> str:
+    """The source's level as another connection sees it (committed data only)."""
+    with archive.engine.connect() as conn:
+        return str(conn.execute(text("SELECT level FROM sources WHERE id = :i"),
+                                {"i": source}).scalar_one())
+
+
+def test_the_public_index_holds_only_public_copies(archive_t: Archive) -> None:
+    store = _store(archive_t)
+    make_person(archive_t, level="restricted", name="박철수")
+    source = make_source(archive_t, text="[가상] 박철수 씨는 회령에서 체포됐다.")
+    hidden = make_source(archive_t, level="restricted", text=f"[가상] {WORD} 마을의 기록.")
+    # The name's bigram is in the full index (the cleared read the text itself), never in the
+    # public one; the restricted source is not in the public index at all.
+    assert _has_term(store, FULL, "철수") and not _has_term(store, PUBLIC, "철수")
+    assert _held(store, PUBLIC, "source", source) and not _held(store, PUBLIC, "source", hidden)
+    assert search(archive_t, ANON, "type:sources 회령").total == 1
+    assert search(archive_t, ANON, "박철수").total == 0
+    assert search(archive_t, EDITOR, "박철수").total >= 1
+
+
+def test_a_restriction_leaves_the_index_before_the_commit_and_a_publication_after(
+        archive_t: Archive, monkeypatch: pytest.MonkeyPatch) -> None:
+    store = _store(archive_t)
+    source = make_source(archive_t, text=f"[가상] {WORD} 마을의 기록.")
+    assert search(archive_t, ANON, WORD).total == 1
+    seen: list[tuple[str, str, bool]] = []
+    begin, end = Store.begin, Store.end
+
+    def spy_begin(self: Store, job: Any) -> None:
+        begin(self, job)
+        # Before the database commits: the record is out of both indexes already.
+        seen.append(("begin", _db_level(archive_t, source), _held(store, PUBLIC, "source",
+                                                                   source)))
+
+    def spy_end(self: Store, engine: Any, job: Any, committed: bool) -> None:
+        # After the database committed, before the index is written again.
+        seen.append(("end", _db_level(archive_t, source), _held(store, PUBLIC, "source",
+                                                                 source)))
+        end(self, engine, job, committed)
+
+    monkeypatch.setattr(Store, "begin", spy_begin)
+    monkeypatch.setattr(Store, "end", spy_end)
+    archive_t.update(EDITOR, "source", source, {"level": "restricted"})
+    # begin: the database still says public (not committed) and the index no longer has it.
+    assert seen == [("begin", "public", False), ("end", "restricted", False)]
+    assert not _held(store, PUBLIC, "source", source) and _held(store, FULL, "source", source)
+    assert search(archive_t, ANON, WORD).total == 0
+    seen.clear()
+    archive_t.update(EDITOR, "source", source, {"level": "public"})
+    # Published: not in the public index until the database has committed it.
+    assert seen == [("begin", "restricted", False), ("end", "public", False)]
+    assert _held(store, PUBLIC, "source", source)
+    assert search(archive_t, ANON, WORD).total == 1
+
+
+def _crash_after_commit(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The process 'dies' after the database commits, before the index is written: its note
+    stays behind, under a process id that no longer runs."""
+    def dead_end(self: Store, engine: Any, job: Any, committed: bool) -> None:
+        assert job.note is not None
+        job.note.rename(job.note.with_name(f"{_dead_pid()}-{job.note.name.split('-', 1)[1]}"))
+        raise SystemExit  # nothing after this runs in a dead process
+
+    monkeypatch.setattr(Store, "end", dead_end)
+
+
+def _dead_pid() -> int:
+    pid = 999_999
+    while True:
+        try:
+            os.kill(pid, 0)
+        except ProcessLookupError:
+            return pid
+        except PermissionError:
+            pass
+        pid -= 1
+
+
+def test_a_crash_between_the_database_and_the_index_is_repaired_on_open(
+        tantivy_settings: Settings, monkeypatch: pytest.MonkeyPatch) -> None:
+    archive = Archive.open(tantivy_settings)
+    source = make_source(archive, text=f"[가상] {WORD} 마을의 기록.")
+    with monkeypatch.context() as patch:
+        _crash_after_commit(patch)
+        with pytest.raises(SystemExit):
+            archive.update(EDITOR, "source", source, {"text": f"[가상] {WORD} 새 기록 회령."})
+    # Committed in the database; hidden in the index until it is repaired (never shown stale).
+    assert search(archive, EDITOR, "type:sources 회령").total == 0
+    archive.close()
+    tantivy_store.forget(tantivy_settings)
+    reopened = Archive.open(tantivy_settings)  # a restart: the dead process's note is applied
+    try:
+        assert not list((tantivy_store.index_dir(tantivy_settings) / "pending").glob("*.json"))
+        assert [i["id"] for i in search(reopened, ANON, "type:sources 회령").items] == [source]
+    finally:
+        reopened.close()
+
+
+def test_a_write_made_without_the_index_or_a_lost_index_is_rebuilt_on_open(
+        tantivy_settings: Settings) -> None:
+    Archive.open(tantivy_settings).close()
+    tantivy_store.forget(tantivy_settings)
+    plain = Archive.open(dataclasses.replace(tantivy_settings, search_backend="database"))
+    source = make_source(plain, text=f"[가상] {WORD} 마을의 기록.")
+    plain.close()
+    archive = Archive.open(tantivy_settings)  # its generation is behind the database's
+    try:
+        assert [i["id"] for i in search(archive, ANON, WORD).items] == [source]
+    finally:
+        archive.close()
+    tantivy_store.forget(tantivy_settings)
+    shutil.rmtree(tantivy_store.index_dir(tantivy_settings))
+    archive = Archive.open(tantivy_settings)
+    try:
+        assert [i["id"] for i in search(archive, ANON, WORD).items] == [source]
+    finally:
+        archive.close()
+
+
+def test_reindex_rebuilds_the_index_from_the_database(archive_t: Archive) -> None:
+    store = _store(archive_t)
+    make_source(archive_t, text=f"[가상] {WORD} 마을의 기록.")
+    make_source(archive_t, level="restricted", text=f"[가상] {WORD} 비공개 기록.")
+    with archive_t.transaction() as session:
+        reindex_all(session)
+    with archive_t.engine.connect() as conn:
+        rows = conn.execute(text("SELECT level, audience FROM search_index")).all()
+    assert store.searcher(FULL).num_docs == len(rows)
+    assert store.searcher(PUBLIC).num_docs == sum(tantivy_store.public(lv, au) for lv, au in rows)
+    assert (search(archive_t, ANON, WORD).total, search(archive_t, EDITOR, WORD).total) == (1, 2)
+    with archive_t.engine.connect() as conn:
+        assert store.applied() == tantivy_store.changes(conn)
