@@ -174,14 +174,20 @@ def search_engine(request: pytest.FixtureRequest) -> str:
     return str(request.param)
 
 
+def _engine(request: pytest.FixtureRequest) -> str:
+    """The test's full-text engine: its ``search_engine`` if it has one, else the database."""
+    if "search_engine" in request.fixturenames:
+        return str(request.getfixturevalue("search_engine"))
+    return "database"
+
+
 @pytest.fixture
 def settings(backend: str, tmp_path: Path, request: pytest.FixtureRequest) -> Iterator[Settings]:
     """Settings of a fresh initialised archive on the test's backend."""
     data_dir = tmp_path / "data"
     data_dir.mkdir()
     (data_dir / "blobs").mkdir()
-    engine = (str(request.getfixturevalue("search_engine"))
-              if "search_engine" in request.fixturenames else "database")
+    engine = _engine(request)
     if backend == "sqlite":
         template: Path = request.getfixturevalue("sqlite_template")
         shutil.copy(template, data_dir / "sillok.db")
@@ -207,13 +213,14 @@ def empty_settings(backend: str, tmp_path: Path,
     """Settings of a place with no archive yet (an empty database on PostgreSQL)."""
     data_dir = tmp_path / "fresh"
     if backend == "sqlite":
-        yield Settings(data_dir=data_dir)
+        yield Settings(data_dir=data_dir, search_backend=_engine(request))
         return
     request.getfixturevalue("pg_template")  # skips/fails consistently when PG is missing
     name = f"sillok_e_{os.getpid()}_{next(_counter)}"
     _pg_admin(f"CREATE DATABASE {name}")
     try:
-        yield Settings(data_dir=data_dir, database_url=_pg_url(name))
+        yield Settings(data_dir=data_dir, database_url=_pg_url(name),
+                       search_backend=_engine(request))
     finally:
         _pg_admin(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)")
 
@@ -271,13 +278,14 @@ def _copy_of_built(kind: str, backend: str, tmp_path: Path,
                                      database_url=_pg_url(_template_db(key))))
         built[key] = template
     shutil.copytree(built[key], data_dir)
+    engine = _engine(request)  # a tantivy index is built from the copy when it opens
     if backend == "sqlite":
-        yield Settings(data_dir=data_dir)
+        yield Settings(data_dir=data_dir, search_backend=engine)
         return
     name = f"sillok_d_{os.getpid()}_{next(_counter)}"
     _pg_admin(f"CREATE DATABASE {name} TEMPLATE {_template_db(key)}")
     try:
-        yield Settings(data_dir=data_dir, database_url=_pg_url(name))
+        yield Settings(data_dir=data_dir, database_url=_pg_url(name), search_backend=engine)
     finally:
         wait_for_jobs(60)
         _pg_admin(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)")
@@ -308,7 +316,8 @@ def archive(settings: Settings) -> Iterator[Archive]:
 @pytest.fixture
 def cli_env(settings: Settings) -> dict[str, str]:
     """Environment for running the CLI against the test's archive."""
-    env = {"SILLOK_DATA_DIR": str(settings.data_dir), "SILLOK_DATABASE_URL": ""}
+    env = {"SILLOK_DATA_DIR": str(settings.data_dir), "SILLOK_DATABASE_URL": "",
+           "SILLOK_SEARCH_BACKEND": settings.search_backend}
     if settings.database_url:
         env["SILLOK_DATABASE_URL"] = settings.database_url
     return env

@@ -186,3 +186,8 @@ def test_reindex_rebuilds_the_index_from_the_database(archive_t: Archive) -> Non
     assert (search(archive_t, ANON, WORD).total, search(archive_t, EDITOR, WORD).total) == (1, 2)
     with archive_t.engine.connect() as conn:
         assert store.applied() == tantivy_store.changes(conn)
+
+
+def test_the_suites_search_the_engine_they_name(archive: Archive, search_engine: str) -> None:
+    """The search and protection suites' ``search_engine`` reaches the archive they search."""
+    assert (tantivy_store.store_of(archive.engine) is not None) == (search_engine == "tantivy")

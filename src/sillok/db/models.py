@@ -591,7 +591,7 @@ class SearchEntry(Base):
 
 
 class SearchChange(Base):
-    """One transaction that wrote search entries (migration 0023): an index kept outside the
+    """One transaction that wrote search entries (migration 0024): an index kept outside the
     database compares the highest it applied with the highest here when it opens."""
 
     __tablename__ = "search_changes"

@@ -17,7 +17,7 @@ result against the policy anyway (tantivy_search.py).
 
 Crash repair. Before it hides anything, a transaction leaves a note of its records in
 ``pending/`` and removes it once they are written again. Every transaction that writes entries
-also adds a row to ``search_changes`` (migration 0023); the index keeps the highest it has
+also adds a row to ``search_changes`` (migration 0024); the index keeps the highest it has
 applied in ``generation``. When an archive opens: the notes of dead processes are applied
 (their records written again from the database), and an index whose generation is not the
 database's — a write made without the index, a restored backup, no index yet — is rebuilt.

@@ -6,15 +6,15 @@ change it has applied; when it opens and finds the database elsewhere — a cras
 database's commit and the index's, a write made while the index was not in use, a database
 restored from a backup — it repairs itself from the entries.
 
-Revision ID: 0023
-Revises: 0022
+Revision ID: 0024
+Revises: 0023
 Create Date: 2026-12-07
 """
 import sqlalchemy as sa
 from alembic import op
 
-revision = "0023"
-down_revision = "0022"
+revision = "0024"
+down_revision = "0023"
 branch_labels = None
 depends_on = None
 
