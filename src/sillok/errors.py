@@ -40,6 +40,8 @@ class Invalid(SillokError):
     """Input that breaks a rule; ``errors`` maps field paths to messages."""
 
     http_status = 422
+    # Which record of a batch broke the rule (Archive.add_built), for the bulk file's report.
+    position: int = 0
 
     def __init__(self, errors: dict[str, str], context: str = "") -> None:
         self.errors = dict(errors)

@@ -12,6 +12,7 @@ from __future__ import annotations
 import hashlib
 import json
 import logging
+from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
 
@@ -19,7 +20,7 @@ from sqlalchemy import event, select, text
 from sqlalchemy.orm import Session
 
 from sillok.archive.audit_anchor import Head, anchor_for
-from sillok.archive.audit_state import record_state
+from sillok.archive.audit_state import record_state, record_states
 from sillok.db.models import AuditEntry
 from sillok.db.types import utcnow
 from sillok.errors import StorageError
@@ -85,6 +86,36 @@ def record_change(
     reason: str | None = None,
 ) -> AuditEntry:
     """Append an entry. The caller's transaction makes change and entry one unit."""
+    key, last = _chain_end(session)
+    state = None
+    if record_id is not None and action not in READS:
+        session.flush()  # the state digest is read from what the database will hold
+        state = record_state(session, key, record_type, record_id)
+    return _append(session, key, last, actor=actor, action=action, record_type=record_type,
+                   record_id=record_id, before=before, after=after, reason=reason, state=state)
+
+
+def record_changes(session: Session, *, actor: str, action: str, record_type: str,
+                   changes: Sequence[tuple[int, dict[str, Any] | None]]) -> None:
+    """:func:`record_change` for many new or changed records of one type, ``(id, after)`` in
+    order: one flush, their state digests read back in batches (audit_state.record_states),
+    the same entries in the same chain as one call per record would append."""
+    if not changes:
+        return
+    key, last = _chain_end(session)
+    states: dict[int, str | None] = {}
+    if action not in READS:
+        session.flush()
+        states = record_states(session, key, record_type, [rid for rid, _after in changes])
+    for record_id, after in changes:
+        entry = _append(session, key, last, actor=actor, action=action,
+                        record_type=record_type, record_id=record_id, before=None,
+                        after=after, reason=None, state=states.get(record_id))
+        last = entry.entry_hash
+
+
+def _chain_end(session: Session) -> tuple[bytes, str]:
+    """The audit key and the hash of the chain's last entry (taking the chain's lock first)."""
     anchor = anchor_for(session.get_bind())
     if anchor is None:
         raise StorageError("this process cannot sign audit entries (no archive is attached "
@@ -103,11 +134,15 @@ def record_change(
         # be restored, or every signature before would look forged.
         anchor.key(create=row is None or row[1] is None)
         event.listen(session, "after_commit", _advance_head, once=True)
-    key = anchor.key()
-    state = None
-    if record_id is not None and action not in READS:
-        session.flush()  # the state digest is read from what the database will hold
-        state = record_state(session, key, record_type, record_id)
+    return anchor.key(), str(last)
+
+
+def _append(session: Session, key: bytes, last: str, *, actor: str, action: str,
+            record_type: str, record_id: int | None, before: dict[str, Any] | None,
+            after: dict[str, Any] | None, reason: str | None,
+            state: str | None) -> AuditEntry:
+    anchor = anchor_for(session.get_bind())
+    assert anchor is not None  # _chain_end checked it
     # Round-trip through JSON now so that the hash is computed over exactly what is stored.
     entry = AuditEntry(
         at=utcnow(),

@@ -109,7 +109,36 @@ def record_state(session: Session, key: bytes, record_type: str, record_id: int)
     return digest(key, record_type, record_id, _state(session, record_type, obj))
 
 
+
 BATCH = 500
+
+
+def record_states(session: Session, key: bytes, record_type: str, record_ids: list[int]
+                  ) -> dict[int, str | None]:
+    """:func:`record_state` of many records of one type, read back in batches: one query for
+    a batch's rows (and one for its sources' marks) instead of one or more per record."""
+    if record_type not in COVERED:
+        return {}
+    model = _model(record_type)
+    out: dict[int, str | None] = {}
+    for i in range(0, len(record_ids), BATCH):
+        chunk = record_ids[i:i + BATCH]
+        for rid in chunk:
+            obj = session.identity_map.get(session.identity_key(model, rid))
+            if obj is not None:
+                # As the database holds it (collections in their stored order), as verify
+                # will read it.
+                session.expire(obj)
+        found = {o.id: o for o in session.execute(
+            select(model).where(model.id.in_(chunk))).scalars()}
+        marks = (_marks(session, list(found)) if record_type == "source" and found
+                 else None)
+        for rid in chunk:
+            obj = found.get(rid)
+            out[rid] = ("deleted" if obj is None else
+                        digest(key, record_type, rid, _state(session, record_type, obj, marks)))
+    return out
+
 
 
 def current_states(session: Session, key: bytes, record_type: str

@@ -17,7 +17,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from sqlalchemy.orm.exc import StaleDataError
 
 from sillok.archive import audit_anchor, views
-from sillok.archive.audit import audit_bulk_read, record_change
+from sillok.archive.audit import audit_bulk_read, record_change, record_changes
 from sillok.archive.consent_rules import check_public
 from sillok.archive.digests import digest_key
 from sillok.archive.editing import check_version, field_changes, stale_version
@@ -145,13 +145,19 @@ class Archive:
         kind = kind_named(type_name)
         session.add_all(objs)
         session.flush()
-        for obj in objs:
+        for i, obj in enumerate(objs):
             # A witness's consent decides what may be public (security/policy.py).
-            check_public(session, kind.name, obj, required=self.settings.consent_required)
+            try:
+                check_public(session, kind.name, obj, required=self.settings.consent_required)
+            except Invalid as exc:
+                exc.position = i  # which record of a batch (archive/bulk.py)
+                raise
+        changes = []
         for obj in objs:
             index_record(session, kind.name, obj)
-            record_change(session, actor=actor.name, action=action, record_type=kind.name,
-                          record_id=obj.id, after=self._audit_view(kind, obj, session))
+            changes.append((int(obj.id), self._audit_view(kind, obj, session)))
+        record_changes(session, actor=actor.name, action=action, record_type=kind.name,
+                       changes=changes)
 
     def update(
         self,

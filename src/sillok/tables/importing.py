@@ -7,6 +7,7 @@ from __future__ import annotations
 import hashlib
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from sillok.archive.bulk import BulkResult, add_records
 from sillok.archive.service import Archive
@@ -25,6 +26,16 @@ class TableImport:
     plan: Plan
     mapping_written: Path | None = None
     result: BulkResult | None = None
+
+
+# A plan's records name only records of earlier types, so in this order each type is one
+# run of records that add_records inserts in batches instead of one at a time.
+TYPE_ORDER = ("source", "person", "event", "act", "involvement", "evidence")
+
+
+def in_type_order(records: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    order = {t: i for i, t in enumerate(TYPE_ORDER)}
+    return sorted(records, key=lambda rec: order.get(str(rec.get("type")), len(order)))
 
 
 def mapping_path_for(path: Path) -> Path:
@@ -56,7 +67,8 @@ def import_table(archive: Archive, actor: Actor, path: Path, *, mapping_file: Pa
         raise Invalid(reasons, f"{path.name}: rows refused: {len(plan.refused)}; nothing was "
                                "imported (see --dry-run)")
     try:
-        outcome.result = add_records(archive, actor, plan.records, action="import")
+        outcome.result = add_records(archive, actor, in_type_order(plan.records),
+                                     action="import")
     except Invalid as exc:
         raise Invalid(exc.errors, f"{path.name}: nothing was imported") from None
     return outcome
