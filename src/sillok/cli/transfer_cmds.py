@@ -16,6 +16,7 @@ from sillok.archive.service import Archive
 from sillok.archive.transfer import import_file, write_export
 from sillok.cli.common import AsRole, DataDir, Json, actor_for, archive_for, console, print_json
 from sillok.cli.table_import import is_table, run_table_import
+from sillok.cli.uwazi_import import run_uwazi_import
 from sillok.errors import Invalid, SillokError
 from sillok.exchange.ftm_export import write_ftm
 from sillok.exchange.ftm_import import import_ftm, is_ftm
@@ -83,10 +84,17 @@ def _export_to_file(archive: Archive, actor: Actor, out: Path,
 
 
 def import_cmd(
-    src: Path = typer.Argument(..., help="A file written by 'sillok export', or a table to "
-                                         "import (.xlsx, .csv, Uwazi CSV)."),
-    mapping: Path | None = typer.Option(None, "--mapping", help="Tables: the column mapping "
-                                        "(YAML) that a dry run proposed and you edited."),
+    src: Path | None = typer.Argument(None, help="A file written by 'sillok export', a "
+                                      "table to import (.xlsx, .csv, Uwazi CSV) or "
+                                      "FollowTheMoney entities; none with --uwazi."),
+    uwazi: str | None = typer.Option(None, "--uwazi", help="Import from an Uwazi server's "
+                                     "API at this address (https://…)."),
+    user: str | None = typer.Option(None, "--user", help="--uwazi: the Uwazi user to sign "
+                                    "in as; the password is asked, or read from "
+                                    "SILLOK_UWAZI_PASSWORD."),
+    mapping: Path | None = typer.Option(None, "--mapping", help="Tables and --uwazi: the "
+                                        "mapping (YAML) that a dry run proposed and you "
+                                        "edited."),
     dry_run: bool = typer.Option(False, "--dry-run", help="Tables: report what would be "
                                  "created, mapped and refused, and propose a mapping file; "
                                  "change nothing."),
@@ -96,8 +104,18 @@ def import_cmd(
     data_dir: DataDir = None,
     json_out: Json = False,
 ) -> None:
-    """Import an export (ids are kept), or a spreadsheet/Uwazi CSV; all or nothing."""
+    """Import an export (ids are kept), a spreadsheet/Uwazi CSV, FtM entities or an Uwazi
+    server; a dry run first, then all or nothing."""
+    if (src is None) == (uwazi is None):
+        raise Invalid({"SRC/--uwazi": "give a file to import or --uwazi URL, not both"})
+    if user is not None and uwazi is None:
+        raise Invalid({"--user": "only with --uwazi"})
     with archive_for(data_dir) as archive:
+        if uwazi is not None:
+            run_uwazi_import(archive, uwazi, user=user, mapping=mapping, level=level,
+                             dry_run=dry_run, json_out=json_out)
+            return
+        assert src is not None
         if is_table(src):
             run_table_import(archive, src, mapping=mapping, level=level, dry_run=dry_run,
                              json_out=json_out)

@@ -1,0 +1,469 @@
+"""What importing an Uwazi server would do, entity by entity: the records it would create (in
+the bulk format of archive/bulk.py), the values it mapped, those kept for review, and the
+entities it refuses.
+
+An entity of a template mapped as ``person`` becomes a person (its title in every language a
+name), ``event`` an event with one act per victim (a relationship to a person entity) and
+violation type, ``source`` a source (its first attachment the original). Values are read as
+the table import reads cells (tables/cells.py): vocabularies and the gazetteer by any label or
+spelling, Korean dates. Every imported record keeps its origin: one source record holds the
+server's address and one line per entity (``entity SHAREDID (Template): …``), and each record
+made from an entity has an evidence link to that entity's line.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from typing import Any
+
+from sqlalchemy.orm import Session
+
+from sillok.archive import dates
+from sillok.exchange.uwazi_client import UwaziData
+from sillok.exchange.uwazi_map import TemplateMap, UwaziMapping
+from sillok.tables import cells
+
+ORIGIN = "origin"
+LEVELS = ("public", "internal", "restricted")
+
+
+@dataclass
+class EntityReport:
+    entity: str
+    template: str
+    title: str
+    creates: list[str] = field(default_factory=list)
+    mapped: list[str] = field(default_factory=list)
+    review: list[str] = field(default_factory=list)
+    refused: list[str] = field(default_factory=list)
+
+    def as_json(self) -> dict[str, Any]:
+        return {"entity": self.entity, "template": self.template, "title": self.title,
+                "status": "refused" if self.refused else "ok", "creates": self.creates,
+                "mapped": self.mapped, "review": self.review, "refused": self.refused}
+
+
+@dataclass
+class UwaziPlan:
+    server: str
+    level: str
+    mapping: UwaziMapping
+    entities: list[EntityReport] = field(default_factory=list)
+    records: list[dict[str, Any]] = field(default_factory=list)
+    # Attachments to fetch for source records: record ref -> Uwazi file name.
+    originals: dict[str, str] = field(default_factory=dict)
+
+    @property
+    def refused(self) -> list[EntityReport]:
+        return [e for e in self.entities if e.refused]
+
+    def counts(self) -> dict[str, int]:
+        out: dict[str, int] = {}
+        for rec in self.records:
+            out[rec["type"]] = out.get(rec["type"], 0) + 1
+        return out
+
+    def as_json(self) -> dict[str, Any]:
+        return {"server": self.server, "level": self.level,
+                "mapping": {n: {"as": t.kind, "properties": t.properties}
+                            for n, t in self.mapping.templates.items()},
+                "would_create": self.counts(),
+                "refused_entities": [e.entity for e in self.refused],
+                "entities": [e.as_json() for e in self.entities]}
+
+
+def _values(entity: dict[str, Any], prop: str) -> list[Any]:
+    raw = (entity.get("metadata") or {}).get(prop) or []
+    return [v.get("value") if isinstance(v, dict) else v for v in raw]
+
+
+def _shown(entity: dict[str, Any], prop: str) -> list[str]:
+    """A property's values as the origin line writes them: labels, dates, coordinates."""
+    out: list[str] = []
+    for v in (entity.get("metadata") or {}).get(prop) or []:
+        value = v.get("value") if isinstance(v, dict) else v
+        if isinstance(v, dict) and v.get("label") and not isinstance(value, dict):
+            out.append(str(v["label"]))
+        elif isinstance(value, dict) and "lat" in value:
+            out.append(f"{value.get('lat')}|{value.get('lon')}")
+        elif isinstance(value, dict) or (isinstance(value, int | float)
+                                         and abs(value) > 100_000):
+            try:
+                out.append(_date_text(value))
+            except ValueError:
+                out.append(str(value))
+        elif value is not None:
+            out.append(str(value))
+    return out
+
+
+def _labels(versions: dict[str, dict[str, Any]], prop: str) -> list[list[str]]:
+    """Each value's label (thesaurus values) in every language the entity has."""
+    out: list[list[str]] = []
+    for entity in versions.values():
+        for i, v in enumerate((entity.get("metadata") or {}).get(prop) or []):
+            if not isinstance(v, dict):
+                continue
+            while len(out) <= i:
+                out.append([])
+            for text in (v.get("label"), v.get("value")):
+                if text is not None and str(text) not in out[i]:
+                    out[i].append(str(text))
+    return out
+
+
+def _day(seconds: Any) -> str:
+    return datetime.fromtimestamp(float(seconds), UTC).date().isoformat()
+
+
+def _date_text(value: Any) -> str:
+    """An Uwazi date (seconds since 1970), date range ({from, to}) or text, as Sillok writes
+    dates; raises ValueError."""
+    if isinstance(value, dict):
+        start, end = value.get("from"), value.get("to")
+        if start is None and end is None:
+            raise ValueError("an empty date range")
+        left = _day(start) if start is not None else _day(end)
+        right = _day(end) if end is not None else left
+        return left if left == right else f"{left}/{right}"
+    if isinstance(value, int | float):
+        return _day(value)
+    return cells.parse_date(value).text
+
+
+@dataclass
+class _Look:
+    act_types: cells.Vocabulary
+    sexes: cells.Vocabulary
+    source_kinds: cells.Vocabulary
+    places: cells.Places
+
+
+def build_plan(session: Session, data: UwaziData, mapping: UwaziMapping,
+               level: str) -> UwaziPlan:
+    look = _Look(cells.Vocabulary.load(session, "act_type"), cells.Vocabulary.load(session, "sex"),
+                 cells.Vocabulary.load(session, "source_kind"), cells.Places.load(session))
+    plan = UwaziPlan(data.url, level, mapping)
+    builder = _Builder(plan, data, look)
+    builder.origin()
+    # Sources and persons first: events name them.
+    for kind in ("source", "person", "event"):
+        for shared, versions in data.entities.items():
+            tmap = builder.template(versions)
+            if tmap is not None and tmap.kind == kind:
+                builder.entity(shared, versions, tmap)
+    return plan
+
+
+@dataclass
+class _Builder:
+    plan: UwaziPlan
+    data: UwaziData
+    look: _Look
+    spans: dict[str, tuple[int, int]] = field(default_factory=dict)
+    refs: dict[str, str] = field(default_factory=dict)  # sharedId -> record ref
+    quotes: dict[str, str] = field(default_factory=dict)  # source ref -> its title
+
+    def template(self, versions: dict[str, dict[str, Any]]) -> TemplateMap | None:
+        first = next(iter(versions.values()))
+        return self.plan.mapping.for_template(self.data, str(first.get("template")))
+
+    def _main(self, versions: dict[str, dict[str, Any]]) -> dict[str, Any]:
+        for lang in ("ko", self.data.default_language, "en"):
+            if lang in versions:
+                return versions[lang]
+        return next(iter(versions.values()))
+
+    def _titles(self, versions: dict[str, dict[str, Any]]) -> list[tuple[str, str]]:
+        """(language, title), Korean first, without repeats."""
+        order = {"ko": 0, "": 1}
+        out: dict[str, str] = {}
+        for lang in sorted(versions, key=lambda k: order.get(k, 2)):
+            title = str(versions[lang].get("title") or "").strip()
+            if title and title not in out:
+                out[title] = lang
+        return [(lang, title) for title, lang in out.items()]
+
+    # -- the origin record: one line per imported entity ----------------------------------
+    def origin(self) -> None:
+        lines: list[str] = []
+        offset = 0
+        for shared, versions in self.data.entities.items():
+            tmap = self.template(versions)
+            if tmap is None or tmap.kind == "ignore":
+                continue
+            main = self._main(versions)
+            parts = [f"title{'__' + lang if lang else ''}={title}"
+                     for lang, title in self._titles(versions)]
+            for prop, target in tmap.properties.items():
+                if target == "ignore":
+                    continue  # what the officer left out does not enter by this way either
+                shown = _shown(main, prop)
+                if shown:
+                    parts.append(f"{prop}={'|'.join(shown)}")
+            line = f"entity {shared} ({tmap.name}): " + "; ".join(parts)
+            self.spans[shared] = (offset, offset + len(line))
+            lines.append(line)
+            offset += len(line) + 1
+        self.plan.records.append({
+            "type": "source", "ref": ORIGIN, "level": self.plan.level, "kind": "other",
+            "title": f"Uwazi에서 가져옴 / Imported from Uwazi: {self.data.host}"[:500],
+            "text": "\n".join(lines), "origin": f"uwazi:{self.data.url}",
+            "extra": {"import": {"uwazi": self.data.url, "entities": len(lines),
+                                 "languages": self.data.languages}}})
+
+    def _cite(self, shared: str, refs: list[str], level: str) -> None:
+        start, end = self.spans[shared]
+        for ref in refs:
+            self.plan.records.append({"type": "evidence", "level": level, "source": ORIGIN,
+                                      "record": ref, "start": start, "end": end})
+
+    def _level(self, versions: dict[str, dict[str, Any]]) -> str:
+        # An entity unpublished in Uwazi is never made public here.
+        if self.plan.level == "public" and not any(v.get("published")
+                                                   for v in versions.values()):
+            return "internal"
+        return self.plan.level
+
+    # -- one entity ---------------------------------------------------------------------
+    def entity(self, shared: str, versions: dict[str, dict[str, Any]],
+               tmap: TemplateMap) -> None:
+        titles = self._titles(versions)
+        report = EntityReport(shared, tmap.name, titles[0][1] if titles else "")
+        self.plan.entities.append(report)
+        level = self._level(versions)
+        if level != self.plan.level:
+            report.mapped.append(f"unpublished in Uwazi → {level}")
+        getattr(self, f"_{tmap.kind}")(shared, versions, tmap, report, level)
+        for entity in versions.values():
+            for f in [*(entity.get("attachments") or []), *(entity.get("documents") or [])]:
+                name = f.get("originalname") or f.get("filename")
+                if tmap.kind != "source" and name:
+                    report.review.append(f"attachment '{name}' not imported (only a source "
+                                         "template's first file becomes an original)")
+            break
+
+    def _by_target(self, versions: dict[str, dict[str, Any]], tmap: TemplateMap,
+                   target: str) -> list[tuple[str, Any]]:
+        main = self._main(versions)
+        return [(p, v) for p, t in tmap.properties.items() if t == target
+                for v in _values(main, p) if v is not None]
+
+    def _person(self, shared: str, versions: dict[str, dict[str, Any]], tmap: TemplateMap,
+                report: EntityReport, level: str) -> None:
+        names = [t for _lang, t in self._titles(versions)]
+        names += [str(v) for _p, v in self._by_target(versions, tmap, "person.name")]
+        if not names:
+            report.refused.append("no title: a person needs a name")
+            return
+        person: dict[str, Any] = {"names": [{"name": n, "system": cells.name_system(n)}
+                                            for n in dict.fromkeys(names)]}
+        notes: list[str] = []
+        for prop, labels in self._select(versions, tmap, "person.sex"):
+            code = next((c for t in labels if (c := self.look.sexes.code(t) or
+                                               cells.SEX_SHORT.get(t.casefold()))), None)
+            if code:
+                person["sex"] = code
+                report.mapped.append(f"{prop}: {labels[0]} → {code}")
+            else:
+                notes.append(f"성별 / sex: {labels[0]}")
+                report.review.append(f"{prop}: '{labels[0]}' is not in the sex vocabulary "
+                                     "(kept in the description)")
+        for prop, value in self._by_target(versions, tmap, "person.birth_year"):
+            try:
+                # A date property holds seconds since 1970; a number or text property a year.
+                seconds = isinstance(value, int | float) and abs(value) > 3000
+                year, estimate = cells.parse_year(_date_text(value) if seconds else value)
+            except ValueError as exc:
+                report.refused.append(f"{prop}: {exc}")
+                continue
+            person["birth_year"], person["birth_year_estimate"] = year, estimate
+            report.mapped.append(f"{prop}: {value} → {'~' if estimate else ''}{year}")
+        for prop, labels in self._select(versions, tmap, "person.origin_place"):
+            code, why = self.look.places.find(labels[0])
+            if code:
+                person["origin_place"] = code
+                report.mapped.append(f"{prop}: {labels[0]} → {code}")
+            else:
+                notes.append(f"출신지 / origin: {labels[0]}")
+                report.review.append(f"{prop}: {why} (kept in the description)")
+        notes += [f"{p}: {v}" for p, v in self._by_target(versions, tmap, "description")]
+        if notes:
+            person["description"] = "\n".join(notes)
+        if report.refused:
+            return
+        ref = f"p:{shared}"
+        self.refs[shared] = ref
+        self.plan.records.append({"type": "person", "ref": ref, "level": level,
+                                  "roles": ["victim"], **person})
+        report.creates.append(f"person {', '.join(dict.fromkeys(names))}")
+        self._cite(shared, [ref], level)
+
+    def _select(self, versions: dict[str, dict[str, Any]], tmap: TemplateMap,
+                target: str) -> list[tuple[str, list[str]]]:
+        """(property, the value's labels in every language) for select-like values."""
+        return [(p, labels) for p, t in tmap.properties.items() if t == target
+                for labels in _labels(versions, p) if labels]
+
+    def _source(self, shared: str, versions: dict[str, dict[str, Any]], tmap: TemplateMap,
+                report: EntityReport, level: str) -> None:
+        main = self._main(versions)
+        titles = self._titles(versions)
+        title = titles[0][1] if titles else f"Uwazi {shared}"
+        # The title heads the text: what an event cites this source by (its quote).
+        text = [t for _l, t in titles]
+        text += [str(v) for _p, v in self._by_target(versions, tmap, "description")]
+        kind = "other"
+        for prop, labels in self._select(versions, tmap, "source.kind"):
+            found = next((c for t in labels if (c := self.look.source_kinds.code(t))), None)
+            if found:
+                kind = found
+                report.mapped.append(f"{prop}: {labels[0]} → {kind}")
+            else:
+                report.review.append(f"{prop}: '{labels[0]}' is not a source kind (other)")
+        if kind == "other":
+            kind = next((c for w in [tmap.name, *tmap.name.split()]
+                         if (c := self.look.source_kinds.code(w))), "other")
+        record: dict[str, Any] = {"type": "source", "ref": f"s:{shared}", "level": level,
+                                  "kind": kind, "title": title[:500], "text": "\n".join(text),
+                                  "origin": f"uwazi:{self.data.url}#{shared}",
+                                  "extra": {"imported_from": {"uwazi": self.data.url,
+                                                              "entity": shared}}}
+        for prop, value in self._by_target(versions, tmap, "date")[:1]:
+            try:
+                record["published"] = _date_text(value)
+                report.mapped.append(f"{prop}: → {record['published']}")
+            except ValueError as exc:
+                report.refused.append(f"{prop}: {exc}")
+        files = [*(main.get("documents") or []), *(main.get("attachments") or [])]
+        if files:
+            first = files[0]
+            record["original_filename"] = str(first.get("originalname") or
+                                              first.get("filename"))
+            record["media_type"] = first.get("mimetype")
+            self.plan.originals[record["ref"]] = str(first.get("filename"))
+            report.creates.append(f"original {record['original_filename']}")
+            others = [str(f.get("originalname") or f.get("filename")) for f in files[1:]]
+            if others:
+                record["extra"]["imported_from"]["other_files"] = others
+                report.review.append("further attachments listed, not fetched: "
+                                     + ", ".join(others))
+        if report.refused:
+            return
+        self.refs[shared] = record["ref"]
+        self.quotes[record["ref"]] = title[:500]
+        self.plan.records.append(record)
+        report.creates.append(f"source '{title}' ({kind})")
+        self._cite(shared, [record["ref"]], level)
+
+    def _event(self, shared: str, versions: dict[str, dict[str, Any]], tmap: TemplateMap,
+               report: EntityReport, level: str) -> None:
+        notes: list[str] = []
+        titles = self._titles(versions)
+        notes += [f"title__{lang or '?'}: {t}" for lang, t in titles[1:]]
+        act_types: list[str] = []
+        for prop, labels in self._select(versions, tmap, "act.type"):
+            code = next((c for t in labels if (c := self.look.act_types.code(t))), None)
+            if code is None:
+                report.refused.append(f"{prop}: '{labels[0]}' is not in the act type "
+                                      "vocabulary (add it as a synonym, or change the value "
+                                      "in Uwazi)")
+            else:
+                report.mapped.append(f"{prop}: {labels[0]} → {code}")
+                act_types.append(code)
+        when = None
+        for prop, value in self._by_target(versions, tmap, "date"):
+            try:
+                text = _date_text(value)
+            except ValueError as exc:
+                report.refused.append(f"{prop}: {exc}")
+                continue
+            if when is None:
+                when = text
+                report.mapped.append(f"{prop}: → {text}")
+            else:
+                notes.append(f"날짜 / date: {text}")
+                report.review.append(f"{prop}: a second date {text} (kept in the description)")
+        places: list[str] = []
+        for prop, labels in self._select(versions, tmap, "place"):
+            code = None
+            for text in labels:
+                code, _why = self.look.places.find(text)
+                if code:
+                    break
+            if code:
+                places.append(code)
+                report.mapped.append(f"{prop}: {labels[0]} → {code}")
+            else:
+                notes.append(f"장소 / place: {labels[0]}")
+                report.review.append(f"{prop}: '{labels[0]}' is not in the gazetteer (kept "
+                                     "in the description)")
+        for prop, value in self._by_target(versions, tmap, "geolocation"):
+            point = value if isinstance(value, dict) else {}
+            try:
+                lat, lon = cells.parse_point(f"{point.get('lat')}|{point.get('lon')}")
+            except ValueError as exc:
+                report.refused.append(f"{prop}: {exc}")
+                continue
+            label = f" ({point['label']})" if point.get("label") else ""
+            notes.append(f"좌표 / geolocation: {lat}, {lon}{label}")
+            report.mapped.append(f"{prop}: {lat}, {lon} (in the description)")
+        notes += [f"{p}: {v}" for p, v in self._by_target(versions, tmap, "description")]
+        victims = self._related(versions, tmap, "victims", "person", report, notes)
+        sources = self._related(versions, tmap, "source", "source", report, notes)
+        if report.refused:
+            return
+        title = titles[0][1] if titles else f"Uwazi {shared}"
+        event_ref = f"e:{shared}"
+        try:
+            when_text = dates.parse(when).text if when else None
+        except ValueError as exc:
+            report.refused.append(str(exc))
+            return
+        if act_types and not victims:
+            notes.append("유형 / violation type: " + ", ".join(act_types)
+                         + " (피해자 없음 / no victim named)")
+            report.review.append("acts not created without a victim: " + ", ".join(act_types))
+        if victims and not act_types:
+            report.review.append("victims named without a violation type: no act made "
+                                 "(the relationship is kept in the description)")
+        self.plan.records.append({"type": "event", "ref": event_ref, "level": level,
+                                  "title": title[:500], "description": "\n".join(notes),
+                                  "date": when_text, "places": list(dict.fromkeys(places))})
+        report.creates.append(f"event '{title}'")
+        cited = [event_ref]
+        for victim in victims:
+            for code in dict.fromkeys(act_types):
+                ref = f"a:{shared}:{victim}:{code}"
+                self.plan.records.append({"type": "act", "ref": ref, "level": level,
+                                          "event": event_ref, "victim": victim,
+                                          "act_type": code, "date": when_text,
+                                          "place": places[0] if places else None})
+                report.creates.append(f"act {code}")
+                cited.append(ref)
+        self._cite(shared, cited, level)
+        for source in sources:
+            for ref in cited:
+                self.plan.records.append({"type": "evidence", "level": level,
+                                          "source": source, "record": ref,
+                                          "quote": self.quotes[source]})
+
+    def _related(self, versions: dict[str, dict[str, Any]], tmap: TemplateMap, target: str,
+                 kind: str, report: EntityReport, notes: list[str]) -> list[str]:
+        refs: list[str] = []
+        main = self._main(versions)
+        for prop, t in tmap.properties.items():
+            if t != target:
+                continue
+            for v in (main.get("metadata") or {}).get(prop) or []:
+                other = str(v.get("value")) if isinstance(v, dict) else str(v)
+                label = (v.get("label") if isinstance(v, dict) else None) or other
+                if other in self.refs and self.refs[other].startswith(kind[0] + ":"):
+                    refs.append(self.refs[other])
+                    report.mapped.append(f"{prop}: {label} → the {kind} of entity {other}")
+                else:
+                    notes.append(f"{prop}: {label}")
+                    report.review.append(f"{prop}: '{label}' is not imported as a {kind} "
+                                         "(kept in the description)")
+        return list(dict.fromkeys(refs))

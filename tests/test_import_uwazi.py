@@ -1,0 +1,133 @@
+"""``sillok import --uwazi URL``: a fake Uwazi server (tests/uwazi_server.py) read through its
+API — sign-in, settings, templates, thesauri, paged search in each language, attachments —
+with a dry-run report and proposed template mapping, a refused entity that stops the real run,
+and then the real run, all or nothing, on both databases. Everything here is fictional."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+import pytest
+import yaml
+from sqlalchemy import func, select
+from typer.testing import CliRunner
+
+from sillok.archive.blobs import BlobStore
+from sillok.archive.service import Archive
+from sillok.cli.main import app
+from sillok.db import models as m
+from sillok.exchange import uwazi_client
+from tests.uwazi_server import PASSWORD, PDF, USER, fake_uwazi
+
+
+def _counts(archive: Archive) -> tuple[int, ...]:
+    with archive.transaction() as s:
+        return tuple(int(s.execute(select(func.count()).select_from(t)).scalar_one())
+                     for t in (m.Person, m.Event, m.Act, m.Source, m.Evidence, m.AuditEntry))
+
+
+def _import(runner: CliRunner, env: dict[str, str], url: str, *args: str) -> Any:
+    return runner.invoke(app, ["import", "--uwazi", url, "--user", USER, *args],
+                         env={**env, "SILLOK_UWAZI_PASSWORD": PASSWORD})
+
+
+def test_uwazi_api_dry_run_then_import(runner: CliRunner, cli_env: dict[str, str],
+                                       archive: Archive, tmp_path: Path,
+                                       monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.setattr(uwazi_client, "PAGE", 1)  # every template takes several pages
+    before = _counts(archive)
+    with fake_uwazi() as server:
+        wrong = runner.invoke(app, ["import", "--uwazi", server.url, "--user", USER,
+                                    "--dry-run"],
+                              env={**cli_env, "SILLOK_UWAZI_PASSWORD": "wrong"})
+        assert wrong.exit_code != 0
+        assert "refused (401): check the user name and password" in wrong.output
+
+        out = _import(runner, cli_env, server.url, "--dry-run", "--json")
+        assert out.exit_code == 0, out.output
+        report = json.loads(out.stdout)
+        assert _counts(archive) == before  # a dry run changes nothing
+        # Paged (one entity a page) and asked in both languages.
+        searches = [r for r in server.requests if r.startswith("GET /api/search")]
+        assert any("from=1" in r for r in searches) and len(searches) >= 10
+        assert report["refused_entities"] == ["i-2"]
+        entities = {e["entity"]: e for e in report["entities"]}
+        assert "n-1" not in entities  # its template is proposed as 'ignore'
+        assert "violation_type: 강제북송 → forced_repatriation" in entities["i-1"]["mapped"]
+        assert "location: 회령 → kp-09-hoeryong" in entities["i-1"]["mapped"]
+        assert "victims: 박가상 → the person of entity v-park" in entities["i-1"]["mapped"]
+        assert any("'가상리' is not in the gazetteer" in r for r in entities["i-2"]["review"])
+        assert "'가상의 침해' is not in the act type vocabulary" in entities["i-2"]["refused"][0]
+        proposed = tmp_path / f"uwazi-127.0.0.1-{server.url.rsplit(':', 1)[1]}.mapping.yaml"
+        mapping = yaml.safe_load(proposed.read_text(encoding="utf-8"))
+        assert mapping["templates"]["Victim"]["as"] == "person"
+        assert mapping["templates"]["Incident"]["properties"]["victims"] == "victims"
+        assert mapping["templates"]["Testimony"]["as"] == "source"
+        assert mapping["templates"]["Internal note"]["as"] == "ignore"
+
+        # The officer leaves the interviewer out; a refused entity stops the real run.
+        proposed.write_text(proposed.read_text(encoding="utf-8").replace(
+            "interviewer: description", "interviewer: ignore"), encoding="utf-8")
+        out = _import(runner, cli_env, server.url, "--mapping", str(proposed))
+        assert out.exit_code != 0
+        assert "entities refused: 1; nothing was imported" in out.output
+        assert _counts(archive) == before
+
+        # Corrected in Uwazi (the entity removed), the real run imports everything at once.
+        del server.entities["i-2"]
+        out = _import(runner, cli_env, server.url, "--mapping", str(proposed), "--json")
+        assert out.exit_code == 0, out.output
+        assert json.loads(out.stdout)["created"] == {
+            "source": 2, "person": 2, "event": 1, "act": 4, "evidence": 13}
+        assert not any(r.startswith(("POST /api/t", "PUT", "DELETE"))
+                       for r in server.requests)  # nothing written to Uwazi
+
+    with archive.transaction() as s:
+        persons = s.execute(select(m.Person).order_by(m.Person.id)).scalars().all()
+        kim = persons[0]
+        assert [(n.name, n.system) for n in kim.names] == [("김가명", "hangul"),
+                                                           ("Kim Ga-myeong", "english")]
+        assert (kim.sex, kim.birth_year, kim.level) == ("female", 1985, "internal")
+        assert "조사원 갑" not in kim.description
+        event = s.execute(select(m.Event)).scalar_one()
+        assert event.title == "회령 강제북송 (가상)"
+        assert [p.code for p in event.places] == ["kp-09-hoeryong"]
+        assert event.date_start.isoformat() == "2019-03-08"
+        assert "좌표 / geolocation: 42.44, 129.75 (회령)" in event.description
+        assert "title__en: Forced repatriation, Hoeryong (fictional)" in event.description
+        acts = s.execute(select(m.Act).order_by(m.Act.id)).scalars().all()
+        assert sorted((a.victim_id, a.act_type) for a in acts) == sorted(
+            (p.id, t) for p in persons for t in ("forced_repatriation", "detention"))
+        testimony = s.execute(select(m.Source).where(m.Source.kind == "testimony")
+                              ).scalar_one()
+        assert testimony.original_filename == "testimony-T-9.pdf"
+        assert testimony.published_start.isoformat() == "2020-01-01"
+        assert testimony.blob_sha256 is not None
+        assert BlobStore(archive.settings.blob_dir).get(testimony.blob_sha256) == PDF
+        cited = s.execute(select(m.Evidence.record_type).where(
+            m.Evidence.source_id == testimony.id)).scalars().all()
+        assert sorted(cited) == ["act"] * 4 + ["event"]
+        origin = s.execute(select(m.Source).where(m.Source.origin.like("uwazi:%"),
+                                                  m.Source.kind == "other")).scalar_one()
+        assert "entity v-kim (Victim): title__ko=김가명; title__en=Kim Ga-myeong; sex=여" \
+            in origin.text
+        assert "조사원 갑" not in origin.text and "내부 메모" not in origin.text
+        quote = s.execute(select(m.Evidence.quote).where(
+            m.Evidence.source_id == origin.id, m.Evidence.record_type == "person",
+            m.Evidence.record_id == kim.id)).scalar_one()
+        assert quote.startswith("entity v-kim (Victim)")
+        actions = set(s.execute(select(m.AuditEntry.action).where(
+            m.AuditEntry.record_type == "act")).scalars())
+        assert actions == {"import"}
+
+
+def test_uwazi_needs_an_address_or_a_file(runner: CliRunner, cli_env: dict[str, str],
+                                          tmp_path: Path) -> None:
+    both = runner.invoke(app, ["import", str(tmp_path / "x.csv"), "--uwazi", "http://x"],
+                         env=cli_env)
+    assert both.exit_code != 0 and "not both" in both.output
+    bad = runner.invoke(app, ["import", "--uwazi", "ftp://x", "--dry-run"], env=cli_env)
+    assert bad.exit_code != 0 and "not an http(s) address" in bad.output
