@@ -20,6 +20,7 @@ from sillok.cli.uwazi_import import run_uwazi_import
 from sillok.errors import Invalid, SillokError
 from sillok.exchange.ftm_export import write_ftm
 from sillok.exchange.ftm_import import import_ftm, is_ftm
+from sillok.exchange.huridocs_csv import write_csv
 from sillok.search.upkeep import after_bulk_write
 from sillok.security.policy import Actor
 
@@ -28,7 +29,8 @@ def export(
     out: Path = typer.Argument(..., help="File to write, or - for standard output; with "
                                          "--public, a new folder."),
     fmt: str = typer.Option("jsonl", "--format", help="jsonl (Sillok, everything, for "
-                            "'sillok import') or ftm (FollowTheMoney entities for Aleph)."),
+                            "'sillok import'), ftm (FollowTheMoney entities for Aleph) or "
+                            "csv (a HURIDOCS-style table: one row per victim of an event)."),
     public: bool = typer.Option(False, "--public", help="Open data: only what the public may "
                                 "see, protected names masked, as JSON, CSV and a SQLite file "
                                 "for datasette."),
@@ -46,9 +48,9 @@ def export(
             console.print(f"public export in {out}: "
                           + ", ".join(f"{n} {k}s" for k, n in counts.items()))
         return
-    writers = {"jsonl": write_export, "ftm": write_ftm}
+    writers = {"jsonl": write_export, "ftm": write_ftm, "csv": write_csv}
     if fmt not in writers:
-        raise Invalid({"format": f"unknown format '{fmt}' (jsonl, ftm)"})
+        raise Invalid({"format": f"unknown format '{fmt}' (jsonl, ftm, csv)"})
     write = writers[fmt]
     actor = actor_for(as_role)
     with archive_for(data_dir) as archive:

@@ -29,6 +29,8 @@ TARGETS: dict[str, str] = {
     "act.type": "violation type (act type vocabulary); several with |",
     "source": "the source the row rests on (testimony, report); several with |",
     "geolocation": "coordinates as lat|lon (Uwazi)",
+    "event.key": "the event's number in the list: rows with the same number are one event",
+    "person.key": "the victim's number in the list: rows with the same number are one person",
     "ignore": "not imported at all (e.g. a real name or an interviewer's note)",
 }
 
@@ -52,6 +54,8 @@ GUESSES: dict[str, tuple[str, ...]] = {
                  "violationtype", "acttype", "typeofviolation", "type"),
     "source": ("출처", "자료", "자료출처", "source", "sources", "reference"),
     "geolocation": ("geolocation", "좌표", "위치좌표", "coordinates", "latlon"),
+    "event.key": ("사건번호", "사건id", "eventid", "eventno", "caseid", "caseno", "casenumber"),
+    "person.key": ("피해자번호", "피해자id", "personid", "victimid", "victimno"),
 }
 _LOOKUP = {name: target for target, names in GUESSES.items() for name in names}
 _NOISE = re.compile(r"[\s._\-·/()]+")

@@ -21,6 +21,9 @@ from sillok.tables.columns import Mapping, split_language
 from sillok.tables.sheets import Table
 
 ORIGIN = "origin"
+# Columns that say something of the event: a row with none of them is a person's alone.
+EVENT_TARGETS = ("event.title", "event.description", "date", "place", "act.type",
+                 "geolocation", "event.key")
 
 
 @dataclass
@@ -112,6 +115,12 @@ class _Rows:
     spans: dict[int, tuple[int, int]]
     persons: dict[tuple[Any, ...], str] = field(default_factory=dict)
     sources: dict[str, str] = field(default_factory=dict)
+    events: dict[str, str] = field(default_factory=dict)  # event.key -> ref
+    event_records: dict[str, dict[str, Any]] = field(default_factory=dict)
+
+    def _key(self, values: dict[str, Any], target: str) -> str | None:
+        found = [str(v) for _h, v in self.cells_of(values, target)]
+        return found[0] if found else None
 
     def cells_of(self, values: dict[str, Any], target: str) -> list[tuple[str, Any]]:
         return [(h, values[h]) for h in self.plan.mapping.of(target) if values[h] is not None]
@@ -138,20 +147,37 @@ class _Rows:
         records: list[dict[str, Any]] = []
         victim = None
         if person is not None:
-            victim = self._person_record(person, number, records, report)
-        title = self._title(values, act_types, place_texts, when, number, notes)
-        descriptions = [str(v) for _h, v in self.cells_of(values, "event.description")]
+            victim = self._person_record(person, number, records, report,
+                                         self._key(values, "person.key"))
         if act_types and victim is None:
             labels = ", ".join(self.look.act_types.labels[c][1] for c in act_types)
             notes.append(f"유형 / violation type: {labels} (피해자 없음 / no victim named)")
             report.review.append(f"acts not created without a victim: {labels}")
-        event_ref = f"e{number}"
-        records.append({"type": "event", "ref": event_ref, "level": self.level, "title": title,
-                        "description": "\n".join([*descriptions, *notes]),
-                        "date": when.text if when else None, "places": places})
-        report.creates.append(f"event '{title}'")
-        cited = [event_ref]
-        if victim is not None and act_types:
+        event_key = self._key(values, "event.key")
+        event_ref = self.events.get(event_key) if event_key else None
+        if event_ref is not None:
+            report.mapped.append(f"same event as an earlier row: {event_key}")
+            if notes:  # kept on the event the earlier row made, never dropped
+                event = self.event_records[event_ref]
+                event["description"] = "\n".join(filter(None, [event["description"], *notes]))
+            cited = [event_ref]
+        elif victim is not None and not notes and not any(
+                self.cells_of(values, t) for t in EVENT_TARGETS):
+            cited = [victim]  # a person's own row (no event column has a value): no event
+        else:
+            event_ref = f"e{number}"
+            if event_key:
+                self.events[event_key] = event_ref
+            title = self._title(values, act_types, place_texts, when, number, notes)
+            descriptions = [str(v) for _h, v in self.cells_of(values, "event.description")]
+            event = {"type": "event", "ref": event_ref, "level": self.level, "title": title,
+                     "description": "\n".join([*descriptions, *notes]),
+                     "date": when.text if when else None, "places": places}
+            self.event_records[event_ref] = event
+            records.append(event)
+            report.creates.append(f"event '{title}'")
+            cited = [event_ref]
+        if victim is not None and act_types and event_ref is not None:
             cited = []
             for i, code in enumerate(act_types, start=1):
                 ref = f"a{number}.{i}"
@@ -212,11 +238,15 @@ class _Rows:
         return person
 
     def _person_record(self, person: dict[str, Any], number: int,
-                       records: list[dict[str, Any]], report: RowReport) -> str:
-        """The person's ref; a person listed on several rows (one per act) is one record."""
-        key = (tuple(n["name"] for n in person["names"]), person.get("sex"),
-               person.get("birth_year"))
-        names = ", ".join(key[0])
+                       records: list[dict[str, Any]], report: RowReport,
+                       given: str | None) -> str:
+        """The person's ref; a person listed on several rows (one per act) is one record:
+        the same number in a person.key column, or else the same names, sex and birth
+        year."""
+        names = ", ".join(n["name"] for n in person["names"])
+        key: tuple[Any, ...] = (("key", given) if given else
+                                (tuple(n["name"] for n in person["names"]), person.get("sex"),
+                                 person.get("birth_year")))
         if key in self.persons:
             report.mapped.append(f"same person as an earlier row: {names}")
             ref = self.persons[key]

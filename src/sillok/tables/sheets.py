@@ -78,8 +78,14 @@ def _csv(path: Path, data: bytes) -> list[list[Any]]:
 def _cell(value: Any) -> Any:
     if isinstance(value, str):
         value = value.strip()
+        if value[:1] == "'" and value[1:2] in FORMULA:
+            value = value[1:]  # written so that a spreadsheet does not run it (exchange/)
         return value or None
     return value
+
+
+# What a spreadsheet would read as a formula at the start of a cell.
+FORMULA = ("=", "+", "-", "@")
 
 
 def _table(path: Path, grid: list[list[Any]]) -> Table:
