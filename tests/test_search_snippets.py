@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import itertools
+from typing import Any
+
 import pytest
 
 from sillok.archive.service import Archive
@@ -67,3 +70,33 @@ def test_search_snippet_marks_whole_latin_words(archive: Archive) -> None:
     # A function word beside a content word is not marked (issue 19): only what matched.
     assert "taken to Onsong" in item["snippet"]
     assert item["snippet"].count("<mark>") == 1
+
+
+_NEW = itertools.count(1000)
+
+
+def test_a_query_is_analysed_once_per_request(archive: Archive,
+                                              monkeypatch: pytest.MonkeyPatch) -> None:
+    """Issue 22, point 4: each word of a query never asked before goes through Kiwi once in
+    the whole request (matching, weighing, re-ranking, protection and snippets), whatever
+    the query's capitals."""
+    from sillok.language import analyzer
+
+    make_source(archive, text="[가상] 쥐똥나무골에서 탈북민들이 체포됐다. Kim Chol-su.")
+    calls: list[str] = []
+    kiwi = analyzer._kiwi()
+
+    class Spy:
+        def tokenize(self, text: Any, *args: Any, **kwargs: Any) -> Any:
+            calls.extend([text] if isinstance(text, str) else list(text))
+            return kiwi.tokenize(text, *args, **kwargs)
+
+        def __getattr__(self, name: str) -> Any:
+            return getattr(kiwi, name)
+
+    monkeypatch.setattr(analyzer, "_kiwi", Spy)
+    # New to this process's caches (the other engine's run of this test came first).
+    words = [f"쥐똥나무골{next(_NEW)}에서" for _n in range(3)]
+    for word in words:
+        search(archive, ANON, f"Kim {word} 탈북민", facets=True)
+    assert all(calls.count(w) == 1 for w in words), calls

@@ -365,7 +365,15 @@ def word_terms(word: str, latin_name: bool = True) -> WordTerms:
     capitalises its names: "child" in "Ha Un-byol stateless child")."""
     # One cache key per (word, latin_name) however it is called: lru_cache keys
     # ``word_terms(w)`` and ``word_terms(w, True)`` apart, and Kiwi analysed the word twice.
-    return _word_terms(word, latin_name)
+    # A word without Latin letters has no Latin name keys either way: one key for both, or
+    # a Korean word of a query with capitals was analysed once to compile the query (False)
+    # and again for its snippets (True) — issue 22, point 4: one analysis per query.
+    return _word_terms(word, latin_name or not _latin(word))
+
+
+@lru_cache(maxsize=20_000)
+def _latin(word: str) -> bool:
+    return bool(re.search(r"[a-z]", normalise(word)))
 
 
 @lru_cache(maxsize=20_000)
