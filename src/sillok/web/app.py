@@ -32,6 +32,7 @@ from sillok.web import (
     evidence_routes,
     facility_routes,
     i18n,
+    import_routes,
     map_routes,
     name_span_routes,
     original_routes,
@@ -109,6 +110,7 @@ def create_app(settings: Settings) -> FastAPI:
     app.include_router(review_routes.router(archive, TEMPLATES))
     app.include_router(estimate_routes.router(archive, TEMPLATES))
     app.include_router(evidence_routes.router(archive, TEMPLATES))
+    app.include_router(import_routes.router(archive, TEMPLATES))
     app.include_router(name_span_routes.router(archive, TEMPLATES))
     app.include_router(passage_routes.router(archive, TEMPLATES))
     app.include_router(edit_routes.router(archive, TEMPLATES))
