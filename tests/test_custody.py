@@ -146,6 +146,14 @@ def test_custody_in_the_workspace(archive: Archive, settings: Settings) -> None:
         assert download.json()["sha256"] == hashlib.sha256(DATA).hexdigest()
         assert staff.post(f"/staff/sources/{source}/custody", data={
             "action": "copied", "method": "fax", "to_party": "x"}).status_code == 422
+        # A record resting on the source shows its custody in brief.
+        event = archive.create(ADMIN, "event", {"level": "internal", "title": "가상 사건"})
+        archive.create(ADMIN, "evidence", {"level": "internal", "source": source,
+                                           "record": {"type": "event", "id": event},
+                                           "start": 0, "end": 5})
+        page = staff.get(f"/staff/records/event/{event}").text
+        brief = page.split('id="custody-of"', 1)[1].split("</ul>", 1)[0]
+        assert f'data-source="{source}"' in brief and ": 2 " in brief and "received" in brief
     with signed_in(settings, Role.viewer) as viewer:
         assert viewer.get(f"/staff/sources/{source}/custody.csv",
                           follow_redirects=False).status_code == 403

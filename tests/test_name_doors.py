@@ -310,6 +310,9 @@ def _fill(path: str, world: World, plural: dict[str, str], data_files: list[str]
         rest = path.removeprefix(API)
         if rest == "/jobs/{job_id}":
             return [f"{API}/jobs/1"]
+        if rest == "/consent/{subject_type}/{record_id}":
+            return [f"{API}/consent/{t}/{i}" for t in ("source", "person")
+                    for i in ids.get(t) or [1]]
         if "{" not in rest:
             return [f"{path}?limit=500&include_retracted=true"
                     if rest.strip("/") in plural.values() else path]

@@ -23,6 +23,15 @@ def panels(archive: Archive, actor: Actor, type_name: str, record_id: int) -> di
     if type_name == "source" and may_see_custody(actor):
         out["custody"] = custody.chain(archive, actor, record_id)
         out["custody_actions"], out["custody_methods"] = custody.ACTIONS, custody.METHODS
+    elif may_see_custody(actor):
+        # A record resting on sources shows their custody in brief: steps and the last one.
+        out["custody_of"] = []
+        for s in out["resting"]:
+            chain = custody.chain(archive, actor, s["source"])
+            entries = chain["entries"]
+            out["custody_of"].append({"source": s["source"], "title": chain["title"],
+                                      "steps": len(entries),
+                                      "last": entries[-1] if entries else None})
     return out
 
 

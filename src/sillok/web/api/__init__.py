@@ -12,7 +12,16 @@ from __future__ import annotations
 from fastapi import Depends, FastAPI
 
 from sillok.archive.service import Archive
-from sillok.web.api import jobs, map, name_spans, records, search, stats, suggestions
+from sillok.web.api import (
+    evidence,
+    jobs,
+    map,
+    name_spans,
+    records,
+    search,
+    stats,
+    suggestions,
+)
 from sillok.web.api.deps import reject_nul
 from sillok.web.api.errors import install_error_handlers
 from sillok.web.api.openapi import install_openapi
@@ -34,5 +43,6 @@ def create_api(archive: Archive) -> FastAPI:
     api.include_router(stats.router(archive))
     api.include_router(map.router(archive))
     api.include_router(jobs.router(archive))
+    api.include_router(evidence.router(archive))
     install_openapi(api, VERSION)
     return api
