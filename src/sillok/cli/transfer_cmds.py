@@ -108,7 +108,9 @@ def import_cmd(
 ) -> None:
     """Import an export (ids are kept), a spreadsheet/Uwazi CSV, FtM entities or an Uwazi
     server; a dry run first, then all or nothing."""
-    if (src is None) == (uwazi is None):
+    if src is None and uwazi is None:
+        raise Invalid({"SRC": "give a file to import, or --uwazi URL"})
+    if src is not None and uwazi is not None:
         raise Invalid({"SRC/--uwazi": "give a file to import or --uwazi URL, not both"})
     if user is not None and uwazi is None:
         raise Invalid({"--user": "only with --uwazi"})
