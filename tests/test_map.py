@@ -84,9 +84,20 @@ def test_each_reader_gets_the_grain_the_policy_allows(archive: Archive) -> None:
 def test_every_shape_is_a_gazetteer_region_with_its_licence() -> None:
     doc = boundaries()
     codes = {f["properties"]["code"] for f in doc["features"]}
-    assert codes == REGIONS - {"kp", "kr", "cn", "ru", "kp-14"}
+    assert codes == REGIONS - {"kp", "kr", "kp-14"}
     assert "OpenStreetMap" in doc["attribution"]["credit"]
-    assert "ODbL" in doc["attribution"]["licence"]
+    assert "Natural Earth" in doc["attribution"]["credit"]
+    licence = doc["attribution"]["licence"]
+    assert "ODbL" in licence and "public domain" in licence
+    assert all(a["licence_short"] and a["covers"] for a in doc["attribution"]["sources"])
+    # China and Russia are drawn as countries (the finest unit abroad), and only near the
+    # border: the shipped part stays in a box around North Korea.
+    for feature in doc["features"]:
+        if feature["properties"]["code"] in ("cn", "ru"):
+            assert feature["properties"]["kind"] == "country"
+            points = [pt for poly in feature["geometry"]["coordinates"] for ring in poly
+                      for pt in ring]
+            assert all(121 <= x <= 134 and 37 <= y <= 45 for x, y in points)
     assert all(f["properties"]["name_ko"] and f["properties"]["name_en"]
                for f in doc["features"])
 
@@ -156,7 +167,7 @@ def test_map_pages_and_geojson_over_http(many: Archive) -> None:
         api = client.get("/api/v1/map", params={"filter": "act:torture"})
         assert api.status_code == 200 and api.json()["features"] == doc["features"]
         shapes = client.get("/map/boundaries.geojson").json()
-        assert len(shapes["features"]) == 11
+        assert len(shapes["features"]) == 13  # 11 provinces, China and Russia
 
 
 

@@ -52,10 +52,14 @@ ACTS_INLAND = {
     "religious_persecution": 2, "death_in_custody": 1, "denial_of_medical_care": 2,
 }
 ACTS_CHINA = {"arrest_abroad": 8, "detention": 3, "forced_repatriation": 4}
-FACILITY_FOR = {  # act type -> facility type a generated act may name
-    "detention_kyohwaso": "kyohwaso", "detention_kwalliso": "kwalliso",
-    "detention_jipkyulso": "jipkyulso", "detention_kuryujang": "mps_detention",
-    "detention_rodong_danryeondae": "rodong_danryeondae",
+FACILITY_FOR = {  # act type -> facility types a generated act may name, first found wins
+    "detention_kyohwaso": ("kyohwaso",), "detention_kwalliso": ("kwalliso",),
+    "detention_jipkyulso": ("jipkyulso",), "detention_kuryujang": ("mps_detention",),
+    "detention_rodong_danryeondae": ("rodong_danryeondae",),
+    # Handed over at the border to a state security holding centre, or (in China) held in a
+    # border detention centre before being sent back: where the public reports place them.
+    "forced_repatriation": ("mss_detention", "foreign_detention"),
+    "arrest_abroad": ("foreign_detention",), "detention": ("foreign_detention",),
 }
 STATUS_FOR = {
     "forced_repatriation": "repatriated", "arrest_abroad": "detained",
@@ -223,7 +227,8 @@ def _event(rng: random.Random, i: int, by_region: dict[str, list[_Place]],
             "victim_status": STATUS_FOR.get(act_type, rng.choice(["released", "unknown",
                                                                   "escaped", "resettled"])),
         }
-        fac = facilities.get(f"{FACILITY_FOR.get(act_type)}@{region}")
+        fac = next((facilities[key] for kind in FACILITY_FOR.get(act_type, ())
+                    if (key := f"{kind}@{region}") in facilities), None)
         if fac:
             act["facility"] = rng.choice(fac)
         out.append(act)

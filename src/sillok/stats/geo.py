@@ -36,7 +36,9 @@ from sillok.stats.filters import as_text, conditions, parse_filters, resolve, wi
 
 REGION_KINDS = ("province", "special_city", "country")  # as the public base cube
 COUNTY_KINDS = ("county", "city")
-BOUNDARY_FILE = "kp-adm1.geojson"
+# The base map: North Korea's provinces, then the neighbours near the border (China and Russia
+# as countries, the finest unit either reader gets abroad). README.md there: sources, licences.
+BOUNDARY_FILES = ("kp-adm1.geojson", "border-adm0.geojson")
 
 
 @dataclass
@@ -65,10 +67,17 @@ class MapCounts:
 
 @lru_cache(maxsize=1)
 def boundaries() -> dict[str, Any]:
-    """The shipped province shapes (GeoJSON), each feature's ``code`` a gazetteer code."""
-    path = resources.files("sillok") / "data" / "boundaries" / BOUNDARY_FILE
-    doc: dict[str, Any] = json.loads(path.read_text(encoding="utf-8"))
-    return doc
+    """The shipped shapes (GeoJSON), each feature's ``code`` a gazetteer code: one collection
+    from every file of ``BOUNDARY_FILES``, with every file's credit and licence kept."""
+    folder = resources.files("sillok") / "data" / "boundaries"
+    docs = [json.loads((folder / name).read_text(encoding="utf-8")) for name in BOUNDARY_FILES]
+    sources = [doc["attribution"] for doc in docs]
+    return {"type": "FeatureCollection",
+            "attribution": {"credit": "; ".join(a["credit"] for a in sources),
+                            "licence": "; ".join(f"{a['licence']} ({a['covers']})"
+                                                 for a in sources),
+                            "sources": sources},
+            "features": [f for doc in docs for f in doc["features"]]}
 
 
 def shapes() -> dict[str, Any]:

@@ -26,8 +26,9 @@ from sillok.web.i18n import gettext
 from sillok.web.timeline import MAX_DRAWN, acts_timeline
 
 FACILITY_KINDS = ("facility",)
-# A region a facility is shown within on the map and in the statistics: its province.
-REGION_KINDS = ("province", "special_city", "foreign_region")
+# A region a facility is shown within on the map and in the statistics: its province, or
+# abroad its country — the units of the public statistics and of the map (stats/geo.py).
+REGION_KINDS = ("province", "special_city", "country")
 MAX_FACILITIES = 1000
 # A query value is short: a code, a year. Anything longer is a typo or a probe.
 Short = Annotated[str | None, Query(max_length=80)]
@@ -134,8 +135,8 @@ def _one_place(archive: Archive, actor: Actor, code: str) -> dict[str, Any] | No
 
 
 def _region(archive: Archive, actor: Actor, rec: dict[str, Any]) -> str | None:
-    """The code of the province (or foreign region) the facility lies in, as far up as the
-    reader may see; None if there is none (a facility placed under a country only)."""
+    """The code of the province (abroad: the country) the facility lies in, as far up as the
+    reader may see; None if there is none."""
     code: str | None = rec["fields"].get("parent")
     for _depth in range(8):  # the gazetteer is a few levels deep
         if code is None:

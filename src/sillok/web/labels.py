@@ -272,7 +272,9 @@ def _parts(labels: Labels, key: str, value: Any, fields: dict[str, Any]
         elif isinstance(v, dict):
             continue
         elif key in PLACE_FIELDS:
-            parts.append({"text": labels.place(v), "url": f"/places/{v}"})
+            # A facility has its own page: names, agency, what happened there over time.
+            url = f"/facilities/{v}" if key == "facility" else f"/places/{v}"
+            parts.append({"text": labels.place(v), "url": url})
         elif key in TERM_FIELDS:
             parts.append({"text": labels.term(v, TERM_FIELDS[key]), "url": None})
         elif key == "date":

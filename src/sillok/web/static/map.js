@@ -1,5 +1,5 @@
 // The map page (map.html). Leaflet draws the shipped boundaries (no tiles: the base map is the
-// provinces themselves) and, over them, the counts the server sent for this reader — already
+// provinces themselves, with China and Russia near the border) and, over them, the counts the server sent for this reader — already
 // coarsened and suppressed there (stats/geo.py): a region missing from the data is drawn
 // grey, with no number, whether it has no record or a hidden one. Settings come as JSON in
 // the page, as the Content-Security-Policy allows no inline script.
@@ -16,7 +16,9 @@
 
   const map = L.map(box, {zoomSnap: 0.25, scrollWheelZoom: false});
   map.attributionControl.setPrefix(false);
-  map.attributionControl.addAttribution(esc(base.attribution.credit) + " — ODbL 1.0");
+  for (const a of base.attribution.sources) {
+    map.attributionControl.addAttribution(`${esc(a.credit)} — ${esc(a.licence_short)}`);
+  }
   const outline = L.geoJSON(base, {
     interactive: false,
     style: {color: "#8a8a8a", weight: 1, fillColor: "#f1f1ee", fillOpacity: 1},
