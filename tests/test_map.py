@@ -89,7 +89,8 @@ def test_every_shape_is_a_gazetteer_region_with_its_licence() -> None:
     assert "Natural Earth" in doc["attribution"]["credit"]
     licence = doc["attribution"]["licence"]
     assert "ODbL" in licence and "public domain" in licence
-    assert all(a["licence_short"] and a["covers"] for a in doc["attribution"]["sources"])
+    assert all(a["licence_short"] and a["covers"] and a["covers_ko"]
+               for a in doc["attribution"]["sources"])
     # China and Russia are drawn as countries (the finest unit abroad), and only near the
     # border: the shipped part stays in a box around North Korea.
     for feature in doc["features"]:

@@ -12,7 +12,7 @@ under ``k`` victims, or a count that disclosure control hides — not even a zer
 from __future__ import annotations
 
 import json
-from urllib.parse import urlencode
+from urllib.parse import parse_qsl, urlencode
 
 from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, Response
@@ -74,6 +74,9 @@ def router(archive: Archive, templates: Jinja2Templates) -> APIRouter:
             "config": json.dumps(config, ensure_ascii=False).replace("</", "<\\/"),
             "search_q": "type:acts " + flt if flt and not error else "",
             "data_url": config["data"], "attribution": boundaries().get("attribution", {}),
+            # The same filters on the statistics page, where each table downloads as CSV.
+            "stats_url": "/stats?" + urlencode({**dict(parse_qsl(query)), "lang": lang})
+                         + "#violations",
         })
 
     @r.get("/map/data.geojson")

@@ -23,7 +23,10 @@
     interactive: false,
     style: {color: "#8a8a8a", weight: 1, fillColor: "#f1f1ee", fillOpacity: 1},
   }).addTo(map);
-  map.fitBounds(outline.getBounds(), {padding: [8, 8]});
+  // The view is North Korea; the neighbours (kind "country", shipped clipped) show at its edges.
+  const home = L.geoJSON({type: "FeatureCollection",
+                          features: base.features.filter((f) => f.properties.kind !== "country")});
+  map.fitBounds(home.getBounds().pad(0.08));
 
   // Five classes by share of the largest count: colours of the legend (sillok.css .map-c0-4).
   const ramp = ["#fde0c5", "#facba6", "#f59e72", "#e9724c", "#c8503b"];
@@ -42,8 +45,14 @@
     },
   }).addTo(map);
   // Every province's name in the reader's language, on the base map.
+  const view = map.getBounds();
   for (const f of base.features) {
-    const centre = L.geoJSON(f).getBounds().getCenter();
+    // A neighbour's name goes in the middle of the part of it that is in view.
+    const b = L.geoJSON(f).getBounds();
+    const centre = f.properties.kind !== "country" ? b.getCenter() : L.latLngBounds(
+      [Math.max(b.getSouth(), view.getSouth()), Math.max(b.getWest(), view.getWest())],
+      [Math.min(b.getNorth(), view.getNorth()), Math.min(b.getEast(), view.getEast())],
+    ).getCenter();
     L.tooltip({permanent: true, direction: "center", className: "map-label",
                interactive: false}).setLatLng(centre).setContent(esc(f.properties[nameKey]))
       .addTo(map);
