@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import csv
 import io
-import shutil
 from collections.abc import Iterator
 from dataclasses import dataclass, replace
 from pathlib import Path
@@ -21,17 +20,13 @@ from typing import Any
 
 import pytest
 
-from sillok.archive.bulk import add_records, read_records
-from sillok.archive.demo_gen import generated_records
-from sillok.archive.lifecycle import DEMO_ACTOR, demo_files
 from sillok.archive.service import Archive
-from sillok.config import Settings
 from sillok.security.policy import Actor
 from tests.browser import browser, csp_violations, screenshot, serious_violations, serve
+from tests.conftest import _copy_of_built
 
 DOCS = Path(__file__).resolve().parent.parent / "docs" / "screenshots"
 K = 3  # small cells: the module's archive is small, and some regions must be drawn
-DEMO = Path(__file__).resolve().parent.parent / "src" / "sillok" / "data" / "demo"
 
 
 @dataclass(frozen=True)
@@ -42,27 +37,23 @@ class Site:
 
 
 @pytest.fixture(scope="module")
-def site(sqlite_template: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Site]:
-    data_dir = tmp_path_factory.mktemp("journey") / "data"
-    (data_dir / "blobs").mkdir(parents=True)
-    shutil.copy(sqlite_template, data_dir / "sillok.db")
-    if (sqlite_template.parent / "keys").exists():
-        shutil.copytree(sqlite_template.parent / "keys", data_dir / "keys")
-    settings = replace(Settings(data_dir=data_dir), min_cell=K)
-    archive = Archive.open(settings)
-    try:
-        for name, _text in demo_files():
-            add_records(archive, DEMO_ACTOR, read_records(DEMO / name))
-        add_records(archive, DEMO_ACTOR, generated_records(events=80, seed=7))
-        acts = archive.list_records(Actor.anonymous(), "act", limit=1000).items
-    finally:
-        archive.close()
-    found = {int(a["id"]): str(a["fields"]["facility"]) for a in acts
-             if a["fields"].get("act_type") == "forced_repatriation"
-             and a["fields"].get("facility")}
-    assert found, "the generated demo names facilities for forced repatriations"
-    with serve(settings) as url:
-        yield Site(url, found)
+def site(request: pytest.FixtureRequest,
+         tmp_path_factory: pytest.TempPathFactory) -> Iterator[Site]:
+    # A copy of the session's demo80 archive (tests/conftest.py), served with a small k.
+    for built in _copy_of_built("demo80", "sqlite", tmp_path_factory.mktemp("journey"),
+                                request):
+        settings = replace(built, min_cell=K)
+        archive = Archive.open(settings)
+        try:
+            acts = archive.list_records(Actor.anonymous(), "act", limit=1000).items
+        finally:
+            archive.close()
+        found = {int(a["id"]): str(a["fields"]["facility"]) for a in acts
+                 if a["fields"].get("act_type") == "forced_repatriation"
+                 and a["fields"].get("facility")}
+        assert found, "the generated demo names facilities for forced repatriations"
+        with serve(settings) as url:
+            yield Site(url, found)
 
 
 @pytest.fixture(scope="module")

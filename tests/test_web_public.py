@@ -92,6 +92,26 @@ def test_record_pages(client: TestClient, archive: Archive) -> None:
     assert client.get("/records/user/1").status_code == 404
 
 
+def test_act_results_say_when_where_and_at_which_facility(client: TestClient,
+                                                          archive: Archive) -> None:
+    """An act's label is only its violation; a list of them is told apart by date, place and
+    facility, in the reader's language — and only what the reader may see is named."""
+    for level, facility in (("public", "kp-10-hyesan-mss-holding"),
+                            ("internal", "kp-09-musan-mss-holding")):
+        event = make_event(archive, level=level, title="[가상] 송환 사건", date="2019-10")
+        archive.create(ADMIN, "act", {
+            "level": level, "event": event, "act_type": "forced_repatriation",
+            "date": "2019-10-09", "place": "kp-10-hyesan", "facility": facility,
+            "victim": make_person(archive, level=level, name="가상 송환자"),
+            "description": "[가상] 강제북송"})
+    en = client.get("/search", params={"q": "type:act forced repatriation", "lang": "en"})
+    assert en.status_code == 200
+    assert "9 October 2019 · Hyesan, Ryanggang · Hyesan MSS holding centre, Hyesan" in en.text
+    assert "Musan" not in en.text  # the internal act is not found, nor its facility named
+    ko = client.get("/search", params={"q": "type:act 강제북송", "lang": "ko"})
+    assert "2019년 10월 9일 · 혜산, 양강도 · 혜산 보위부 구류장, 혜산" in ko.text
+
+
 def test_every_interface_message_has_a_korean_translation() -> None:
     from pathlib import Path
 

@@ -19,12 +19,12 @@ from fastapi.templating import Jinja2Templates
 from sillok.archive.redacted_text import REDACTED
 from sillok.archive.redactions import localise
 from sillok.archive.service import Archive
-from sillok.errors import Invalid
+from sillok.errors import Forbidden, Invalid, NotFound
 from sillok.extract.lexicon import lexicon_for
 from sillok.search import thesaurus
 from sillok.search.query import FILTER_KEYS, MAX_QUERY
 from sillok.search.service import SearchResult, search
-from sillok.security.policy import may_see_level
+from sillok.security.policy import Actor, may_see_level
 from sillok.web.deps import page_actor
 from sillok.web.error_pages import PageError
 from sillok.web.i18n import gettext
@@ -62,6 +62,8 @@ def router(archive: Archive, templates: Jinja2Templates) -> APIRouter:
                                 expand_terms=expand, terms_apart=True)
             except Invalid as exc:
                 error = exc.message
+            if result is not None:
+                _act_details(archive, actor, result.items)
             if result is not None and not may_see_level(actor, "restricted"):
                 label = gettext(REDACTED)
                 for item in result.items:
@@ -84,6 +86,19 @@ def router(archive: Archive, templates: Jinja2Templates) -> APIRouter:
                                           {"entries": thesaurus.entries()})
 
     return r
+
+
+def _act_details(archive: Archive, actor: Actor, items: list[dict[str, Any]]) -> None:
+    """An act's label is its violation only: give each act hit its date, place and facility,
+    as the reader's act page shows them, so that a list of acts can be told apart."""
+    for item in items:
+        if item.get("type") != "act":
+            continue
+        try:
+            fields = archive.get(actor, "act", int(item["id"]))["fields"]
+        except (NotFound, Forbidden):
+            continue
+        item["detail"] = {k: fields.get(k) for k in ("date", "place", "facility")}
 
 
 def search_url(q: str, page: int = 1, expand: bool = True) -> str:
