@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
+from dataclasses import replace
 from datetime import date
 
 import pytest
@@ -149,6 +150,25 @@ def test_facility_page_shows_names_dates_and_only_public_acts(
     for text in ("요덕 제15호 관리소", "관리소(정치범수용소)", "국가보위성", "폐쇄", "2003년경"):
         assert text in ko.text, text
     assert 'role="group"' in ko.text and "<table>" in ko.text
+
+
+@pytest.mark.parametrize("k", [2, 9])
+def test_public_counts_on_facility_and_timeline_pages_use_the_archives_threshold(
+        settings: Settings, archive: Archive, k: int) -> None:
+    """The threshold an organisation sets (SILLOK_MIN_CELL) is the one /stats uses: a page
+    cutting the same table with another would publish cells the statistics hide."""
+    for when in ("2003", "2009-05"):
+        event = make_event(archive, level="public", title="[가상] 시설 사건", date=when,
+                           places=["kp-08"])
+        archive.create(ADMIN, "act", {
+            "level": "public", "event": event, "victim": make_person(archive),
+            "act_type": "detention_kwalliso", "date": when, "place": "kp-08",
+            "facility": YODOK, "description": "[가상] 시험용 기록"})
+    with TestClient(create_app(replace(settings, min_cell=k))) as c:
+        for url in (f"/facilities/{YODOK}?lang=en", "/timeline?lang=en"):
+            page = c.get(url)
+            assert page.status_code == 200
+            assert f"fewer than {k} victims" in page.text, url
 
 
 def test_staff_see_the_restricted_act_and_the_facilitys_own_counts(

@@ -97,7 +97,8 @@ def router(archive: Archive, templates: Jinja2Templates) -> APIRouter:
         if last is not None:
             filters["to_year"] = stats_filters["to"] = str(last)
         page = archive.list_records(actor, "act", filters, limit=MAX_DRAWN, newest_first=True)
-        counts = count_acts(archive, actor, ["type", "year"], stats_filters)
+        counts = count_acts(archive, actor, ["type", "year"], stats_filters,
+                            min_cell=archive.settings.min_cell)
         types = archive.list_records(actor, "term", {"vocabulary": "act_type"}, limit=500).items
         return render(request, "timeline.html", {
             "tl": acts_timeline(page.items, page.total, kind_label, (first, last)),
@@ -155,10 +156,14 @@ def _counts(archive: Archive, actor: Actor, code: str, region: str | None
     """Acts by year: at this facility for staff; for the public, only what public statistics
     publish — the facility's province by year, small cells hidden (stats/base_cube.py)."""
     if not suppresses(actor):
-        return count_acts(archive, actor, ["year"], {"facility": code}), "facility"
+        return count_acts(archive, actor, ["year"], {"facility": code},
+                          min_cell=archive.settings.min_cell), "facility"
     if region is None:
         return None, "none"
     try:
-        return count_acts(archive, actor, ["year"], {"province": region}), "province"
+        # The archive's threshold, as on /stats: a page with a lower one would publish
+        # cells that the statistics hide.
+        return count_acts(archive, actor, ["year"], {"province": region},
+                          min_cell=archive.settings.min_cell), "province"
     except Invalid:
         return None, "none"  # a region the public cube does not count by (abroad)
