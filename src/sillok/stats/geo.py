@@ -31,7 +31,7 @@ from sillok.archive.service import Archive
 from sillok.db import models as m
 from sillok.security.policy import Actor, PlaceGrain, may_see, place_grain, visible_filter
 from sillok.stats.counts import count_acts
-from sillok.stats.disclosure import MEASURES, suppresses
+from sillok.stats.disclosure import suppresses
 from sillok.stats.filters import as_text, conditions, parse_filters, resolve, with_joins
 
 REGION_KINDS = ("province", "special_city", "country")  # as the public base cube
@@ -51,8 +51,8 @@ class Cell:
     name_en: str
     parent: str | None
     acts: int
-    victims: int
-    events: int
+    victims: int | None  # None: an added-up public row (a broader type), acts only
+    events: int | None
 
 
 @dataclass
@@ -115,11 +115,18 @@ def _public(archive: Archive, actor: Actor, filters: str | Mapping[str, str] | N
         out.facilities = _facilities(places.values(), None)
     for row in table.rows:
         place = places.get(str(row.get("province")))
-        # Hidden by disclosure control, or (belt and braces) under k: not drawn at all.
-        if place is None or row.get("suppressed") or (row.get("victims") or 0) < k:
+        # Hidden by disclosure control, or (belt and braces) under k: not drawn at all. A row
+        # added up from protected cells of narrower types (act:detention) has acts only, as
+        # on /stats: victims and events cannot be added up.
+        victims = row.get("victims")
+        if place is None or row.get("suppressed") or (
+                victims is None and not row.get("summed")) or (
+                victims is not None and victims < k):
             continue
+        events = row.get("events")
         out.provinces.append(Cell(place.code, "province", place.name_ko, place.name_en, None,
-                                  *(int(row[x]) for x in MEASURES)))
+                                  int(row["acts"]), None if victims is None else int(victims),
+                                  None if events is None else int(events)))
     return out
 
 

@@ -39,9 +39,11 @@
                     fillOpacity: 0.9}),
     onEachFeature: (f, layer) => {
       const p = f.properties;
+      // A row added up from narrower types has acts only (victims cannot be added up).
+      const more = p.victims === null ? "" :
+        ` · ${p.victims} ${esc(words.victims)} · ${p.events} ${esc(words.events)}`;
       layer.bindTooltip(`<strong>${esc(p[nameKey])}</strong><br>${p.acts} ${esc(words.acts)}` +
-                        ` · ${p.victims} ${esc(words.victims)} · ${p.events} ${esc(words.events)}`,
-                        {sticky: true});
+                        more, {sticky: true});
     },
   }).addTo(map);
   // Every province's name in the reader's language, on the base map.
