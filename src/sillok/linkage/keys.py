@@ -19,11 +19,12 @@ the same keys so that 김영희 and Kim Young-hee still meet after encoding.
 from __future__ import annotations
 
 import re
+import unicodedata
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from functools import lru_cache
 
-from sillok.language.names import hangul_keys, latin_keys
+from sillok.language.names import LATIN_RULES, hangul_keys, initial_form, latin_keys, syllabify
 from sillok.security.name_matcher import TWO_SYLLABLE_SURNAMES, latin_readings
 from sillok.security.name_text import canonical_hangul, canonical_syllable, fold, is_hangul
 from sillok.security.spellings import spellings
@@ -35,7 +36,7 @@ COMMON_SURNAMES = tuple(str.split(
     "노 하 곽 성 차 주 우 구 민 류 나 진 지 엄 채 원 천 방 공 현 함 변 염 여 추 도 석 선 설 "
     "마 길 연 위 표 명 기 반 왕 금 옥 육 인 맹 제 모 탁 국 어 은 편 용 남궁 황보 제갈 선우 독고"
 ))
-MAX_READINGS = 256  # Hangul readings kept per romanized given name (Jun Chun has 81)
+MAX_READINGS = 48  # Hangul readings kept per romanized given name, likeliest first
 _LATIN_WORD = re.compile(r"[A-Za-zÀ-ɏ’'`ʼ-]+")
 
 
@@ -47,6 +48,13 @@ def _hangul_key(word: str) -> str:
 def _latin_key(word: str) -> str:
     keys = latin_keys(word)
     return keys[-1] if keys else ""
+
+
+def _surname_key(word: str, readings: tuple[str, ...]) -> str:
+    """The coarse key of a romanized surname: that of the Hangul surname it most likely
+    spells where it spells a common one (Ahn, Sohn, Koh, Noh, Suh, Hur → 안 손 고 노 서 허:
+    an, son, ko, no, so, ho, as their Hangul reads), else its own."""
+    return _hangul_key(readings[0]) if readings else _latin_key(word)
 
 
 @lru_cache(maxsize=1)
@@ -97,11 +105,25 @@ class NameKeys:
 
 
 def _split_hangul(text: str) -> tuple[str, str] | None:
-    syllables = "".join(c for c in canonical_hangul(text) if is_hangul(c))
+    """Surname and given name as written (리 stays 리: see ``_given_key``)."""
+    syllables = "".join(c for c in text if is_hangul(c))
     if len(syllables) < 2:
         return None
-    k = 2 if len(syllables) >= 3 and syllables[:2] in TWO_SYLLABLE_SURNAMES else 1
+    two = canonical_hangul(syllables[:2]) in TWO_SYLLABLE_SURNAMES
+    k = 2 if len(syllables) >= 3 and two else 1
     return syllables[:k], syllables[k:]
+
+
+def _given_key(keys: list[str]) -> tuple[str, tuple[str, ...]]:
+    """The coarse key of a given name from its keys as one word (``hangul_keys`` or
+    ``latin_keys``), and its syllables each as they read at the start of a word.
+
+    The key is the word's: the initial sound law changes its first syllable only, as in
+    writing (순님 = Sunnim = Sun-nim = Sun Nim → sonnim; 춘일 = Chunil = Chun-il → jonil), so
+    it does not matter where a romanization puts a syllable's edge (Chu-nil or Chun-il). The
+    syllables, for comparing them in any order, each read as if first (님 → im, 리 → i)."""
+    syllables = keys[:-1] if len(keys) > 1 else keys
+    return "".join(syllables), tuple(initial_form(k) for k in syllables)
 
 
 def _split_latin(text: str) -> list[tuple[str, list[str]]]:
@@ -135,9 +157,7 @@ def _readings(written: str, surnames: tuple[str, ...] = ()) -> tuple[str, ...]:
     and only readings that start with one of them are kept, without it."""
     out: list[str] = []
     fewest = 0
-    for reading in latin_readings(fold(written)):
-        if surnames and reading[0] not in surnames:
-            continue
+    for reading in latin_readings(fold(written), MAX_READINGS, surnames):
         fewest = fewest or len(reading)
         # Each written syllable is most likely one syllable, but a given name of two
         # syllables may be written as one word that also reads as one (Suin: 쉰 or 수인).
@@ -165,15 +185,15 @@ def name_readings(name: str) -> tuple[NameKeys, ...]:
     syllable, no letters)."""
     hangul = _split_hangul(name)
     if hangul is not None:
-        surname, given = hangul
-        syllables = tuple(hangul_keys(c)[0] for c in given)
-        return (NameKeys(_hangul_key(surname), "".join(syllables), syllables, given, surname,
-                         (given,), (surname,)),)
+        surname, given = (canonical_hangul(part) for part in hangul)
+        key, syllables = _given_key(hangul_keys(hangul[1]))
+        return (NameKeys(_hangul_key(surname), key, syllables, given, surname, (given,),
+                         (surname,)),)
     return tuple(k for split in _split_latin(name) if (k := _latin_name(*split)))
 
 
 def _latin_name(surname_word: str, given_words: list[str]) -> NameKeys | None:
-    syllables = tuple(k for word in given_words for k in _syllable_keys(word))
+    key, syllables = _given_key(_given_latin_keys(tuple(given_words)))
     if not syllables:
         return None
     given_text = " ".join(given_words)
@@ -190,18 +210,32 @@ def _latin_name(surname_word: str, given_words: list[str]) -> NameKeys | None:
         readings = _readings(_plain(f"{surname_word} {given_text}"), surnames)
     elif 1 < len(given_text) <= 30:
         readings = _readings(_plain(given_text))
-    return NameKeys(_latin_key(surname_word), "".join(syllables), syllables, None, None,
+    return NameKeys(_surname_key(surname_word, surnames), key, syllables, None, None,
                     readings, surnames)
+
+
+@lru_cache(maxsize=200_000)
+def _given_latin_keys(words: tuple[str, ...]) -> list[str]:
+    """The keys of a romanized given name as one word (Young Hee, Young-hee and Younghee are
+    one), as ``latin_keys`` reads a word but without its surname table: Ri in Hyang Ri is
+    the syllable ri, not the surname 이."""
+    plain = "".join(c for c in unicodedata.normalize("NFKD", "-".join(words).lower())
+                    if not unicodedata.combining(c))
+    keys: list[str] = []
+    for part in re.split(r"[-\s]+", plain):
+        part = re.sub(r"[^a-z’'`ʼ]", "", part)
+        for pattern, replacement in LATIN_RULES:
+            part = pattern.sub(replacement, part)
+        keys.extend(k for k in syllabify(part) if k)
+    if not keys:
+        return []
+    keys[0] = initial_form(keys[0])
+    return [*keys, "".join(keys)] if len(keys) > 1 else keys
 
 
 def _plain(text: str) -> str:
     """One spelling for the cache: case and the kind of separator do not change readings."""
     return re.sub(r"[\s\-‐‑–—·_,]+", " ", text.lower()).strip()
-
-
-def _syllable_keys(word: str) -> list[str]:
-    keys = latin_keys(word)
-    return keys[:-1] if len(keys) > 1 else keys
 
 
 @dataclass

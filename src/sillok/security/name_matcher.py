@@ -25,7 +25,7 @@ from __future__ import annotations
 import itertools
 import re
 import threading
-from collections.abc import Hashable, Iterable, Mapping, Sequence
+from collections.abc import Collection, Hashable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from functools import cache
 from typing import Any
@@ -41,7 +41,7 @@ from sillok.security.name_text import (
     fold,
     is_hangul,
 )
-from sillok.security.spellings import name_syllables, spellings
+from sillok.security.spellings import name_syllables, spelling_costs, spellings
 
 FULL, GIVEN, PARTIAL = "name", "given name", "surname and part of the given name"
 # Surnames of two syllables (남궁민수: surname 남궁).
@@ -317,7 +317,13 @@ def _readings(name: str) -> tuple[list[tuple[str, ...]], bool]:
     return latin_readings(folded), False
 
 
-def latin_readings(folded: Folded) -> list[tuple[str, ...]]:
+def latin_readings(folded: Folded, limit: int = MAX_READINGS,
+                   first: Collection[str] = ()) -> list[tuple[str, ...]]:
+    """Every Hangul name (canonical syllables) a name in Latin letters may spell, fewest
+    syllables first and, among as many, likeliest first (``spelling_costs``: Cheolsu is
+    철수 before 쩔쑤). The order is the same in every process (linkage blocks on the first
+    readings); at most ``limit``. With ``first``, only readings whose first syllable is one
+    of those (linkage: a surname it knows)."""
     letters, gap = folded.letters, folded.gap
     n = len(letters)
     if not 2 <= n <= 40:
@@ -325,10 +331,10 @@ def latin_readings(folded: Folded) -> list[tuple[str, ...]]:
     index = _reverse_index()
 
     @cache
-    def from_(p: int) -> list[tuple[frozenset[str], ...]]:
+    def from_(p: int) -> list[tuple[tuple[tuple[str, int], ...], ...]]:
         if p == n:
             return [()]
-        out: list[tuple[frozenset[str], ...]] = []
+        out: list[tuple[tuple[tuple[str, int], ...], ...]] = []
         for size in range(1, MAX_SPELLING + 1):
             q = p + size
             if q > n:
@@ -340,32 +346,43 @@ def latin_readings(folded: Folded) -> list[tuple[str, ...]]:
                 out.extend((syllables, *rest) for rest in from_(q))
         return out
 
-    readings: list[tuple[str, ...]] = []
+    found: list[tuple[int, int, tuple[str, ...]]] = []
     # Fewest syllables first: each written word is most likely one syllable (Kim Kook), and
     # the cap must not cut those off for a reading of "kook" as ko-ok.
-    for parts in sorted(from_(0), key=len):
+    for parts in sorted(from_(0), key=lambda ps: (len(ps), sum(p[0][1] for p in ps))):
         if len(parts) < 2:
             continue
+        if first:
+            head = tuple(o for o in parts[0] if o[0] in first)
+            if not head:
+                continue
+            parts = (head, *parts[1:])
         for combination in itertools.product(*parts):
-            readings.append(combination)
-            if len(readings) >= MAX_READINGS:
-                return readings
-    return readings
+            found.append((len(combination), sum(c for _, c in combination),
+                          tuple(s for s, _ in combination)))
+            if len(found) >= limit:
+                break
+        if len(found) >= limit:
+            break
+    found.sort(key=lambda f: (f[0], f[1]))
+    return [reading for _, _, reading in found]
 
 
 _index_lock = threading.Lock()
-_index: dict[str, frozenset[str]] | None = None
+_index: dict[str, tuple[tuple[str, int], ...]] | None = None
 
 
-def _reverse_index() -> dict[str, frozenset[str]]:
-    """Every Latin spelling of a syllable, and the syllables it spells (built once, on the
-    first name known only in Latin letters)."""
+def _reverse_index() -> dict[str, tuple[tuple[str, int], ...]]:
+    """Every Latin spelling of a syllable, and the syllables it spells with the cost of
+    spelling each so, cheapest first (built once, on the first name known only in Latin
+    letters)."""
     global _index
     with _index_lock:
         if _index is None:
-            found: dict[str, set[str]] = {}
+            found: dict[str, list[tuple[str, int]]] = {}
             for syllable in name_syllables():
-                for spelling in spellings(syllable):
-                    found.setdefault(spelling, set()).add(syllable)
-            _index = {k: frozenset(v) for k, v in found.items()}
+                for spelling, cost in spelling_costs(syllable).items():
+                    found.setdefault(spelling, []).append((syllable, cost))
+            _index = {k: tuple(sorted(v, key=lambda sc: (sc[1], sc[0])))
+                      for k, v in found.items()}
         return _index

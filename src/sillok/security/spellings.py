@@ -60,10 +60,20 @@ def _variants(syllable: str) -> set[str]:
 
 
 @lru_cache(maxsize=20_000)
-def spellings(syllable: str) -> frozenset[str]:
-    """The Latin spellings (lower case a–z) of a canonical Hangul syllable."""
-    out: set[str] = set()
-    for variant in _variants(syllable):
+def spelling_costs(syllable: str) -> dict[str, int]:
+    """The Latin spellings of a canonical Hangul syllable, each with how far it is from the
+    usual one: the sum of the positions of its initial, vowel and final in the tables above
+    (Revised Romanization's letters first), one more for a spelling of a variant (리 for 이)
+    or one of the extras. Readings of a romanized name are ordered by it, likeliest first;
+    the set of spellings, and so what the name matcher finds, does not depend on it."""
+    out: dict[str, int] = {}
+
+    def add(spelling: str, cost: int) -> None:
+        if spelling and cost < out.get(spelling, cost + 1):
+            out[spelling] = cost
+
+    for variant in sorted(_variants(syllable), key=lambda v: v != syllable):
+        extra = 0 if variant == syllable else 1
         code = ord(variant) - SYLLABLE_FIRST
         initial, rest = divmod(code, 588)
         medial, final = divmod(rest, 28)
@@ -72,10 +82,17 @@ def spellings(syllable: str) -> frozenset[str]:
             vowels = (*vowels, "woo", "wu")
         if initial == 11 and medial == 20:
             vowels = (*vowels, "yi")
-        for parts in product(INITIAL[initial], vowels, FINAL[final]):
-            out.add("".join(parts))
-        out.update(EXTRA.get(variant, ()))
-    return frozenset(s for s in out if s)
+        for (i, a), (j, b), (k, c) in product(enumerate(INITIAL[initial]), enumerate(vowels),
+                                              enumerate(FINAL[final])):
+            add(a + b + c, extra + i + j + k)
+        for spelling in EXTRA.get(variant, ()):
+            add(spelling, extra + 1)
+    return out
+
+
+def spellings(syllable: str) -> frozenset[str]:
+    """The Latin spellings (lower case a–z) of a canonical Hangul syllable."""
+    return frozenset(spelling_costs(syllable))
 
 
 # Finals that names use (none, ㄱ ㄴ ㄹ ㅁ ㅂ ㅅ ㅇ): a name known only in Latin letters is read
