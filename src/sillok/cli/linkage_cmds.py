@@ -19,13 +19,16 @@ def eval_cmd(
                                         help="First write a fresh fictional set made from SEED "
                                              "to FILE (reproducible)."),
     persons: int = typer.Option(2000, help="With --generate: how many true persons."),
+    variant: str = typer.Option("tuning", help="With --generate: the generator's way of "
+                                "writing names down: tuning, or held-out (a second one, for "
+                                "an evaluation nobody tunes on)."),
     seed: int = typer.Option(1, help="Seed for splink's random sampling of u."),
     json_out: Json = False,
 ) -> None:
     """Pairwise precision, recall and F1 and cluster F1 of the Korean person-linkage model,
     with splink's default settings beside it as the baseline (인물 연결 평가)."""
     if generate is not None:
-        evalset.write(evalset.generate(generate, persons), file)
+        evalset.write(evalset.generate(generate, persons, variant), file)
     records = evalset.read(file)
     with console.status("linking / 연결 중", spinner="dots") if not json_out else _Quiet():
         scores = evaluate(records, seed=seed)

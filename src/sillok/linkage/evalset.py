@@ -16,7 +16,7 @@ from __future__ import annotations
 import json
 import random
 from collections.abc import Iterable
-from dataclasses import asdict
+from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Any
 
@@ -62,6 +62,25 @@ VOWEL_SLIPS = {4: 6, 6: 4, 1: 5, 5: 1, 8: 13, 13: 8, 20: 19, 19: 20, 18: 13}
 FINAL_SLIPS = {21: 4, 4: 21, 8: 0, 0: 4}
 
 STYLES = {"rr": 0.3, "mr": 0.2, "everyday": 0.35, "dprk": 0.15}
+
+
+@dataclass(frozen=True)
+class Variant:
+    """How a generated set writes its persons down. ``held-out`` is a second generator for
+    an evaluation nobody tunes on (bench/README.md): another mix of romanization styles,
+    more typing errors, more records per person and fewer fields filled in."""
+
+    styles: dict[str, float]
+    typo: float = 0.1
+    copies: tuple[int, int, int, int] = (40, 32, 18, 10)
+    missing: float = 0.3
+
+
+VARIANTS = {
+    "tuning": Variant(STYLES),
+    "held-out": Variant({"rr": 0.2, "mr": 0.25, "everyday": 0.3, "dprk": 0.25}, typo=0.14,
+                        copies=(30, 35, 22, 13), missing=0.35),
+}
 
 
 def _syllable(ch: str) -> tuple[int, int, int]:
@@ -175,8 +194,12 @@ def _given_name(rng: random.Random, sex: str, generation: str | None) -> str:
     return first + second
 
 
-def generate(seed: int, persons: int = 2000) -> list[LinkRecord]:
-    """About ``persons`` true persons in families, written down as 1–4 records each."""
+def generate(seed: int, persons: int = 2000, variant: str = "tuning") -> list[LinkRecord]:
+    """About ``persons`` true persons in families, written down as 1–4 records each, in the
+    way of ``variant`` (``VARIANTS``)."""
+    if variant not in VARIANTS:
+        raise Invalid({"variant": f"one of {', '.join(VARIANTS)}"})
+    how = VARIANTS[variant]
     rng = random.Random(seed)  # noqa: S311 (a reproducible test set, not a secret)
     places = Gazetteer.shipped().origin_places()
     surname_weights = [w for _, w, _ in SURNAMES]
@@ -206,7 +229,7 @@ def generate(seed: int, persons: int = 2000) -> list[LinkRecord]:
     records: list[LinkRecord] = []
     source_counter = 0
     for number, person in enumerate(people[:persons]):
-        copies = rng.choices([1, 2, 3, 4], weights=[40, 32, 18, 10])[0]
+        copies = rng.choices([1, 2, 3, 4], weights=list(how.copies))[0]
         sources: list[int] = []
         for _ in range(copies):
             if sources and rng.random() < 0.1:
@@ -215,20 +238,21 @@ def generate(seed: int, persons: int = 2000) -> list[LinkRecord]:
                 source = source_counter
                 source_counter += 1
             sources.append(source)
-            records.append(_record(rng, len(records) + 1, f"p{number}", person, source))
+            records.append(_record(rng, len(records) + 1, f"p{number}", person, source, how))
     rng.shuffle(records)
     return records
 
 
-def _record(rng: random.Random, ident: int, cluster: str, p: _Person, source: int) -> LinkRecord:
-    style = _weighted(rng, STYLES)
+def _record(rng: random.Random, ident: int, cluster: str, p: _Person, source: int,
+            how: Variant) -> LinkRecord:
+    style = _weighted(rng, how.styles)
     given = p.given
     if rng.random() < 0.02 and len(given) == 2:
         given = given[::-1]  # syllables written the wrong way round
     hangul_surname = NORTH_HANGUL.get(p.surname, p.surname) if style == "dprk" else p.surname
     forms = rng.choices(["hangul", "latin", "both"], weights=[35, 35, 30])[0]
     names: list[str] = []
-    typo = rng.random() < 0.1
+    typo = rng.random() < how.typo
     if forms in ("hangul", "both"):
         written = hangul_typo(given, rng) if typo and forms == "hangul" else given
         spaced = " " if rng.random() < 0.1 else ""
@@ -239,20 +263,21 @@ def _record(rng: random.Random, ident: int, cluster: str, p: _Person, source: in
     birth_year: int | None = p.birth_year
     estimate = False
     roll = rng.random()
-    if roll < 0.3:
+    if roll < how.missing:
         birth_year = None
-    elif roll < 0.42:
+    elif roll < how.missing + 0.12:
         birth_year = p.birth_year + rng.choice((-1, 1))
-    elif roll < 0.52:
+    elif roll < how.missing + 0.22:
         birth_year, estimate = 5 * round(p.birth_year / 5), True
     origin: str | None = p.origin
     roll = rng.random()
-    if roll < 0.3:
+    if roll < how.missing:
         origin = None
-    elif roll < 0.5:
+    elif roll < how.missing + 0.2:
         origin = Gazetteer.shipped().province_of(p.origin)
     events = sorted(e for e in p.events if rng.random() < 0.5)
-    return LinkRecord(ident, names, p.sex if rng.random() > 0.3 else None, birth_year, estimate,
+    return LinkRecord(ident, names, p.sex if rng.random() > how.missing else None, birth_year,
+                      estimate,
                       origin, events, [source], cluster)
 
 

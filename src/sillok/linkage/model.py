@@ -39,6 +39,7 @@ from sillok.linkage.records import LinkRecord, rows
 
 MATCH_THRESHOLD = 0.5  # best pairwise F1 on the tuning set (seed 7)
 BLOCKING_READINGS = 6
+EM_ITERATIONS, EM_CONVERGENCE = 10, 0.001
 _ONSET = re.compile(r"[^aeiouyw]*")
 LOG = logging.getLogger(__name__)
 
@@ -78,7 +79,10 @@ KOREAN: tuple[Comparison, ...] = (
         Level(cll.JaroWinklerLevel("given_primary", 0.9), "given names alike"),
     )),
     Comparison("surname", "surnames", (
-        Level(cll.ArrayIntersectLevel("surnames"), "same surname"),
+        # As rare as the surname is: 김 (one Korean in five) says less than 허 or 남궁.
+        Level(cll.ExactMatchLevel("surname_primary", term_frequency_adjustments=True),
+              "same surname"),
+        Level(cll.ArrayIntersectLevel("surnames"), "same surname, spelt otherwise"),
     )),
     Comparison("birth_year", "birth_year", (
         Level(cll.ExactMatchLevel("birth_year"), "same birth year"),
@@ -110,9 +114,18 @@ def korean_settings() -> SettingsCreator:
             # A slip changes a vowel or a final more often than the consonant a syllable
             # starts with: 김숙임 and 김숙읨 still meet here.
             block_on("surname_primary", "given_onsets", "origin_province"),
+            # Named in one event: two testimonies about one arrest name the same people.
+            block_on("surname_primary", "event", arrays_to_explode=["event"]),
+            # Syllables the other way round (신규익, Kyu Ik Sin for 신익규).
+            block_on("surname_primary", "given_sorted_primary"),
         ],
         retain_matching_columns=False,
-        retain_intermediate_calculation_columns=True,  # the gamma_ columns give the reasons
+        retain_intermediate_calculation_columns=True,  # the mw_ columns give the reasons
+        # Each EM pass settles within a few iterations here; splink's 25 (at a tolerance of
+        # 0.0001) spent most of the training time at archive scale on changes in the fourth
+        # decimal of an m (bench/README.md).
+        max_iterations=EM_ITERATIONS,
+        em_convergence=EM_CONVERGENCE,
     )
 
 
@@ -156,6 +169,8 @@ def _table(records: Sequence[LinkRecord], gazetteer: Gazetteer | None = None) ->
         syllables = row.pop("given_syllables")
         row["given_onsets"] = "-".join(_ONSET.match(k).group() for k in syllables) or None  # type: ignore[union-attr]
         row["name_key"] = row["name_keys"]
+        row["event"] = row["events"]
+        row["given_sorted_primary"] = "".join(sorted(syllables)) or None
         # Blocking needs only the likeliest readings: all of them would multiply the pairs.
         row["given_reading"] = (row["given_readings"] or [])[:BLOCKING_READINGS] or None
     return pa.Table.from_pylist(data)
@@ -220,16 +235,49 @@ def link(records: Sequence[LinkRecord], *, baseline: bool = False, seed: int = 1
     columns = ", ".join(["unique_id_l", "unique_id_r", "match_probability",
                          *(f"mw_{w}" for w in weights)])
     levels = _level_weights(linker)
-    rows_ = db._con.execute(f"select {columns} from {table_name}").fetchall()  # noqa: S608
-    pairs, scored = [], len(rows_)
+    counted = db._con.execute(f"select count(*) from {table_name}").fetchone()  # noqa: S608
+    scored = int(counted[0]) if counted else 0
+    # Two records whose given names agree at no level are not one person, whatever else they
+    # share: brothers and sisters share surname, home, birth decade and events, which the
+    # model (comparisons independent) would otherwise add up to a match.
+    # (Splink keeps only the match weights: the "different" level is the one that weighs
+    # against a match; a missing name weighs nothing.)
+    named = "" if baseline or "mw_given_name" not in present else (
+        " and coalesce(mw_given_name, 0) >= 0")
+    rows_ = db._con.execute(f"select {columns} from {table_name} "  # noqa: S608
+                            f"where match_probability >= ?{named}", [threshold]).fetchall()
+    pairs = []
     for row in rows_:
-        if row[2] < threshold:
-            continue
         reasons = [r for c, w in zip(weights, row[3:], strict=True)
                    if (r := _reason(levels.get(c, []), w))]
         pairs.append(Pair(int(row[0]), int(row[1]), float(row[2]), reasons))
     pairs.sort(key=lambda p: (-p.probability, p.a, p.b))
-    return Linkage(pairs, clusters_of([r.id for r in records], pairs), scored)
+    apart = _apart(db, table_name, present, pairs) if not baseline else []
+    return Linkage(pairs, clusters_of([r.id for r in records], pairs, apart), scored)
+
+
+# Comparisons whose "different" level says two records are two persons, whatever the rest:
+# another given name, another surname, birth years more than three apart.
+APART = ("given_name", "surname", "birth_year")
+
+
+def _apart(db: DuckDBAPI, table_name: str, present: set[str], pairs: Sequence[Pair]
+           ) -> list[tuple[int, int]]:
+    """Scored pairs of records that some comparison says are different persons, among the
+    records of the pairs found: no cluster may hold both (``clusters_of``)."""
+    columns = [f"mw_{c}" for c in APART if f"mw_{c}" in present]
+    if not pairs or not columns:
+        return []
+    ids = sorted({p.a for p in pairs} | {p.b for p in pairs})
+    against = " or ".join(f"{c} < 0" for c in columns)
+    con = db._con
+    con.execute("create or replace temporary table sillok_linked as "
+                "select unnest(?::bigint[]) as id", [ids])
+    rows_ = con.execute(
+        f"select unique_id_l, unique_id_r from {table_name} "  # noqa: S608 (splink's table)
+        f"where ({against}) and unique_id_l in (select id from sillok_linked) "
+        "and unique_id_r in (select id from sillok_linked)").fetchall()
+    return [(int(a), int(b)) for a, b in rows_]
 
 
 def _level_weights(linker: Linker) -> dict[str, list[tuple[float, str]]]:
@@ -255,9 +303,21 @@ def _reason(levels: list[tuple[float, str]], weight: float | None) -> str | None
     return closest[1] if abs(closest[0] - weight) < 1e-6 else None
 
 
-def clusters_of(ids: Sequence[int], pairs: Sequence[Pair]) -> dict[int, int]:
-    """Connected components of the pairs (union–find): record id → smallest id of its cluster."""
+def clusters_of(ids: Sequence[int], pairs: Sequence[Pair],
+                apart: Sequence[tuple[int, int]] = ()) -> dict[int, int]:
+    """Clusters of the pairs, likeliest pair first: record id → smallest id of its cluster.
+
+    Two clusters are joined by a pair unless a record of one and a record of the other are
+    ``apart`` (scored, and found to be different persons): connected components alone would
+    chain 김영호 – Kim Yong-ho – 김영호's brother through one loose pair."""
     parent = {i: i for i in ids}
+    members: dict[int, list[int]] = {i: [i] for i in ids}
+    against: dict[int, set[int]] = {}
+    for a, b in apart:
+        against.setdefault(a, set()).add(b)
+        against.setdefault(b, set()).add(a)
+    # Records each cluster may not take in, kept per cluster root.
+    blocked: dict[int, set[int]] = {i: set(against[i]) for i in against}
 
     def find(x: int) -> int:
         while parent[x] != x:
@@ -265,8 +325,21 @@ def clusters_of(ids: Sequence[int], pairs: Sequence[Pair]) -> dict[int, int]:
             x = parent[x]
         return x
 
-    for p in pairs:
+    for p in sorted(pairs, key=lambda p: (-p.probability, p.a, p.b)):
         ra, rb = find(p.a), find(p.b)
-        if ra != rb:
-            parent[max(ra, rb)] = min(ra, rb)
-    return {i: find(i) for i in ids}
+        if ra == rb:
+            continue
+        if len(members[ra]) < len(members[rb]):
+            ra, rb = rb, ra
+        no = blocked.get(ra)
+        if no and any(x in no for x in members[rb]):
+            continue
+        parent[rb] = ra
+        members[ra].extend(members.pop(rb))
+        if rb in blocked:
+            blocked.setdefault(ra, set()).update(blocked.pop(rb))
+    roots: dict[int, int] = {}
+    for i in ids:
+        r = find(i)
+        roots[r] = min(roots.get(r, i), i)
+    return {i: roots[find(i)] for i in ids}
