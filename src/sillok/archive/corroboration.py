@@ -30,7 +30,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from sqlalchemy import JSON, ColumnElement, Integer, and_, cast, func, literal, select
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, aliased
 
 from sillok.db import models as m
 from sillok.security.policy import Actor, may_see_level, visible_filter
@@ -56,19 +56,28 @@ def _norm(text: str) -> str:
 
 def _supporting(session: Session, actor: Actor, act_ids: Collection[int] | None,
                 minimum: int) -> dict[int, set[int]]:
-    """Act id → ids of the visible sources with visible evidence on it."""
+    """Act id → ids of the visible sources with visible evidence on it, or on an act merged
+    into it (linkage/merge.py: one act coded twice is one act, with the evidence of both)
+    that the actor may see too."""
     ev, src = m.Evidence, m.Source
+    coded = aliased(m.Act)  # the act the evidence is on
+    root = func.coalesce(coded.merged_into_id, coded.id)
     where = [ev.record_type == "act", ev.retracted_at.is_(None), visible_filter(ev, actor),
-             src.retracted_at.is_(None), visible_filter(src, actor)]
+             src.retracted_at.is_(None), visible_filter(src, actor),
+             coded.retracted_at.is_(None), visible_filter(coded, actor)]
     if act_ids is not None:
-        where.append(ev.record_id.in_(sorted(act_ids)))
-    stmt = select(ev.record_id, ev.source_id).join(src, src.id == ev.source_id).where(*where)
+        where.append(root.in_(sorted(act_ids)))
+
+    def joined(*columns: Any) -> Any:
+        return (select(*columns).select_from(ev).join(src, src.id == ev.source_id)
+                .join(coded, coded.id == ev.record_id).where(*where))
+
+    stmt = joined(root, ev.source_id)
     if minimum > 1:
         # Acts with fewer supporting sources than asked cannot reach it: leave them out first.
-        enough = (select(ev.record_id).join(src, src.id == ev.source_id).where(*where)
-                  .group_by(ev.record_id)
+        enough = (joined(root).group_by(root)
                   .having(func.count(ev.source_id.distinct()) >= minimum))
-        stmt = stmt.where(ev.record_id.in_(enough))
+        stmt = stmt.where(root.in_(enough))
     out: dict[int, set[int]] = {}
     for act_id, source_id in session.execute(stmt):
         out.setdefault(int(act_id), set()).add(int(source_id))

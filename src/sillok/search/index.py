@@ -21,9 +21,10 @@ from collections import defaultdict
 from collections.abc import Callable, Hashable
 from typing import Any
 
-from sqlalchemy import Connection, delete, event, insert, inspect, select
+from sqlalchemy import Connection, delete, event, insert, select
 from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session
+from sqlalchemy.orm.attributes import get_history
 
 from sillok.archive.redact import (
     NAMES_TO_RESCAN,
@@ -87,8 +88,12 @@ def document(session: Session, kind: str, obj: Any) -> dict[str, Any] | None:
     if kind == "event":
         return {"title": obj.title, "body": obj.description, "date_start": obj.date_start}
     if kind == "act":
+        if merged.absorbed(session, obj):
+            return None  # found as the act it is merged into (search/merged.py)
+        texts = [obj.description, *merged.merged_descriptions(session, obj)]
         return {"title": _term_labels(session, "act_type", obj.act_type),
-                "body": obj.description, "kind": obj.act_type, "date_start": obj.date_start}
+                "body": "\n".join(t for t in texts if t), "kind": obj.act_type,
+                "date_start": obj.date_start}
     if kind == "person":
         if merged.absorbed(session, obj):
             return None  # found as the record it is merged into (search/merged.py)
@@ -134,27 +139,31 @@ def write_pending(session: Session) -> None:
     pending.update(named)
     if not pending:
         return
-    # A merged person's names are in the entry of the record it is merged into.
+    # A merged person's names (a merged act's description) are in the entry of the record it
+    # is merged into.
     for (kind, _rid), obj in list(pending.items()):
-        if kind == "person":
-            pending.update({("person", r.id): r for r in merged.related(session, obj)})
+        if kind in ("person", "act"):
+            pending.update({(kind, r.id): r for r in merged.related(session, obj)})
     # An index outside the database follows these records at commit (tantivy_store.py).
     session.info.setdefault(tantivy_store.TOUCHED, set()).update(pending)
     docs: list[tuple[str, Any, dict[str, Any]]] = []
     session.info[MARKS] = spans_by_source(session, [rid for k, rid in pending if k == "source"])
     session.info[merged.ROOTS] = merged.roots(session) if any(
         k == "person" for k, _r in pending) else set()
+    session.info[merged.ACT_ROOTS] = merged.roots(session, m.Act) if any(
+        k == "act" for k, _r in pending) else set()
     try:
         for (kind, rid), obj in pending.items():
             doc = None if obj.retracted_at is not None else document(session, kind, obj)
             if doc is None:
-                # Retracted, or a person found as the record it is merged into.
+                # Retracted, or a person or act found as the record it is merged into.
                 remove_record(session, kind, rid)
                 continue
             docs.append((kind, obj, doc))
     finally:
         session.info.pop(MARKS, None)
         session.info.pop(merged.ROOTS, None)
+        session.info.pop(merged.ACT_ROOTS, None)
     matcher, rejected = matcher_for(session), rejected_for(session)
     real_names = matcher_for(session, real_names_only=True)
     entries: list[tuple[str, Any, dict[str, Any], str, str, str]] = []
@@ -283,19 +292,20 @@ _TEXTS: list[tuple[str, Any, tuple[Any, ...]]] = [
 
 @event.listens_for(Session, "before_flush")
 def _merges(session: Session, _context: Any, _instances: Any) -> None:
-    """A person merged or unmerged (linkage/merge.py): its entry, and those of the records it
-    was and is merged into, are written again (search/merged.py)."""
+    """A person or act merged or unmerged (linkage/merge.py): its entry, and those of the
+    records it was and is merged into, are written again (search/merged.py)."""
     for obj in list(session.dirty):
-        if not isinstance(obj, m.Person):
+        if not isinstance(obj, (m.Person, m.Act)):
             continue
-        history = inspect(obj).attrs.merged_into_id.history
+        history = get_history(obj, "merged_into_id")
         if not history.has_changes():
             continue
-        index_record(session, "person", obj)
+        kind = "person" if isinstance(obj, m.Person) else "act"
+        index_record(session, kind, obj)
         for rid in (*history.added, *history.deleted):
-            other = session.get(m.Person, rid) if rid is not None else None
+            other = session.get(type(obj), rid) if rid is not None else None
             if other is not None:
-                index_record(session, "person", other)
+                index_record(session, kind, other)
 
 
 @event.listens_for(Session, "before_commit")
