@@ -36,7 +36,7 @@ COMMON_SURNAMES = tuple(str.split(
     "노 하 곽 성 차 주 우 구 민 류 나 진 지 엄 채 원 천 방 공 현 함 변 염 여 추 도 석 선 설 "
     "마 길 연 위 표 명 기 반 왕 금 옥 육 인 맹 제 모 탁 국 어 은 편 용 남궁 황보 제갈 선우 독고"
 ))
-MAX_READINGS = 48  # Hangul readings kept per romanized given name, likeliest first
+MAX_READINGS = 256  # Hangul readings kept per romanized given name, likeliest first
 _LATIN_WORD = re.compile(r"[A-Za-zÀ-ɏ’'`ʼ-]+")
 
 

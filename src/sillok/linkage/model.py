@@ -263,20 +263,23 @@ APART = ("given_name", "surname", "birth_year")
 
 def _apart(db: DuckDBAPI, table_name: str, present: set[str], pairs: Sequence[Pair]
            ) -> list[tuple[int, int]]:
-    """Scored pairs of records that some comparison says are different persons, among the
-    records of the pairs found: no cluster may hold both (``clusters_of``)."""
+    """Scored pairs of records that some comparison says are different persons, where both
+    are in one component of the pairs found (elsewhere they could never meet in a cluster):
+    no cluster may hold both (``clusters_of``)."""
     columns = [f"mw_{c}" for c in APART if f"mw_{c}" in present]
     if not pairs or not columns:
         return []
-    ids = sorted({p.a for p in pairs} | {p.b for p in pairs})
-    against = " or ".join(f"{c} < 0" for c in columns)
+    component = clusters_of(sorted({p.a for p in pairs} | {p.b for p in pairs}), pairs)
+    against = " or ".join(f"p.{c} < 0" for c in columns)
     con = db._con
-    con.execute("create or replace temporary table sillok_linked as "
-                "select unnest(?::bigint[]) as id", [ids])
+    con.execute("create or replace temporary table sillok_linked as select "
+                "unnest(?::bigint[]) as id, unnest(?::bigint[]) as component",
+                [list(component), list(component.values())])
     rows_ = con.execute(
-        f"select unique_id_l, unique_id_r from {table_name} "  # noqa: S608 (splink's table)
-        f"where ({against}) and unique_id_l in (select id from sillok_linked) "
-        "and unique_id_r in (select id from sillok_linked)").fetchall()
+        f"select p.unique_id_l, p.unique_id_r from {table_name} p "  # noqa: S608 (splink's)
+        "join sillok_linked l on l.id = p.unique_id_l "
+        "join sillok_linked r on r.id = p.unique_id_r "
+        f"where l.component = r.component and ({against})").fetchall()
     return [(int(a), int(b)) for a, b in rows_]
 
 
