@@ -7,8 +7,12 @@ name. Here a record earns, for each query *word* it contains, that word's rarity
 records the actor may see), more for repeats as BM25 counts them (saturating, and relative to
 the record's length against the candidates' average), and a bonus when consecutive query
 words stand next to each other in the record — an exact phrase or a name written out in full
-(Pak Chol-su next to each other, not a Pak and a Chol-su in different sentences). The
-backend's score stays as a small tie-breaker.
+(Pak Chol-su next to each other, not a Pak and a Chol-su in different sentences), and a share
+of the weights of all the query words found within about a sentence of each other (a question
+restates one sentence of the text that answers it). A word is matched in each of the
+analyser's fields — morphemes, bigrams, name keys — and credited by the best, in part when only
+some of its morphemes or bigrams are there. The backend's score stays as a small tie-breaker.
+Tuned on the project's set and KLUE-STS only; measured on unseen sets (bench/README.md).
 """
 
 from __future__ import annotations
@@ -24,6 +28,7 @@ TITLE_GAP = 2  # positions between title and body, so that no phrase spans the t
 PAIRS = f" {PAIRS_MARK} "
 ADJACENT = 0.6  # share of the rarer word's weight earned by standing next to the other word
 NAME = 1.0  # share of both words' weight earned by being one name written out in full
+SURFACE_PARTIAL = 0.6  # the same for a word only some of whose bigrams are present
 PARTIAL = 0.4  # credit for a compound Korean word only some of whose morphemes are present
 TITLE = 0.3  # extra share of a word's weight when it is in the record's title
 BACKEND = 0.5  # weight of the backend's normalised score
@@ -34,6 +39,11 @@ BACKEND = 0.5  # weight of the backend's normalised score
 # repeated apart do not outweigh the same words standing together (ADJACENT).
 K1 = 0.6
 LENGTH = 0.75
+# Proximity beyond neighbours: the clauses found together within WINDOW analysed positions
+# (about a sentence) earn PROXIMITY of their weights. A question restates one sentence of the
+# text that answers it; a record that has the same words scattered over paragraphs does not.
+WINDOW = 30
+PROXIMITY = 0.4
 
 
 
@@ -96,6 +106,10 @@ def _word_match(w: WordTerms, pos: Positions) -> Match:
             share = 1.0
         elif group is w.morphemes and len(group) > 1:
             share = PARTIAL * present / len(group)
+        elif group is w.surface and len(group) > 1:
+            # A word's bigrams in part: the same stem with another ending (강제송환되었다 for
+            # 강제송환된), or a compound written apart.
+            share = SURFACE_PARTIAL * present / len(group)
         else:
             share = 0.0
         if share > best or (share == best and share > 0 and min(counts) > tf):
@@ -162,6 +176,36 @@ def _adjacent(left: list[Alternative], right: list[Alternative], pos: Positions,
     return found
 
 
+def _clause_positions(clause: list[Alternative], pos: Positions) -> set[int]:
+    """Where any term of the clause's words stands (every stream)."""
+    return {p for alt in clause for w in alt.words for group in w.groups for t in group
+            for p in pos.at.get(t, ())}
+
+
+def best_window(clauses: list[list[Alternative]], weights: list[float], pos: Positions,
+                width: int = 0) -> float:
+    """The largest sum of the weights of distinct clauses that stand within ``width``
+    positions of each other (a sliding window over the record's analysed terms)."""
+    width = width or WINDOW
+    events = sorted((p, i) for i, clause in enumerate(clauses)
+                    for p in _clause_positions(clause, pos))
+    inside = [0] * len(clauses)
+    best = current = 0.0
+    left = 0
+    for p, i in events:
+        if not inside[i]:
+            current += weights[i]
+        inside[i] += 1
+        while events[left][0] <= p - width:
+            j = events[left][1]
+            inside[j] -= 1
+            if not inside[j]:
+                current -= weights[j]
+            left += 1
+        best = max(best, current)
+    return best
+
+
 def idf(df: int, total: int) -> float:
     return math.log(1 + (total - df + 0.5) / (df + 0.5))
 
@@ -194,5 +238,7 @@ def rerank(clauses: list[list[Alternative]], weights: list[float],
                 score += NAME * (weights[i] + weights[i + 1])
             elif adjacent == "text":
                 score += ADJACENT * min(weights[i], weights[i + 1])
+        if PROXIMITY and len(clauses) > 1:
+            score += PROXIMITY * best_window(clauses, weights, pos)
         cand.score = score + BACKEND * cand.backend_score / top
     return sorted(candidates, key=lambda c: -c.score)
