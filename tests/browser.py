@@ -51,16 +51,39 @@ def serve(settings: Settings, app: Any = None) -> Iterator[str]:
         thread.join(timeout=10)
 
 
+# One Chromium per test process, started on first use and shared by every browser test:
+# starting it is a second or two of CPU, which a hundred tests paid each time. Tests stay apart
+# by their browser contexts (cookies, storage), which each use of browser() closes after it.
+_shared: dict[str, Any] = {}
+
+
 @contextmanager
 def browser() -> Iterator[Any]:
-    from playwright.sync_api import sync_playwright
+    chromium = _shared.get("browser")
+    if chromium is None or not chromium.is_connected():
+        if "playwright" not in _shared:
+            from playwright.sync_api import sync_playwright
 
-    with sync_playwright() as p:
-        chromium = p.chromium.launch(executable_path=CHROMIUM, headless=True, args=FLAGS)
-        try:
-            yield chromium
-        finally:
-            chromium.close()
+            _shared["playwright"] = sync_playwright().start()
+        chromium = _shared["playwright"].chromium.launch(executable_path=CHROMIUM,
+                                                         headless=True, args=FLAGS)
+        _shared["browser"] = chromium
+    before = {id(c) for c in chromium.contexts}
+    try:
+        yield chromium
+    finally:
+        for context in chromium.contexts:
+            if id(context) not in before:
+                context.close()
+
+
+def shutdown() -> None:
+    """Close the shared browser and Playwright's driver (at the end of the test session)."""
+    chromium, driver = _shared.pop("browser", None), _shared.pop("playwright", None)
+    if chromium is not None and chromium.is_connected():
+        chromium.close()
+    if driver is not None:
+        driver.stop()
 
 
 def screenshot(page: Any, name: str) -> Path:

@@ -76,6 +76,14 @@ def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter,
         terminalreporter.write_line(config.stash[_CLUSTER_NOTE])
 
 
+def pytest_sessionfinish(session: pytest.Session) -> None:
+    import sys
+
+    shared_browser = sys.modules.get("tests.browser")  # only if a browser test ran here
+    if shared_browser is not None:
+        shared_browser.shutdown()
+
+
 def pytest_unconfigure(config: pytest.Config) -> None:
     cluster = config.stash.get(_CLUSTER, None)
     if cluster is not None:
