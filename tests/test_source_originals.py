@@ -12,7 +12,7 @@ from fastapi.testclient import TestClient
 from sillok.archive.service import Archive
 from sillok.config import Settings
 from sillok.ingest.pipeline import Ingestor, Options
-from sillok.web.original_view import ocr_confidence, original_kind
+from sillok.web.original_view import original_kind
 from tests import files
 from tests.auth_helpers import client, signed_in
 from tests.conftest import ADMIN, make_source
@@ -80,21 +80,9 @@ def test_an_image_zooms_and_other_files_download(staff: TestClient, archive: Arc
     assert 'id="original"' not in staff.get(f"/staff/sources/{plain}").text
 
 
-def test_ocr_confidence_is_shown_where_stored(staff: TestClient, archive: Archive) -> None:
-    source = _ingest(archive, files.pdf(["[Fictional] scanned page"]), "scan.pdf")
-    extra = archive.get(ADMIN, "source", source)["fields"]["extra"] or {}
-    extra["metadata"] = {**(extra.get("metadata") or {}), "ocr_confidence": {"1": 87.4}}
-    archive.update(ADMIN, "source", source, {"extra": extra})
-    page = staff.get(f"/staff/sources/{source}?lang=en").text
-    assert 'id="ocr-confidence"' in page and "87%" in page
-
-
 def test_kinds_of_originals() -> None:
     assert original_kind({"blob_sha256": None}) is None
     assert original_kind({"blob_sha256": "x", "media_type": "application/pdf"}) == "pdf"
     assert original_kind({"blob_sha256": "x", "media_type": "image/svg+xml"}) == "download"
     assert original_kind({"blob_sha256": "x", "media_type": "text/html; charset=utf-8"}
                          ) == "download"
-    assert ocr_confidence({"extra": {"metadata": {"ocr_confidence": {"2": 50, "x": 3,
-                                                                     "1": "bad"}}}}) == [
-        {"page": 2, "confidence": 50}]

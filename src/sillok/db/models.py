@@ -311,6 +311,35 @@ class RedactionMark(Base):
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
 
+class OcrReading(Base):
+    """One reading of one page of a source (migration 0025): by OCR, with how it was read
+    and every word's confidence, or a correction typed by staff. Readings are only added, so
+    the OCR output stays in history after a page is read again or corrected; a page's text is
+    its latest reading (while the source's text still holds it: ingest/ocr_store.py)."""
+
+    __tablename__ = "ocr_readings"
+    __table_args__ = (
+        CheckConstraint("kind IN ('ocr', 'correction')", name="kind"),
+        CheckConstraint("page >= 1", name="page"),
+        Index("ix_ocr_readings_source_page", "source_id", "page"),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    source_id: Mapped[int] = mapped_column(ForeignKey("sources.id"))
+    page: Mapped[int] = mapped_column(Integer)
+    kind: Mapped[str] = mapped_column(String(12))
+    engine: Mapped[str | None] = mapped_column(String(120), default=None)
+    psm: Mapped[int | None] = mapped_column(Integer, default=None)
+    preprocess: Mapped[list[Any]] = mapped_column(default=list)
+    # The mean of the words' confidences (0-100); none for a correction.
+    mean_confidence: Mapped[float | None] = mapped_column(Float, default=None)
+    # [start, end, confidence] of each word, offsets in ``text``.
+    words: Mapped[list[Any]] = mapped_column(default=list)
+    text: Mapped[str] = mapped_column(Text, default="")
+    created_by: Mapped[str] = mapped_column(String(120))
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
 class NameSpanReview(Base):
     """An editor's decision on a place where the name matcher found a protected person's name
     in a source (archive/span_review.py). A span is hidden until rejected; a rejected one (the

@@ -38,6 +38,9 @@ class Extracted:
     refused: str | None = None
     attachments: list[Attachment] = field(default_factory=list)
     rows: list[dict[str, Any]] = field(default_factory=list)
+    # Pages read by OCR (ocr.OcrPage.as_dict): text, words with confidence, mean, settings;
+    # kept in ocr_readings with the source.
+    ocr: list[dict[str, Any]] = field(default_factory=list)
 
 
 def join_blocks(blocks: list[str]) -> tuple[str, list[int]]:

@@ -33,8 +33,9 @@ from html.parser import HTMLParser
 from typing import Any
 
 from sillok.ingest.detect import Detected, Refused
-from sillok.ingest.document import Attachment, Extracted, first_line, paragraph_offsets
+from sillok.ingest.document import Attachment, Extracted, paragraph_offsets
 from sillok.ingest.guards import Limits
+from sillok.ingest.metadata import heading
 from sillok.ingest.textcodec import NotText, decode
 
 # Every label Korean mail carries for EUC-KR or its superset CP949 (UHC): all read as CP949.
@@ -159,8 +160,10 @@ def _extracted(family: str, media_type: str, mail: Mail) -> Extracted:
                                 if k in ("from", "to", "cc", *THREAD_HEADERS) and v}
     if mail.html_only:
         metadata["body"] = "html"
+    if mail.published:
+        metadata["date_source"] = "e-mail Date header"
     return Extracted(family, media_type, text=mail.text,
-                     title=mail.subject or first_line(mail.text), published=mail.published,
+                     title=mail.subject or heading(mail.text), published=mail.published,
                      author=mail.headers.get("from") or None,
                      paragraphs=paragraph_offsets(mail.text), metadata=metadata,
                      attachments=mail.attachments)

@@ -3,21 +3,19 @@
 from __future__ import annotations
 
 import io
-import shutil
+import time
 import warnings
 import zipfile
 from datetime import datetime
 from typing import Any
 
-from sillok.ingest import protection
+from sillok.ingest import ocr, protection
 from sillok.ingest.detect import Detected, Refused
-from sillok.ingest.document import Extracted, first_line, join_blocks
+from sillok.ingest.document import Extracted, join_blocks
 from sillok.ingest.guards import Limits, check_zip, check_zip_xml
+from sillok.ingest.metadata import heading, iso_date, title_of
 
-OCR_LANGUAGES = "kor+eng"
-# One uniform block of text: on short or single-column scans Tesseract's automatic layout
-# analysis (psm 3) loses the Hangul of a mixed line that psm 6 reads (checked on tesseract 5).
-OCR_CONFIG = "--psm 6"
+OCR_SECONDS = 120  # for one image, all the modes tried (ocr.read)
 
 
 def docx(d: Detected, data: bytes, limits: Limits) -> Extracted:
@@ -35,11 +33,31 @@ def docx(d: Detected, data: bytes, limits: Limits) -> Extracted:
             blocks.append(" | ".join(cell.text.strip() for cell in row.cells))
     text, offsets = join_blocks(blocks)
     core = document.core_properties
-    created = core.created.date().isoformat() if core.created else None
-    return Extracted("docx", d.media_type, text=text,
-                     title=(core.title or "").strip() or first_line(text),
+    styled = [p.text for p in document.paragraphs
+              if p.text.strip() and _heading_style(p)]
+    title, title_from = title_of(core.title, text, preferred=styled[:1])
+    return Extracted("docx", d.media_type, text=text, title=title,
                      author=(core.author or "").strip() or None, paragraphs=offsets,
-                     metadata={"created": created})
+                     **_dated({"title_source": title_from}, core.created,
+                              "Word properties: created"))
+
+
+def _heading_style(paragraph: Any) -> bool:
+    try:
+        name = (paragraph.style.name or "").lower() if paragraph.style is not None else ""
+    except (KeyError, ValueError):
+        return False
+    return name == "title" or name.startswith("heading") or name.startswith("제목")
+
+
+def _dated(metadata: dict[str, Any], when: Any, said_by: str) -> dict[str, Any]:
+    """``published`` and ``metadata`` for a document whose properties date it."""
+    day = iso_date(when)
+    metadata = {k: v for k, v in metadata.items() if v}
+    if day:
+        metadata["created"] = day
+        metadata["date_source"] = said_by
+    return {"published": day, "metadata": metadata}
 
 
 def hwpx(d: Detected, data: bytes, limits: Limits) -> Extracted:
@@ -55,7 +73,7 @@ def hwpx(d: Detected, data: bytes, limits: Limits) -> Extracted:
     except Exception as exc:  # any parser failure is this file's failure
         raise Refused(f"damaged HWPX document ({type(exc).__name__}: {exc})") from None
     text, offsets = join_blocks(raw.split("\n"))
-    return Extracted("hwpx", d.media_type, text=text, title=first_line(text),
+    return Extracted("hwpx", d.media_type, text=text, title=heading(text),
                      paragraphs=offsets)
 
 
@@ -73,8 +91,37 @@ def hwp5(d: Detected, data: bytes) -> Extracted:
     text, offsets = join_blocks(str(raw).split("\n"))
     if not text:
         raise Refused("no text read from this HWP 5 file: convert it to HWPX or PDF")
-    return Extracted("hwp5", d.media_type, text=text, title=first_line(text),
-                     paragraphs=offsets)
+    props = _hwp_summary(data)
+    title, title_from = title_of(props.get("title"), text)
+    return Extracted("hwp5", d.media_type, text=text, title=title, paragraphs=offsets,
+                     author=props.get("author"),
+                     **_dated({"title_source": title_from}, props.get("created"),
+                              "HWP properties: created"))
+
+
+def _hwp_summary(data: bytes) -> dict[str, Any]:
+    """Title, author and creation time from an HWP 5 file's summary information stream."""
+    import olefile
+
+    try:
+        with olefile.OleFileIO(io.BytesIO(data)) as ole:
+            stream = "\x05HwpSummaryInformation"
+            if not ole.exists(stream):
+                return {}
+            props = ole.getproperties(stream, convert_time=True)
+    except Exception:  # a damaged summary costs the properties, not the text
+        return {}
+    out: dict[str, Any] = {}
+    for key, pid in (("title", 2), ("author", 4)):
+        value = props.get(pid)
+        if isinstance(value, bytes):
+            value = value.decode("utf-16-le", "ignore") if b"\x00" in value else value.decode(
+                "cp949", "ignore")
+        if isinstance(value, str) and value.strip("\x00 ").strip():
+            out[key] = value.strip("\x00 ").strip()
+    if isinstance(props.get(12), datetime):
+        out["created"] = props[12]
+    return out
 
 
 def image(d: Detected, data: bytes) -> Extracted:
@@ -95,18 +142,21 @@ def image(d: Detected, data: bytes) -> Extracted:
             metadata[f"exif_{name}"] = value
     metadata["taken"] = _exif_date(metadata.get("exif_DateTime"))
     text, needs_ocr = "", True
-    if shutil.which("tesseract"):
+    readings: list[dict[str, Any]] = []
+    if ocr.available():
         import pytesseract
 
         try:
-            text = pytesseract.image_to_string(img, lang=OCR_LANGUAGES, config=OCR_CONFIG,
-                                               timeout=120).strip()
-            needs_ocr = False
-            metadata["ocr"] = f"tesseract {OCR_LANGUAGES}"
+            got = ocr.read(img, deadline=time.monotonic() + OCR_SECONDS)
+            text, needs_ocr = got.text, False
+            readings.append(got.as_dict())
+            metadata["ocr"] = f"tesseract {ocr.LANGUAGES}"
+            if got.mean_confidence is not None:
+                metadata["ocr_confidence"] = {"1": got.mean_confidence}
         except (RuntimeError, pytesseract.TesseractError) as exc:
             metadata["ocr_error"] = str(exc)[:200]
-    return Extracted("image", d.media_type, text=text, title=first_line(text),
-                     metadata=metadata, needs_ocr=needs_ocr)
+    return Extracted("image", d.media_type, text=text, title=heading(text),
+                     metadata=metadata, needs_ocr=needs_ocr, ocr=readings)
 
 
 def _exif_date(value: Any) -> str | None:

@@ -21,7 +21,6 @@ from __future__ import annotations
 
 import ctypes
 import itertools
-import shutil
 import statistics
 import time
 from dataclasses import dataclass
@@ -29,12 +28,12 @@ from datetime import datetime
 from functools import cache
 from typing import Any
 
+from sillok.ingest import ocr as ocr_engine
 from sillok.ingest import protection
 from sillok.ingest.detect import Detected, Refused
-from sillok.ingest.document import Extracted, first_line
+from sillok.ingest.document import Extracted
+from sillok.ingest.metadata import iso_date, title_of
 
-OCR_LANGUAGES = "kor+eng"
-OCR_CONFIG = "--psm 6"  # as for images (formats_office): one uniform block of text
 OCR_DPI = 300
 OCR_PAGES = 20  # pages read by OCR per file at most: the rest are marked, not read
 # A gap between two letters wider than the line's usual one by this share of the letter
@@ -93,9 +92,10 @@ class _Char:
     top: float
 
 
-def page_text(textpage: Any) -> str:
+def page_text(textpage: Any, sizes: list[tuple[str, float]] | None = None) -> str:
     """The page's text rebuilt from its characters; a glyph without a Unicode mapping is
-    written U+FFFD (PDFium's guess for it is a glyph id, not a character)."""
+    written U+FFFD (PDFium's guess for it is a glyph id, not a character). ``sizes``, when
+    given, gets each line with the median height of its letters."""
     import pypdfium2.raw as pdfium_c
 
     raw = textpage.raw
@@ -120,7 +120,7 @@ def page_text(textpage: Any) -> str:
             ch = chr(code)
         pdfium_c.FPDFText_GetLooseCharBox(raw, index, box)
         chars.append(_Char(ch, rect.left, rect.bottom, rect.right, rect.top))
-    return _join(chars)
+    return _join(chars, sizes)
 
 
 def _pair(raw: Any, index: int, code: int) -> str | None:
@@ -134,7 +134,7 @@ def _pair(raw: Any, index: int, code: int) -> str | None:
     return chr(0x10000 + ((code - 0xD800) << 10) + (low - 0xDC00))
 
 
-def _join(chars: list[_Char | None]) -> str:
+def _join(chars: list[_Char | None], sizes: list[tuple[str, float]] | None = None) -> str:
     """Characters to text: PDFium's line breaks kept, overprinted duplicates dropped, and a
     space put where a gap on a line is clearly wider than that line's usual letter gap."""
     lines: list[list[_Char]] = [[]]
@@ -150,7 +150,13 @@ def _join(chars: list[_Char | None]) -> str:
                     OVERPRINT * max(prev.top - prev.bottom, 1e-6)):
                 continue  # the same glyph printed again over itself (bold by overprinting)
         line.append(c)
-    return "\n".join(_line_text(line) for line in lines).strip()
+    texts = [_line_text(line) for line in lines]
+    if sizes is not None:
+        for text, line in zip(texts, lines, strict=True):
+            heights = [c.top - c.bottom for c in line if not c.ch.isspace()]
+            if text.strip() and heights:
+                sizes.append((text.strip(), statistics.median(heights)))
+    return "\n".join(texts).strip()
 
 
 def _line_text(line: list[_Char]) -> str:
@@ -196,11 +202,12 @@ def pdf(d: Detected, data: bytes, ocr: bool = True,
         sources: list[str] = []
         reasons: dict[int, str] = {}
         ocr_todo: list[int] = []
+        sizes: list[tuple[str, float]] = []  # the first page with text: its lines' type size
         for number in range(len(document)):
             page = document[number]
             textpage = page.get_textpage()
             try:
-                text = page_text(textpage)
+                text = page_text(textpage, sizes if not sizes else None)
             finally:
                 textpage.close()
             reason = not_real_text(text)
@@ -222,9 +229,10 @@ def pdf(d: Detected, data: bytes, ocr: bool = True,
         metadata: dict[str, Any] = {"page_count": len(texts), "page_text": sources}
         if reasons:
             metadata["not_text"] = {str(k): v for k, v in reasons.items()}
-        if ocr_todo and ocr and shutil.which("tesseract"):
+        readings: list[dict[str, Any]] = []
+        if ocr_todo and ocr and ocr_engine.available():
             done = _ocr_pages(document, ocr_todo[:OCR_PAGES], texts, sources, metadata,
-                              time.monotonic() + ocr_seconds)
+                              time.monotonic() + ocr_seconds, readings)
             if len(ocr_todo) > done:
                 metadata["ocr_skipped"] = [n + 1 for n in ocr_todo[done:]]
         info = _info(document)
@@ -239,12 +247,29 @@ def pdf(d: Detected, data: bytes, ocr: bool = True,
         parts.append(page_text_)
         position += len(page_text_) + 2
     text = "\n\n".join(parts)
-    metadata["created"] = _pdf_date(info.get("CreationDate"))
-    title = (info.get("Title") or "").strip() or None
+    large = _largest(sizes)
+    created = _pdf_date(info.get("CreationDate"))
+    metadata["created"] = created
+    published = iso_date(created)
+    if published:
+        metadata["date_source"] = "PDF properties: CreationDate"
+    title, title_from = title_of(info.get("Title"), text, pages, preferred=large)
+    if title_from:
+        metadata["title_source"] = title_from
     author = (info.get("Author") or "").strip() or None
-    return Extracted("pdf", d.media_type, text=text, title=title or first_line(text),
+    return Extracted("pdf", d.media_type, text=text, title=title, published=published,
                      author=author, pages=pages, needs_ocr="none" in sources,
-                     metadata=metadata)
+                     metadata=metadata, ocr=readings)
+
+
+def _largest(sizes: list[tuple[str, float]]) -> list[str]:
+    """The lines set clearly larger than the page's body text (a fifth larger than the median
+    line), largest first: where a title is."""
+    if len(sizes) < 2:
+        return []
+    body = statistics.median(h for _t, h in sizes)
+    big = [(h, i, t) for i, (t, h) in enumerate(sizes) if h > 1.2 * body]
+    return [t for _h, _i, t in sorted(big, key=lambda x: (-x[0], x[1]))]
 
 
 def _has_image(page: Any) -> bool:
@@ -254,8 +279,11 @@ def _has_image(page: Any) -> bool:
 
 
 def _ocr_pages(document: Any, numbers: list[int], texts: list[str], sources: list[str],
-               metadata: dict[str, Any], deadline: float) -> int:
-    """OCR the pages in order until the deadline; returns how many were tried."""
+               metadata: dict[str, Any], deadline: float,
+               readings: list[dict[str, Any]]) -> int:
+    """OCR the pages in order until the deadline; returns how many were tried. Each page's
+    reading (words, confidences, settings) goes to ``readings``, its mean confidence to
+    ``metadata["ocr_confidence"]``."""
     import pytesseract
 
     tried = 0
@@ -267,17 +295,19 @@ def _ocr_pages(document: Any, numbers: list[int], texts: list[str], sources: lis
         page = document[number]
         try:
             image = page.render(scale=OCR_DPI / 72, grayscale=True).to_pil()
-            read = pytesseract.image_to_string(image, lang=OCR_LANGUAGES, config=OCR_CONFIG,
-                                               timeout=remaining).strip()
+            got = ocr_engine.read(image, page=number + 1, deadline=deadline)
         except (RuntimeError, pytesseract.TesseractError) as exc:
             metadata.setdefault("ocr_error", str(exc)[:200])
             continue
         finally:
             page.close()
-        texts[number] = read
+        texts[number] = got.text
         sources[number] = "ocr"
+        readings.append(got.as_dict())
+        if got.mean_confidence is not None:
+            metadata.setdefault("ocr_confidence", {})[str(number + 1)] = got.mean_confidence
     if "ocr" in sources:
-        metadata["ocr"] = f"tesseract {OCR_LANGUAGES}"
+        metadata["ocr"] = f"tesseract {ocr_engine.LANGUAGES}"
     return tried
 
 

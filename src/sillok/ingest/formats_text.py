@@ -6,17 +6,16 @@ from __future__ import annotations
 import csv
 import io
 import json
-from datetime import date
 from typing import Any
 
 from sillok.ingest.detect import Detected, Refused
 from sillok.ingest.document import (
     Extracted,
-    first_line,
     join_blocks,
     paragraph_offsets,
 )
 from sillok.ingest.guards import Limits, check_html_depth
+from sillok.ingest.metadata import heading, iso_date, structured_date, title_of
 
 # Column names understood without a mapping, in English and Korean.
 COLUMNS: dict[str, tuple[str, ...]] = {
@@ -31,7 +30,7 @@ COLUMNS: dict[str, tuple[str, ...]] = {
 
 def plain(d: Detected) -> Extracted:
     text = (d.text or "").replace("\r\n", "\n")
-    title = first_line(text)
+    title = heading(text)
     if d.family == "markdown":
         for line in text.splitlines():
             if line.startswith("#"):
@@ -52,11 +51,21 @@ def html(d: Detected, limits: Limits) -> Extracted:
     if not isinstance(doc, Document) or not (doc.text or "").strip():
         raise Refused("no main text found in the HTML page")
     text, offsets = join_blocks((doc.text or "").split("\n"))
-    return Extracted("html", "text/html", text=text, title=doc.title or first_line(text),
-                     encoding=d.encoding, published=_iso_date(doc.date), author=doc.author,
-                     paragraphs=offsets,
-                     metadata={k: v for k, v in (("sitename", doc.sitename), ("url", doc.url))
-                               if v})
+    metadata: dict[str, Any] = {k: v for k, v in (("sitename", doc.sitename),
+                                                  ("url", doc.url)) if v}
+    # The page's structured data says when it was published; the extractor's own date, drawn
+    # from the text and the address too, is only the fallback (it took a date in a sidebar).
+    published, said_by = structured_date(source)
+    if published is None and iso_date(doc.date):
+        published, said_by = iso_date(doc.date), "page text or address (trafilatura)"
+    if said_by:
+        metadata["date_source"] = said_by
+    title, title_from = title_of(doc.title, text)
+    if title_from:
+        metadata["title_source"] = "page title" if title_from == "properties" else title_from
+    return Extracted("html", "text/html", text=text, title=title, encoding=d.encoding,
+                     published=published, author=doc.author, paragraphs=offsets,
+                     metadata=metadata)
 
 
 def table(d: Detected, mapping: dict[str, str]) -> Extracted:
@@ -100,12 +109,3 @@ def _cell(value: Any) -> str | None:
         return None
     text = value if isinstance(value, str) else json.dumps(value, ensure_ascii=False)
     return text.strip() or None
-
-
-def _iso_date(value: str | None) -> str | None:
-    if not value:
-        return None
-    try:
-        return date.fromisoformat(value[:10]).isoformat()
-    except ValueError:
-        return None

@@ -38,6 +38,7 @@ from sillok.ingest import dedup, worker
 from sillok.ingest.detect import Refused
 from sillok.ingest.document import Attachment, Extracted, first_line
 from sillok.ingest.guards import Limits
+from sillok.ingest.ocr_store import store_readings
 from sillok.ingest.textcodec import language_of
 from sillok.ingest.worker import Pending, Prepared
 from sillok.search.index import ANALYSED
@@ -421,6 +422,8 @@ class Ingestor:
                          [(int(o.id), p.item.sha) for p, objs in built for o in objs],
                          self.options.received_via)
         whole = [(p, objs[0]) for p, objs in built if not p.extracted.rows]
+        for p, obj in whole:
+            store_readings(session, int(obj.id), p.extracted.ocr, self.actor.name)
         near = dedup.register_many(session, [
             (obj.id, p.extracted.text, p.prepared.sketch if p.prepared is not None
              else dedup.sketch(p.extracted.text)) for p, obj in whole])
@@ -467,6 +470,8 @@ class Ingestor:
                              self.options.received_via, note=f"part of source #{parent}")
             ids.append(int(obj.id))
             outcome.sources.append(int(obj.id))
+            if parsed is not None:
+                store_readings(session, int(obj.id), parsed.ocr, self.actor.name)
             if parsed is not None and parsed.text:
                 dedup.register(session, int(obj.id), parsed.text)
             self._suggest(session, [(obj, None)])

@@ -71,6 +71,8 @@ ROUTES: dict[str, Rule] = {
     "POST /staff/records/{type_name}/{record_id}/edit": "staff",
     "POST /staff/records/person/{person_id}/relations": "staff",
     "GET /staff/sources/{source_id}/original": "staff",
+    "POST /staff/sources/{source_id}/ocr": "staff",
+    "POST /staff/sources/{source_id}/ocr/correction": "staff",
     "POST /staff/sources/{source_id}/redactions": "staff",
     "POST /staff/sources/{source_id}/redactions/{mark_id}/remove": "staff",
     "GET /staff/sources/{source_id}/names": "staff",

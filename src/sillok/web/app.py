@@ -35,6 +35,7 @@ from sillok.web import (
     import_routes,
     map_routes,
     name_span_routes,
+    ocr_routes,
     original_routes,
     pages,
     passage_routes,
@@ -118,6 +119,7 @@ def create_app(settings: Settings) -> FastAPI:
     app.include_router(relation_routes.router(archive))
     app.include_router(coding_routes.router(archive))
     app.include_router(original_routes.router(archive))
+    app.include_router(ocr_routes.router(archive))
     app.include_router(suggestion_routes.router(archive, TEMPLATES))
     app.include_router(account_routes.router(archive, TEMPLATES))
     limiter = FailureLimiter(settings.auth.address_failures,

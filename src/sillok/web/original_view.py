@@ -1,5 +1,5 @@
-"""How the workspace shows a source's original file (web/original_routes.py serves it), and
-the OCR confidence stored with its text."""
+"""How the workspace shows a source's original file (web/original_routes.py serves it); the
+OCR confidence of its pages comes from ingest/ocr_store.py."""
 
 from __future__ import annotations
 
@@ -21,17 +21,3 @@ def original_kind(fields: dict[str, Any]) -> str | None:
     if media_type in IMAGES:
         return "image"
     return "download"
-
-
-def ocr_confidence(fields: dict[str, Any]) -> list[dict[str, Any]]:
-    """Per page, the OCR engine's mean confidence (0–100) where the ingest stored one
-    (``metadata.ocr_confidence``: page number → confidence)."""
-    meta = ((fields.get("extra") or {}).get("metadata") or {})
-    stored = meta.get("ocr_confidence") or {}
-    if not isinstance(stored, dict):
-        return []
-    out = []
-    for page, value in stored.items():
-        if str(page).isdigit() and isinstance(value, int | float):
-            out.append({"page": int(page), "confidence": round(float(value))})
-    return sorted(out, key=lambda p: p["page"])

@@ -20,13 +20,14 @@ from sillok.db import models as m
 from sillok.errors import Forbidden, Invalid, NotFound
 from sillok.extract.store import suggestions_of
 from sillok.ingest.jobs import job_view, recent_jobs, start_ingest_job
+from sillok.ingest.ocr_store import confidence_view
 from sillok.ingest.pipeline import Options
 from sillok.security.policy import Actor, may_write
 from sillok.web.deps import page_actor
 from sillok.web.edit_forms import FORMS as EDITABLE
 from sillok.web.evidence_marks import with_evidence
 from sillok.web.evidence_panels import panels
-from sillok.web.original_view import ocr_confidence, original_kind
+from sillok.web.original_view import original_kind
 from sillok.web.passage_records import passage_choices
 
 MAX_UPLOAD_FILES = 500
@@ -110,6 +111,7 @@ def router(archive: Archive, templates: Jinja2Templates) -> APIRouter:
         rec = archive.get(actor, "source", source_id)
         with archive.transaction() as session:
             suggestions = suggestions_of(session, actor, source_id)
+            ocr = confidence_view(session, actor, source_id)
         marks = list_marks(archive, actor, source_id)
         places = archive.list_records(actor, "place", limit=1000).items
         act_types = archive.list_records(actor, "term", {"vocabulary": "act_type"},
@@ -120,11 +122,11 @@ def router(archive: Archive, templates: Jinja2Templates) -> APIRouter:
             "marks": marks, "source_id": source_id, **passage_choices(archive, actor),
             **panels(archive, actor, "source", source_id),
             "evidence": evidence, "numbers": {e["id"]: i + 1 for i, e in enumerate(evidence)},
-            "original": original_kind(rec["fields"]), "ocr": ocr_confidence(rec["fields"]),
-            "segments": with_evidence(_redacted(_segments(rec["fields"]["text"], suggestions,
-                                                          rec["fields"].get("pages") or []),
-                                                [(mark["start"], mark["end"])
-                                                 for mark in marks]), evidence)})
+            "original": original_kind(rec["fields"]), "ocr": ocr,
+            "ocr_done": request.query_params.get("ocr"),
+            "segments": with_evidence(_doubtful(_redacted(
+                _segments(rec["fields"]["text"], suggestions, rec["fields"].get("pages") or []),
+                [(mark["start"], mark["end"]) for mark in marks]), ocr["low"]), evidence)})
 
     @r.get("/records/{type_name}/{record_id}", response_class=HTMLResponse)
     def staff_record(request: Request, actor: Staff, type_name: str,
@@ -229,6 +231,34 @@ def _redacted(cuts: list[dict[str, Any]], spans: list[tuple[int, int]]
                 out.append({"kind": None, "text": text[position - start:s - start],
                             "start": position})
             out.append({"kind": "redacted", "text": text[s - start:e - start], "start": s})
+            position = e
+        if position < end:
+            out.append({"kind": None, "text": text[position - start:], "start": position})
+    return out
+
+
+def _doubtful(cuts: list[dict[str, Any]], words: list[tuple[int, int, float]]
+              ) -> list[dict[str, Any]]:
+    """Plain runs cut again at the words OCR read with low confidence, each marked with its
+    confidence (suggestion spans and redactions are left as they are)."""
+    if not words:
+        return cuts
+    out: list[dict[str, Any]] = []
+    for cut in cuts:
+        start, text = cut["start"], cut["text"]
+        if cut["kind"] is not None or not text:
+            out.append(cut)
+            continue
+        end, position = start + len(text), start
+        for s, e, confidence in words:
+            s, e = max(s, position), min(e, end)
+            if s >= e:
+                continue
+            if s > position:
+                out.append({"kind": None, "text": text[position - start:s - start],
+                            "start": position})
+            out.append({"kind": "ocr-low", "text": text[s - start:e - start], "start": s,
+                        "confidence": round(confidence)})
             position = e
         if position < end:
             out.append({"kind": None, "text": text[position - start:], "start": position})
