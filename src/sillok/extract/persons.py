@@ -19,7 +19,15 @@ SURNAMES_KO = set(
     "진지엄채원천방공현함변염여추도소석선설마길연위표명기반왕금옥육인맹제모탁국어은편용"
 )
 TITLES_KO = ("씨", "氏", "여사", "선생", "위원장", "총비서", "국무위원장", "부부장", "동무", "군",
-             "양", "목사", "교수", "대표", "기자", "의원", "장관", "대사")
+             "양", "목사", "교수", "대표", "기자", "의원", "장관", "대사", "동지", "할머니",
+             "할아버지", "아주머니", "아저씨", "반장", "보위원", "보안원", "지도원", "소대장",
+             "중대장", "교원")
+SURNAMES_TWO = {"남궁", "황보", "제갈", "선우", "독고", "사공", "서문", "동방"}
+# Who a name follows in testimony ("어머니 정옥순은", "증언자 김영철은"): the name is a person's.
+KIN_KO = ("어머니", "아버지", "엄마", "아빠", "남편", "아내", "부인", "딸", "아들", "오빠",
+          "언니", "누나", "형", "동생", "남동생", "여동생", "할머니", "할아버지", "삼촌", "이모",
+          "고모", "친구", "증언자", "피해자", "목격자", "탈북민", "주민", "이웃", "동료", "씨족")
+PARTICLE_AFTER = re.compile(r"(?:은|는|이|가|을|를|의|와|과|에게|한테|께서|도|만|씨|\(|,|\s)")
 NAME_KO = re.compile(r"(?<![가-힣])(?P<name>[가-힣]{2,4}?)(?=\s*(?:\(\d{1,3}(?:세|살)?[,)·]|"
                      + "|".join(TITLES_KO) + r"))")
 SURNAMES_LATIN = (
@@ -123,13 +131,46 @@ def proper_nouns(text: str, tokens: list[Any] | None = None) -> list[tuple[int, 
     spans: list[tuple[int, int]] = []
     if not re.search(r"[가-힣]", text):
         return spans
-    for token in tokens if tokens is not None else _kiwi().tokenize(text):
+    listed = list(tokens if tokens is not None else _kiwi().tokenize(text))
+    for i, token in enumerate(listed):
         form = token.form
-        if (token.tag == "NNP" and 2 <= len(form) <= 4 and form[0] in SURNAMES_KO
-                and re.fullmatch(r"[가-힣]+", form)
-                and text[token.start:token.start + len(form)] == form):
+        if (token.tag != "NNP" or form[0] not in SURNAMES_KO or not re.fullmatch(r"[가-힣]+", form)
+                or text[token.start:token.start + len(form)] != form):
+            continue
+        if 2 <= len(form) <= 3 or (len(form) == 4 and form[:2] in SURNAMES_TWO):
             spans.append((token.start, token.start + len(form)))
+        # Kiwi cuts a name it does not know after its first syllables (박순/NNP 희/NNG가):
+        # a surname-led proper noun and the syllable right after it, before a particle, are
+        # one name of three syllables.
+        # (최/NNP 성/NNG 민/NNG이 too).
+        end, j = token.start + len(form), i + 1
+        while len(form) <= 2 and j < len(listed) and end - token.start < 3:
+            nxt = listed[j]
+            if nxt.start != end or nxt.tag not in ("NNG", "NNP", "NR", "NNB"):
+                break
+            end, j = nxt.start + len(nxt.form), j + 1
+        if (len(form) <= 2 and end - token.start == 3 and re.fullmatch(
+                r"[가-힣]{3}", text[token.start:end])
+                and PARTICLE_AFTER.match(text[end:end + 2] or " ")):
+            spans.append((token.start, end))
     return spans
+
+
+def proper_confidence(text: str, start: int, end: int) -> float:
+    """How much a proper noun of a name's shape looks like a person's name: three syllables
+    (the usual Korean name) more than two, more again after a kinship word or before a
+    particle (a name in a sentence, not a place or a brand in a compound)."""
+    kin = text[max(0, start - 6):start].rstrip().endswith(KIN_KO)
+    particle = PARTICLE_AFTER.match(text[end:end + 2] or " ") is not None
+    attached = end < len(text) and not text[end].isspace()
+    if end - start == 2 and not kin and not (particle and attached):
+        return 0.0  # two syllables alone are a name only with something that says so
+    confidence = 0.6 if end - start == 3 else 0.5
+    if kin:
+        confidence += 0.25
+    if particle:
+        confidence += 0.1
+    return round(min(confidence, 0.9), 2)
 
 
 def find_persons(text: str, known: set[str], candidates: list[NameHit] | None = None,
@@ -157,7 +198,9 @@ def find_persons(text: str, known: set[str], candidates: list[NameHit] | None = 
     if proper is None:
         proper = proper_nouns(text, _prepared.pop(text, None))
     for start, end in proper:
-        add(start, end, 0.6)
+        confidence = proper_confidence(text, start, end)
+        if confidence:
+            add(start, end, confidence)
     return _without_overlaps(sorted(hits.values(), key=lambda h: (h.start, -h.end)))
 
 

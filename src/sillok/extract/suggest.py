@@ -8,6 +8,12 @@ from dataclasses import asdict, dataclass, replace
 from datetime import date
 from typing import Any
 
+from sillok.extract.context import (
+    JOSEON_NAMES,
+    NORTH_KOREA_CODES,
+    joseon_era,
+    place_confidence,
+)
 from sillok.extract.counts import find_counts
 from sillok.extract.dates import LATIN_LETTER, find_dates
 from sillok.extract.lexicon import Lexicon
@@ -78,7 +84,15 @@ def suggest(text: str, lexicon: Lexicon, anchor: date | None = None,
     found = list(pre.found)
     hits = lexicon.find(text)
     for h in hits:
-        found.append(Found(h.kind, h.start, h.end, h.text, h.value, h.confidence))
+        confidence = h.confidence
+        if h.kind == "place":
+            judged = place_confidence(text, h.start, h.end, h.confidence)
+            if judged is None or (h.value.get("code") in NORTH_KOREA_CODES
+                                  and h.text.startswith(JOSEON_NAMES)
+                                  and joseon_era(text, h.start, h.end)):
+                continue
+            confidence = round(judged, 2)
+        found.append(Found(h.kind, h.start, h.end, h.text, h.value, confidence))
     known = {h.text.lower() for h in hits}
     proper = list(pre.proper) if pre.proper is not None else None
     for p in find_persons(text, known | set(lexicon.by_alias), list(pre.names), proper):
