@@ -19,6 +19,7 @@ from sillok.cli import (
     consent_cmds,
     custody_cmds,
     estimate_cmds,
+    eval_ingest_cmds,
     ingest_cmds,
     keys_cmds,
     link_cmds,
@@ -88,6 +89,7 @@ acts_cmds.register(app)
 consent_cmds.register(app)
 custody_cmds.register(app)
 capture_cmds.register(app)
+eval_ingest_cmds.register(app)
 
 
 def run() -> None:
