@@ -303,6 +303,10 @@ def _fill(path: str, world: World, plural: dict[str, str], data_files: list[str]
         return ["/stats/type.csv?lang=ko", "/stats/year.csv", "/stats/province.csv"]
     if path == "/records/{type_name}/{record_id}":
         return [f"/records/{t}/{i}" for t in ids for i in ids[t]]
+    if path == "/staff/records/{type_name}/{record_id}/preview":
+        # The publishing preview: the public page of each record that names a person.
+        return [f"/staff/records/{t}/{i}/preview" for t in ("source", "event", "act",
+                                                            "evidence") for i in ids[t]]
     for param, kind in (("{source_id}", "source"), ("{event_id}", "event")):
         if param in path:
             return [path.replace(param, str(i)) for i in ids[kind]]
@@ -406,6 +410,17 @@ def _crawl(settings: Settings, world: World, tmp: Path) -> Crawl:
                 response = v.get(url)
                 assert response.status_code == 200, url
                 crawl.check(f"viewer {url}", response.text)
+    # The workspace's publishing preview shows an editor exactly what the public will see:
+    # a public door, opened from the workspace (web/publish_routes.py).
+    with signed_in(settings, Role.editor, username="doors-publisher") as editor:
+        for method, path in routes(editor.app):
+            if method != "POST" or not path.endswith("/preview"):
+                continue
+            world.routes.add(path)
+            for url in _fill(path, world, plural, data_files):
+                response = editor.post(url, data={"level": "public"})
+                assert response.status_code == 200, url
+                crawl.check(f"editor {url}", response.text)
     _export(settings, crawl, tmp)
     _cli(settings, crawl, spellings[:CLI_SEARCHES])
     world.doors = {"doors": crawl.doors, "routes": len(world.routes),

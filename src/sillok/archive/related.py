@@ -15,6 +15,7 @@ from sqlalchemy.orm import Session
 
 from sillok.archive.kinds import Kind
 from sillok.archive.views import evidence_of, label, pointers, ref_view, shown_place
+from sillok.archive.withheld import withheld_sources
 from sillok.db import models as m
 from sillok.security.policy import Actor, may_see_relation, visible_filter
 
@@ -29,6 +30,10 @@ def related(kind: Kind, obj: Any, session: Session, actor: Actor) -> dict[str, A
     out: dict[str, Any] = {}
     if kind.name in ("event", "act", "person", "involvement", "place", "source", "relation"):
         out["evidence"] = evidence_of(session, actor, kind.name, obj.id)
+        withheld = withheld_sources(session, actor, kind.name, obj.id)
+        if withheld:
+            # Sources cited as withheld (archive/withheld.py): that they exist, nothing else.
+            out["withheld_sources"] = withheld
     if kind.name == "event":
         out["acts"] = pointers(session, actor, "act", m.Act.event_id == obj.id, m.Act)
         out["persons"] = _event_persons(session, actor, obj.id)

@@ -268,7 +268,8 @@ def _snapshot(session: Session, actor: Actor, type_name: str,
         if isinstance(out.get(field_name), int):
             shown = ref_view(session, actor, target, out[field_name])["id"]
             out[field_name] = WITHHELD if shown is None else shown
-    pointer = out.get("record") if kind.name == "evidence" else None
+    # Evidence points at its record; a source's "cited as withheld" entry at the citing one.
+    pointer = out.get("record")
     if (isinstance(pointer, dict) and pointer.get("type") in MODELS
             and ref_view(session, actor, pointer["type"], pointer.get("id"))["id"] is None):
         out["record"] = {"type": pointer["type"], "id": None}

@@ -807,6 +807,6 @@ class PublishedEstimate(Base):
 
 
 # The workspace's own tables, on the same metadata (re-exported: ``models.Assignment``).
-from sillok.db.workspace_models import Assignment, SavedSearch  # noqa: E402
+from sillok.db.workspace_models import Assignment, SavedSearch, WithheldCitation  # noqa: E402
 
-__all__ = ["Assignment", "SavedSearch"]
+__all__ = ["Assignment", "SavedSearch", "WithheldCitation"]

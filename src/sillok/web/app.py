@@ -40,6 +40,7 @@ from sillok.web import (
     pages,
     passage_routes,
     pick_routes,
+    publish_routes,
     relation_routes,
     review_routes,
     search_routes,
@@ -115,6 +116,7 @@ def create_app(settings: Settings) -> FastAPI:
     app.include_router(name_span_routes.router(archive, TEMPLATES))
     app.include_router(passage_routes.router(archive, TEMPLATES))
     app.include_router(edit_routes.router(archive, TEMPLATES))
+    app.include_router(publish_routes.router(archive, TEMPLATES))
     app.include_router(pick_routes.router(archive, TEMPLATES))
     app.include_router(relation_routes.router(archive))
     app.include_router(coding_routes.router(archive))

@@ -74,7 +74,10 @@ def _problem(kind: str) -> str:
 
 def error_page(templates: Jinja2Templates, request: Request, status: int,
                message: str = "", problems: list[tuple[str, str]] | None = None,
-               q: str = "") -> HTMLResponse:
+               q: str = "", extra: dict[str, Any] | None = None,
+               status_code: int | None = None) -> HTMLResponse:
+    """The error page of ``status``; ``extra`` context and another ``status_code`` for the
+    publishing preview, which shows the page the public will get (web/publish_routes.py)."""
     # A failure is answered outside the language middleware: the language is set again here.
     token = i18n.current.set(i18n.pick_lang(request))
     try:
@@ -82,8 +85,9 @@ def error_page(templates: Jinja2Templates, request: Request, status: int,
         title, text = known.get(status) or known[500 if status >= 500 else 400]
         context: dict[str, Any] = {"status": status, "title": title,
                                    "message": message or text, "problems": problems or [],
-                                   "q": q}
-        return templates.TemplateResponse(request, "error.html", context, status_code=status)
+                                   "q": q, **(extra or {})}
+        return templates.TemplateResponse(request, "error.html", context,
+                                          status_code=status_code or status)
     finally:
         i18n.current.reset(token)
 

@@ -32,8 +32,6 @@ def router(archive: Archive, templates: Jinja2Templates) -> APIRouter:
     def render(request: Request, name: str, context: dict[str, Any]) -> HTMLResponse:
         return templates.TemplateResponse(request, name, context)
 
-    kind_label = templates.env.globals["kind_label"]  # a term's label in the reader's language
-
     @r.get("/", response_class=HTMLResponse)
     def home(request: Request) -> HTMLResponse:
         actor = page_actor(request)
@@ -51,37 +49,17 @@ def router(archive: Archive, templates: Jinja2Templates) -> APIRouter:
 
     @r.get("/sources/{source_id}", response_class=HTMLResponse)
     def source(request: Request, source_id: RecordId) -> HTMLResponse:
-        actor = page_actor(request)
-        rec = archive.get(actor, "source", source_id)
-        supports = archive.list_records(actor, "evidence", {"source": str(source_id)},
-                                        limit=200).items
-        # Marked passages are already out (archive/views.py); the mark in the reader's language.
-        label = gettext(REDACTED)
-        rec["fields"]["text"] = localise(rec["fields"]["text"], label)
-        for item in supports:
-            item["fields"]["quote"] = localise(item["fields"]["quote"], label)
-        return render(request, "source.html", {"rec": rec, "supports": supports})
+        return public_page(archive, templates, request, page_actor(request), "source",
+                           source_id)
 
     @r.get("/events/{event_id}", response_class=HTMLResponse)
     def event(request: Request, event_id: RecordId) -> HTMLResponse:
-        actor = page_actor(request)
-        rec = archive.get(actor, "event", event_id)
-        acts = archive.list_records(actor, "act", {"event": str(event_id)}, limit=200).items
-        places = [_place(archive, actor, code) for code in rec["fields"].get("places") or []]
-        return render(request, "event.html", {"rec": rec, "acts": acts,
-                                              "places": [p for p in places if p],
-                                              "tl": event_timeline(rec, acts, kind_label)})
+        return public_page(archive, templates, request, page_actor(request), "event",
+                           event_id)
 
     @r.get("/places/{code}", response_class=HTMLResponse)
     def place(request: Request, code: str) -> HTMLResponse:
-        actor = page_actor(request)
-        rec = _place(archive, actor, code)
-        if rec is None:
-            raise NotFound(f"place {code} not found")
-        events = archive.list_records(actor, "event", {"place": code}, limit=100).items
-        children = archive.list_records(actor, "place", {"parent": code}, limit=200).items
-        return render(request, "place.html", {"rec": rec, "events": events,
-                                              "children": children})
+        return place_page(archive, templates, request, page_actor(request), code)
 
     @r.get("/terms/{vocabulary}/{code}", response_class=HTMLResponse)
     def term(request: Request, vocabulary: str, code: str) -> HTMLResponse:
@@ -98,16 +76,8 @@ def router(archive: Archive, templates: Jinja2Templates) -> APIRouter:
     def record(request: Request, type_name: str, record_id: RecordId) -> HTMLResponse:
         if type_name not in GENERIC:
             raise NotFound(f"no page for {type_name}")
-        rec = archive.get(page_actor(request), type_name, record_id)
-        if type_name == "place":
-            return place(request, rec["fields"]["code"])
-        tl = None
-        if type_name == "person":
-            # What happened to this person over time: the acts of which they are the victim.
-            acts = archive.list_records(page_actor(request), "act", {"victim": str(record_id)},
-                                        limit=MAX_DRAWN, newest_first=True)
-            tl = acts_timeline(acts.items, acts.total, kind_label)
-        return render(request, "record.html", {"rec": rec, "type_name": type_name, "tl": tl})
+        return public_page(archive, templates, request, page_actor(request), type_name,
+                           record_id)
 
     @r.get("/about", response_class=HTMLResponse)
     def about(request: Request) -> HTMLResponse:
@@ -117,6 +87,63 @@ def router(archive: Archive, templates: Jinja2Templates) -> APIRouter:
 
 
 GENERIC = ("person", "act", "place", "term", "involvement", "evidence")
+# Record types with a page of their own on the public site.
+PAGED = ("source", "event", *GENERIC)
+
+
+def public_url(type_name: str, record_id: int) -> str:
+    """The public address of a record's page (labels.record_url for a record view)."""
+    if type_name in ("source", "event"):
+        return f"/{type_name}s/{record_id}"
+    return f"/records/{type_name}/{record_id}"
+
+
+def public_page(archive: Archive, templates: Jinja2Templates, request: Request, actor: Actor,
+                type_name: str, record_id: int, extra: dict[str, Any] | None = None
+                ) -> HTMLResponse:
+    """A record's public page as ``actor`` may see it: the one renderer of the public site's
+    record pages, which the workspace's publishing preview calls too (with the public's actor
+    and the archive as it will be: archive/publishing.py preview), so that the two agree."""
+    more = extra or {}
+    kind_label = templates.env.globals["kind_label"]  # a term's label in the reader's language
+    rec = archive.get(actor, type_name, record_id)
+    if type_name == "source":
+        supports = archive.list_records(actor, "evidence", {"source": str(record_id)},
+                                        limit=200).items
+        # Marked passages are already out (archive/views.py); the mark in the reader's language.
+        mark = gettext(REDACTED)
+        rec["fields"]["text"] = localise(rec["fields"]["text"], mark)
+        for item in supports:
+            item["fields"]["quote"] = localise(item["fields"]["quote"], mark)
+        return templates.TemplateResponse(request, "source.html",
+                                           {"rec": rec, "supports": supports, **more})
+    if type_name == "event":
+        acts = archive.list_records(actor, "act", {"event": str(record_id)}, limit=200).items
+        places = [_place(archive, actor, code) for code in rec["fields"].get("places") or []]
+        return templates.TemplateResponse(request, "event.html", {
+            "rec": rec, "acts": acts, "places": [p for p in places if p],
+            "tl": event_timeline(rec, acts, kind_label), **more})
+    if type_name == "place":
+        return place_page(archive, templates, request, actor, rec["fields"]["code"], more)
+    tl = None
+    if type_name == "person":
+        # What happened to this person over time: the acts of which they are the victim.
+        acts_of = archive.list_records(actor, "act", {"victim": str(record_id)},
+                                       limit=MAX_DRAWN, newest_first=True)
+        tl = acts_timeline(acts_of.items, acts_of.total, kind_label)
+    return templates.TemplateResponse(request, "record.html", {
+        "rec": rec, "type_name": type_name, "tl": tl, **more})
+
+
+def place_page(archive: Archive, templates: Jinja2Templates, request: Request, actor: Actor,
+               code: str, extra: dict[str, Any] | None = None) -> HTMLResponse:
+    rec = _place(archive, actor, code)
+    if rec is None:
+        raise NotFound(f"place {code} not found")
+    events = archive.list_records(actor, "event", {"place": code}, limit=100).items
+    children = archive.list_records(actor, "place", {"parent": code}, limit=200).items
+    return templates.TemplateResponse(request, "place.html", {
+        "rec": rec, "events": events, "children": children, **(extra or {})})
 
 
 def _place(archive: Archive, actor: Actor, code: str) -> dict[str, Any] | None:

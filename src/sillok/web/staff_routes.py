@@ -28,7 +28,8 @@ from sillok.web.edit_forms import FORMS as EDITABLE
 from sillok.web.evidence_marks import with_evidence
 from sillok.web.evidence_panels import panels
 from sillok.web.original_view import original_kind
-from sillok.web.passage_records import passage_choices
+from sillok.web.passage_records import add_evidence, passage_choices, seen_source
+from sillok.web.publish_panel import Typed, panel_context
 
 MAX_UPLOAD_FILES = 500
 RECORD_TYPES = ("source", "event", "act", "person", "place", "term", "involvement", "evidence",
@@ -143,6 +144,9 @@ def router(archive: Archive, templates: Jinja2Templates) -> APIRouter:
         return render(request, "staff_record.html", {
             "rec": rec, "type_name": type_name, "history": history,
             "saved": request.query_params.get("saved") == "1",
+            "level_saved": request.query_params.get("saved") == "level",
+            **panel_context(archive, actor, type_name, record_id,
+                            Typed(level=request.query_params.get("publish") or "")),
             "editable": type_name in EDITABLE, **panels(archive, actor, type_name, record_id),
             **extra})
 
@@ -174,7 +178,13 @@ def router(archive: Archive, templates: Jinja2Templates) -> APIRouter:
                    place: Annotated[str, Form()] = "",
                    level: Annotated[str, Form()] = "internal") -> Response:
         with archive.transaction() as session:
-            data: dict[str, Any] = {"level": level, "title": title.strip() or quote[:200]}
+            source = seen_source(session, actor, source_id)
+            # An event to be public resting on a source the public may not read is made at the
+            # source's level and handed to the guided publishing (web/publish_routes.py): the
+            # editor chooses how the public sees the source, instead of being refused.
+            guided = level == "public" and source.level != "public"
+            data: dict[str, Any] = {"level": source.level if guided else level,
+                                    "title": title.strip() or quote[:200]}
             if date.strip():
                 data["date"] = date.strip()
             if place.strip():
@@ -182,9 +192,11 @@ def router(archive: Archive, templates: Jinja2Templates) -> APIRouter:
                 data["places"] = [place.split("—")[0].strip()]
             event_id = archive.create(actor, "event", data, session=session)
             # The quote is taken from the source text at these offsets, not from the browser.
-            archive.create(actor, "evidence", {
-                "level": level, "source": source_id, "record": {"type": "event", "id": event_id},
-                "start": start, "end": end}, session=session)
+            add_evidence(archive, actor, session, source, ("event", event_id), level,
+                         (start, end), "")
+        if guided:
+            return RedirectResponse(f"/staff/records/event/{event_id}?publish=public#publish",
+                                    status_code=303)
         return RedirectResponse(f"/events/{event_id}", status_code=303)
 
     return r

@@ -43,7 +43,9 @@ ACTION_LABELS = {"create": ("created", "작성"), "update": ("changed", "수정"
                  "retract": ("retracted", "철회"), "merge": ("merged", "병합"),
                  "unmerge": ("unmerged", "병합 취소"),
                  "different": ("not the same", "동일인 아님"), "unsure": ("unsure", "판단 보류"),
-                 "reconsider": ("answer taken back", "판단 취소")}
+                 "reconsider": ("answer taken back", "판단 취소"),
+                 "level": ("level changed", "공개 등급 변경"),
+                 "cite-withheld": ("cited as a withheld source", "비공개 자료로 인용")}
 # What the other person of a relation is to the person whose page it is (archive/related.py).
 RELATION_ROLES = {"parent": ("Parent", "부모"), "child": ("Child", "자녀"),
                   "sibling": ("Sibling", "형제자매"), "spouse": ("Spouse", "배우자"),
@@ -106,7 +108,9 @@ def install_template_globals(env: Environment, archive: Archive) -> None:
     def page_url(ctx: Context, lang: str | None = None) -> str:
         """This page's stable address: no parameters but, if given, the language."""
         request = ctx.get("request")
-        path = request.url.path if request is not None else "/"
+        # A publishing preview shows a record's public page at a workspace address: it
+        # cites the address the public will read it at.
+        path = ctx.get("public_path") or (request.url.path if request is not None else "/")
         base = str(request.base_url).rstrip("/") if request is not None else ""
         return f"{base}{path}" + (f"?lang={lang}" if lang else "")
 

@@ -52,6 +52,14 @@ class EvidenceLink(BaseModel):
     connection: str | None
 
 
+class WithheldSource(BaseModel):
+    """A source the record rests on that is withheld from the caller: that it exists, and
+    nothing about it (the editor published the record citing it so)."""
+
+    withheld: Literal[True]
+    source: RefOut
+
+
 def _fields_model(kind: Kind) -> type[BaseModel]:
     fields: dict[str, Any] = {}
     for name, info in kind.schema.model_fields.items():
@@ -73,7 +81,7 @@ def _fields_model(kind: Kind) -> type[BaseModel]:
 
 def _record_model(kind: Kind, fields_model: type[BaseModel]) -> type[BaseModel]:
     title = kind.name.capitalize()
-    related: Any = dict[str, list[EvidenceLink | Pointer]] | None
+    related: Any = dict[str, list[EvidenceLink | Pointer | WithheldSource]] | None
     literal: Any = Literal[kind.name]  # the one type name this model describes
     extra: dict[str, Any] = {}
     if kind.name == "act":
