@@ -9,9 +9,10 @@ from sqlalchemy import select
 from sillok.archive.bulk_changes import bulk_assign, bulk_level
 from sillok.archive.levels import change_level
 from sillok.archive.service import Archive
+from sillok.config import Settings
 from sillok.db import models as m
 from sillok.errors import Forbidden, Invalid
-from tests.auth_helpers import make_user
+from tests.auth_helpers import make_user, signed_in
 from tests.conftest import ADMIN, EDITOR, VIEWER, make_event, make_source
 
 TEXT = "[가상 증언] 2023년 2월 연길에서 체포되었다. 이웃도 함께 잡혀갔다."
@@ -127,3 +128,37 @@ def test_bulk_assign(archive: Archive) -> None:
     with archive.transaction() as s:
         left = s.execute(select(m.Assignment.record_id)).scalars().all()
     assert left == [b]
+
+
+def test_bulk_through_the_workspace(settings: Settings) -> None:
+    """The list's form: a refused raise answers 409 with the row's reason and changes
+    nothing; an export of the selected rows is the export's own lines, formulas defused."""
+    archive = Archive.open(settings)
+    try:
+        restricted = make_source(archive, "restricted", text=TEXT)
+        ok = make_event(archive, "internal", title="=HYPERLINK(\"x\") (fictional)")
+        blocked = make_event(archive, "internal")
+        _cite(archive, blocked, restricted, "restricted")
+    finally:
+        archive.close()
+    c = signed_in(settings, "editor", username="bulk-editor")
+    page = c.get("/staff/lists/events?lang=en")
+    assert page.status_code == 200 and f'name="ids" value="{blocked}"' in page.text
+    refused = c.post("/staff/lists/events/bulk", data={
+        "ids": [str(ok), str(blocked)], "action": "level", "level": "public",
+        "reason": "reviewed", "back": "https://elsewhere.example/"})
+    assert refused.status_code == 409
+    assert f"restricted source #{restricted}" in refused.text
+    assert 'href="/staff/lists/events" id="back-to-list"' in refused.text
+    assert 'id="apply-others"' in refused.text
+    exported = c.post("/staff/lists/events/bulk", data={"ids": [str(ok)],
+                                                        "action": "export_csv"})
+    assert exported.status_code == 200
+    assert exported.headers["content-type"].startswith("text/csv")
+    assert "'=HYPERLINK" in exported.text
+    as_json = c.post("/staff/lists/events/bulk", data={"ids": [str(ok), str(blocked)],
+                                                       "action": "export_json"}).json()
+    assert [r["id"] for r in as_json["records"]] == [ok, blocked]
+    viewer = signed_in(settings, "viewer", username="bulk-viewer")
+    assert viewer.post("/staff/lists/events/bulk", data={
+        "ids": [str(ok)], "action": "export_json"}).status_code == 403

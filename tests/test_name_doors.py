@@ -307,6 +307,10 @@ def _fill(path: str, world: World, plural: dict[str, str], data_files: list[str]
         # The publishing preview: the public page of each record that names a person.
         return [f"/staff/records/{t}/{i}/preview" for t in ("source", "event", "act",
                                                             "evidence") for i in ids[t]]
+    if "{plural}" in path:  # the staff lists (list_routes.py), should one become public
+        return [path.replace("{plural}", p) for p in ("sources", "events", "acts", "persons")]
+    if "{search_id}" in path:
+        return [path.replace("{search_id}", "1")]
     for param, kind in (("{source_id}", "source"), ("{event_id}", "event")):
         if param in path:
             return [path.replace(param, str(i)) for i in ids[kind]]

@@ -26,7 +26,8 @@ SAMPLES = {"source_id": "1", "event_id": "1", "code": "cn", "vocabulary": "act_t
            "token_id": "1", "estimate_id": "1", "subject_type": "person", "subject_id": "1",
            "fmt": "csv", "person_id": "1", "facility_code": "kp-09-onsong-mps-detention",
            "a": "1", "b": "2", "answer": "unsure", "kind": "person",
-           "record_type": "person", "token": "0" * 32}
+           "record_type": "person", "token": "0" * 32, "plural": "persons",
+           "search_id": "1"}
 URLS = {"/terms/{vocabulary}/{code}": "/terms/act_type/forced_repatriation",
         "/stats/{name}.csv": "/stats/type.csv"}
 

@@ -3,6 +3,9 @@ own; stored in the database."""
 
 from __future__ import annotations
 
+import re
+from urllib.parse import parse_qs, urlsplit
+
 import pytest
 
 from sillok.accounts.saved_searches import (
@@ -13,8 +16,10 @@ from sillok.accounts.saved_searches import (
     save_search,
 )
 from sillok.archive.service import Archive
+from sillok.config import Settings
 from sillok.errors import Forbidden, Invalid, NotFound
 from sillok.security.policy import Actor, Role
+from tests.auth_helpers import signed_in
 from tests.conftest import EDITOR, VIEWER
 
 TYPES = ("source", "event", "act", "person")
@@ -76,3 +81,37 @@ def test_bad_input_is_refused(archive: Archive) -> None:
     with pytest.raises(Forbidden):
         _save(archive, VIEWER, "viewer's", {"q": "x"})
     assert list_searches(archive, EDITOR) == []
+
+
+def test_saved_searches_through_the_workspace(settings: Settings) -> None:
+    mine = signed_in(settings, "editor", username="saver-kim")
+    form = {"list": "events", "name": "내부 사건", "level": "internal", "sort": "newest",
+            "view": "cards", "page": "3"}
+    saved = mine.post("/staff/saved-searches", data=form)
+    assert saved.status_code == 303
+    where = urlsplit(saved.headers["location"])
+    # The page is not part of a search; the list says which one it saved.
+    assert where.path == "/staff/lists/events"
+    asked = parse_qs(where.query)
+    assert asked.pop("saved")[0].isdigit()
+    assert asked == {"level": ["internal"], "sort": ["newest"], "view": ["cards"]}
+    shown = mine.get(saved.headers["location"])
+    assert shown.status_code == 200 and "“내부 사건”" in shown.text
+    listed = mine.get("/staff/saved-searches")
+    search_id = re.findall(r'href="/staff/saved-searches/(\d+)"', listed.text)
+    assert len(search_id) == 1
+    run = mine.get(f"/staff/saved-searches/{search_id[0]}")
+    assert run.status_code == 303
+    ran = urlsplit(run.headers["location"])
+    assert ran.path == "/staff/lists/events"
+    assert parse_qs(ran.query) == {"level": ["internal"], "sort": ["newest"], "view": ["cards"]}
+
+    theirs = signed_in(settings, "editor", username="saver-lee")
+    assert theirs.get(f"/staff/saved-searches/{search_id[0]}").status_code == 404
+    assert theirs.post(f"/staff/saved-searches/{search_id[0]}/delete").status_code == 404
+    assert "내부 사건" not in theirs.get("/staff/saved-searches").text
+
+    gone = mine.post(f"/staff/saved-searches/{search_id[0]}/delete")
+    assert gone.status_code == 303
+    assert "내부 사건" in mine.get(gone.headers["location"]).text  # "deleted …"
+    assert mine.get(f"/staff/saved-searches/{search_id[0]}").status_code == 404

@@ -21,7 +21,7 @@ from sqlalchemy.orm import Session
 
 from sillok.archive.audit import record_change
 from sillok.archive.blobs import BlobStore
-from sillok.archive.kinds import KINDS, PersonKind
+from sillok.archive.kinds import KINDS, Kind, PersonKind, kind_named
 from sillok.archive.redacted_text import redact_quote, source_text, spans_by_source
 from sillok.archive.resolve import Resolver
 from sillok.archive.service import Archive
@@ -61,18 +61,7 @@ def export_lines(archive: Archive, actor: Actor) -> Iterator[dict[str, Any]]:
                 .order_by(kind.model.id).execution_options(yield_per=500)
             ).scalars()
             for obj in rows:
-                if isinstance(kind, PersonKind) and not may_see_protected(actor):
-                    record = kind.to_input(obj, session, protected=False)
-                else:
-                    record = kind.to_input(obj, session)
-                if kind.name == "source" and not may_see_level(actor, "restricted"):
-                    # Marked passages stay hidden from readers without restricted clearance.
-                    record["text"] = source_text(session, obj.id, record["text"])
-                if kind.name == "evidence" and not may_see_level(actor, "restricted"):
-                    record["quote"] = redact_quote(
-                        record["quote"], obj.start_offset, obj.end_offset,
-                        spans_by_source(session, [obj.source_id]).get(obj.source_id, []))
-                yield {"type": kind.name, "id": obj.id, "record": record, "meta": _meta(obj)}
+                yield export_line(session, actor, kind, obj)
         if may_see_level(actor, "restricted"):
             # Marks travel with the archive, or an imported copy would show the passages.
             # (Readers without clearance got the text with the passages already out.)
@@ -84,6 +73,40 @@ def export_lines(archive: Archive, actor: Actor) -> Iterator[dict[str, Any]]:
                        "start": mark.start_offset, "end": mark.end_offset,
                        "reason": mark.reason, "created_by": mark.created_by,
                        "created_at": mark.created_at.isoformat()}
+
+
+def export_line(session: Session, actor: Actor, kind: Kind, obj: Any) -> dict[str, Any]:
+    """One record as an export line, as ``actor`` may take it out: protected details only
+    for those cleared for them, marked passages out of texts and quotes below restricted
+    clearance. The whole-archive export and a list's "export selected" both use it."""
+    if isinstance(kind, PersonKind) and not may_see_protected(actor):
+        record = kind.to_input(obj, session, protected=False)
+    else:
+        record = kind.to_input(obj, session)
+    if kind.name == "source" and not may_see_level(actor, "restricted"):
+        # Marked passages stay hidden from readers without restricted clearance.
+        record["text"] = source_text(session, obj.id, record["text"])
+    if kind.name == "evidence" and not may_see_level(actor, "restricted"):
+        record["quote"] = redact_quote(
+            record["quote"], obj.start_offset, obj.end_offset,
+            spans_by_source(session, [obj.source_id]).get(obj.source_id, []))
+    return {"type": kind.name, "id": obj.id, "record": record, "meta": _meta(obj)}
+
+
+def export_selected(archive: Archive, actor: Actor, type_name: str, ids: list[int]
+                    ) -> list[dict[str, Any]]:
+    """The export lines of the selected records the actor may see (others are left out, as
+    if missing), in the order given; audited like any export that can hold restricted ones."""
+    kind = kind_named(type_name)
+    wanted = list(dict.fromkeys(int(i) for i in ids))
+    with archive.transaction() as session:
+        rows = session.execute(select(kind.model).where(
+            kind.model.id.in_(wanted), visible_filter(kind.model, actor))).scalars().all()
+        by_id = {int(obj.id): obj for obj in rows}
+        lines = [export_line(session, actor, kind, by_id[i]) for i in wanted if i in by_id]
+    audit_export(archive, actor, {kind.name: len(lines)}, fmt="selected",
+                 ids=[int(line["id"]) for line in lines])
+    return lines
 
 
 def _meta(obj: Any) -> dict[str, Any]:
@@ -105,12 +128,15 @@ def write_export(archive: Archive, actor: Actor, out: IO[str]) -> dict[str, int]
 
 
 def audit_export(archive: Archive, actor: Actor, counts: dict[str, int],
-                 fmt: str = "jsonl") -> None:
-    """An export that can hold restricted records is audited, whatever its format."""
+                 fmt: str = "jsonl", ids: list[int] | None = None) -> None:
+    """An export that can hold restricted records is audited, whatever its format (with the
+    ids of the records when they were chosen one by one)."""
     if "restricted" in visible_levels(actor):
         after: dict[str, Any] = {"role": actor.role.value, "counts": counts}
         if fmt != "jsonl":
             after["format"] = fmt
+        if ids is not None:
+            after["ids"] = ids
         with archive.transaction() as session:
             record_change(session, actor=actor.name, action="export", record_type="archive",
                           record_id=None, after=after)

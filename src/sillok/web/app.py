@@ -33,6 +33,7 @@ from sillok.web import (
     facility_routes,
     i18n,
     import_routes,
+    list_routes,
     map_routes,
     name_span_routes,
     ocr_routes,
@@ -108,6 +109,7 @@ def create_app(settings: Settings) -> FastAPI:
     app.include_router(map_routes.router(archive, TEMPLATES))
     app.include_router(facility_routes.router(archive, TEMPLATES))
     app.include_router(staff_routes.router(archive, TEMPLATES))
+    app.include_router(list_routes.router(archive, TEMPLATES))
     app.include_router(capture_routes.router(archive, TEMPLATES))
     app.include_router(review_routes.router(archive, TEMPLATES))
     app.include_router(estimate_routes.router(archive, TEMPLATES))
