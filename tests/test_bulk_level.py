@@ -159,6 +159,15 @@ def test_bulk_through_the_workspace(settings: Settings) -> None:
     as_json = c.post("/staff/lists/events/bulk", data={"ids": [str(ok), str(blocked)],
                                                        "action": "export_json"}).json()
     assert [r["id"] for r in as_json["records"]] == [ok, blocked]
+    # What went through shows in the record's history, in words.
+    assert c.post("/staff/lists/events/bulk", data={
+        "ids": [str(ok)], "action": "level", "level": "public",
+        "reason": "reviewed"}).status_code == 200
+    assert c.post("/staff/lists/events/bulk", data={
+        "ids": [str(ok)], "action": "assign", "assignee": "bulk-editor"}).status_code == 200
+    history = c.get(f"/staff/records/event/{ok}?lang=ko").text
+    assert "공개 등급 변경 — reviewed" in history and "담당자 지정" in history
+    assert "<strong>담당자</strong>" in history
     viewer = signed_in(settings, "viewer", username="bulk-viewer")
     assert viewer.post("/staff/lists/events/bulk", data={
         "ids": [str(ok)], "action": "export_json"}).status_code == 403

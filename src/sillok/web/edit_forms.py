@@ -155,7 +155,8 @@ FORMS: dict[str, tuple[Field, ...]] = {
 OTHER_LABELS = {"text": N_("Text"), "quote": N_("Quote"), "source": N_("Source"),
                 "record": N_("Record"), "vocabulary": N_("Vocabulary"), "pages": N_("Pages"),
                 "protected": N_("Protected details"), "parent": N_("Within"),
-                "original_filename": N_("File name"), "media_type": N_("File type")}
+                "original_filename": N_("File name"), "media_type": N_("File type"),
+                "assignee": N_("Assigned to")}
 NAME_ROWS_EXTRA = 2  # empty rows under the names, to add one
 
 

@@ -45,7 +45,8 @@ ACTION_LABELS = {"create": ("created", "작성"), "update": ("changed", "수정"
                  "different": ("not the same", "동일인 아님"), "unsure": ("unsure", "판단 보류"),
                  "reconsider": ("answer taken back", "판단 취소"),
                  "level": ("level changed", "공개 등급 변경"),
-                 "cite-withheld": ("cited as a withheld source", "비공개 자료로 인용")}
+                 "cite-withheld": ("cited as a withheld source", "비공개 자료로 인용"),
+                 "assign": ("assigned", "담당자 지정")}
 # What the other person of a relation is to the person whose page it is (archive/related.py).
 RELATION_ROLES = {"parent": ("Parent", "부모"), "child": ("Child", "자녀"),
                   "sibling": ("Sibling", "형제자매"), "spouse": ("Spouse", "배우자"),
