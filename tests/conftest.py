@@ -19,10 +19,12 @@ import signal
 from collections.abc import Iterator
 from pathlib import Path
 
+import argon2
 import psycopg
 import pytest
 from typer.testing import CliRunner
 
+from sillok.accounts import accounts, sessions
 from sillok.archive.bulk import add_records
 from sillok.archive.demo_gen import generated_records
 from sillok.archive.lifecycle import DEMO_ACTOR, build_demo, init_archive
@@ -31,6 +33,15 @@ from sillok.config import Settings
 from sillok.ingest.jobs import wait_for_jobs
 from sillok.security.policy import Actor, Role
 from tests import pg_cluster
+
+# Passwords are hashed with Argon2id at RFC 9106's low-memory cost (64 MiB, three passes):
+# right for a server, and a fifth of a second of CPU for each hash or check, which the suite
+# does thousands of times (every sign-in, account and token test). Tests in this process use
+# the cheapest parameters argon2-cffi offers; test_users checks that the real hasher keeps the
+# real cost. Commands started as subprocesses hash at the real cost.
+REAL_HASHER = accounts.HASHER
+accounts.HASHER = sessions.HASHER = argon2.PasswordHasher.from_parameters(
+    argon2.profiles.CHEAPEST)
 
 REQUIRE_PG = bool(os.environ.get("CI") or os.environ.get("SILLOK_REQUIRE_POSTGRES"))
 _counter = itertools.count()

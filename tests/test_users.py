@@ -95,3 +95,17 @@ def test_cli_refuses_a_reserved_name(runner: CliRunner, cli_env: dict[str, str],
                         input=PASSWORD + "\n", env=cli_env)
     assert out.exit_code != 0
     assert "error:" in out.output and "reserved" in out.output
+
+
+def test_the_real_hasher_keeps_rfc_9106_cost() -> None:
+    """The suite hashes cheaply (conftest); what the archive itself uses is Argon2id at RFC 9106's
+    low-memory parameters."""
+    from argon2 import Type, profiles
+
+    from tests.conftest import REAL_HASHER
+
+    wanted = profiles.RFC_9106_LOW_MEMORY
+    assert REAL_HASHER.type is Type.ID
+    assert (REAL_HASHER.time_cost, REAL_HASHER.memory_cost, REAL_HASHER.parallelism) == (
+        wanted.time_cost, wanted.memory_cost, wanted.parallelism)
+    assert REAL_HASHER.hash("x" * 12).startswith(f"$argon2id$v=19$m={wanted.memory_cost},")
