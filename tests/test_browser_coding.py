@@ -12,6 +12,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from playwright.sync_api import expect
 
 from sillok.archive.service import Archive
 from sillok.config import Settings
@@ -98,8 +99,10 @@ def test_code_an_act_from_a_testimony(staff_site: str, archive: Archive, backend
         page.goto(f"/staff/sources/{source}?lang={lang}")
         _keyboard_select(page, KEYBOARD)
         start = TEXT.index(KEYBOARD)
-        assert page.input_value("#code-act .sel-start") == str(start)
-        assert page.input_value("#code-act .sel-end") == str(start + len(KEYBOARD))
+        # The page sets the offsets on "selectionchange", which the browser fires after the
+        # key press returns: wait for the last one (a bare read saw the end one press short).
+        expect(page.locator("#code-act .sel-start")).to_have_value(str(start))
+        expect(page.locator("#code-act .sel-end")).to_have_value(str(start + len(KEYBOARD)))
         page.select_option("#act-type", "torture")
         page.fill("#act-event-title", "보위부 구류장 구타 (가상)")
         page.fill("#act-victim-name", "가상인물")
@@ -117,7 +120,7 @@ def test_code_an_act_from_a_testimony(staff_site: str, archive: Archive, backend
         # A second passage, with the mouse, made evidence of the new event, found by name in
         # the record picker and chosen with the arrow key and Enter.
         _mouse_select(page, MOUSE)
-        assert page.input_value("#link-record .sel-start") == str(TEXT.index(MOUSE))
+        expect(page.locator("#link-record .sel-start")).to_have_value(str(TEXT.index(MOUSE)))
         page.click("#link-to")
         page.keyboard.type("보위부 구류장 구타")
         page.wait_for_selector("#link-to-list [role=option]")

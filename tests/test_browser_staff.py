@@ -11,6 +11,7 @@ from typing import Any
 
 import pyotp
 import pytest
+from playwright.sync_api import expect
 from sqlalchemy import select
 
 from sillok.archive.service import Archive
@@ -96,7 +97,7 @@ def test_upload_then_code_an_event(staff_site: str, tmp_path: Path, level: str,
         page.wait_for_selector("#source-text")
         assert page.locator("mark.sugg-count").count() >= 1
         _select(page, "중국 공안에 체포돼 강제북송")
-        assert page.input_value("#sel-quote") == "중국 공안에 체포돼 강제북송"
+        expect(page.locator("#sel-quote")).to_have_value("중국 공안에 체포돼 강제북송")
         # Sign-in, upload (htmx polling the job) and the workspace's selection script all
         # within the Content-Security-Policy.
         assert refused == []
