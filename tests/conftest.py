@@ -215,8 +215,13 @@ def settings(backend: str, tmp_path: Path, request: pytest.FixtureRequest) -> It
         return
     tpl: str = request.getfixturevalue("pg_template")
     _copy_keys(request.getfixturevalue("pg_template_dir"), data_dir)
-    name = f"sillok_t_{os.getpid()}_{next(_counter)}"
-    _pg_admin(f"CREATE DATABASE {name} TEMPLATE {tpl}")
+    yield from _pg_copy(tpl, "t", data_dir, engine)
+
+
+def _pg_copy(template: str, prefix: str, data_dir: Path, engine: str) -> Iterator[Settings]:
+    """Settings of a new database made from ``template``, dropped after the test."""
+    name = f"sillok_{prefix}_{os.getpid()}_{next(_counter)}"
+    _pg_admin(f"CREATE DATABASE {name} TEMPLATE {template}")
     try:
         yield Settings(data_dir=data_dir, database_url=_pg_url(name), search_backend=engine)
     finally:
@@ -301,13 +306,7 @@ def _copy_of_built(kind: str, backend: str, tmp_path: Path,
     if backend == "sqlite":
         yield Settings(data_dir=data_dir, search_backend=engine)
         return
-    name = f"sillok_d_{os.getpid()}_{next(_counter)}"
-    _pg_admin(f"CREATE DATABASE {name} TEMPLATE {_template_db(key)}")
-    try:
-        yield Settings(data_dir=data_dir, database_url=_pg_url(name), search_backend=engine)
-    finally:
-        wait_for_jobs(60)
-        _pg_admin(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)")
+    yield from _pg_copy(_template_db(key), "d", data_dir, engine)
 
 
 @pytest.fixture
