@@ -7,38 +7,31 @@ rows, as every original) only on the real run and only once the plan has no refu
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
 from sqlalchemy.orm import Session
 
 from sillok.archive.blobs import BlobStore
-from sillok.archive.bulk import BulkResult, add_records
 from sillok.archive.service import Archive
 from sillok.db import models as m
-from sillok.errors import Invalid
 from sillok.exchange.uwazi_client import UwaziClient
 from sillok.exchange.uwazi_map import guessed, mapping_path_for, read_mapping, write_mapping
-from sillok.exchange.uwazi_plan import LEVELS, UwaziPlan, build_plan
+from sillok.exchange.uwazi_plan import UwaziPlan, build_plan
 from sillok.security.policy import Actor, require_write
-from sillok.tables.importing import in_type_order
-
-MAX_REASONS = 25
+from sillok.tables.dry_run import Outcome, check_level, finish
 
 
 @dataclass
-class UwaziImport:
-    plan: UwaziPlan
-    mapping_written: Path | None = None
-    result: BulkResult | None = None
+class UwaziImport(Outcome[UwaziPlan]):
     fetched: int = 0  # attachments stored as originals
 
 
 def import_uwazi(archive: Archive, actor: Actor, client: UwaziClient, *,
                  mapping_file: Path | None, mapping_dir: Path, level: str = "internal",
                  dry_run: bool = True) -> UwaziImport:
-    if level not in LEVELS:
-        raise Invalid({"level": f"one of {', '.join(LEVELS)}"})
+    check_level(level)
     if not dry_run:
         require_write(actor)
     data = client.read()
@@ -46,34 +39,22 @@ def import_uwazi(archive: Archive, actor: Actor, client: UwaziClient, *,
     with archive.transaction() as session:
         plan = build_plan(session, data, mapping, level)
     outcome = UwaziImport(plan)
-    if dry_run:
-        proposed = mapping_path_for(data, mapping_dir)
-        # An officer's edited mapping is never overwritten by a new proposal.
-        if mapping_file is None and not proposed.exists():
-            write_mapping(mapping, proposed, data)
-            outcome.mapping_written = proposed
-        return outcome
-    if plan.refused:
-        reasons = {f"entity {e.entity}": "; ".join(e.refused)
-                   for e in plan.refused[:MAX_REASONS]}
-        if len(plan.refused) > MAX_REASONS:
-            reasons["…"] = f"{len(plan.refused) - MAX_REASONS} more entities"
-        raise Invalid(reasons, f"{data.host}: entities refused: {len(plan.refused)}; nothing "
-                               "was imported (see --dry-run)")
-    blobs = _store_originals(archive, client, plan)
-    outcome.fetched = len(blobs)
 
-    def add_blobs(session: Session) -> None:
-        for digest, (size, media_type) in blobs.items():
-            if session.get(m.Blob, digest) is None:
-                session.add(m.Blob(sha256=digest, size=size, media_type=media_type))
-        session.flush()
+    def fetch() -> Callable[[Session], None]:
+        # Only once nothing is refused: the bytes are fetched for the real run alone.
+        blobs = _store_originals(archive, client, plan)
+        outcome.fetched = len(blobs)
 
-    try:
-        outcome.result = add_records(archive, actor, in_type_order(plan.records),
-                                     action="import", before=add_blobs)
-    except Invalid as exc:
-        raise Invalid(exc.errors, f"{data.host}: nothing was imported") from None
+        def add_blobs(session: Session) -> None:
+            for digest, (size, media_type) in blobs.items():
+                if session.get(m.Blob, digest) is None:
+                    session.add(m.Blob(sha256=digest, size=size, media_type=media_type))
+            session.flush()
+        return add_blobs
+
+    finish(archive, actor, outcome, name=data.host, dry_run=dry_run, mapping_file=mapping_file,
+           proposed=mapping_path_for(data, mapping_dir),
+           write_mapping=lambda p: write_mapping(mapping, p, data), before=fetch)
     return outcome
 
 

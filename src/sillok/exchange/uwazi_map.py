@@ -22,11 +22,9 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-import yaml
-
 from sillok.errors import SillokError
 from sillok.exchange.uwazi_client import UwaziData
-from sillok.tables.columns import guess, norm
+from sillok.tables.columns import guess, norm, read_yaml, write_yaml
 
 KINDS = ("person", "event", "source", "ignore")
 # What a property can become, per record type (the officer's choices in the mapping file).
@@ -155,22 +153,13 @@ def write_mapping(mapping: UwaziMapping, path: Path, data: UwaziData) -> None:
     doc = {"server": data.url, "templates": {
         name: {"as": t.kind, "properties": t.properties} for name, t in
         mapping.templates.items()}}
-    body = yaml.safe_dump(doc, allow_unicode=True, sort_keys=False)
-    try:
-        path.write_text("\n".join(lines) + "\n" + body, encoding="utf-8")
-    except OSError as exc:
-        raise SillokError(f"cannot write {path}: {exc.strerror}") from None
+    write_yaml(path, lines, doc)
 
 
 def read_mapping(path: Path, data: UwaziData) -> UwaziMapping:
     """The officer's mapping; every template and property on the server must be named once,
     with a target its record type allows."""
-    try:
-        doc: Any = yaml.safe_load(path.read_text(encoding="utf-8"))
-    except FileNotFoundError:
-        raise SillokError(f"{path}: no such mapping file") from None
-    except (OSError, UnicodeDecodeError, yaml.YAMLError) as exc:
-        raise SillokError(f"{path}: not a readable YAML mapping ({exc})") from None
+    doc = read_yaml(path)
     templates = doc.get("templates") if isinstance(doc, dict) else None
     if not isinstance(templates, dict):
         raise SillokError(f"{path}: expected a 'templates:' mapping")

@@ -15,7 +15,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
-from typing import Any
+from typing import Any, ClassVar
 
 from sqlalchemy.orm import Session
 
@@ -23,46 +23,38 @@ from sillok.archive import dates
 from sillok.exchange.uwazi_client import UwaziData
 from sillok.exchange.uwazi_map import TemplateMap, UwaziMapping
 from sillok.tables import cells
+from sillok.tables.dry_run import LEVELS, ORIGIN, ItemReport, Lookups, OriginLines, PlanBase
 
-ORIGIN = "origin"
-LEVELS = ("public", "internal", "restricted")
-
+__all__ = ["LEVELS", "EntityReport", "UwaziPlan", "build_plan"]
 
 @dataclass
-class EntityReport:
+class EntityReport(ItemReport):
     entity: str
     template: str
     title: str
-    creates: list[str] = field(default_factory=list)
-    mapped: list[str] = field(default_factory=list)
-    review: list[str] = field(default_factory=list)
-    refused: list[str] = field(default_factory=list)
+
+    @property
+    def where(self) -> str:
+        return f"entity {self.entity}"
 
     def as_json(self) -> dict[str, Any]:
         return {"entity": self.entity, "template": self.template, "title": self.title,
-                "status": "refused" if self.refused else "ok", "creates": self.creates,
-                "mapped": self.mapped, "review": self.review, "refused": self.refused}
+                **self.lists()}
 
 
 @dataclass
-class UwaziPlan:
+class UwaziPlan(PlanBase[EntityReport]):
+    unit: ClassVar[str] = "entities"
     server: str
     level: str
     mapping: UwaziMapping
     entities: list[EntityReport] = field(default_factory=list)
-    records: list[dict[str, Any]] = field(default_factory=list)
     # Attachments to fetch for source records: record ref -> Uwazi file name.
     originals: dict[str, str] = field(default_factory=dict)
 
     @property
-    def refused(self) -> list[EntityReport]:
-        return [e for e in self.entities if e.refused]
-
-    def counts(self) -> dict[str, int]:
-        out: dict[str, int] = {}
-        for rec in self.records:
-            out[rec["type"]] = out.get(rec["type"], 0) + 1
-        return out
+    def items(self) -> list[EntityReport]:
+        return self.entities
 
     def as_json(self) -> dict[str, Any]:
         return {"server": self.server, "level": self.level,
@@ -132,18 +124,9 @@ def _date_text(value: Any) -> str:
     return cells.parse_date(value).text
 
 
-@dataclass
-class _Look:
-    act_types: cells.Vocabulary
-    sexes: cells.Vocabulary
-    source_kinds: cells.Vocabulary
-    places: cells.Places
-
-
 def build_plan(session: Session, data: UwaziData, mapping: UwaziMapping,
                level: str) -> UwaziPlan:
-    look = _Look(cells.Vocabulary.load(session, "act_type"), cells.Vocabulary.load(session, "sex"),
-                 cells.Vocabulary.load(session, "source_kind"), cells.Places.load(session))
+    look = Lookups.load(session)
     plan = UwaziPlan(data.url, level, mapping)
     builder = _Builder(plan, data, look)
     builder.origin()
@@ -160,8 +143,8 @@ def build_plan(session: Session, data: UwaziData, mapping: UwaziMapping,
 class _Builder:
     plan: UwaziPlan
     data: UwaziData
-    look: _Look
-    spans: dict[str, tuple[int, int]] = field(default_factory=dict)
+    look: Lookups
+    lines: OriginLines = field(default_factory=OriginLines)
     refs: dict[str, str] = field(default_factory=dict)  # sharedId -> record ref
     quotes: dict[str, str] = field(default_factory=dict)  # source ref -> its title
 
@@ -187,8 +170,6 @@ class _Builder:
 
     # -- the origin record: one line per imported entity ----------------------------------
     def origin(self) -> None:
-        lines: list[str] = []
-        offset = 0
         for shared, versions in self.data.entities.items():
             tmap = self.template(versions)
             if tmap is None or tmap.kind == "ignore":
@@ -203,21 +184,17 @@ class _Builder:
                 if shown:
                     parts.append(f"{prop}={'|'.join(shown)}")
             line = f"entity {shared} ({tmap.name}): " + "; ".join(parts)
-            self.spans[shared] = (offset, offset + len(line))
-            lines.append(line)
-            offset += len(line) + 1
+            self.lines.add(shared, line)
         self.plan.records.append({
             "type": "source", "ref": ORIGIN, "level": self.plan.level, "kind": "other",
             "title": f"Uwazi에서 가져옴 / Imported from Uwazi: {self.data.host}"[:500],
-            "text": "\n".join(lines), "origin": f"uwazi:{self.data.url}",
-            "extra": {"import": {"uwazi": self.data.url, "entities": len(lines),
+            "text": self.lines.text, "origin": f"uwazi:{self.data.url}",
+            "extra": {"import": {"uwazi": self.data.url, "entities": len(self.lines.lines),
                                  "languages": self.data.languages}}})
 
     def _cite(self, shared: str, refs: list[str], level: str) -> None:
-        start, end = self.spans[shared]
         for ref in refs:
-            self.plan.records.append({"type": "evidence", "level": level, "source": ORIGIN,
-                                      "record": ref, "start": start, "end": end})
+            self.plan.records.append(self.lines.cite(shared, ref, level))
 
     def _level(self, versions: dict[str, dict[str, Any]]) -> str:
         # An entity unpublished in Uwazi is never made public here.
@@ -261,8 +238,7 @@ class _Builder:
                                             for n in dict.fromkeys(names)]}
         notes: list[str] = []
         for prop, labels in self._select(versions, tmap, "person.sex"):
-            code = next((c for t in labels if (c := self.look.sexes.code(t) or
-                                               cells.SEX_SHORT.get(t.casefold()))), None)
+            code = self.look.sex(labels)
             if code:
                 person["sex"] = code
                 report.mapped.append(f"{prop}: {labels[0]} → {code}")
@@ -387,11 +363,7 @@ class _Builder:
                 report.review.append(f"{prop}: a second date {text} (kept in the description)")
         places: list[str] = []
         for prop, labels in self._select(versions, tmap, "place"):
-            code = None
-            for text in labels:
-                code, _why = self.look.places.find(text)
-                if code:
-                    break
+            code, _why = self.look.place(labels)
             if code:
                 places.append(code)
                 report.mapped.append(f"{prop}: {labels[0]} → {code}")

@@ -103,23 +103,32 @@ def write_mapping(mapping: Mapping, path: Path, table_name: str) -> None:
         "# Targets / 대상:",
         *(f"#   {t}: {what}" for t, what in TARGETS.items()),
     ]
-    body = yaml.safe_dump({"file": table_name, "columns": mapping.columns},
-                          allow_unicode=True, sort_keys=False)
+    write_yaml(path, lines, {"file": table_name, "columns": mapping.columns})
+
+
+def write_yaml(path: Path, comments: list[str], doc: dict[str, Any]) -> None:
+    """A mapping file: comment lines for the officer, then the mapping as YAML."""
+    body = yaml.safe_dump(doc, allow_unicode=True, sort_keys=False)
     try:
-        path.write_text("\n".join(lines) + "\n" + body, encoding="utf-8")
+        path.write_text("\n".join(comments) + "\n" + body, encoding="utf-8")
     except OSError as exc:
         raise SillokError(f"cannot write {path}: {exc.strerror}") from None
+
+
+def read_yaml(path: Path) -> Any:
+    """A mapping file's YAML, or a one-line error saying why it cannot be read."""
+    try:
+        return yaml.safe_load(path.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        raise SillokError(f"{path}: no such mapping file") from None
+    except (OSError, UnicodeDecodeError, yaml.YAMLError) as exc:
+        raise SillokError(f"{path}: not a readable YAML mapping ({exc})") from None
 
 
 def read_mapping(path: Path, headers: list[str]) -> Mapping:
     """The officer's mapping; every column of the table must be named once, with a known
     target (a column left out would otherwise be skipped without anyone deciding so)."""
-    try:
-        doc: Any = yaml.safe_load(path.read_text(encoding="utf-8"))
-    except FileNotFoundError:
-        raise SillokError(f"{path}: no such mapping file") from None
-    except (OSError, UnicodeDecodeError, yaml.YAMLError) as exc:
-        raise SillokError(f"{path}: not a readable YAML mapping ({exc})") from None
+    doc = read_yaml(path)
     columns = doc.get("columns") if isinstance(doc, dict) else None
     if not isinstance(columns, dict):
         raise SillokError(f"{path}: expected a 'columns:' mapping of header: target")

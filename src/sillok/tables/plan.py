@@ -11,55 +11,44 @@ can be looked up (and are covered by the audit chain like any record) without a 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, ClassVar
 
 from sqlalchemy.orm import Session
 
 from sillok.archive import dates
 from sillok.tables import cells
 from sillok.tables.columns import Mapping, split_language
+from sillok.tables.dry_run import ORIGIN, ItemReport, Lookups, OriginLines, PlanBase
 from sillok.tables.sheets import Table
 
-ORIGIN = "origin"
 # Columns that say something of the event: a row with none of them is a person's alone.
 EVENT_TARGETS = ("event.title", "event.description", "date", "place", "act.type",
                  "geolocation", "event.key")
 
 
 @dataclass
-class RowReport:
+class RowReport(ItemReport):
     row: int
-    creates: list[str] = field(default_factory=list)
-    mapped: list[str] = field(default_factory=list)
-    review: list[str] = field(default_factory=list)
-    refused: list[str] = field(default_factory=list)
 
     @property
-    def status(self) -> str:
-        return "refused" if self.refused else "ok"
+    def where(self) -> str:
+        return f"row {self.row}"
 
     def as_json(self) -> dict[str, Any]:
-        return {"row": self.row, "status": self.status, "creates": self.creates,
-                "mapped": self.mapped, "review": self.review, "refused": self.refused}
+        return {"row": self.row, **self.lists()}
 
 
 @dataclass
-class Plan:
+class Plan(PlanBase[RowReport]):
+    unit: ClassVar[str] = "rows"
     file: str
     level: str
     mapping: Mapping
     rows: list[RowReport] = field(default_factory=list)
-    records: list[dict[str, Any]] = field(default_factory=list)
 
     @property
-    def refused(self) -> list[RowReport]:
-        return [r for r in self.rows if r.refused]
-
-    def counts(self) -> dict[str, int]:
-        out: dict[str, int] = {}
-        for rec in self.records:
-            out[rec["type"]] = out.get(rec["type"], 0) + 1
-        return out
+    def items(self) -> list[RowReport]:
+        return self.rows
 
     def as_json(self) -> dict[str, Any]:
         return {"file": self.file, "level": self.level, "mapping": self.mapping.columns,
@@ -68,40 +57,26 @@ class Plan:
                 "rows": [r.as_json() for r in self.rows]}
 
 
-@dataclass
-class _Lookups:
-    act_types: cells.Vocabulary
-    sexes: cells.Vocabulary
-    source_kinds: cells.Vocabulary
-    places: cells.Places
-
-
 def build_plan(session: Session, table: Table, mapping: Mapping, level: str,
                sha256: str) -> Plan:
-    look = _Lookups(cells.Vocabulary.load(session, "act_type"),
-                    cells.Vocabulary.load(session, "sex"),
-                    cells.Vocabulary.load(session, "source_kind"), cells.Places.load(session))
+    look = Lookups.load(session)
     plan = Plan(table.name, level, mapping)
     imported = {h: t != "ignore" for h, t in mapping.columns.items()}
-    lines: list[str] = []
-    spans: dict[int, tuple[int, int]] = {}
-    offset = 0
+    origin = OriginLines()
     for number, values in table.rows:
         # Only imported columns: a column the officer left out (a real name, an interviewer's
         # note) must not reach the archive by way of the origin record either.
         line = f"row {number}: " + "; ".join(f"{h}={v}" for h, v in values.items()
                                               if v is not None and imported[h])
-        spans[number] = (offset, offset + len(line))
-        lines.append(line)
-        offset += len(line) + 1
+        origin.add(number, line)
     plan.records.append({
         "type": "source", "ref": ORIGIN, "level": level, "kind": "other",
-        "title": f"가져온 표 / Imported table: {table.name}", "text": "\n".join(lines),
+        "title": f"가져온 표 / Imported table: {table.name}", "text": origin.text,
         "origin": f"import:{table.name}", "original_filename": table.name,
         "extra": {"import": {"file": table.name, "sha256": sha256, "rows": len(table.rows),
                              "mapping": mapping.columns}},
     })
-    builder = _Rows(plan, look, level, spans)
+    builder = _Rows(plan, look, level, origin)
     for number, values in table.rows:
         plan.rows.append(builder.row(number, values))
     return plan
@@ -110,9 +85,9 @@ def build_plan(session: Session, table: Table, mapping: Mapping, level: str,
 @dataclass
 class _Rows:
     plan: Plan
-    look: _Lookups
+    look: Lookups
     level: str
-    spans: dict[int, tuple[int, int]]
+    origin: OriginLines
     persons: dict[tuple[Any, ...], str] = field(default_factory=dict)
     sources: dict[str, str] = field(default_factory=dict)
     events: dict[str, str] = field(default_factory=dict)  # event.key -> ref
@@ -188,9 +163,7 @@ class _Rows:
                 report.creates.append(f"act {code}")
                 cited.append(ref)
         for ref in [r["ref"] for r in records]:
-            start, end = self.spans[number]
-            records.append({"type": "evidence", "level": self.level, "source": ORIGIN,
-                            "record": ref, "start": start, "end": end})
+            records.append(self.origin.cite(number, ref, self.level))
         self._sources(values, cited, records, report)
         self.plan.records.extend(records)
         return report
@@ -203,8 +176,7 @@ class _Rows:
                                             for n in dict.fromkeys(names)]}
         notes: list[str] = []
         for header, value in self.cells_of(values, "person.sex"):
-            code = self.look.sexes.code(str(value)) or cells.SEX_SHORT.get(
-                str(value).strip().casefold())
+            code = self.look.sex([str(value)])
             if code:
                 person["sex"] = code
                 report.mapped.append(f"{header}: {value} → {code}")
@@ -250,10 +222,7 @@ class _Rows:
         if key in self.persons:
             report.mapped.append(f"same person as an earlier row: {names}")
             ref = self.persons[key]
-            start, end = self.spans[number]
-            self.plan.records.append({"type": "evidence", "level": self.level,
-                                      "source": ORIGIN, "record": ref, "start": start,
-                                      "end": end})
+            self.plan.records.append(self.origin.cite(number, ref, self.level))
             return ref
         ref = f"p{number}"
         self.persons[key] = ref
