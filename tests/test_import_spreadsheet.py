@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import csv
 import json
+import re
 from datetime import datetime
 from pathlib import Path
 from typing import Any
@@ -21,8 +22,9 @@ from typer.testing import CliRunner
 from sillok.archive.service import Archive
 from sillok.cli.main import app
 from sillok.db import models as m
+from sillok.exchange.uwazi_map import TARGETS as UWAZI_TARGETS
 from sillok.tables.cells import parse_date
-from sillok.tables.columns import guess
+from sillok.tables.columns import TARGETS, Mapping, guess, write_mapping
 from tests.conftest import ADMIN as ADMIN_ACTOR
 
 HEADERS = ["이름", "성별", "출생연도", "사건일", "장소", "위반유형", "출처", "비고", "면담자"]
@@ -105,6 +107,16 @@ def test_headers_are_guessed_in_korean_english_and_uwazi() -> None:
                                "면담자"]] == [
         "person.name", "person.name", "person.sex", "person.birth_year", "date", "place",
         "act.type", "act.type", "event.title", "geolocation", "ignore"]
+
+
+def test_every_mapping_target_is_described_in_korean_and_english(tmp_path: Path) -> None:
+    for targets in [TARGETS, *UWAZI_TARGETS.values()]:
+        for target, said in targets.items():
+            assert re.search(r"[가-힣]", said.ko) and said.en and said.ko != said.en, target
+    write_mapping(Mapping({"성별": "person.sex"}), tmp_path / "m.yaml", "list.csv")
+    text = (tmp_path / "m.yaml").read_text(encoding="utf-8")
+    assert "#   person.sex: 피해자 성별 (여/남, female/male, …) / victim's sex" in text
+    assert "#   ignore: 전혀 가져오지 않음" in text
 
 
 def test_xlsx_dry_run_then_import(runner: CliRunner, cli_env: dict[str, str],

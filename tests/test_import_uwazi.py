@@ -67,6 +67,9 @@ def test_uwazi_api_dry_run_then_import(runner: CliRunner, cli_env: dict[str, str
         assert mapping["templates"]["Incident"]["properties"]["victims"] == "victims"
         assert mapping["templates"]["Testimony"]["as"] == "source"
         assert mapping["templates"]["Internal note"]["as"] == "ignore"
+        # Every target is described to the officer in Korean and English.
+        assert ("#     act.type: 침해 유형 (침해 유형 어휘): 피해자와 유형마다 침해 행위 하나 / "
+                "violation type") in proposed.read_text(encoding="utf-8")
 
         # The officer leaves the interviewer out; a refused entity stops the real run.
         proposed.write_text(proposed.read_text(encoding="utf-8").replace(

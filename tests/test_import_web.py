@@ -47,6 +47,7 @@ def test_import_from_the_workspace(settings: Settings, archive: Archive) -> None
         assert _counts(archive) == before  # the dry run writes nothing
         assert "장소: Hoeryŏng → kp-09-hoeryong" in page.text
         assert 'data-status="refused"' not in page.text
+        assert ">person.sex — 피해자 성별 (여/남, female/male, …)</option>" in page.text
         token = _token(page.text)
         # 비고 is a description and 면담자 left out, as guessed; the editor leaves 비고 out too.
         assert re.search(r'name="map_5">.*?<option value="event.description" selected',

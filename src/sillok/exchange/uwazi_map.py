@@ -24,36 +24,42 @@ from typing import Any
 
 from sillok.errors import SillokError
 from sillok.exchange.uwazi_client import UwaziData
-from sillok.tables.columns import guess, norm, read_yaml, write_yaml
+from sillok.tables.columns import Said, guess, norm, read_yaml, write_yaml
 
 KINDS = ("person", "event", "source", "ignore")
 # What a property can become, per record type (the officer's choices in the mapping file).
-TARGETS: dict[str, dict[str, str]] = {
+_IGNORE = Said("가져오지 않음", "not imported")
+TARGETS: dict[str, dict[str, Said]] = {
     "person": {
-        "person.sex": "sex (여/남, female/male, …)",
-        "person.birth_year": "birth year",
-        "person.origin_place": "place of origin (gazetteer)",
-        "person.name": "another name or alias of the person",
-        "description": "kept in the person's description",
-        "ignore": "not imported",
+        "person.sex": Said("성별 (여/남, female/male, …)", "sex (여/남, female/male, …)"),
+        "person.birth_year": Said("출생연도", "birth year"),
+        "person.origin_place": Said("출신지 (지명 사전)", "place of origin (gazetteer)"),
+        "person.name": Said("그 사람의 다른 이름 또는 가명",
+                            "another name or alias of the person"),
+        "description": Said("인물 설명에 보존", "kept in the person's description"),
+        "ignore": _IGNORE,
     },
     "event": {
-        "date": "date of the event and its acts",
-        "place": "place of the event (gazetteer)",
-        "act.type": "violation type (act type vocabulary): one act per victim and type",
-        "victims": "relationship to the victims (a template mapped as person)",
-        "source": "relationship to the sources (a template mapped as source)",
-        "geolocation": "coordinates (kept in the description)",
-        "description": "kept in the event's description",
-        "ignore": "not imported",
+        "date": Said("사건과 그 침해 행위의 날짜", "date of the event and its acts"),
+        "place": Said("사건 장소 (지명 사전)", "place of the event (gazetteer)"),
+        "act.type": Said("침해 유형 (침해 유형 어휘): 피해자와 유형마다 침해 행위 하나",
+                         "violation type (act type vocabulary): one act per victim and type"),
+        "victims": Said("피해자와의 관계 (person 으로 가져오는 템플릿)",
+                        "relationship to the victims (a template mapped as person)"),
+        "source": Said("자료와의 관계 (source 로 가져오는 템플릿)",
+                       "relationship to the sources (a template mapped as source)"),
+        "geolocation": Said("좌표 (설명에 보존)", "coordinates (kept in the description)"),
+        "description": Said("사건 설명에 보존", "kept in the event's description"),
+        "ignore": _IGNORE,
     },
     "source": {
-        "date": "date the source was published or recorded",
-        "source.kind": "kind of source (testimony, report, …: source kind vocabulary)",
-        "description": "the source's text",
-        "ignore": "not imported",
+        "date": Said("자료의 발행일 또는 기록일", "date the source was published or recorded"),
+        "source.kind": Said("자료 종류 (증언, 보고서 …: 자료 종류 어휘)",
+                            "kind of source (testimony, report, …: source kind vocabulary)"),
+        "description": Said("자료 본문", "the source's text"),
+        "ignore": _IGNORE,
     },
-    "ignore": {"ignore": "not imported"},
+    "ignore": {"ignore": _IGNORE},
 }
 KIND_WORDS: dict[str, tuple[str, ...]] = {
     "person": ("person", "persons", "people", "victim", "victims", "individual", "witness",
@@ -149,7 +155,8 @@ def write_mapping(mapping: UwaziMapping, path: Path, data: UwaziData) -> None:
     ]
     for kind, targets in TARGETS.items():
         if kind != "ignore":
-            lines.append(f"#   as {kind}: " + ", ".join(targets))
+            lines.append(f"#   as {kind}:")
+            lines += [f"#     {t}: {what.both()}" for t, what in targets.items()]
     doc = {"server": data.url, "templates": {
         name: {"as": t.kind, "properties": t.properties} for name, t in
         mapping.templates.items()}}

@@ -10,28 +10,55 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 import yaml
 
 from sillok.errors import SillokError
 
+
+class Said(NamedTuple):
+    """A text said in Korean and in English, as every text a user sees."""
+
+    ko: str
+    en: str
+
+    def both(self) -> str:
+        return f"{self.ko} / {self.en}"
+
+    def in_lang(self, lang: str | None) -> str:
+        return self.ko if lang == "ko" else self.en
+
+
 # What a column can be imported as (the officer's choices in the mapping file).
-TARGETS: dict[str, str] = {
-    "person.name": "victim's name; several names or aliases with |",
-    "person.sex": "victim's sex (여/남, female/male, …)",
-    "person.birth_year": "victim's birth year (1985, 1985년경)",
-    "person.origin_place": "victim's place of origin (gazetteer)",
-    "event.title": "title of the event",
-    "event.description": "description or notes",
-    "date": "date of the event and its acts (2019-03, 2019년 3월경, 19년 봄)",
-    "place": "place of the event (gazetteer); several with |",
-    "act.type": "violation type (act type vocabulary); several with |",
-    "source": "the source the row rests on (testimony, report); several with |",
-    "geolocation": "coordinates as lat|lon (Uwazi)",
-    "event.key": "the event's number in the list: rows with the same number are one event",
-    "person.key": "the victim's number in the list: rows with the same number are one person",
-    "ignore": "not imported at all (e.g. a real name or an interviewer's note)",
+TARGETS: dict[str, Said] = {
+    "person.name": Said("피해자 이름; 여러 이름·가명은 | 로 구분",
+                        "victim's name; several names or aliases with |"),
+    "person.sex": Said("피해자 성별 (여/남, female/male, …)",
+                       "victim's sex (여/남, female/male, …)"),
+    "person.birth_year": Said("피해자 출생연도 (1985, 1985년경)",
+                              "victim's birth year (1985, 1985년경)"),
+    "person.origin_place": Said("피해자 출신지 (지명 사전)",
+                                "victim's place of origin (gazetteer)"),
+    "event.title": Said("사건 제목", "title of the event"),
+    "event.description": Said("설명 또는 비고", "description or notes"),
+    "date": Said("사건과 그 침해 행위의 날짜 (2019-03, 2019년 3월경, 19년 봄)",
+                 "date of the event and its acts (2019-03, 2019년 3월경, 19년 봄)"),
+    "place": Said("사건 장소 (지명 사전); 여러 곳은 | 로 구분",
+                  "place of the event (gazetteer); several with |"),
+    "act.type": Said("침해 유형 (침해 유형 어휘); 여러 개는 | 로 구분",
+                     "violation type (act type vocabulary); several with |"),
+    "source": Said("행의 근거 자료 (증언, 보고서); 여러 개는 | 로 구분",
+                   "the source the row rests on (testimony, report); several with |"),
+    "geolocation": Said("좌표, 위도|경도 (Uwazi)", "coordinates as lat|lon (Uwazi)"),
+    "event.key": Said("목록의 사건 번호: 번호가 같은 행은 한 사건",
+                      "the event's number in the list: rows with the same number are one "
+                      "event"),
+    "person.key": Said("목록의 피해자 번호: 번호가 같은 행은 한 사람",
+                       "the victim's number in the list: rows with the same number are one "
+                       "person"),
+    "ignore": Said("전혀 가져오지 않음 (예: 실명, 면담자의 메모)",
+                   "not imported at all (e.g. a real name or an interviewer's note)"),
 }
 
 # Headers, compared without case, spaces, dots, hyphens and underscores.
@@ -101,7 +128,7 @@ def write_mapping(mapping: Mapping, path: Path, table_name: str) -> None:
         "# Change the target of any column, then run: "
         f"sillok import {table_name} --mapping {path.name} --dry-run",
         "# Targets / 대상:",
-        *(f"#   {t}: {what}" for t, what in TARGETS.items()),
+        *(f"#   {t}: {what.both()}" for t, what in TARGETS.items()),
     ]
     write_yaml(path, lines, {"file": table_name, "columns": mapping.columns})
 
