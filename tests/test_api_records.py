@@ -205,7 +205,8 @@ def test_protected_details_and_withheld_references(client: TestClient,
     act = archive.create(ADMIN, "act", {"level": "public", "event": ev,
                                         "act_type": "detention", "victim": hidden})
     seen = client.get(f"{API}/acts/{act}").json()
-    assert seen["fields"]["victim"] == {"type": "person", "id": None, "label": "[withheld]"}
+    assert seen["fields"]["victim"] == {"type": "person", "id": None, "label": "[withheld]",
+                                        "code": None}
     assert "가상비밀인물" not in client.get(f"{API}/acts/{act}").text
     for reader in (None, VIEWER, ANALYST):
         person = client.get(f"{API}/persons/{public}",

@@ -191,7 +191,7 @@ def test_guided_publish_citing_withheld_sources(archive: Archive, editor: TestCl
         assert api["related"]["evidence"] == []
         assert api["related"]["withheld_sources"] == [
             {"withheld": True, "source": {"type": "source", "id": None,
-                                          "label": "[withheld source]"}}] * 2
+                                          "label": "[withheld source]", "code": None}}] * 2
     # Staff read the evidence itself, not a withheld entry.
     staff = archive.get(EDITOR, "event", w["event"])["related"]
     assert "withheld_sources" not in staff and len(staff["evidence"]) == 2

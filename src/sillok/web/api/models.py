@@ -15,6 +15,7 @@ from pydantic import BaseModel, ConfigDict, Field, create_model
 from pydantic.fields import FieldInfo
 
 from sillok.archive.kinds import KINDS, Kind
+from sillok.web.api.labels import CODE_DESCRIPTION
 
 Level = Literal["public", "internal", "restricted"]
 
@@ -22,7 +23,8 @@ Level = Literal["public", "internal", "restricted"]
 class RefOut(BaseModel):
     type: str
     id: int | None = Field(description="Null when the caller may not see the record.")
-    label: str
+    label: str = Field(description="In the caller's language (?lang=, Accept-Language).")
+    code: str | None = Field(None, description=CODE_DESCRIPTION)
 
 
 class Retraction(BaseModel):
@@ -36,7 +38,8 @@ class Pointer(BaseModel):
 
     type: str
     id: int
-    label: str
+    label: str = Field(description="In the caller's language (?lang=, Accept-Language).")
+    code: str | None = Field(None, description=CODE_DESCRIPTION)
 
 
 class EvidenceLink(BaseModel):
@@ -93,7 +96,9 @@ def _record_model(kind: Kind, fields_model: type[BaseModel]) -> type[BaseModel]:
         __doc__=f"One {kind.name} as the caller may see it.",
         type=(literal, kind.name),
         id=(int, ...),
-        label=(str, ...),
+        label=(str, Field(..., description="What a reader calls the record, in the caller's "
+                                            "language (?lang=, Accept-Language).")),
+        code=(str | None, Field(None, description=CODE_DESCRIPTION)),
         level=(Level, ...),
         version=(int, Field(..., description="Counted up by every change; the record's ETag "
                                              "is ``\"v{version}\"``, and a change sent with "

@@ -21,11 +21,13 @@ from sillok.security.policy import Role
 from sillok.web.api.body import JsonObject, body_ref
 from sillok.web.api.deps import MAX_OFFSET, NO_NUL, Reader, RecordId, Writer
 from sillok.web.api.errors import ERROR_RESPONSES, PreconditionFailed, Unauthenticated
+from sillok.web.api.labels import ApiLabels
 from sillok.web.api.models import MODELS, HistoryEntry, RecordType, RetractIn
 
 MAX_LIMIT = 500
-# Query parameters every list takes besides the type's filters.
-PAGING = frozenset({"limit", "offset", "include_retracted", "newest_first"})
+# Query parameters every list takes besides the type's filters; ``lang`` chooses the labels'
+# language, as on every page and call (the site's language middleware reads it).
+PAGING = frozenset({"limit", "offset", "include_retracted", "newest_first", "lang"})
 
 
 def _filters_dependency(kind: Kind) -> Callable[..., dict[str, str]]:
@@ -74,12 +76,13 @@ def router(archive: Archive) -> APIRouter:
         return [RecordType(name=k.name, plural=k.plural, path=f"/{k.plural}",
                            filters=sorted(k.filters)) for k in KINDS.values()]
 
+    human = ApiLabels(archive)
     for kind in KINDS.values():
-        _kind_routes(r, archive, kind)
+        _kind_routes(r, archive, kind, human)
     return r
 
 
-def _kind_routes(r: APIRouter, archive: Archive, kind: Kind) -> None:
+def _kind_routes(r: APIRouter, archive: Archive, kind: Kind, human: ApiLabels) -> None:
     models = MODELS[kind.name]
     name, plural = kind.name, kind.plural
     title = name.capitalize()
@@ -100,7 +103,8 @@ def _kind_routes(r: APIRouter, archive: Archive, kind: Kind) -> None:
         page = archive.list_records(actor, name, filters, limit=limit, offset=offset,
                                     include_retracted=include_retracted,
                                     newest_first=newest_first)
-        return {"total": page.total, "limit": limit, "offset": offset, "items": page.items}
+        return {"total": page.total, "limit": limit, "offset": offset,
+                "items": human(page.items)}
 
     @r.post(f"/{plural}", response_model=models.record, status_code=201, tags=tags,
             operation_id=f"create_{name}", summary=f"Create a {name}",
@@ -109,14 +113,14 @@ def _kind_routes(r: APIRouter, archive: Archive, kind: Kind) -> None:
                response: Response) -> dict[str, Any]:
         record_id = archive.create(actor, name, data)
         response.headers["Location"] = _url(request, f"/{plural}/{record_id}")
-        return archive.get(actor, name, record_id)
+        return human(archive.get(actor, name, record_id))
 
     @r.get(f"/{plural}/{{record_id}}", response_model=models.record, tags=tags,
            operation_id=f"get_{name}", summary=f"Read one {name}")
     def get(actor: Reader, record_id: RecordId, response: Response) -> dict[str, Any]:
         record = archive.get(actor, name, record_id)
         response.headers["ETag"] = etag(record["version"])
-        return record
+        return human(record)
 
     @r.patch(f"/{plural}/{{record_id}}", response_model=models.record, tags=tags,
              operation_id=f"update_{name}", summary=f"Change fields of a {name}",
@@ -138,13 +142,13 @@ def _kind_routes(r: APIRouter, archive: Archive, kind: Kind) -> None:
             raise PreconditionFailed(exc.message, exc.current) from None
         record = archive.get(actor, name, record_id)
         response.headers["ETag"] = etag(record["version"])
-        return record
+        return human(record)
 
     @r.post(f"/{plural}/{{record_id}}/retract", response_model=models.record, tags=tags,
             operation_id=f"retract_{name}", summary=f"Retract a {name}, with a reason")
     def retract(actor: Writer, record_id: RecordId, body: RetractIn) -> dict[str, Any]:
         archive.retract(actor, name, record_id, body.reason)
-        return archive.get(actor, name, record_id)
+        return human(archive.get(actor, name, record_id))
 
     @r.get(f"/{plural}/{{record_id}}/history", response_model=list[HistoryEntry], tags=tags,
            operation_id=f"history_{name}", summary=f"Audit history of a {name}")

@@ -17,6 +17,7 @@ from sillok.archive.service import Archive
 from sillok.search.service import search
 from sillok.web.api.deps import NO_NUL, Reader
 from sillok.web.api.errors import ERROR_RESPONSES
+from sillok.web.api.labels import CODE_DESCRIPTION, ApiLabels
 from sillok.web.labels import public_note
 
 MAX_OFFSET = 100_000
@@ -25,7 +26,8 @@ MAX_OFFSET = 100_000
 class SearchHit(BaseModel):
     type: str
     id: int
-    label: str
+    label: str = Field(description="In the caller's language (?lang=, Accept-Language).")
+    code: str | None = Field(None, description=CODE_DESCRIPTION)
     level: str
     score: float
     snippet: str = Field(description="HTML: text escaped, matches in <mark>…</mark>.")
@@ -71,6 +73,7 @@ class SearchOut(BaseModel):
 
 def router(archive: Archive) -> APIRouter:
     r = APIRouter(responses=ERROR_RESPONSES)
+    human = ApiLabels(archive)
 
     @r.get("/search", response_model=SearchOut, tags=["search"], operation_id="search",
            summary="Search records (words, \"phrases\", -exclusion, OR, type: lang: level: "
@@ -93,7 +96,7 @@ def router(archive: Archive) -> APIRouter:
                         sort=sort, expand_terms=expand, terms_apart=True)
         return {"query": result.query, "total": result.total,
                 "total_capped": result.total_capped, "limit": limit, "offset": offset,
-                "items": result.items, "notes": result.notes,
+                "items": human(result.items), "notes": result.notes,
                 "expansions": [{**e, "source": public_note(e["source"]) if e.get("source")
                                 else None} for e in result.expansions],
                 "suggestions": result.suggestions,
