@@ -101,6 +101,9 @@ def test_uwazi_api_dry_run_then_import(runner: CliRunner, cli_env: dict[str, str
         assert event.date_start.isoformat() == "2019-03-08"
         assert "좌표 / geolocation: 42.44, 129.75 (회령)" in event.description
         assert "title__en: Forced repatriation, Hoeryong (fictional)" in event.description
+        # Both language versions' text is kept; labels said again in English are not.
+        assert "summary: 가상 사건 요약\nsummary__en: Summary of a fictional incident" \
+            in event.description
         acts = s.execute(select(m.Act).order_by(m.Act.id)).scalars().all()
         assert sorted((a.victim_id, a.act_type) for a in acts) == sorted(
             (p.id, t) for p in persons for t in ("forced_repatriation", "detention"))
@@ -118,6 +121,8 @@ def test_uwazi_api_dry_run_then_import(runner: CliRunner, cli_env: dict[str, str
         assert "entity v-kim (Victim): title__ko=김가명; title__en=Kim Ga-myeong; sex=여" \
             in origin.text
         assert "조사원 갑" not in origin.text and "내부 메모" not in origin.text
+        assert "location=회령; location__en=Hoeryong;" in origin.text
+        assert "summary=가상 사건 요약; summary__en=Summary of a fictional incident" in origin.text
         quote = s.execute(select(m.Evidence.quote).where(
             m.Evidence.source_id == origin.id, m.Evidence.record_type == "person",
             m.Evidence.record_id == kim.id)).scalar_one()

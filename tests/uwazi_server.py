@@ -61,15 +61,21 @@ TEMPLATES = [
 
 
 def _entity(shared: str, template: str, titles: dict[str, str],
-            metadata: dict[str, list[dict[str, Any]]], **extra: Any) -> dict[str, dict[str, Any]]:
+            metadata: dict[str, list[dict[str, Any]]], *,
+            english: dict[str, list[dict[str, Any]]] | None = None,
+            **extra: Any) -> dict[str, dict[str, Any]]:
+    """One entity in each language of ``titles``; ``english``: the metadata that the English
+    version says otherwise (text properties and thesaurus labels are translated per
+    language in Uwazi; dates and numbers are shared)."""
     return {lang: {"_id": f"{shared}-{lang}", "sharedId": shared, "language": lang,
                    "template": template, "title": title, "published": True,
-                   "metadata": metadata, **extra} for lang, title in titles.items()}
+                   "metadata": {**metadata, **(english or {})} if lang == "en" else metadata,
+                   **extra} for lang, title in titles.items()}
 
 
 def _entities() -> dict[str, dict[str, dict[str, Any]]]:
-    """sharedId -> language -> entity; select labels are given in Korean in both languages
-    (Uwazi translates thesauri per language; the English copy here keeps the Korean)."""
+    """sharedId -> language -> entity; incident i-1 has its text and labels in English too,
+    the others keep the Korean labels in their English copy."""
     march = 1552003200  # 2019-03-08
     return {
         "v-kim": _entity("v-kim", VICTIM, {"ko": "김가명", "en": "Kim Ga-myeong"},
@@ -95,7 +101,12 @@ def _entities() -> dict[str, dict[str, dict[str, Any]]]:
                         "testimony": [{"value": "t-9", "label": "증언 T-9 (가상)"}],
                         "geolocation_geolocation": [{"value": {"lat": 42.44, "lon": 129.75,
                                                                "label": "회령"}}],
-                        "summary": [{"value": "가상 사건 요약"}]}),
+                        "summary": [{"value": "가상 사건 요약"}]},
+                       english={"summary": [{"value": "Summary of a fictional incident"}],
+                                "location": [{"value": "p1", "label": "Hoeryong"}],
+                                "violation_type": [
+                                    {"value": "v1", "label": "Forced repatriation"},
+                                    {"value": "v2", "label": "Detention"}]}),
         "i-2": _entity("i-2", INCIDENT, {"ko": "가상리 사건"},
                        {"date": [{"value": {"from": march, "to": march + 86400 * 30}}],
                         "location": [{"value": "p2", "label": "가상리"}],

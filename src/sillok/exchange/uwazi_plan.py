@@ -9,6 +9,11 @@ the table import reads cells (tables/cells.py): vocabularies and the gazetteer b
 spelling, Korean dates. Every imported record keeps its origin: one source record holds the
 server's address and one line per entity (``entity SHAREDID (Template): …``), and each record
 made from an entity has an evidence link to that entity's line.
+
+Uwazi keeps an entity once per language (one ``sharedId``): titles, text properties and
+thesaurus labels differ by language, dates and numbers do not. A person's titles and names in
+every language become its names; an event's or source's text in every language is kept (the
+main language, Korean first, then ``property__en: …``); values are read from the main language.
 """
 
 from __future__ import annotations
@@ -153,10 +158,19 @@ class _Builder:
         return self.plan.mapping.for_template(self.data, str(first.get("template")))
 
     def _main(self, versions: dict[str, dict[str, Any]]) -> dict[str, Any]:
+        return versions[self._main_language(versions)]
+
+    def _main_language(self, versions: dict[str, dict[str, Any]]) -> str:
         for lang in ("ko", self.data.default_language, "en"):
             if lang in versions:
-                return versions[lang]
-        return next(iter(versions.values()))
+                return lang
+        return next(iter(versions))
+
+    def _languages(self, versions: dict[str, dict[str, Any]]) -> list[tuple[str, str]]:
+        """(language, suffix) of every version, the main one first with no suffix: what a
+        property in another language is written as (``summary__en``)."""
+        main = self._main_language(versions)
+        return [(main, "")] + [(lang, f"__{lang or '?'}") for lang in versions if lang != main]
 
     def _titles(self, versions: dict[str, dict[str, Any]]) -> list[tuple[str, str]]:
         """(language, title), Korean first, without repeats."""
@@ -174,15 +188,19 @@ class _Builder:
             tmap = self.template(versions)
             if tmap is None or tmap.kind == "ignore":
                 continue
-            main = self._main(versions)
             parts = [f"title{'__' + lang if lang else ''}={title}"
                      for lang, title in self._titles(versions)]
             for prop, target in tmap.properties.items():
                 if target == "ignore":
                     continue  # what the officer left out does not enter by this way either
-                shown = _shown(main, prop)
-                if shown:
-                    parts.append(f"{prop}={'|'.join(shown)}")
+                # Each language's values, where they differ from the main language's (Uwazi
+                # keeps text and translated labels per language, the rest shared).
+                said: list[list[str]] = []
+                for lang, suffix in self._languages(versions):
+                    shown = _shown(versions[lang], prop)
+                    if shown and shown not in said:
+                        said.append(shown)
+                        parts.append(f"{prop}{suffix}={'|'.join(shown)}")
             line = f"entity {shared} ({tmap.name}): " + "; ".join(parts)
             self.lines.add(shared, line)
         self.plan.records.append({
@@ -223,14 +241,33 @@ class _Builder:
 
     def _by_target(self, versions: dict[str, dict[str, Any]], tmap: TemplateMap,
                    target: str) -> list[tuple[str, Any]]:
+        """(property, value) in the main language: for values the same in every language
+        (dates, numbers, coordinates)."""
         main = self._main(versions)
         return [(p, v) for p, t in tmap.properties.items() if t == target
                 for v in _values(main, p) if v is not None]
 
+    def _texts(self, versions: dict[str, dict[str, Any]], tmap: TemplateMap,
+               target: str) -> list[tuple[str, str]]:
+        """(property, text) in every language the entity has, a text said again in another
+        language left out; the property of another language named ``prop__en``."""
+        out: list[tuple[str, str]] = []
+        for prop, t in tmap.properties.items():
+            if t != target:
+                continue
+            seen: set[str] = set()
+            for lang, suffix in self._languages(versions):
+                for v in _values(versions[lang], prop):
+                    text = str(v).strip() if v is not None else ""
+                    if text and text not in seen:
+                        seen.add(text)
+                        out.append((prop + suffix, text))
+        return out
+
     def _person(self, shared: str, versions: dict[str, dict[str, Any]], tmap: TemplateMap,
                 report: EntityReport, level: str) -> None:
         names = [t for _lang, t in self._titles(versions)]
-        names += [str(v) for _p, v in self._by_target(versions, tmap, "person.name")]
+        names += [v for _p, v in self._texts(versions, tmap, "person.name")]
         if not names:
             report.refused.append("no title: a person needs a name")
             return
@@ -264,7 +301,7 @@ class _Builder:
             else:
                 notes.append(f"출신지 / origin: {labels[0]}")
                 report.review.append(f"{prop}: {why} (kept in the description)")
-        notes += [f"{p}: {v}" for p, v in self._by_target(versions, tmap, "description")]
+        notes += [f"{p}: {v}" for p, v in self._texts(versions, tmap, "description")]
         if notes:
             person["description"] = "\n".join(notes)
         if report.refused:
@@ -289,7 +326,7 @@ class _Builder:
         title = titles[0][1] if titles else f"Uwazi {shared}"
         # The title heads the text: what an event cites this source by (its quote).
         text = [t for _l, t in titles]
-        text += [str(v) for _p, v in self._by_target(versions, tmap, "description")]
+        text += [v for _p, v in self._texts(versions, tmap, "description")]
         kind = "other"
         for prop, labels in self._select(versions, tmap, "source.kind"):
             found = next((c for t in labels if (c := self.look.source_kinds.code(t))), None)
@@ -381,7 +418,7 @@ class _Builder:
             label = f" ({point['label']})" if point.get("label") else ""
             notes.append(f"좌표 / geolocation: {lat}, {lon}{label}")
             report.mapped.append(f"{prop}: {lat}, {lon} (in the description)")
-        notes += [f"{p}: {v}" for p, v in self._by_target(versions, tmap, "description")]
+        notes += [f"{p}: {v}" for p, v in self._texts(versions, tmap, "description")]
         victims = self._related(versions, tmap, "victims", "person", report, notes)
         sources = self._related(versions, tmap, "source", "source", report, notes)
         if report.refused:
