@@ -104,3 +104,27 @@ def test_the_seed_headline_is_reproducible_from_the_page(public: TestClient) -> 
     rows = _csv(public.get("/data/arrivals-quarter.csv?lang=en").text)
     row = next(r for r in rows if r["Period"] == "2023-Q1")
     assert row["Total"] == "34" and "http" in row["Source"] and ".md" not in row["Source"]
+
+
+def test_csv_files_read_in_their_language_and_keep_their_codes(public: TestClient) -> None:
+    """A Korean file is Korean throughout: flags are 예/아니요 (not True/False), a total row
+    names what it sums in Korean (not the column key ``province``), and a row without a
+    province says so; the code columns keep the codes for programs."""
+    ko = public.get("/data/acts-type-year.csv?lang=ko").text
+    en = public.get("/data/acts-province.csv?lang=en").text
+    arrivals = public.get("/data/arrivals-quarter.csv?lang=ko").text
+    for text in (ko, en, arrivals):
+        assert "True" not in text and "False" not in text
+    rows = _csv(ko)
+    assert {r["비공개"] for r in rows} <= {"예", "아니요"}
+    total = rows[-1]
+    assert total["합산 기준"] == "침해 유형, 연도" and total["침해 유형 (이름)"] == "전체"
+    assert any(r["침해 유형"] == "forced_repatriation" and r["침해 유형 (이름)"] == "강제송환"
+               for r in rows)
+    assert not {"type", "year", "province"} & {v for r in rows for v in r.values()}
+    by_province = _csv(en)
+    assert {r["Suppressed"] for r in by_province} <= {"yes", "no"}
+    assert by_province[-1]["Total over"] == "Province"
+    assert by_province[-1]["Province (name)"] == "All"
+    assert all(r["Province (name)"] for r in by_province)
+    assert {r["잠정치"] for r in _csv(arrivals)} <= {"예", "아니요"}

@@ -119,18 +119,20 @@ def _counts_note(table: CountTable, lang: Lang = "en") -> str:
     if lang == "ko":
         note = (f"실록에 공개된 기록으로, 보호된 하나의 표(침해 유형 × 연도 × 도)에서 잘라 낸 값. "
                 f"피해자가 {table.suppressed_below}명 미만인 칸은 가리며, 빼기로 그 값을 알아낼 "
-                f"수 있는 칸과 합계도 함께 가림(suppressed=true인 빈 값, 0이 아님)")
+                f"수 있는 칸과 합계도 함께 가림(빈 값이며 0이 아님: CSV에서는 비공개 열이 '예', "
+                f"JSON에서는 suppressed=true)")
         if summed:
-            note += ("; summed=true인 행은 공개된 여러 칸의 행위 수를 더한 값이며, 한 번씩만 "
-                     "세는 피해자와 사건은 더하지 않음(빈 값)")
+            note += ("; 합산 행('예', JSON에서는 summed=true)은 공개된 여러 칸의 행위 수를 "
+                     "더한 값이며, 한 번씩만 세는 피해자와 사건은 더하지 않음(빈 값)")
         return note + (f"; 필터: {table.filter_text}" if table.filters else "")
     note = (f"Sillok records visible to the public, cut from one protected table (act type x "
             f"year x province); cells with fewer than {table.suppressed_below} victims are "
             f"suppressed, and so are the cells and totals that would reveal them by subtraction "
-            f"(null with suppressed=true, never 0)")
+            f"(empty, never 0: Suppressed is 'yes' in the CSV, suppressed=true in the JSON)")
     if summed:
-        note += ("; rows with summed=true add up the acts of several published cells, and "
-                 "victims and events, each counted once, are not added up there (null)")
+        note += ("; summed rows ('yes', summed=true in the JSON) add up the acts of several "
+                 "published cells, and victims and events, each counted once, are not added up "
+                 "there (empty)")
     return note + (f"; filter: {table.filter_text}" if table.filters else "")
 
 
@@ -190,12 +192,34 @@ def _csv(archive: Archive, name: str, table: OpenTable, lang: Lang) -> Response:
     # keeps the column names as keys for programs.
     writer.writerow({c: column_label(c, lang) for c in columns})
     for row in table.rows:
-        named = {f"{d}_label": labels.get(str(row[d]), str(row[d]))
-                 for d in dims if row.get(d) is not None}
-        writer.writerow({**row, **named, "total_over": " ".join(row.get("total_over", []))})
+        over = row.get("total_over") or []
+        named = {f"{d}_label": _dim_label(labels, d, row.get(d), d in over, lang)
+                 for d in dims}
+        flags = {c: _yes_no(row[c], lang) for c in columns if isinstance(row.get(c), bool)}
+        writer.writerow({**row, **named, **flags,
+                         "total_over": ", ".join(column_label(d, lang) for d in over)})
     return Response("\ufeff" + buf.getvalue(), media_type="text/csv; charset=utf-8",
                     headers={"Content-Disposition": f'attachment; filename="{name}.csv"',
                              "Content-Language": lang, "Vary": "Accept-Language, Cookie"})
+
+
+# A flag of the CSV files as the file's reader says it (the JSON keeps true/false).
+YES_NO = {"en": ("yes", "no"), "ko": ("예", "아니요")}
+
+
+def _yes_no(flag: bool, lang: Lang) -> str:
+    return YES_NO[lang][0 if flag else 1]
+
+
+def _dim_label(labels: dict[str, str], dim: str, value: Any, summed_over: bool,
+               lang: Lang) -> str:
+    """A dimension's name in a row: the term's label; on a total row, "All"; where the
+    records do not say (no province), "Unknown" — never an empty cell a reader must guess."""
+    if value is not None:
+        return labels.get(str(value), str(value))
+    if summed_over:
+        return "전체" if lang == "ko" else "All"
+    return "미상" if lang == "ko" else "Unknown"
 
 
 def _reason(exc: Invalid, lang: Lang) -> str:
