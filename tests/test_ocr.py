@@ -19,7 +19,7 @@ from hypothesis import strategies as st
 from sillok.archive.service import Archive
 from sillok.config import Settings
 from sillok.errors import Conflict, Invalid
-from sillok.ingest import ocr, ocr_store
+from sillok.ingest import ocr, ocr_jobs, ocr_store
 from sillok.ingest.pipeline import Ingestor, Options
 from tests import files
 from tests.auth_helpers import signed_in
@@ -166,7 +166,9 @@ def test_a_scanned_pdf_keeps_each_pages_confidence(archive: Archive,
     # read again with another layout: a second reading, the first kept
     got = staff.post(f"/staff/sources/{source}/ocr",
                      data={"page": "2", "psm": "4", "steps": ["deskew", "binarise"]})
-    assert got.status_code == 303 and got.headers["location"].endswith("#ocr")
+    assert got.status_code == 303 and got.headers["location"].endswith("?ocr=queued#ocr")
+    # the server's worker reads it (ingest/ocr_jobs.py), not the request
+    assert ocr_jobs.wait_idle(archive, 180)
     again = _view(archive, source)["pages"][0]
     assert again["readings"] == 2 and again["psm"] == 4 and again["current"]
     assert "upscale" not in " ".join(again["preprocess"])

@@ -21,6 +21,7 @@ from sillok.cli import (
     estimate_cmds,
     eval_ingest_cmds,
     ingest_cmds,
+    jobs_cmds,
     keys_cmds,
     link_cmds,
     linkage_cmds,
@@ -90,6 +91,7 @@ consent_cmds.register(app)
 custody_cmds.register(app)
 capture_cmds.register(app)
 eval_ingest_cmds.register(app)
+jobs_cmds.register(app)
 
 
 def run() -> None:

@@ -592,6 +592,13 @@ class Job(Base):
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
     result: Mapped[dict[str, Any] | None] = mapped_column(JSON, default=None)
+    # Durable jobs (ingest/ocr_jobs.py): how often a worker claimed the job, until when the
+    # claim holds (a killed worker's claim runs out and another takes the job) and whose it is.
+    attempts: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+    lease_until: Mapped[datetime | None] = mapped_column(default=None)
+    claimed_by: Mapped[str | None] = mapped_column(String(120), default=None)
+    # The source a job works on (a page read again), for the source's page to list its jobs.
+    source_id: Mapped[int | None] = mapped_column(Integer, default=None, index=True)
 
 
 class SearchEntry(Base):

@@ -100,9 +100,11 @@ def _tracked(archive: Archive, actor: Actor, job_id: int, options: Options) -> N
 
 
 def fail_interrupted(archive: Archive) -> None:
-    """Jobs left running by a process that is gone can never finish: say so."""
+    """Ingest jobs left running by a process that is gone can never finish: say so. (Their
+    files are not kept past the process; readings by OCR are durable: ocr_jobs.py.)"""
     with archive.transaction() as session:
-        session.execute(update(m.Job).where(m.Job.status.in_(("queued", "running")))
+        session.execute(update(m.Job).where(m.Job.kind == "ingest",
+                                            m.Job.status.in_(("queued", "running")))
                         .values(status="failed", message="interrupted: the server stopped"))
 
 

@@ -11,6 +11,7 @@ than misplaced).
 from __future__ import annotations
 
 import io
+from collections.abc import Callable
 from typing import Any
 
 from sqlalchemy import func, insert, select
@@ -65,7 +66,7 @@ def confidence_view(session: Session, actor: Actor, source_id: int) -> dict[str,
     """Per page, how its current text was read (OCR with its mean confidence, or a
     correction), the words of low confidence as offsets in the source's text, and how many
     readings each page has had."""
-    source = _source(session, actor, source_id)
+    source = visible_source(session, actor, source_id)
     latest = _latest(session, source_id)
     counts = {int(page): int(n) for page, n in session.execute(
         select(m.OcrReading.page, func.count()).where(m.OcrReading.source_id == source_id)
@@ -90,11 +91,10 @@ def confidence_view(session: Session, actor: Actor, source_id: int) -> dict[str,
             "limit": round(ocr.LOW_WORD), "page_count": len(bounds)}
 
 
-def read_again(archive: Archive, actor: Actor, source_id: int, page: int, psm: int | None,
-               steps: tuple[str, ...] = ocr.STEPS) -> dict[str, Any]:
-    """Read one page of a source's original (a PDF or an image) by OCR again, with the mode
-    ``psm`` (None: chosen as at ingest) and the pre-processing ``steps``; the page's text is
-    replaced by the new reading."""
+def check_request(archive: Archive, actor: Actor, source_id: int, page: int, psm: int | None,
+                  steps: tuple[str, ...] = ocr.STEPS) -> None:
+    """Refuse at once what a reading of page ``page`` again could never do (the request that
+    queues it is answered before any OCR runs: ingest/ocr_jobs.py)."""
     require_write(actor)
     if psm is not None and psm not in ocr.MODES:
         raise Invalid({"psm": f"choose one of {', '.join(map(str, ocr.MODES))}"})
@@ -103,23 +103,45 @@ def read_again(archive: Archive, actor: Actor, source_id: int, page: int, psm: i
         raise Invalid({"steps": f"unknown step {sorted(unknown)[0]}"})
     if not ocr.available():
         raise Conflict("OCR is not installed on this server (tesseract-ocr, tesseract-ocr-kor)")
-    with archive.transaction() as session:
-        source = _source(session, actor, source_id)
+    with archive.sessions() as session:
+        source = visible_source(session, actor, source_id)
         if not source.blob_sha256:
             raise Conflict(f"source #{source_id} has no original file to read")
         media_type = (source.media_type or "").split(";")[0].strip().lower()
-        data = BlobStore(archive.settings.blob_dir).get(source.blob_sha256)
+        if media_type != "application/pdf" and not media_type.startswith("image/"):
+            raise Conflict("only a PDF or an image can be read by OCR")
+        count = len(page_bounds(source.text, source.pages))
+        if not 1 <= page <= count:
+            raise Invalid({"page": f"the source has pages 1 to {count}"})
+
+
+def read_again(archive: Archive, actor: Actor, source_id: int, page: int, psm: int | None,
+               steps: tuple[str, ...] = ocr.STEPS, *, deadline: float | None = None,
+               on_written: Callable[[Session, dict[str, Any]], None] | None = None
+               ) -> dict[str, Any]:
+    """Read one page of a source's original (a PDF or an image) by OCR again, with the mode
+    ``psm`` (None: chosen as at ingest) and the pre-processing ``steps``; the page's text is
+    replaced by the new reading. ``deadline`` (time.monotonic()) bounds the OCR;
+    ``on_written`` runs in the transaction that replaces the page, so that a job is marked
+    done with it or not at all (and may refuse the write by raising)."""
+    check_request(archive, actor, source_id, page, psm, steps)
+    with archive.transaction() as session:
+        source = visible_source(session, actor, source_id)
+        media_type = (source.media_type or "").split(";")[0].strip().lower()
+        data = BlobStore(archive.settings.blob_dir).get(source.blob_sha256 or "")
     image = _page_image(data, media_type, page)
     try:
-        got = ocr.read(image, page=page, psm=psm, steps=steps)
+        got = ocr.read(image, page=page, psm=psm, steps=steps, deadline=deadline)
     except RuntimeError as exc:  # Tesseract's own timeout
         raise Conflict(f"OCR did not finish: {exc}") from None
     reading = got.as_dict()
     with archive.transaction() as session:
-        source = _source(session, actor, source_id)
+        source = visible_source(session, actor, source_id)
         _replace_page(archive, actor, session, source, page, got.text, "ocr",
                       got.mean_confidence)
         store_readings(session, source_id, [reading], actor.name)
+        if on_written is not None:
+            on_written(session, reading)
     return reading
 
 
@@ -133,13 +155,13 @@ def correct(archive: Archive, actor: Actor, source_id: int, page: int, text: str
     if len(text) > MAX_TEXT:
         raise Invalid({"text": f"a page's text is at most {MAX_TEXT:,} characters"})
     with archive.transaction() as session:
-        source = _source(session, actor, source_id)
+        source = visible_source(session, actor, source_id)
         _replace_page(archive, actor, session, source, page, text, "correction", None)
         session.add(m.OcrReading(source_id=source_id, page=page, kind="correction", text=text,
                                  created_by=actor.name, preprocess=[], words=[]))
 
 
-def _source(session: Session, actor: Actor, source_id: int) -> m.Source:
+def visible_source(session: Session, actor: Actor, source_id: int) -> m.Source:
     source = session.get(m.Source, source_id)
     if source is None or not may_see(actor, source) or source.retracted_at is not None:
         raise NotFound(f"source #{source_id} not found")

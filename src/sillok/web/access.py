@@ -75,6 +75,7 @@ ROUTES: dict[str, Rule] = {
     "POST /staff/records/person/{person_id}/relations": "staff",
     "GET /staff/sources/{source_id}/original": "staff",
     "POST /staff/sources/{source_id}/ocr": "staff",
+    "GET /staff/sources/{source_id}/ocr/jobs": "staff",
     "POST /staff/sources/{source_id}/ocr/correction": "staff",
     "POST /staff/sources/{source_id}/redactions": "staff",
     "POST /staff/sources/{source_id}/redactions/{mark_id}/remove": "staff",

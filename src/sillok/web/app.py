@@ -18,6 +18,7 @@ from starlette.types import ASGIApp
 from sillok.accounts.ratelimit import FailureLimiter
 from sillok.archive.service import Archive
 from sillok.config import Settings
+from sillok.ingest import ocr_jobs
 from sillok.ingest.jobs import fail_interrupted, wait_for_jobs
 from sillok.language.analyzer import warm_up
 from sillok.web import (
@@ -87,9 +88,13 @@ def create_app(settings: Settings) -> FastAPI:
     async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
         # The query analyser is ready before the first request is taken.
         await run_in_threadpool(warm_up)
+        # Readings by OCR queued before a stop or a crash are taken up (ingest/ocr_jobs.py).
+        ocr_jobs.kick(archive)
         yield
-        # Uploads accepted are ingested before the process ends (within a bound).
+        # Uploads accepted are ingested before the process ends (within a bound); a reading
+        # by OCR under way may finish, the queued ones wait on disk for the next start.
         await run_in_threadpool(wait_for_jobs, JOB_GRACE_SECONDS)
+        await run_in_threadpool(ocr_jobs.stop_worker, archive, JOB_GRACE_SECONDS)
         archive.close()
 
     # Every page route gets the CSRF check; the API checks its own writes in the middleware.
@@ -123,7 +128,7 @@ def create_app(settings: Settings) -> FastAPI:
     app.include_router(relation_routes.router(archive))
     app.include_router(coding_routes.router(archive))
     app.include_router(original_routes.router(archive))
-    app.include_router(ocr_routes.router(archive))
+    app.include_router(ocr_routes.router(archive, TEMPLATES))
     app.include_router(suggestion_routes.router(archive, TEMPLATES))
     app.include_router(account_routes.router(archive, TEMPLATES))
     limiter = FailureLimiter(settings.auth.address_failures,

@@ -19,6 +19,7 @@ from sillok.archive.service import Archive
 from sillok.db import models as m
 from sillok.errors import Forbidden, Invalid, NotFound
 from sillok.extract.store import suggestions_of
+from sillok.ingest import ocr_jobs
 from sillok.ingest.jobs import job_view, recent_jobs, start_ingest_job
 from sillok.ingest.ocr_store import confidence_view
 from sillok.ingest.pipeline import Options
@@ -124,6 +125,7 @@ def router(archive: Archive, templates: Jinja2Templates) -> APIRouter:
             **panels(archive, actor, "source", source_id),
             "evidence": evidence, "numbers": {e["id"]: i + 1 for i, e in enumerate(evidence)},
             "original": original_kind(rec["fields"]), "ocr": ocr,
+            "ocr_jobs": ocr_jobs.jobs_of_source(archive, actor, source_id),
             "ocr_done": request.query_params.get("ocr"),
             "segments": with_evidence(_doubtful(_redacted(
                 _segments(rec["fields"]["text"], suggestions, rec["fields"].get("pages") or []),
