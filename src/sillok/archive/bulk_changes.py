@@ -22,7 +22,7 @@ from sillok.archive import assignments
 from sillok.archive.kinds import kind_named
 from sillok.archive.levels import change_level, check_level_args
 from sillok.archive.service import Archive
-from sillok.errors import Conflict, Invalid, NotFound
+from sillok.errors import Conflict, Invalid, NotFound, Said, SillokError
 from sillok.security.policy import Actor, require_write
 
 MAX_ROWS = 500
@@ -72,8 +72,9 @@ def _ids(ids: list[int]) -> list[int]:
 
 def _message(exc: Exception) -> str:
     if isinstance(exc, Invalid):
-        return "; ".join(str(v) for v in exc.errors.values()) or str(exc)
-    return str(exc)
+        # Kept in both languages where the rule gave both (errors.Said), for the report page.
+        return Said.joined(list(exc.errors.values())) or str(exc)
+    return exc.message if isinstance(exc, SillokError) else str(exc)
 
 
 def _run(archive: Archive, action: str, type_name: str, ids: list[int],

@@ -19,7 +19,7 @@ from sillok.archive.kinds import kind_named
 from sillok.archive.service import Archive
 from sillok.db import models as m
 from sillok.db.models import LEVELS
-from sillok.errors import Invalid, NotFound
+from sillok.errors import Invalid, NotFound, Said
 from sillok.security.policy import Actor, level_refusal, may_see, require_write
 
 LEVEL_ACTION = "level"
@@ -30,12 +30,15 @@ def check_level_args(level: str, reason: str) -> str:
     """The reason, trimmed; Invalid for a level that is not one or a missing reason."""
     errors: dict[str, str] = {}
     if level not in LEVELS:
-        errors["level"] = f"'{level}' is not one of: {', '.join(LEVELS)}"
+        errors["level"] = Said("level.unknown", f"'{level}' is not one of: {', '.join(LEVELS)}",
+                               f"'{level}'은(는) 등급이 아닙니다(공개, 내부, 제한 중 하나)")
     reason = (reason or "").strip()
     if not reason:
-        errors["reason"] = "say why the level changes"
+        errors["reason"] = Said("level.reason_missing", "say why the level changes",
+                                "등급을 바꾸는 이유를 적으세요")
     elif len(reason) > MAX_REASON:
-        errors["reason"] = f"at most {MAX_REASON} characters"
+        errors["reason"] = Said("level.reason_too_long", f"at most {MAX_REASON} characters",
+                                f"{MAX_REASON}자 이내로 적으세요")
     if errors:
         raise Invalid(errors)
     return reason

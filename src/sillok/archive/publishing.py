@@ -42,7 +42,7 @@ from sillok.archive.service import Archive
 from sillok.archive.views import label
 from sillok.archive.withheld import cite_withheld, cited_withheld
 from sillok.db import models as m
-from sillok.errors import Conflict, Invalid, NotFound
+from sillok.errors import LEVELS_KO, TYPE_NAMES_KO, Conflict, Invalid, NotFound, Said, what_ko
 from sillok.security.policy import Actor, Level, may_see, require_write
 
 LEVELS = tuple(level.value for level in Level)
@@ -75,9 +75,12 @@ class ChoicesNeeded(Invalid):
 
     def __init__(self, resting: list[Resting]) -> None:
         shown = ", ".join(f"#{r.source_id}" for r in resting)
-        super().__init__({"choices": f"choose how the public sees each source this record "
-                                     f"rests on ({shown}): as a withheld source or as its "
-                                     "redacted public copy"})
+        super().__init__({"choices": Said(
+            "level.choices_needed",
+            f"choose how the public sees each source this record rests on ({shown}): as a "
+            "withheld source or as its redacted public copy",
+            f"이 기록이 근거한 자료({shown})마다 공개 방식을 고르세요: 비공개 자료로 인용하거나, "
+            "가림 처리한 공개본으로 인용합니다")})
         self.resting = resting
 
 
@@ -150,9 +153,15 @@ def change_level(archive: Archive, actor: Actor, type_name: str, record_id: int,
                                 session=s)
     obj = _load(session, actor, type_name, record_id)
     if obj.retracted_at is not None:
-        raise Conflict(f"{type_name} #{record_id} is retracted and cannot be changed")
+        raise Conflict(Said("level.retracted",
+                            f"{type_name} #{record_id} is retracted and cannot be changed",
+                            f"{what_ko(f'{type_name} #{record_id}')}은(는) 철회되어 바꿀 수 "
+                            "없습니다"))
     if obj.level == level:
-        raise Invalid({"level": f"the {type_name} is {level} already"})
+        raise Invalid({"level": Said(
+            "level.unchanged", f"the {type_name} is {level} already",
+            f"이 {TYPE_NAMES_KO.get(type_name, type_name)}은(는) 이미 "
+            f"{LEVELS_KO.get(level, level)} 등급입니다")})
     outcome = Outcome(before=str(obj.level), after=level)
     chosen = dict(choices or {})
     resting = resting_on(session, actor, type_name, obj) if level == "public" else []
@@ -189,8 +198,9 @@ def _check_choices(type_name: str, record_id: int, resting: list[Resting],
     offered = {r.source_id: choices_for(type_name, r) for r in resting}
     wrong = {sid: c for sid, c in chosen.items() if sid in offered and c not in offered[sid]}
     if wrong:
-        raise Invalid({f"choice-{sid}": f"'{c}' is not a way to cite this source"
-                       for sid, c in wrong.items()})
+        raise Invalid({f"choice-{sid}": Said(
+            "level.choice_unknown", f"'{c}' is not a way to cite this source",
+            f"'{c}'은(는) 이 자료를 인용하는 방법이 아닙니다") for sid, c in wrong.items()})
     if any(r.source_id not in chosen for r in resting):
         raise ChoicesNeeded(resting)
     if reviewed is None:
@@ -198,8 +208,10 @@ def _check_choices(type_name: str, record_id: int, resting: list[Resting],
     unreviewed = [sid for sid in needs_review(type_name, record_id, resting, chosen)
                   if sid not in reviewed]
     if unreviewed:
-        raise Invalid({f"review-{sid}": "review the redaction of this source's public copy "
-                                        "and confirm it" for sid in unreviewed})
+        raise Invalid({f"review-{sid}": Said(
+            "level.review_needed", "review the redaction of this source's public copy and "
+            "confirm it", "이 자료 공개본의 가림 처리를 검토하고 확인하세요")
+            for sid in unreviewed})
 
 
 def choices_for(type_name: str, resting: Resting) -> tuple[str, ...]:

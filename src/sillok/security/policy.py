@@ -26,7 +26,7 @@ from typing import Any
 
 from sqlalchemy import ColumnElement, and_, select, true
 
-from sillok.errors import Forbidden, Invalid
+from sillok.errors import Forbidden, Invalid, Said, what_ko
 
 
 class Role(StrEnum):
@@ -170,6 +170,9 @@ CONSENT_SCOPES = ("publication", "name", "partners", "statistics")
 CONSENT_DECISIONS = ("given", "refused", "withdrawn")
 # The state of a scope for a source: the latest decision that applies, or none recorded.
 NO_CONSENT = "none"
+CONSENT_SCOPES_KO = {"publication": "공개", "name": "실명 사용", "partners": "협력 기관 공유",
+                     "statistics": "통계 이용"}
+CONSENT_STATES_KO = {"given": "있음", "refused": "거부", "withdrawn": "철회", NO_CONSENT: "없음"}
 
 
 def consent_allows(state: str, *, needs_consent: bool, required: bool) -> bool:
@@ -191,9 +194,18 @@ def consent_refusal(what: str, scope: str, blockers: list[tuple[int, str]]) -> I
         f"source #{source_id}: {scope} consent {state}"
         + (" (none recorded, and consent is required)" if state == NO_CONSENT else "")
         for source_id, state in blockers[:5])
-    more = f" and {len(blockers) - 5} more" if len(blockers) > 5 else ""
-    return Invalid({"level": f"{what} cannot be public without {scope} consent — {shown}{more}; "
-                             "record the consent (sillok consent record) or keep it internal"})
+    scope_ko = CONSENT_SCOPES_KO.get(scope, scope)
+    shown_ko = "; ".join(
+        f"자료 #{source_id}: {scope_ko} 동의 {CONSENT_STATES_KO.get(state, state)}"
+        + (" (기록된 동의가 없으며, 동의가 필요함)" if state == NO_CONSENT else "")
+        for source_id, state in blockers[:5])
+    more, more_ko = _more(len(blockers))
+    return Invalid({"level": Said(
+        "level.consent_missing",
+        f"{what} cannot be public without {scope} consent — {shown}{more}; "
+        "record the consent (sillok consent record) or keep it internal",
+        f"{what_ko(what)}은(는) {scope_ko} 동의 없이 공개할 수 없습니다 — {shown_ko}{more_ko}. "
+        "동의를 기록하거나(sillok consent record) 내부 등급으로 두세요")})
 
 
 def may_see_custody(actor: Actor) -> bool:
@@ -239,13 +251,24 @@ def level_refusal(what: str, level: str, sources: list[tuple[int, str]],
         hidden = [sid for sid, lvl in sources if lvl == Level.restricted.value]
         if hidden:
             shown = ", ".join(f"#{sid}" for sid in hidden[:5])
-            more = f" and {len(hidden) - 5} more" if len(hidden) > 5 else ""
-            return (f"{what} rests on restricted source {shown}{more}: it cannot be public "
-                    "while it does; lower the source, or cite another")
+            more, more_ko = _more(len(hidden))
+            return Said("level.restricted_source",
+                        f"{what} rests on restricted source {shown}{more}: it cannot be public "
+                        "while it does; lower the source, or cite another",
+                        f"{what_ko(what)}은(는) 제한 자료 {shown}{more_ko}에 근거하고 있어 공개할 "
+                        "수 없습니다. 그 자료의 등급을 낮추거나 다른 자료를 인용하세요")
     wider = [eid for eid, lvl in quoted_by if more_public(lvl, level)]
     if wider:
         shown = ", ".join(f"#{eid}" for eid in wider[:5])
-        more = f" and {len(wider) - 5} more" if len(wider) > 5 else ""
-        return (f"{what} is quoted by evidence {shown}{more}, which would be more public than "
-                f"it; change that evidence's level first")
+        more, more_ko = _more(len(wider))
+        return Said("level.quoted_by_wider",
+                    f"{what} is quoted by evidence {shown}{more}, which would be more public "
+                    f"than it; change that evidence's level first",
+                    f"{what_ko(what)}을(를) 인용하는 근거 {shown}{more_ko}이(가) 이 자료보다 더 "
+                    "공개됩니다. 먼저 그 근거의 등급을 바꾸세요")
     return None
+
+
+def _more(n: int) -> tuple[str, str]:
+    """" and 3 more" / " 외 3건" past the five listed."""
+    return (f" and {n - 5} more", f" 외 {n - 5}건") if n > 5 else ("", "")

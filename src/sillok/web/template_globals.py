@@ -10,6 +10,7 @@ from jinja2 import Environment, pass_context
 from jinja2.runtime import Context
 
 from sillok.archive.service import Archive
+from sillok.errors import in_language
 from sillok.web import auth, i18n
 from sillok.web.edit_forms import label_of
 from sillok.web.labels import (
@@ -150,6 +151,8 @@ def install_template_globals(env: Environment, archive: Archive) -> None:
         suggestion_label=lambda k: pick(SUGGESTION_LABELS.get(str(k), (str(k), str(k)))),
         value_label=value_label,
         level_label=lambda v: pick(LEVEL_LABELS.get(str(v), (str(v), str(v)))),
+        # A core message (a refusal) in the reader's language where the core gave both.
+        said=lambda message: in_language(message, i18n.current.get()),
         field_label=label_of,
         action_label=lambda a: pick(ACTION_LABELS.get(str(a), (str(a), str(a)))),
         form_value=form_value,
