@@ -19,7 +19,7 @@ from sillok.archive.service import Archive
 from sillok.cli.main import app
 from sillok.db import models as m
 from sillok.exchange import uwazi_client
-from tests.uwazi_server import PASSWORD, PDF, USER, fake_uwazi
+from tests.uwazi_server import JPG, PASSWORD, PDF, PDF_EN, USER, fake_uwazi
 
 
 def _counts(archive: Archive) -> tuple[int, ...]:
@@ -61,6 +61,9 @@ def test_uwazi_api_dry_run_then_import(runner: CliRunner, cli_env: dict[str, str
         assert "victims: 박가상 → the person of entity v-park" in entities["i-1"]["mapped"]
         assert any("'가상리' is not in the gazetteer" in r for r in entities["i-2"]["review"])
         assert "'가상의 침해' is not in the act type vocabulary" in entities["i-2"]["refused"][0]
+        assert "file not fetched: huge.mov: 953,674.3 MB, larger than the limit of 200.0 MB " \
+            "(SILLOK_MAX_FILE_MB)" in entities["t-9"]["review"]
+        assert "original portrait.jpg" in entities["v-kim"]["creates"]
         proposed = tmp_path / f"uwazi-127.0.0.1-{server.url.rsplit(':', 1)[1]}.mapping.yaml"
         mapping = yaml.safe_load(proposed.read_text(encoding="utf-8"))
         assert mapping["templates"]["Victim"]["as"] == "person"
@@ -81,10 +84,21 @@ def test_uwazi_api_dry_run_then_import(runner: CliRunner, cli_env: dict[str, str
 
         # Corrected in Uwazi (the entity removed), the real run imports everything at once.
         del server.entities["i-2"]
-        out = _import(runner, cli_env, server.url, "--mapping", str(proposed), "--json")
+        # Files over 4 KiB are not fetched here (SILLOK_MAX_FILE_MB), and do not stop it.
+        out = _import(runner, {**cli_env, "SILLOK_MAX_FILE_MB": "0.004"}, server.url,
+                      "--mapping", str(proposed), "--json")
         assert out.exit_code == 0, out.output
-        assert json.loads(out.stdout)["created"] == {
-            "source": 2, "person": 2, "event": 1, "act": 4, "evidence": 13}
+        done = json.loads(out.stdout)
+        # Sources: the origin, t-9 and its 4 further files, and Kim's portrait (+1 evidence).
+        assert done["created"] == {
+            "source": 7, "person": 2, "event": 1, "act": 4, "evidence": 14}
+        assert done["originals_fetched"] == 3  # both PDFs and the portrait
+        assert [line.split(": ", 1)[0] for line in done["originals_not_fetched"]] == [
+            "증언 T-9 (가상) — map.png", "증언 T-9 (가상) — video.mp4"]
+        assert "gone.png: the Uwazi server answered 404" in done["originals_not_fetched"][0]
+        assert "larger than the limit of 0.0 MB" in done["originals_not_fetched"][1]
+        fetched = [r for r in server.requests if r.startswith("GET /api/files/")]
+        assert "GET /api/files/huge.mov" not in fetched  # Uwazi says 1 TB: never asked
         assert not any(r.startswith(("POST /api/t", "PUT", "DELETE"))
                        for r in server.requests)  # nothing written to Uwazi
 
@@ -107,17 +121,32 @@ def test_uwazi_api_dry_run_then_import(runner: CliRunner, cli_env: dict[str, str
         acts = s.execute(select(m.Act).order_by(m.Act.id)).scalars().all()
         assert sorted((a.victim_id, a.act_type) for a in acts) == sorted(
             (p.id, t) for p in persons for t in ("forced_repatriation", "detention"))
-        testimony = s.execute(select(m.Source).where(m.Source.kind == "testimony")
+        testimony = s.execute(select(m.Source).where(m.Source.kind == "testimony",
+                                                     m.Source.parent_id.is_(None))
                               ).scalar_one()
         assert testimony.original_filename == "testimony-T-9.pdf"
         assert testimony.published_start.isoformat() == "2020-01-01"
         assert testimony.blob_sha256 is not None
         assert BlobStore(archive.settings.blob_dir).get(testimony.blob_sha256) == PDF
+        files = s.execute(select(m.Source).where(m.Source.parent_id == testimony.id)
+                          .order_by(m.Source.id)).scalars().all()
+        assert [(f.original_filename, f.blob_sha256 is not None) for f in files] == [
+            ("testimony-T-9-en.pdf", True), ("map.png", False), ("video.mp4", False),
+            ("huge.mov", False)]
+        assert BlobStore(archive.settings.blob_dir).get(str(files[0].blob_sha256)) == PDF_EN
+        assert "404" in files[1].extra["imported_from"]["not_fetched"]
+        portrait = s.execute(select(m.Source).where(
+            m.Source.original_filename == "portrait.jpg")).scalar_one()
+        assert BlobStore(archive.settings.blob_dir).get(str(portrait.blob_sha256)) == JPG
+        assert s.execute(select(m.Evidence.record_id).where(
+            m.Evidence.source_id == portrait.id, m.Evidence.record_type == "person")
+        ).scalar_one() == kim.id
         cited = s.execute(select(m.Evidence.record_type).where(
             m.Evidence.source_id == testimony.id)).scalars().all()
         assert sorted(cited) == ["act"] * 4 + ["event"]
         origin = s.execute(select(m.Source).where(m.Source.origin.like("uwazi:%"),
-                                                  m.Source.kind == "other")).scalar_one()
+                                                  m.Source.parent_id.is_(None),
+                                                  m.Source.title.like("Uwazi에서%"))).scalar_one()
         assert "entity v-kim (Victim): title__ko=김가명; title__en=Kim Ga-myeong; sex=여" \
             in origin.text
         assert "조사원 갑" not in origin.text and "내부 메모" not in origin.text

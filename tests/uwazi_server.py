@@ -23,6 +23,11 @@ from urllib.parse import parse_qs, urlsplit
 USER, PASSWORD = "officer", "가상-비밀번호"
 COOKIE = "connect.sid=s%3Afake-session"
 PDF = b"%PDF-1.4\n% fictional testimony T-9 (test)\n"
+PDF_EN = b"%PDF-1.4\n% fictional testimony T-9, English version (test)\n"
+JPG = b"\xff\xd8\xff\xe0 fictional portrait (test)"
+# What /api/files/NAME serves; an attachment named but missing here answers 404.
+FILES = {"abc123.pdf": PDF, "abc123-en.pdf": PDF_EN, "kim-portrait.jpg": JPG,
+         "big.bin": b"0" * 5000}
 
 VICTIM, INCIDENT, TESTIMONY, NOTE = "tpl-victim", "tpl-incident", "tpl-testimony", "tpl-note"
 THESAURI = [
@@ -73,6 +78,25 @@ def _entity(shared: str, template: str, titles: dict[str, str],
                    **extra} for lang, title in titles.items()}
 
 
+def _testimony() -> dict[str, dict[str, Any]]:
+    """A testimony with a document per language and three attachments that cannot all be
+    fetched: one missing on the server, one larger than a test's limit, one that Uwazi says
+    is too large for any limit."""
+    pdf = {"mimetype": "application/pdf", "size": len(PDF)}
+    versions = _entity(
+        "t-9", TESTIMONY, {"ko": "증언 T-9 (가상)", "en": "Testimony T-9"},
+        {"interview_date": [{"value": 1577836800}]},
+        documents=[{"_id": "f1", "filename": "abc123.pdf", "originalname": "testimony-T-9.pdf",
+                    **pdf}],
+        attachments=[{"_id": "f3", "filename": "gone.png", "originalname": "map.png"},
+                     {"_id": "f4", "filename": "big.bin", "originalname": "video.mp4"},
+                     {"_id": "f5", "filename": "huge.mov", "originalname": "huge.mov",
+                      "size": 10**12}])
+    versions["en"]["documents"] = [{"_id": "f6", "filename": "abc123-en.pdf",
+                                    "originalname": "testimony-T-9-en.pdf", **pdf}]
+    return versions
+
+
 def _entities() -> dict[str, dict[str, dict[str, Any]]]:
     """sharedId -> language -> entity; incident i-1 has its text and labels in English too,
     the others keep the Korean labels in their English copy."""
@@ -81,15 +105,14 @@ def _entities() -> dict[str, dict[str, dict[str, Any]]]:
         "v-kim": _entity("v-kim", VICTIM, {"ko": "김가명", "en": "Kim Ga-myeong"},
                          {"sex": [{"value": "f", "label": "여"}],
                           "year_of_birth": [{"value": 1985}],
-                          "interviewer": [{"value": "조사원 갑"}]}),
+                          "interviewer": [{"value": "조사원 갑"}]},
+                         attachments=[{"_id": "f2", "filename": "kim-portrait.jpg",
+                                       "originalname": "portrait.jpg",
+                                       "mimetype": "image/jpeg", "size": len(JPG)}]),
         "v-park": _entity("v-park", VICTIM, {"ko": "박가상"},
                           {"sex": [{"value": "m", "label": "남"}], "year_of_birth": [],
                            "interviewer": []}, published=False),
-        "t-9": _entity("t-9", TESTIMONY, {"ko": "증언 T-9 (가상)", "en": "Testimony T-9"},
-                       {"interview_date": [{"value": 1577836800}]},
-                       documents=[{"_id": "f1", "filename": "abc123.pdf",
-                                   "originalname": "testimony-T-9.pdf",
-                                   "mimetype": "application/pdf", "size": len(PDF)}]),
+        "t-9": _testimony(),
         "i-1": _entity("i-1", INCIDENT, {"ko": "회령 강제북송 (가상)",
                                          "en": "Forced repatriation, Hoeryong (fictional)"},
                        {"date": [{"value": march}],
@@ -171,8 +194,9 @@ def _handler(state: FakeUwazi) -> type[BaseHTTPRequestHandler]:
             elif url.path == "/api/search":
                 self._search(query)
             elif url.path.startswith("/api/files/"):
-                if url.path.endswith("/abc123.pdf"):
-                    self._send(200, None, raw=PDF)
+                name = url.path.rsplit("/", 1)[1]
+                if name in FILES:
+                    self._send(200, None, raw=FILES[name])
                 else:
                     self._send(404, {"error": "not found"})
             else:

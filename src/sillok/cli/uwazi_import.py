@@ -9,7 +9,7 @@ from pathlib import Path
 import typer
 
 from sillok.archive.service import Archive
-from sillok.cli.common import actor_for
+from sillok.cli.common import actor_for, console
 from sillok.cli.import_report import Wording, report
 from sillok.errors import Invalid
 from sillok.exchange.uwazi_client import UwaziClient
@@ -33,7 +33,9 @@ def run_uwazi_import(archive: Archive, url: str, *, user: str | None, mapping: P
                                level=level, dry_run=dry_run)
     plan = outcome.plan
     report(archive, outcome, dry_run=dry_run, json_out=json_out, mapping=mapping,
-           plan_json=plan.as_json(), extra_json={"originals_fetched": outcome.fetched},
+           plan_json=plan.as_json(),
+           extra_json={"originals_fetched": outcome.fetched,
+                       "originals_not_fetched": outcome.not_fetched},
            done=f"가져옴 / imported from {url} ({plan.level}): {{counts}}; "
                 f"{outcome.fetched} originals",
            wording=Wording(title=f"{url}: 시험 실행 / dry run ({plan.level})",
@@ -43,3 +45,7 @@ def run_uwazi_import(archive: Archive, url: str, *, user: str | None, mapping: P
            cells=[(f"{e.entity}\n{e.template}: {e.title}", e) for e in plan.entities],
            skipped=[n for n, t in plan.mapping.templates.items() if t.kind == "ignore"],
            refused_names=[e.entity for e in plan.refused])
+    if not json_out:
+        for line in outcome.not_fetched:
+            console.print(f"[yellow]가져오지 못한 파일 / file not fetched[/]: {line}",
+                          highlight=False)

@@ -13,7 +13,7 @@ import json
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Any
-from urllib.parse import urlsplit
+from urllib.parse import quote, urlsplit
 
 import httpx
 
@@ -90,19 +90,27 @@ class UwaziClient:
     def login(self, username: str, password: str) -> None:
         self._send("POST", "/api/login", json={"username": username, "password": password})
 
-    def fetch_file(self, filename: str) -> bytes | None:
-        """An attachment's bytes, or None when it is too large to take along."""
-        with self.http.stream("GET", f"/api/files/{filename}") as response:
-            if response.status_code >= 400:
-                raise SillokError(f"{self.url}/api/files/{filename}: the Uwazi server "
-                                  f"answered {response.status_code}")
-            chunks: list[bytes] = []
-            size = 0
-            for chunk in response.iter_bytes():
-                size += len(chunk)
-                if size > MAX_ATTACHMENT:
+    def fetch_file(self, filename: str, limit: int = MAX_ATTACHMENT) -> bytes | None:
+        """An attachment's bytes, or None when it is larger than ``limit`` (stopped as soon
+        as the server says so or sends more). Raises SillokError, one line, on any failure."""
+        path = f"/api/files/{quote(filename, safe='')}"
+        try:
+            with self.http.stream("GET", path) as response:
+                if response.status_code >= 400:
+                    raise SillokError(f"{self.url}{path}: the Uwazi server answered "
+                                      f"{response.status_code}")
+                declared = response.headers.get("Content-Length", "")
+                if declared.isdigit() and int(declared) > limit:
                     return None
-                chunks.append(chunk)
+                chunks: list[bytes] = []
+                size = 0
+                for chunk in response.iter_bytes():
+                    size += len(chunk)
+                    if size > limit:
+                        return None
+                    chunks.append(chunk)
+        except httpx.HTTPError as exc:
+            raise SillokError(f"{self.url}{path}: cannot fetch the file ({exc})") from None
         return b"".join(chunks)
 
     # -- reading everything -------------------------------------------------------------

@@ -2,13 +2,16 @@
 created, mapped and refused (and propose a template mapping), then import everything in one
 transaction through the archive service, or nothing at all.
 
-Attachments that become originals are fetched and stored as blobs (bytes first, then their
-rows, as every original) only on the real run and only once the plan has no refusal."""
+Every file of an entity becomes an original (exchange/uwazi_plan.py). The files are fetched
+and stored as blobs (bytes first, then their rows, as every original) only on the real run and
+only once the plan has no refusal. A file that cannot be fetched (larger than the limit, gone,
+the server failing) does not stop the import: its source keeps the file's name and why it was
+not fetched (``extra.imported_from.not_fetched``), and the outcome lists it."""
 
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from sqlalchemy.orm import Session
@@ -16,6 +19,7 @@ from sqlalchemy.orm import Session
 from sillok.archive.blobs import BlobStore
 from sillok.archive.service import Archive
 from sillok.db import models as m
+from sillok.errors import SillokError
 from sillok.exchange.uwazi_client import UwaziClient
 from sillok.exchange.uwazi_map import guessed, mapping_path_for, read_mapping, write_mapping
 from sillok.exchange.uwazi_plan import UwaziPlan, build_plan
@@ -26,6 +30,7 @@ from sillok.tables.dry_run import Outcome, check_level, finish
 @dataclass
 class UwaziImport(Outcome[UwaziPlan]):
     fetched: int = 0  # attachments stored as originals
+    not_fetched: list[str] = field(default_factory=list)  # "title: why", one per file
 
 
 def import_uwazi(archive: Archive, actor: Actor, client: UwaziClient, *,
@@ -37,13 +42,12 @@ def import_uwazi(archive: Archive, actor: Actor, client: UwaziClient, *,
     data = client.read()
     mapping = read_mapping(mapping_file, data) if mapping_file else guessed(data)
     with archive.transaction() as session:
-        plan = build_plan(session, data, mapping, level)
+        plan = build_plan(session, data, mapping, level, archive.settings.max_file_bytes)
     outcome = UwaziImport(plan)
 
     def fetch() -> Callable[[Session], None]:
         # Only once nothing is refused: the bytes are fetched for the real run alone.
-        blobs = _store_originals(archive, client, plan)
-        outcome.fetched = len(blobs)
+        blobs = _store_originals(archive, client, outcome)
 
         def add_blobs(session: Session) -> None:
             for digest, (size, media_type) in blobs.items():
@@ -58,20 +62,29 @@ def import_uwazi(archive: Archive, actor: Actor, client: UwaziClient, *,
     return outcome
 
 
-def _store_originals(archive: Archive, client: UwaziClient, plan: UwaziPlan
+def _store_originals(archive: Archive, client: UwaziClient, outcome: UwaziImport
                      ) -> dict[str, tuple[int, str | None]]:
-    """Each source's attachment as a blob file (its row is added with the records), its
-    digest in the source's record; digest -> (size, media type)."""
+    """Each file as a blob (its row is added with the records), its digest in its source's
+    record; digest -> (size, media type). A file that cannot be fetched is noted, not fatal."""
     store = BlobStore(archive.settings.blob_dir)
-    by_ref = {rec.get("ref"): rec for rec in plan.records}
+    limit = archive.settings.max_file_bytes
+    by_ref = {rec.get("ref"): rec for rec in outcome.plan.records}
     stored: dict[str, tuple[int, str | None]] = {}
-    for ref, filename in plan.originals.items():
-        content = client.fetch_file(filename)
+    for ref, filename in outcome.plan.originals.items():
         record = by_ref[ref]
+        try:
+            content = client.fetch_file(filename, limit)
+            why = None if content is not None else (
+                f"{filename}: larger than the limit of {limit / 2**20:,.1f} MB "
+                "(SILLOK_MAX_FILE_MB)")
+        except SillokError as exc:
+            content, why = None, str(exc)
         if content is None:
-            record["extra"]["imported_from"]["not_fetched"] = f"{filename} (too large)"
+            record["extra"]["imported_from"]["not_fetched"] = why
+            outcome.not_fetched.append(f"{record['title']}: {why}")
             continue
         digest = store.put(content)
         stored[digest] = (len(content), record.get("media_type"))
         record["blob_sha256"] = digest
+        outcome.fetched += 1
     return stored

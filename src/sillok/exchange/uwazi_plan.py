@@ -25,7 +25,7 @@ from typing import Any, ClassVar
 from sqlalchemy.orm import Session
 
 from sillok.archive import dates
-from sillok.exchange.uwazi_client import UwaziData
+from sillok.exchange.uwazi_client import MAX_ATTACHMENT, UwaziData
 from sillok.exchange.uwazi_map import TemplateMap, UwaziMapping
 from sillok.tables import cells
 from sillok.tables.dry_run import LEVELS, ORIGIN, ItemReport, Lookups, OriginLines, PlanBase
@@ -130,10 +130,11 @@ def _date_text(value: Any) -> str:
 
 
 def build_plan(session: Session, data: UwaziData, mapping: UwaziMapping,
-               level: str) -> UwaziPlan:
+               level: str, max_bytes: int = MAX_ATTACHMENT) -> UwaziPlan:
+    """``max_bytes``: an attachment Uwazi says is larger is listed, not fetched."""
     look = Lookups.load(session)
     plan = UwaziPlan(data.url, level, mapping)
-    builder = _Builder(plan, data, look)
+    builder = _Builder(plan, data, look, max_bytes)
     builder.origin()
     # Sources and persons first: events name them.
     for kind in ("source", "person", "event"):
@@ -149,7 +150,9 @@ class _Builder:
     plan: UwaziPlan
     data: UwaziData
     look: Lookups
+    max_bytes: int
     lines: OriginLines = field(default_factory=OriginLines)
+    _file_text: dict[str, str] = field(default_factory=dict)  # file source ref -> its text
     refs: dict[str, str] = field(default_factory=dict)  # sharedId -> record ref
     quotes: dict[str, str] = field(default_factory=dict)  # source ref -> its title
 
@@ -231,13 +234,66 @@ class _Builder:
         if level != self.plan.level:
             report.mapped.append(f"unpublished in Uwazi → {level}")
         getattr(self, f"_{tmap.kind}")(shared, versions, tmap, report, level)
-        for entity in versions.values():
-            for f in [*(entity.get("attachments") or []), *(entity.get("documents") or [])]:
-                name = f.get("originalname") or f.get("filename")
-                if tmap.kind != "source" and name:
-                    report.review.append(f"attachment '{name}' not imported (only a source "
-                                         "template's first file becomes an original)")
-            break
+        made = {"person": f"p:{shared}", "event": f"e:{shared}"}.get(tmap.kind)
+        if made is not None and not report.refused:
+            # A person's or event's files (a photograph, a document): each a source of its
+            # own with its original, cited as evidence of the record.
+            for i, f in enumerate(self._files(versions), start=1):
+                ref = self._file_source(shared, f, i, f"{report.title or shared}", "other",
+                                        level, None, report)
+                self.plan.records.append({"type": "evidence", "level": level, "source": ref,
+                                          "record": made, "quote": self._file_text[ref]})
+
+    def _files(self, versions: dict[str, dict[str, Any]]) -> list[dict[str, Any]]:
+        """Every file of the entity, each once (by its stored name): each language version's
+        main documents (Uwazi keeps them per language), the main language's first, and the
+        attachments."""
+        out: dict[str, dict[str, Any]] = {}
+        for key in ("documents", "attachments"):
+            for lang, _suffix in self._languages(versions):
+                for f in versions[lang].get(key) or []:
+                    if isinstance(f, dict) and f.get("filename"):
+                        out.setdefault(str(f["filename"]), f)
+        return list(out.values())
+
+    def _original(self, record: dict[str, Any], f: dict[str, Any],
+                  report: EntityReport) -> None:
+        """Make Uwazi file ``f`` the original of source ``record``: fetched on the real run
+        unless Uwazi says it is larger than the limit."""
+        name = str(f.get("originalname") or f.get("filename"))
+        record["original_filename"] = name
+        record["media_type"] = f.get("mimetype")
+        size = f.get("size")
+        if isinstance(size, int) and size > self.max_bytes:
+            why = (f"{name}: {size / 2**20:,.1f} MB, larger than the limit of "
+                   f"{self.max_bytes / 2**20:,.1f} MB (SILLOK_MAX_FILE_MB)")
+            record["extra"]["imported_from"]["not_fetched"] = why
+            report.review.append(f"file not fetched: {why}")
+            return
+        self.plan.originals[record["ref"]] = str(f["filename"])
+        report.creates.append(f"original {name}")
+
+    def _file_source(self, shared: str, f: dict[str, Any], number: int, title: str,
+                     kind: str, level: str, parent: str | None,
+                     report: EntityReport) -> str:
+        """A source for the entity's file number ``number``; its text names the file, so
+        evidence can quote it."""
+        name = str(f.get("originalname") or f.get("filename"))
+        ref = f"f:{shared}:{number}"
+        text = f"첨부 파일 / attachment {number}: {name} (Uwazi {shared})"
+        record: dict[str, Any] = {
+            "type": "source", "ref": ref, "level": level, "kind": kind,
+            "title": f"{title} — {name}"[:500], "text": text,
+            "origin": f"uwazi:{self.data.url}#{shared}/{f['filename']}",
+            "extra": {"imported_from": {"uwazi": self.data.url, "entity": shared,
+                                        "file": str(f["filename"])}}}
+        if parent is not None:
+            record["parent"] = parent
+        self._original(record, f, report)
+        self.plan.records.append(record)
+        self._file_text[ref] = text
+        report.creates.append(f"source for the file {name}")
+        return ref
 
     def _by_target(self, versions: dict[str, dict[str, Any]], tmap: TemplateMap,
                    target: str) -> list[tuple[str, Any]]:
@@ -321,7 +377,6 @@ class _Builder:
 
     def _source(self, shared: str, versions: dict[str, dict[str, Any]], tmap: TemplateMap,
                 report: EntityReport, level: str) -> None:
-        main = self._main(versions)
         titles = self._titles(versions)
         title = titles[0][1] if titles else f"Uwazi {shared}"
         # The title heads the text: what an event cites this source by (its quote).
@@ -349,19 +404,9 @@ class _Builder:
                 report.mapped.append(f"{prop}: → {record['published']}")
             except ValueError as exc:
                 report.refused.append(f"{prop}: {exc}")
-        files = [*(main.get("documents") or []), *(main.get("attachments") or [])]
+        files = self._files(versions)
         if files:
-            first = files[0]
-            record["original_filename"] = str(first.get("originalname") or
-                                              first.get("filename"))
-            record["media_type"] = first.get("mimetype")
-            self.plan.originals[record["ref"]] = str(first.get("filename"))
-            report.creates.append(f"original {record['original_filename']}")
-            others = [str(f.get("originalname") or f.get("filename")) for f in files[1:]]
-            if others:
-                record["extra"]["imported_from"]["other_files"] = others
-                report.review.append("further attachments listed, not fetched: "
-                                     + ", ".join(others))
+            self._original(record, files[0], report)
         if report.refused:
             return
         self.refs[shared] = record["ref"]
@@ -369,6 +414,10 @@ class _Builder:
         self.plan.records.append(record)
         report.creates.append(f"source '{title}' ({kind})")
         self._cite(shared, [record["ref"]], level)
+        # Its further files (another language's document, attachments): each a source
+        # under this one, with its own original.
+        for number, f in enumerate(files[1:], start=2):
+            self._file_source(shared, f, number, title, kind, level, record["ref"], report)
 
     def _event(self, shared: str, versions: dict[str, dict[str, Any]], tmap: TemplateMap,
                report: EntityReport, level: str) -> None:

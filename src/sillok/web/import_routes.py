@@ -70,7 +70,8 @@ def _uwazi(archive: Archive, actor: Actor, folder: Path, meta: dict[str, Any], *
         outcome.mapping_written.replace(mapping_file)
     created = outcome.result.counts() if outcome.result else outcome.plan.counts()
     return {"format": "uwazi", "uwazi": outcome.plan, "created": created,
-            "mapping_text": mapping_file.read_text(encoding="utf-8")}
+            "mapping_text": mapping_file.read_text(encoding="utf-8"),
+            "not_fetched": outcome.not_fetched}
 
 
 def _run(archive: Archive, actor: Actor, folder: Path, meta: dict[str, Any], *,
