@@ -28,6 +28,7 @@ from sqlalchemy.orm import Session
 
 from sillok.archive.audit import record_change
 from sillok.archive.digests import digest, digest_key
+from sillok.archive.publishing import Outcome
 from sillok.archive.redact import (
     NAMES,
     REAL_NAME,
@@ -191,3 +192,21 @@ def decide(archive: Archive, actor: Actor, source_id: int, field: str, start: in
         found = [s for s in _found(session, archive, source)
                  if (s["field"], s["start"], s["end"]) == (field, start, end)]
     return found[0]
+
+
+REVIEWED = "reviewed before publishing"
+
+
+def accept_reviewed(archive: Archive, actor: Actor, type_name: str, record_id: int,
+                     outcome: Outcome, reviewed: set[int]) -> None:
+    """The names proposed in each source the editor reviewed and made public by a level
+    change (archive/publishing.py) are accepted: they stay hidden, and the review is on
+    record. The workspace's panel and the API's level change both end with it."""
+    published = set(outcome.sources_published)
+    if type_name == "source" and outcome.after == "public":
+        published.add(record_id)
+    for source_id in sorted(published & reviewed):
+        for span in name_spans(archive, actor, source_id):
+            if span["kind"] == "name" and span["status"] == "proposed":
+                decide(archive, actor, source_id, span["field"], span["start"], span["end"],
+                       "accept", REVIEWED)

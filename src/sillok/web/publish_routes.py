@@ -18,18 +18,16 @@ from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from fastapi.templating import Jinja2Templates
 
-from sillok.archive.publishing import Outcome, change_level, plan, preview
+from sillok.archive.publishing import change_level, plan, preview
 from sillok.archive.service import Archive
 from sillok.errors import Invalid, NotFound, StaleVersion
-from sillok.search.span_review import decide, name_spans
+from sillok.search.span_review import accept_reviewed
 from sillok.security.policy import Actor
 from sillok.web.edit_routes import Posted
 from sillok.web.error_pages import error_page
 from sillok.web.pages import PAGED, public_page, public_url
 from sillok.web.publish_panel import Typed, panel_context, typed_from
 from sillok.web.staff_routes import RECORD_TYPES, Staff
-
-REVIEWED = "reviewed before publishing"
 
 
 def _known(type_name: str) -> None:
@@ -71,7 +69,7 @@ def router(archive: Archive, templates: Jinja2Templates) -> APIRouter:
                          {"version": str(stale)}, status=409)
         except Invalid as exc:
             return panel(request, actor, type_name, record_id, typed, exc.errors, status=422)
-        _accept_reviewed(archive, actor, type_name, record_id, outcome, typed.reviewed)
+        accept_reviewed(archive, actor, type_name, record_id, outcome, typed.reviewed)
         url = f"/staff/records/{type_name}/{record_id}?saved=level#publish"
         if request.headers.get("hx-request"):
             return Response(status_code=200, headers={"HX-Redirect": url})
@@ -102,17 +100,3 @@ def router(archive: Archive, templates: Jinja2Templates) -> APIRouter:
             return panel(request, actor, type_name, record_id, typed, exc.errors, status=422)
 
     return r
-
-
-def _accept_reviewed(archive: Archive, actor: Actor, type_name: str, record_id: int,
-                     outcome: Outcome, reviewed: set[int]) -> None:
-    """The names proposed in each source the editor reviewed and made public are accepted:
-    they stay hidden, and the review is on record (search/span_review.py)."""
-    published = set(outcome.sources_published)
-    if type_name == "source" and outcome.after == "public":
-        published.add(record_id)
-    for source_id in sorted(published & reviewed):
-        for span in name_spans(archive, actor, source_id):
-            if span["kind"] == "name" and span["status"] == "proposed":
-                decide(archive, actor, source_id, span["field"], span["start"], span["end"],
-                       "accept", REVIEWED)

@@ -15,6 +15,7 @@ from sillok.archive.service import Archive
 from sillok.web.api import (
     evidence,
     jobs,
+    levels,
     map,
     name_spans,
     records,
@@ -37,6 +38,7 @@ def create_api(archive: Archive) -> FastAPI:
     api.state.archive = archive
     install_error_handlers(api)
     api.include_router(records.router(archive))
+    api.include_router(levels.router(archive))
     api.include_router(search.router(archive))
     api.include_router(suggestions.router(archive))
     api.include_router(name_spans.router(archive))
