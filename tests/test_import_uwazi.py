@@ -70,6 +70,16 @@ def test_uwazi_api_dry_run_then_import(runner: CliRunner, cli_env: dict[str, str
         assert mapping["templates"]["Incident"]["properties"]["victims"] == "victims"
         assert mapping["templates"]["Testimony"]["as"] == "source"
         assert mapping["templates"]["Internal note"]["as"] == "ignore"
+        assert {p: mapping["templates"]["Victim"]["properties"][p] for p in (
+            "father", "children", "seen_by")} == {"father": "relation.parent",
+                                                   "children": "relation.child",
+                                                   "seen_by": "relation.witness_of"}
+        assert "father: 박가상 → relation parent (the person of entity v-park)" \
+            in entities["v-kim"]["mapped"]
+        assert "children: 김가명 → the same relation as entity v-kim gives" \
+            in entities["v-park"]["mapped"]
+        assert "seen_by: '없는 가상인' is not imported as a person: no relation made (a " \
+            "relation joins two persons; kept in the description)" in entities["v-kim"]["review"]
         # Every target is described to the officer in Korean and English.
         assert ("#     act.type: 침해 유형 (침해 유형 어휘): 피해자와 유형마다 침해 행위 하나 / "
                 "violation type") in proposed.read_text(encoding="utf-8")
@@ -89,9 +99,10 @@ def test_uwazi_api_dry_run_then_import(runner: CliRunner, cli_env: dict[str, str
                       "--mapping", str(proposed), "--json")
         assert out.exit_code == 0, out.output
         done = json.loads(out.stdout)
-        # Sources: the origin, t-9 and its 4 further files, and Kim's portrait (+1 evidence).
+        # Sources: the origin, t-9 and its 4 further files, and Kim's portrait (+1 evidence);
+        # two relations, cited by three origin lines (father and children are one tie).
         assert done["created"] == {
-            "source": 7, "person": 2, "event": 1, "act": 4, "evidence": 14}
+            "source": 7, "person": 2, "relation": 2, "event": 1, "act": 4, "evidence": 17}
         assert done["originals_fetched"] == 3  # both PDFs and the portrait
         assert [line.split(": ", 1)[0] for line in done["originals_not_fetched"]] == [
             "증언 T-9 (가상) — map.png", "증언 T-9 (가상) — video.mp4"]
@@ -108,6 +119,14 @@ def test_uwazi_api_dry_run_then_import(runner: CliRunner, cli_env: dict[str, str
         assert [(n.name, n.system) for n in kim.names] == [("김가명", "hangul"),
                                                            ("Kim Ga-myeong", "english")]
         assert (kim.sex, kim.birth_year, kim.level) == ("female", 1985, "internal")
+        park = persons[1]
+        relations = s.execute(select(m.Relation).order_by(m.Relation.id)).scalars().all()
+        assert [(r.person_a_id, r.kind, r.person_b_id, r.level) for r in relations] == [
+            (park.id, "parent", kim.id, "internal"), (kim.id, "witness_of", park.id, "internal")]
+        assert sorted(s.execute(select(m.Evidence.record_id).where(
+            m.Evidence.record_type == "relation")).scalars()) == sorted(
+            [relations[0].id, relations[0].id, relations[1].id])
+        assert "seen_by: 없는 가상인" in kim.description  # no person to relate to: kept as text
         assert "조사원 갑" not in kim.description
         event = s.execute(select(m.Event)).scalar_one()
         assert event.title == "회령 강제북송 (가상)"

@@ -1,9 +1,10 @@
 """A small Uwazi server for the import tests, answering as Uwazi's API does (huridocs/uwazi
-app/api: auth/routes.js, templates/routes.ts, thesauri/routes.ts, search/deprecatedRoutes.js):
-``POST /api/login`` with ``X-Requested-With`` sets a session cookie; ``GET /api/settings``,
-``/api/templates`` and ``/api/thesauris`` answer ``{rows: [...]}``; ``GET /api/search`` reads
-its parameters as JSON (``types``, ``from``, ``limit``) and answers ``{rows, totalRows}`` in
-the ``Content-Language`` asked for; ``/api/files/NAME`` serves attachments. A private
+app/api: auth/routes.js, templates/routes.ts, thesauri/routes.ts, relationtypes/routes.js,
+search/deprecatedRoutes.js): ``POST /api/login`` with ``X-Requested-With`` sets a session
+cookie; ``GET /api/settings``, ``/api/templates``, ``/api/thesauris`` and
+``/api/relationtypes`` answer ``{rows: [...]}``; ``GET /api/search`` reads its parameters as
+JSON (``types``, ``from``, ``limit``) and answers ``{rows, totalRows}`` in the
+``Content-Language`` asked for; ``/api/files/NAME`` serves attachments. A private
 instance: nothing but the login answers without the cookie.
 
 Every template, entity and name here is fictional (가상), made for the tests.
@@ -39,12 +40,23 @@ THESAURI = [
     {"_id": "th-place", "name": "Places", "values": [{"id": "p1", "label": "회령"},
                                                      {"id": "p2", "label": "가상리"}]},
 ]
+RELATION_TYPES = [{"_id": "rel-family", "name": "Family"},
+                  {"_id": "rel-witness", "name": "Witness"},
+                  {"_id": "rel-victim", "name": "Victim"},
+                  {"_id": "rel-source", "name": "Source"}]
 TEMPLATES = [
     {"_id": VICTIM, "name": "Victim", "commonProperties": [{"name": "title", "type": "text"}],
      "properties": [
          {"_id": "1", "name": "sex", "label": "Sex", "type": "select", "content": "th-sex"},
          {"_id": "2", "name": "year_of_birth", "label": "Year of birth", "type": "numeric"},
-         {"_id": "3", "name": "interviewer", "label": "Interviewer", "type": "text"}]},
+         {"_id": "3", "name": "interviewer", "label": "Interviewer", "type": "text"},
+         {"_id": "13", "name": "father", "label": "Father", "type": "relationship",
+          "content": VICTIM, "relationType": "rel-family"},
+         {"_id": "14", "name": "children", "label": "Children", "type": "relationship",
+          "content": VICTIM, "relationType": "rel-family"},
+         # Neither name nor label says what it is: the relation type does (Witness).
+         {"_id": "15", "name": "seen_by", "label": "Seen by", "type": "relationship",
+          "content": VICTIM, "relationType": "rel-witness"}]},
     {"_id": INCIDENT, "name": "Incident", "properties": [
         {"_id": "4", "name": "date", "label": "Date", "type": "date"},
         {"_id": "5", "name": "location", "label": "Location", "type": "select",
@@ -105,13 +117,20 @@ def _entities() -> dict[str, dict[str, dict[str, Any]]]:
         "v-kim": _entity("v-kim", VICTIM, {"ko": "김가명", "en": "Kim Ga-myeong"},
                          {"sex": [{"value": "f", "label": "여"}],
                           "year_of_birth": [{"value": 1985}],
-                          "interviewer": [{"value": "조사원 갑"}]},
+                          "interviewer": [{"value": "조사원 갑"}],
+                          # 박가상 is 김가명's father; a witness who is not in Uwazi.
+                          "father": [{"value": "v-park", "label": "박가상"}],
+                          "seen_by": [{"value": "v-ghost", "label": "없는 가상인"}]},
                          attachments=[{"_id": "f2", "filename": "kim-portrait.jpg",
                                        "originalname": "portrait.jpg",
                                        "mimetype": "image/jpeg", "size": len(JPG)}]),
         "v-park": _entity("v-park", VICTIM, {"ko": "박가상"},
                           {"sex": [{"value": "m", "label": "남"}], "year_of_birth": [],
-                           "interviewer": []}, published=False),
+                           "interviewer": [],
+                           # The same tie from his side; and 김가명 saw what happened to him.
+                           "children": [{"value": "v-kim", "label": "김가명"}],
+                           "seen_by": [{"value": "v-kim", "label": "김가명"}]},
+                          published=False),
         "t-9": _testimony(),
         "i-1": _entity("i-1", INCIDENT, {"ko": "회령 강제북송 (가상)",
                                          "en": "Forced repatriation, Hoeryong (fictional)"},
@@ -191,6 +210,8 @@ def _handler(state: FakeUwazi) -> type[BaseHTTPRequestHandler]:
                 self._send(200, {"rows": TEMPLATES})
             elif url.path == "/api/thesauris":
                 self._send(200, {"rows": THESAURI})
+            elif url.path == "/api/relationtypes":
+                self._send(200, {"rows": RELATION_TYPES})
             elif url.path == "/api/search":
                 self._search(query)
             elif url.path.startswith("/api/files/"):

@@ -1,7 +1,8 @@
 """Reading an Uwazi server through its REST API, as Uwazi's own web client does: sign in
 (``POST /api/login``, a session cookie), then ``GET /api/settings`` (languages),
-``/api/templates``, ``/api/thesauris`` and ``/api/search`` page by page, once per language
-(``Content-Language``), and ``/api/files/NAME`` for an entity's attachments.
+``/api/templates``, ``/api/thesauris``, ``/api/relationtypes`` and ``/api/search`` page by
+page, once per language (``Content-Language``), and ``/api/files/NAME`` for an entity's
+attachments.
 
 Only reads: nothing is ever written to the Uwazi server. Every failure is one line naming the
 server and what it answered.
@@ -36,6 +37,7 @@ class UwaziData:
     default_language: str | None = None
     templates: dict[str, dict[str, Any]] = field(default_factory=dict)
     thesauri: dict[str, dict[str, Any]] = field(default_factory=dict)
+    relation_types: dict[str, dict[str, Any]] = field(default_factory=dict)
     # sharedId -> language -> entity, in the order the server listed them
     entities: dict[str, dict[str, dict[str, Any]]] = field(default_factory=dict)
 
@@ -125,6 +127,10 @@ class UwaziClient:
             data.languages = [""]  # a server without language settings: its default only
         data.templates = {str(t["_id"]): t for t in _rows(self._json("/api/templates"))}
         data.thesauri = {str(t["_id"]): t for t in _rows(self._json("/api/thesauris"))}
+        types = self._json("/api/relationtypes")  # {rows: […]}; older servers a bare list
+        data.relation_types = {str(t["_id"]): t for t in
+                               (types if isinstance(types, list) else _rows(types))
+                               if isinstance(t, dict) and "_id" in t}
         for template_id in data.templates:
             for language in data.languages:
                 for entity in self._entities(template_id, language or None):

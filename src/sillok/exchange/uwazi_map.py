@@ -14,6 +14,9 @@ written out as an editable YAML file by the dry run and read back for the real r
           date: date
           violation_type: act.type
           victims: victims    # a relationship to entities of a template mapped as person
+      # On a person template, a relationship to persons: relation.parent, relation.child,
+      # relation.sibling, relation.spouse, relation.witness_of or relation.other
+      # ("the related person is the <kind> of this person").
 """
 
 from __future__ import annotations
@@ -37,6 +40,20 @@ TARGETS: dict[str, dict[str, Said]] = {
         "person.name": Said("그 사람의 다른 이름 또는 가명",
                             "another name or alias of the person"),
         "description": Said("인물 설명에 보존", "kept in the person's description"),
+        # A relationship to a person: "the related person is the <kind> of this person".
+        "relation.parent": Said("관련 인물이 이 사람의 부모 (인물 사이의 관계)",
+                                "the related person is this person's parent (a relation)"),
+        "relation.child": Said("관련 인물이 이 사람의 자녀 (인물 사이의 관계)",
+                               "the related person is this person's child (a relation)"),
+        "relation.sibling": Said("관련 인물이 이 사람의 형제자매 (인물 사이의 관계)",
+                                 "the related person is this person's sibling (a relation)"),
+        "relation.spouse": Said("관련 인물이 이 사람의 배우자 (인물 사이의 관계)",
+                                "the related person is this person's spouse (a relation)"),
+        "relation.witness_of": Said("관련 인물이 이 사람에게 일어난 일의 목격자 (인물 사이의 관계)",
+                                    "the related person witnessed what happened to this person "
+                                    "(a relation)"),
+        "relation.other": Said("관련 인물과의 기타 관계 (인물 사이의 관계)",
+                               "another relation to the related person (a relation)"),
         "ignore": _IGNORE,
     },
     "event": {
@@ -103,7 +120,31 @@ def guess_kind(template: dict[str, Any]) -> str:
     return "event" if types & {"date", "daterange", "multidate"} else "ignore"
 
 
-def _guess_property(prop: dict[str, Any], kind: str, kinds: dict[str, str]) -> str:
+# Words of a relationship property's name, label or relation type, per relation_kind code.
+RELATION_WORDS: dict[str, tuple[str, ...]] = {
+    "parent": ("parent", "parents", "father", "mother", "부모", "아버지", "어머니", "부친",
+               "모친"),
+    "child": ("child", "children", "son", "sons", "daughter", "daughters", "자녀", "자식",
+              "아들", "딸"),
+    "sibling": ("sibling", "siblings", "brother", "brothers", "sister", "sisters", "형제",
+                "자매", "형제자매", "형", "오빠", "누나", "언니", "동생"),
+    "spouse": ("spouse", "husband", "wife", "배우자", "남편", "아내", "부인"),
+    "witness_of": ("witness", "witnesses", "eyewitness", "eyewitnesses", "목격자", "증인"),
+}
+
+
+def _relation_kind(texts: list[str]) -> str:
+    for text in texts:
+        words = {norm(w) for w in text.replace("_", " ").replace("-", " ").split()}
+        words.add(norm(text))
+        for code, names in RELATION_WORDS.items():
+            if words & {norm(n) for n in names}:
+                return code
+    return "other"
+
+
+def _guess_property(prop: dict[str, Any], kind: str, kinds: dict[str, str],
+                    relation_types: dict[str, str]) -> str:
     allowed = TARGETS[kind]
     ptype = prop.get("type")
     if ptype == "relationship":
@@ -112,6 +153,10 @@ def _guess_property(prop: dict[str, Any], kind: str, kinds: dict[str, str]) -> s
             return "victims"
         if kind == "event" and related == "source":
             return "source"
+        if kind == "person" and related == "person":
+            return "relation." + _relation_kind([
+                str(prop.get("name", "")), str(prop.get("label", "")),
+                relation_types.get(str(prop.get("relationType") or ""), "")])
         return "ignore"
     if ptype == "geolocation" and "geolocation" in allowed:
         return "geolocation"
@@ -133,10 +178,12 @@ def _guess_property(prop: dict[str, Any], kind: str, kinds: dict[str, str]) -> s
 
 def guessed(data: UwaziData) -> UwaziMapping:
     kinds = {tid: guess_kind(t) for tid, t in data.templates.items()}
+    relation_types = {tid: str(t.get("name") or "") for tid, t in data.relation_types.items()}
     out: dict[str, TemplateMap] = {}
     for tid, template in data.templates.items():
         kind = kinds[tid]
-        props = {str(p["name"]): (_guess_property(p, kind, kinds) if kind != "ignore"
+        props = {str(p["name"]): (_guess_property(p, kind, kinds, relation_types)
+                                  if kind != "ignore"
                                   else "ignore")
                  for p in template.get("properties") or [] if p.get("name")}
         out[str(template["name"])] = TemplateMap(str(template["name"]), kind, props)

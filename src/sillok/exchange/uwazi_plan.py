@@ -3,12 +3,13 @@ the bulk format of archive/bulk.py), the values it mapped, those kept for review
 entities it refuses.
 
 An entity of a template mapped as ``person`` becomes a person (its title in every language a
-name), ``event`` an event with one act per victim (a relationship to a person entity) and
-violation type, ``source`` a source (its first attachment the original). Values are read as
-the table import reads cells (tables/cells.py): vocabularies and the gazetteer by any label or
-spelling, Korean dates. Every imported record keeps its origin: one source record holds the
-server's address and one line per entity (``entity SHAREDID (Template): …``), and each record
-made from an entity has an evidence link to that entity's line.
+name; its relationships to other persons relations, exchange/uwazi_relations.py), ``event``
+an event with one act per victim (a relationship to a person entity) and violation type,
+``source`` a source (its first file the original, each further file a source under it).
+Values are read as the table import reads cells (tables/cells.py): vocabularies and the
+gazetteer by any label or spelling, Korean dates. Every imported record keeps its origin:
+one source record holds the server's address and one line per entity (``entity SHAREDID
+(Template): …``), and each record made from an entity has an evidence link to that line.
 
 Uwazi keeps an entity once per language (one ``sharedId``): titles, text properties and
 thesaurus labels differ by language, dates and numbers do not. A person's titles and names in
@@ -27,6 +28,7 @@ from sqlalchemy.orm import Session
 from sillok.archive import dates
 from sillok.exchange.uwazi_client import MAX_ATTACHMENT, UwaziData
 from sillok.exchange.uwazi_map import TemplateMap, UwaziMapping
+from sillok.exchange.uwazi_relations import Wanted, relation_records, wanted
 from sillok.tables import cells
 from sillok.tables.dry_run import LEVELS, ORIGIN, ItemReport, Lookups, OriginLines, PlanBase
 
@@ -142,6 +144,9 @@ def build_plan(session: Session, data: UwaziData, mapping: UwaziMapping,
             tmap = builder.template(versions)
             if tmap is not None and tmap.kind == kind:
                 builder.entity(shared, versions, tmap)
+    # Relations once every person is planned: either end may come first.
+    plan.records += relation_records(builder.wanted, builder.refs, builder.levels,
+                                     builder.persons, builder.lines)
     return plan
 
 
@@ -153,6 +158,10 @@ class _Builder:
     max_bytes: int
     lines: OriginLines = field(default_factory=OriginLines)
     _file_text: dict[str, str] = field(default_factory=dict)  # file source ref -> its text
+    # Persons by sharedId (their records and levels) and the relations they ask for.
+    persons: dict[str, dict[str, Any]] = field(default_factory=dict)
+    levels: dict[str, str] = field(default_factory=dict)
+    wanted: list[Wanted] = field(default_factory=list)
     refs: dict[str, str] = field(default_factory=dict)  # sharedId -> record ref
     quotes: dict[str, str] = field(default_factory=dict)  # source ref -> its title
 
@@ -364,8 +373,10 @@ class _Builder:
             return
         ref = f"p:{shared}"
         self.refs[shared] = ref
-        self.plan.records.append({"type": "person", "ref": ref, "level": level,
-                                  "roles": ["victim"], **person})
+        record = {"type": "person", "ref": ref, "level": level, "roles": ["victim"], **person}
+        self.plan.records.append(record)
+        self.persons[shared], self.levels[shared] = record, level
+        self.wanted += wanted(shared, self._main(versions), tmap.properties, report)
         report.creates.append(f"person {', '.join(dict.fromkeys(names))}")
         self._cite(shared, [ref], level)
 
