@@ -36,3 +36,20 @@ def test_a_number_with_a_counter_is_a_content_word(archive: Archive) -> None:
     other = make_source(archive, title="가상 1", text="[가상] 탈북민이 입국한 해의 통계.")
     answer = make_source(archive, title="가상 2", text="[가상] 그해 탈북민 2,914명이 입국했다.")
     assert _ids(archive, "2,914명 입국한 해")[:2] == [answer, other]
+
+
+def test_a_question_finds_a_record_with_part_of_its_word(archive: Archive) -> None:
+    # 수강신청날 (the day of registration) is in neither record whole: one has 수강신청, its
+    # bigrams and morphemes but 청날; the other has the whole word. A question matches any
+    # part of its words (compile.ranking_expr); a search bar query still matches words whole.
+    part = make_source(archive, title="가상 1",
+                       text="[가상] 쥐똥나무 학교의 수강신청 기간은 삼월이다.")
+    whole = make_source(archive, title="가상 2",
+                        text="[가상] 쥐똥나무 학교는 수강신청날이 정해져 있다.")
+    other = make_source(archive, title="가상 3", text="[가상] 장마당에서 옥수수를 팔았다.")
+    found = _ids(archive, "수강신청날이 언제인지 알려주세요")
+    assert found[:2] == [whole, part] and other not in found
+    bar = search(archive, ANON, "type:sources 수강신청날이", expand_terms=False)
+    assert [item["id"] for item in bar.items] == [whole]
+    # A word the question excludes still excludes.
+    assert _ids(archive, "수강신청날이 언제인지 -삼월") == [whole]

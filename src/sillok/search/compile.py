@@ -12,12 +12,15 @@ reaches the database as query syntax.
   terms, concatenated, must occur as one phrase in one of the analyser's streams (morphemes,
   surface terms, name keys; see language/analyzer.py). A phrase whose words share no stream
   cannot be adjacent anywhere and matches nothing.
+- A question in ranking mode (``match_all=False``) matches any single term of its words
+  (``ranking_expr``): part of a word is evidence too, and ranking (rank.py) weighs it.
 """
 
 from __future__ import annotations
 
 import re
 from dataclasses import dataclass, replace
+from typing import Any
 
 from sillok.language.analyzer import WordTerms, word_terms
 from sillok.language.names import pair_terms
@@ -179,14 +182,52 @@ def _names_a_person(q: Query, i: int) -> bool:
             and not word_terms(following).stop)
 
 
+def _parts(clauses: list[list[Alternative]], d: Any) -> list[Any]:
+    """The distinct terms of the clauses' words, each alone — bigrams and stems, morphemes,
+    whole name keys — and a name in syllables as the phrase of its pairs. A quoted phrase is
+    left out here (``ranking_expr`` keeps it whole)."""
+    terms: dict[str, None] = {}
+    phrases: dict[tuple[str, ...], None] = {}
+    for clause in clauses:
+        for alt in clause:
+            if alt.phrase:
+                continue
+            w = alt.words[0]
+            terms.update(dict.fromkeys((*w.surface, *w.morphemes, *w.name_whole)))
+            if w.name_syllables:
+                phrases[name_phrase(w.name_syllables)] = None
+    return [d.term(t) for t in terms] + [d.phrase(p) for p in phrases]
+
+
+def ranking_expr(clauses: list[list[Alternative]], d: Any) -> list[Any]:
+    """The parts of a ranking-mode match (``match_all=False``): every term of every word
+    alone, and the quoted phrases whole. A record with only some bigrams or morphemes of a
+    word (another ending, a compound written apart, a paraphrase sharing a stem) is found,
+    and ranked below those with the whole word (rank.py); matching a word only whole left
+    such records out of the ranking altogether."""
+    parts = _parts(clauses, d)
+    parts += [e for clause in clauses for alt in clause if alt.phrase
+              for e in [alternative_expr(alt, d)] if e is not None]
+    return parts
+
+
 def compile_query(q: Query, dialect: str, match_all: bool = True) -> str | None:
-    """The MATCH / tsquery text. ``match_all=False`` joins the clauses with OR and leaves the
-    rest to ranking (questions in natural language, as eval-search asks them)."""
+    """The MATCH / tsquery text. ``match_all=False`` matches any part of any word and leaves
+    the rest to ranking (questions in natural language, as eval-search asks them)."""
     d = Dialect(dialect)
-    exprs = [e for e in (clause_expr(c, d) for c in ranked_clauses(q, match_all)) if e]
+    clauses = ranked_clauses(q, match_all)
+    if match_all:
+        exprs = [e for e in (clause_expr(c, d) for c in clauses) if e]
+    else:
+        exprs = list(dict.fromkeys(ranking_expr(clauses, d)))
     if not exprs:
         return None
     expr = "(" + (d.and_ if match_all else d.or_).join(exprs) + ")"
+    return excluding(q, expr, d)
+
+
+def excluding(q: Query, expr: str, d: Dialect) -> str:
+    """``expr`` without the records that have a word the query excludes (-word)."""
     for text in q.excluded:
         excluded = clause_expr(alternatives(q, [text]), d)
         if excluded:

@@ -262,8 +262,9 @@ def _search(session: Session, cache: IndexCache, masker: Masker | None, actor: A
     d = Dialect(dialect)
     exprs = [clause_expr(c, d) for c in clauses]
     # One clause and nothing excluded: its frequency in scope is the total the first pass
-    # counts, unless that stopped at the cap.
-    single = len(exprs) == 1 and not q.excluded
+    # counts, unless that stopped at the cap. (Not in ranking mode: its match is any part of
+    # the clause's word, which more records have than the whole word.)
+    single = len(exprs) == 1 and not q.excluded and match_all
     first: FirstPass | None = None
 
     def first_pass_counting(missing: list[int]) -> list[int]:

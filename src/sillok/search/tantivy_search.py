@@ -32,7 +32,13 @@ from sillok.archive.resolve import MODELS
 from sillok.archive.views import PUBLIC_COPIES, search_audiences
 from sillok.search import facets as fc
 from sillok.search.cache import IndexCache
-from sillok.search.compile import SAFE, alternatives, clause_expr, clauses_and_gaps
+from sillok.search.compile import (
+    SAFE,
+    alternatives,
+    clause_expr,
+    clauses_and_gaps,
+    ranking_expr,
+)
 from sillok.search.expand import expand
 from sillok.search.filters import scope
 from sillok.search.onepass import YEAR
@@ -88,7 +94,8 @@ def _clause(clause: list[Any]) -> Any:
 
 def compile_tantivy(q: Query, clauses: list[Any], match_all: bool) -> tantivy.Query | None:
     """compile.compile_query's match, as one tantivy query."""
-    exprs = [e for e in (_clause(c) for c in clauses) if e is not None]
+    exprs = ([e for e in (_clause(c) for c in clauses) if e is not None] if match_all
+             else ranking_expr(clauses, DIALECT))
     if not exprs:
         return None
     parts: list[tuple[Any, Any]] = [(MUST if match_all else SHOULD, e) for e in exprs]
