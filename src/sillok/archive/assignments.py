@@ -4,6 +4,7 @@ assignment and unassignment is an audit entry of the record (action ``assign``).
 from __future__ import annotations
 
 from collections.abc import Iterable
+from typing import TYPE_CHECKING
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -12,8 +13,11 @@ from sillok.archive.audit import record_change
 from sillok.archive.kinds import kind_named
 from sillok.db import models as m
 from sillok.db.types import utcnow
-from sillok.errors import Invalid, NotFound
+from sillok.errors import Invalid, NotFound, Said
 from sillok.security.policy import WRITERS, Actor, may_see, require_write
+
+if TYPE_CHECKING:
+    from sillok.archive.service import Archive
 
 ASSIGN_ACTION = "assign"
 
@@ -40,7 +44,9 @@ def check_assignee(session: Session, assignee: str) -> str:
     """The assignee's name, or "" for nobody; Invalid unless an enabled editor or admin."""
     assignee = (assignee or "").strip()
     if assignee and assignee not in staff_users(session):
-        raise Invalid({"assignee": f"'{assignee}' is not an editor or admin of this archive"})
+        raise Invalid({"assignee": Said(
+            "assign.not_staff", f"'{assignee}' is not an editor or admin of this archive",
+            f"'{assignee}'은(는) 이 아카이브의 편집자나 관리자가 아닙니다")})
     return assignee
 
 
@@ -71,3 +77,12 @@ def assign(session: Session, actor: Actor, type_name: str, record_id: int,
                   record_id=record_id, before={"assignee": before or None},
                   after={"assignee": assignee or None})
     return True
+
+
+def assign_one(archive: Archive, actor: Actor, type_name: str, record_id: int,
+               assignee: str) -> bool:
+    """Assign one record (its workspace page), with the checks and audit entry of the lists'
+    bulk assignment; False if it was assigned so already."""
+    require_write(actor)
+    with archive.transaction() as session:
+        return assign(session, actor, type_name, record_id, check_assignee(session, assignee))

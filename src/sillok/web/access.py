@@ -72,6 +72,7 @@ ROUTES: dict[str, Rule] = {
     "GET /staff/records/{type_name}/{record_id}/level": "staff",
     "POST /staff/records/{type_name}/{record_id}/level": "staff",
     "POST /staff/records/{type_name}/{record_id}/preview": "staff",
+    "POST /staff/records/{type_name}/{record_id}/assign": "staff",
     "POST /staff/records/person/{person_id}/relations": "staff",
     "GET /staff/sources/{source_id}/original": "staff",
     "POST /staff/sources/{source_id}/ocr": "staff",

@@ -24,6 +24,7 @@ from sillok.language.analyzer import warm_up
 from sillok.web import (
     account_routes,
     api,
+    assign_routes,
     auth,
     auth_routes,
     capture_routes,
@@ -124,6 +125,7 @@ def create_app(settings: Settings) -> FastAPI:
     app.include_router(passage_routes.router(archive, TEMPLATES))
     app.include_router(edit_routes.router(archive, TEMPLATES))
     app.include_router(publish_routes.router(archive, TEMPLATES))
+    app.include_router(assign_routes.router(archive))
     app.include_router(pick_routes.router(archive, TEMPLATES))
     app.include_router(relation_routes.router(archive))
     app.include_router(coding_routes.router(archive))

@@ -24,6 +24,7 @@ from sillok.ingest.jobs import job_view, recent_jobs, start_ingest_job
 from sillok.ingest.ocr_store import confidence_view
 from sillok.ingest.pipeline import Options
 from sillok.security.policy import Actor, may_write
+from sillok.web.assign_panel import assign_context
 from sillok.web.deps import page_actor
 from sillok.web.edit_forms import FORMS as EDITABLE
 from sillok.web.evidence_marks import with_evidence
@@ -147,6 +148,8 @@ def router(archive: Archive, templates: Jinja2Templates) -> APIRouter:
             "rec": rec, "type_name": type_name, "history": history,
             "saved": request.query_params.get("saved") == "1",
             "level_saved": request.query_params.get("saved") == "level",
+            "assign_saved": request.query_params.get("saved") == "assign",
+            **assign_context(archive, actor, type_name, record_id),
             **panel_context(archive, actor, type_name, record_id,
                             Typed(level=request.query_params.get("publish") or "")),
             "editable": type_name in EDITABLE, **panels(archive, actor, type_name, record_id),
