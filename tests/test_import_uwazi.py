@@ -11,6 +11,8 @@ from typing import Any
 
 import pytest
 import yaml
+from hypothesis import given
+from hypothesis import strategies as st
 from sqlalchemy import func, select
 from typer.testing import CliRunner
 
@@ -19,6 +21,7 @@ from sillok.archive.service import Archive
 from sillok.cli.main import app
 from sillok.db import models as m
 from sillok.exchange import uwazi_client
+from sillok.exchange.uwazi_map import RELATION_WORDS, _relation_kind
 from tests.uwazi_server import JPG, PASSWORD, PDF, PDF_EN, USER, fake_uwazi
 
 
@@ -187,3 +190,18 @@ def test_uwazi_needs_an_address_or_a_file(runner: CliRunner, cli_env: dict[str, 
     assert both.exit_code != 0 and "not both" in both.output
     bad = runner.invoke(app, ["import", "--uwazi", "ftp://x", "--dry-run"], env=cli_env)
     assert bad.exit_code != 0 and "not an http(s) address" in bad.output
+
+
+VOCABULARY = Path(__file__).parents[1] / "src/sillok/data/vocabularies/relation_kind.yaml"
+RELATION_CODES = {t["code"] for t in yaml.safe_load(
+    VOCABULARY.read_text(encoding="utf-8"))["terms"]}
+
+
+@given(st.lists(st.text(max_size=30), max_size=3))
+def test_any_relationship_name_guesses_a_relation_kind(texts: list[str]) -> None:
+    # Property names, labels and relation types are typed by people in Uwazi: whatever they
+    # say, the guess is a code of the relation_kind vocabulary.
+    guessed = _relation_kind(texts)
+    assert guessed in RELATION_CODES and set(RELATION_WORDS) <= RELATION_CODES
+    # An earlier text that names a kind wins; else a later one does.
+    assert _relation_kind([*texts, "Mother"]) == (guessed if guessed != "other" else "parent")

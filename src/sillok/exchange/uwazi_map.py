@@ -133,12 +133,17 @@ RELATION_WORDS: dict[str, tuple[str, ...]] = {
 }
 
 
+_RELATION_NORMS = {code: frozenset(norm(n) for n in names)
+                   for code, names in RELATION_WORDS.items()}
+
+
 def _relation_kind(texts: list[str]) -> str:
+    """The relation_kind code the first of ``texts`` that names one says, else ``other``."""
     for text in texts:
         words = {norm(w) for w in text.replace("_", " ").replace("-", " ").split()}
         words.add(norm(text))
-        for code, names in RELATION_WORDS.items():
-            if words & {norm(n) for n in names}:
+        for code, names in _RELATION_NORMS.items():
+            if words & names:
                 return code
     return "other"
 
