@@ -15,6 +15,9 @@ from sillok.extract.lexicon import Lexicon, lexicon_for
 from sillok.extract.persons import find_persons
 from sillok.extract.suggest import suggest
 
+HANGUL_WORD = st.text(st.characters(min_codepoint=0xAC00, max_codepoint=0xD7A3), min_size=1,
+                      max_size=4)
+
 
 @pytest.fixture
 def lexicon(archive: Archive) -> Lexicon:
@@ -50,8 +53,7 @@ def test_a_name_after_a_kinship_word_is_surer() -> None:
     ("[가상] 자료를 확인해주시기 바랍니다.", []),
     ("[가상] 해주시기 바랍니다. 그는 해주시에서 자랐다.", [("해주시", "kp-05-haeju")]),
     ("[가상] 한국은행이 발표한 추정치", []),
-    ("[가상] 장관은 새 부령을 내렸다. 그는 부령군 출신이다.",
-     [("부령", "kp-09-puryong"), ("부령군", "kp-09-puryong")]),
+    ("[가상] 장관은 새 부령을 내렸다. 그는 부령군 출신이다.", [("부령군", "kp-09-puryong")]),
     ("[가상] 그는 회령에서 체포되어 온성으로 옮겨졌다.",
      [("회령", "kp-09-hoeryong"), ("온성", "kp-09-onsong")]),
     ("[가상] 강계의 공장에서 일했다.", [("강계", "kp-04-kanggye")]),
@@ -63,10 +65,46 @@ def test_places_only_as_whole_names(text: str, places: list[tuple[str, str]],
     assert _kinds(text, lexicon, "place") == places
 
 
-def test_a_word_kiwi_reads_as_two_nouns_is_kept_as_doubtful(lexicon: Lexicon) -> None:
-    text = "[가상] 장관은 새 부령을 내렸다. 그는 부령군 출신이다."
+# A place whose name is also a common word (a Sino-Korean noun, or nouns Kiwi cuts it into) is
+# proposed only with a sign of a place around it: a province before it, a noun of places after
+# it, or a particle of place with a word of moving, living or holding in its sentence.
+@pytest.mark.parametrize(("text", "places"), [
+    ("[가상] 장관은 새 부령을 내렸다.", []),  # a decree
+    ("[가상] 그는 부령 출신이다.", [("부령", "kp-09-puryong")]),
+    ("[가상] 함경북도 부령에 살았다.", [("함경북도", "kp-09"), ("부령", "kp-09-puryong")]),
+    ("[가상] 그는 브로커와 통화를 했다.", []),  # a phone call, not Tonghua
+    ("[가상] 밤마다 통화했다.", []),
+    ("[가상] 계획이 결국 무산되었다.", []),  # fell through, not Musan
+    ("[가상] 무산 보위부에 갇혔다.", [("무산", "kp-09-musan")]),
+    ("[가상] 아이들의 개성을 존중한다.", []),  # character, not Kaesong
+    ("[가상] 안도의 한숨을 쉬었다.", []),  # relief, not Antu
+    ("[가상] 성장이 둔화되었다.", []),  # a slowdown, not Dunhua
+    ("[가상] 그는 연사로 나섰다.", []),  # a speaker, not Yonsa
+    ("[가상] 그는 길주에서 태어났다.", [("길주", "kp-09-kilju")]),
+    ("[가상] 그는 화대에서 살았다.", [("화대", "kp-09-hwadae")]),
+    ("[가상] 친구가 길주의 학교에서 일했다.", [("길주", "kp-09-kilju")]),
+    ("[가상] 안도의 눈물이 흘렀다.", []),
+])
+def test_a_name_that_is_also_a_common_word_needs_a_sign_of_a_place(
+        text: str, places: list[tuple[str, str]], lexicon: Lexicon) -> None:
+    assert _kinds(text, lexicon, "place") == places
+
+
+def test_a_county_named_with_its_suffix_is_surer_than_by_its_context(lexicon: Lexicon) -> None:
+    text = "[가상] 장관은 새 부령을 내렸다. 그는 부령군 출신이다. 길주에서 태어났다."
     found = {f.text: f.confidence for f in suggest(text, lexicon) if f.kind == "place"}
-    assert found["부령"] < 0.5 < found["부령군"]
+    assert "부령" not in found and found["길주"] < found["부령군"]
+
+
+@settings(max_examples=25, deadline=None)
+@given(st.sampled_from(["부령", "통화", "무산", "개성", "안도", "둔화", "연사", "화대", "길주"]),
+       st.sampled_from(["했다", "하였다", "되었다", "됐다", "한다", "하는"]),
+       st.lists(HANGUL_WORD, max_size=4))
+def test_a_common_word_made_a_verb_is_never_a_place(name: str, ending: str,
+                                                    words: list[str]) -> None:
+    text = " ".join(["[가상]", *words, name + ending]) + "."
+    start = text.rindex(name)
+    assert place_confidence(text, start, start + len(name), 0.8) is None
 
 
 @pytest.mark.parametrize(("text", "north_korea"), [
@@ -79,10 +117,6 @@ def test_a_word_kiwi_reads_as_two_nouns_is_kept_as_doubtful(lexicon: Lexicon) ->
 ])
 def test_joseon_is_not_north_korea(text: str, north_korea: bool, lexicon: Lexicon) -> None:
     assert ("kp" in {code for _t, code in _kinds(text, lexicon, "place")}) is north_korea
-
-
-HANGUL_WORD = st.text(st.characters(min_codepoint=0xAC00, max_codepoint=0xD7A3), min_size=1,
-                      max_size=4)
 
 
 @settings(max_examples=60, deadline=None)

@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import re
 from functools import lru_cache
+from itertools import takewhile
 from typing import Any
 
 from sillok.language.analyzer import kiwi
@@ -37,6 +38,23 @@ JOSEON_WORDS_EN = re.compile(
     r"Sejong|Taejo|Gojong|Hangul was|centur(?:y|ies))\b", re.IGNORECASE)
 NORTH_KOREA_CODES = ("kp",)
 SENTENCE_END = re.compile(r"[.!?。\n]")
+# Signs that a name which is also a common word (통화, 무산, 부령) names the place.
+PROVINCES = ("함경북도", "함경남도", "평안북도", "평안남도", "황해북도", "황해남도", "자강도",
+             "양강도", "량강도", "강원도", "함북", "함남", "평북", "평남", "황북", "황남",
+             "평양시", "라선시", "나선시", "남포시", "개성시", "길림성", "지린성", "요녕성",
+             "랴오닝성", "연변", "중국", "북한")
+PLACE_NOUNS = ("출신", "태생", "지역", "일대", "근처", "부근", "인근", "시내", "읍", "읍내",
+               "시장", "장마당", "역", "공단", "국경", "세관", "보위부", "보위", "안전부",
+               "보안서", "안전서", "구류장", "구류", "집결소", "교화소", "관리소", "수용소",
+               "단련대", "탄광", "광산", "농장")
+# 하다 / 되다 / 시키다 joined to the name: whatever Kiwi makes of the rest, a verb.
+MADE_A_VERB = re.compile(r"(?:하[였여고는며면지기자게]|했|한다|되[었어는고며면지기게]|됐|된다|돼|"
+                         r"시키|시켰)")
+PLACE_PARTICLES = ("에서", "에", "로", "으로", "까지", "부터", "에서부터")
+PLACE_CUES = re.compile(
+    r"출신|고향|태어|태생|살았|살던|살고|살다|거주|이사|떠나|떠났|도착|건너|넘어|강을|"
+    r"끌려|이송|압송|송환|북송|체포|붙잡|잡혀|갇히|갇혔|수감|구금|탈북|국경|두만강|압록강|"
+    r"보위부|안전부|보안서|구류장|교화소|관리소|집결소|단련대|수용소|가족|마을|시장|장마당")
 
 
 OF_AN_ORGANISATION = re.compile(
@@ -52,6 +70,8 @@ def place_confidence(text: str, start: int, end: int, confidence: float) -> floa
         if OF_AN_ORGANISATION.search(text[max(0, start - 30):start]):
             return None
         return confidence
+    if MADE_A_VERB.match(text, end):
+        return None  # 통화했다, 무산되었다: a noun made a verb is never a place
     offset, window = _window(text, start, end)
     tokens = _tokens(window)
     alias = text[start:end]
@@ -70,6 +90,11 @@ def place_confidence(text: str, start: int, end: int, confidence: float) -> floa
         return round(confidence * 0.8, 2)
     if tag not in NOUNS:
         return confidence * 0.8  # a name Kiwi does not know (온성 = 온 + 성): kept, less sure
+    if tag == "NNG" and (form == alias or _in_pieces(tokens, at, alias)):
+        # Kiwi reads a common noun here: 통화 (a phone call; Tonghua), 무산 (무산되다, to
+        # fall through; Musan), 개성 (character; Kaesong), 안도 (relief; Antu), or pieces of
+        # nouns, 부령 (부 + 령, a decree; Puryong). Only the words around it tell.
+        return _common_word(text, start, end, tokens, at, alias, confidence)
     if form == alias:
         following = next((t for t in tokens if t[2] == at + len(alias)), None)
         if following is not None and following[1] in ("NNG", "NNP") and not _suffix(
@@ -82,12 +107,50 @@ def place_confidence(text: str, start: int, end: int, confidence: float) -> floa
         return confidence  # Kiwi kept the particle on a name it does not know: 강계의
     if len(form) > len(alias):
         return None  # the start of a longer noun: 한국은행
-    pieces = [t for t in tokens if at <= t[2] < at + len(alias)]
-    if len(alias) == 2 and all(t[1] == "NNG" for t in pieces):
-        # two common nouns of one syllable: as likely a Sino-Korean word (부령, a decree) as
-        # a county Kiwi does not know (길주): kept, for a coder to judge
-        return round(confidence * 0.6, 2)
     return confidence * 0.8  # Kiwi cut the name in pieces: kept, less sure
+
+
+def _in_pieces(tokens: tuple[tuple[str, str, int], ...], at: int, alias: str) -> bool:
+    """The name is cut into nouns (and noun prefixes) that end where it ends: 부 + 령."""
+    pieces = [t for t in tokens if at <= t[2] < at + len(alias)]
+    return (len(pieces) > 1 and all(t[1] in ("NNG", "NNB", "XPN", "XSN") for t in pieces)
+            and sum(len(t[0]) for t in pieces) == len(alias))
+
+
+def _common_word(text: str, start: int, end: int, tokens: tuple[tuple[str, str, int], ...],
+                 at: int, alias: str, confidence: float) -> float | None:
+    """A name that is also a common word is the place only with a sign of a place: a
+    province before it (함경북도 부령), a noun of places after it (부령 출신, 무산 보위부),
+    or a particle of place (에서, 으로 ...) with a word of moving, living or holding in its
+    sentence (길주에서 태어났다). Made a verb (통화했다, 무산되었다) it is never the place."""
+    after = [t for t in tokens if t[2] >= at + len(alias)]
+    following = after[0] if after else None
+    if following is not None and following[1] in ("XSV", "XSA"):
+        return None
+    before = [t for t in tokens if t[2] < at]
+    if before and before[-1][0] in PROVINCES:
+        return confidence
+    if following is not None and following[1].startswith("NN") and following[0] in PLACE_NOUNS:
+        return confidence
+    if (following is not None and following[0] in PLACE_PARTICLES and following[1] == "JKB"
+            and PLACE_CUES.search(_sentence(text, start, end))):
+        return round(confidence * 0.8, 2)
+    if following is not None and following[1] == "JKG":
+        # 길주의 학교에서, 청진의 집결소: of it, a noun that is somewhere, or a place noun
+        nouns = list(takewhile(lambda t: t[1].startswith("NN"), after[1:]))
+        noun = "".join(t[0] for t in nouns)
+        then = after[1 + len(nouns)] if len(after) > 1 + len(nouns) else None
+        if noun and (noun.endswith(PLACE_NOUNS) or (
+                then is not None and then[1] == "JKB" and then[0] in PLACE_PARTICLES)):
+            return round(confidence * 0.8, 2)
+    return None
+
+
+def _sentence(text: str, start: int, end: int) -> str:
+    left = max((m.end() for m in SENTENCE_END.finditer(text, 0, start)), default=0)
+    found = SENTENCE_END.search(text, end)
+    right = found.start() if found else len(text)
+    return text[max(left, start - 120):min(right, end + 120)]
 
 
 def _suffix(rest: str) -> bool:
@@ -121,10 +184,7 @@ def _tokens(window: str) -> tuple[tuple[str, str, int], ...]:
 def joseon_era(text: str, start: int, end: int) -> bool:
     """True when the 조선 at ``start`` is the Joseon kingdom or Korea before 1948: a year
     before 1948 or a word of that history in its sentence."""
-    left = max((m.end() for m in SENTENCE_END.finditer(text, 0, start)), default=0)
-    found = SENTENCE_END.search(text, end)
-    right = found.start() if found else len(text)
-    sentence = text[max(left, start - 120):min(right, end + 120)]
+    sentence = _sentence(text, start, end)
     tail = text[end:end + 5].lstrip()
     if tail.startswith(("시대", "왕조", "왕", "총독부", "후기", "중기", "초기", "말기", "-era")):
         return True
