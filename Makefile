@@ -7,7 +7,7 @@ DATA ?= sillok-data
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run test install install-test demo lint clean system-deps
+.PHONY: run test install install-test demo lint clean system-deps screenshots
 
 $(BIN)/python:
 	PY=$(PY) bash scripts/system-deps run
@@ -40,6 +40,11 @@ test: system-deps install-test
 	$(BIN)/mypy
 	$(BIN)/lint-imports --no-logo
 	$(BIN)/pytest -n auto
+
+# Refresh the phone screenshots committed under docs/screenshots (tests write only to
+# .artifacts/ unless SILLOK_DOC_SCREENSHOTS=1; tests/browser.py keep_for_docs).
+screenshots: system-deps install-test
+	SILLOK_DOC_SCREENSHOTS=1 $(BIN)/pytest tests/test_browser_phone.py
 
 # lint-imports: the layers and door contracts in pyproject.toml ([tool.importlinter]).
 lint: install-test

@@ -4,6 +4,8 @@ served by uvicorn on a free local port. Nothing is downloaded (executable_path).
 from __future__ import annotations
 
 import json
+import os
+import shutil
 import socket
 import threading
 import time
@@ -19,6 +21,8 @@ from sillok.web.app import create_app
 
 CHROMIUM = "/usr/bin/chromium"
 ARTIFACTS = Path(__file__).resolve().parent.parent / ".artifacts" / "screenshots"
+DOCS_SHOTS = Path(__file__).resolve().parent.parent / "docs" / "screenshots"
+DOC_SHOTS_SWITCH = "SILLOK_DOC_SCREENSHOTS"
 AXE = Path(__file__).parent / "vendor" / "axe.min.js"
 # The flags a root CI container needs, and no calls home from the browser.
 FLAGS = ["--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--disable-quic",
@@ -91,6 +95,24 @@ def screenshot(page: Any, name: str) -> Path:
     path = ARTIFACTS / f"{name}.png"
     page.screenshot(path=str(path), full_page=True)
     return path
+
+
+def docs_screenshots() -> bool:
+    """Whether this run should refresh the screenshots committed under docs/screenshots
+    (``SILLOK_DOC_SCREENSHOTS=1``, e.g. ``make screenshots``). Off by default, so that a test
+    run leaves the work tree as it found it: every shot still goes to .artifacts/."""
+    return os.environ.get(DOC_SHOTS_SWITCH, "") not in ("", "0")
+
+
+def keep_for_docs(shot: Path, name: str) -> Path | None:
+    """Copy a shot taken with :func:`screenshot` to docs/screenshots/``name``.png when this
+    run was asked to (:func:`docs_screenshots`); the path written, or None."""
+    if not docs_screenshots():
+        return None
+    DOCS_SHOTS.mkdir(parents=True, exist_ok=True)
+    target = DOCS_SHOTS / f"{name}.png"
+    shutil.copyfile(shot, target)
+    return target
 
 
 def csp_violations(page: Any) -> list[str]:

@@ -1,14 +1,13 @@
 """Every page of the staff workspace on a 375 px wide phone, in Korean and English: nothing
 wider than the screen (``document.documentElement.scrollWidth <= 375``). The pages are the
 application's own GET routes under /staff, so a new workspace page is checked without being
-listed here. Screenshots: .artifacts/screenshots/phone-*.png; the lists' in docs/screenshots/."""
+listed here. Screenshots: .artifacts/screenshots/phone-*.png; the lists' also in
+docs/screenshots/ when asked (SILLOK_DOC_SCREENSHOTS=1, tests/browser.py)."""
 
 from __future__ import annotations
 
 import re
-import shutil
 from collections.abc import Iterator
-from pathlib import Path
 from typing import Any
 
 import pytest
@@ -21,21 +20,22 @@ from sillok.security.policy import Actor, Role
 from sillok.web.access import rule_for
 from sillok.web.app import create_app
 from tests.auth_helpers import make_user
-from tests.browser import browser, screenshot, serve
+from tests.browser import browser, keep_for_docs, screenshot, serve
 from tests.conftest import ADMIN, make_person, make_source
 from tests.module_archive import module_archive
 from tests.test_browser_staff import sign_in
 from tests.test_route_matrix import routes
 
 WIDTH = 375
-DOCS = Path(__file__).resolve().parent.parent / "docs" / "screenshots"
 TEXT = ("[가상 증언 — 시험용 자료] 2021년 4월 무산군에서 체포되어 보위부 구류장에 갇혔다. "
         "A very long unbroken identifier: sillok-fictional-0123456789abcdef0123456789abcdef "
         "and https://example.org/a/very/long/address/that/does/not/break/anywhere/at/all.")
 # Answers that are not pages of their own: fragments for htmx, downloads, the original file.
+# Not pages: fragments htmx swaps into a page (pickers; the OCR jobs list, polled inside the
+# source page, which is checked), downloads, and redirects.
 NOT_PAGES = ("/staff/pick/{kind}", "/staff/pick/{kind}/new",
              "/staff/sources/{source_id}/custody.{fmt}", "/staff/sources/{source_id}/original",
-             "/staff/saved-searches/{search_id}")
+             "/staff/saved-searches/{search_id}", "/staff/sources/{source_id}/ocr/jobs")
 
 
 @pytest.fixture(scope="module")
@@ -118,6 +118,6 @@ def test_every_workspace_page_fits_a_phone(site: tuple[str, dict[str, Any]], chr
                 .slice(0, 3).map(e => e.tagName + '.' + e.className + '#' + e.id)""", WIDTH)
             too_wide.append(f"{address}: {width}px ({', '.join(wide)})")
         if address == "/staff/lists/events?view=table":
-            shutil.copy(shot, DOCS / f"lists-phone-{lang}.png")
+            keep_for_docs(shot, f"lists-phone-{lang}")
     context.close()
     assert too_wide == [], "wider than a phone:\n" + "\n".join(too_wide)
