@@ -81,6 +81,8 @@ def test_uwazi_api_dry_run_then_import(runner: CliRunner, cli_env: dict[str, str
             in entities["v-kim"]["mapped"]
         assert "children: 김가명 → the same relation as entity v-kim gives" \
             in entities["v-park"]["mapped"]
+        assert "relation: 김가명 is a witness of what happened to this person" \
+            in entities["v-park"]["creates"]
         assert "seen_by: '없는 가상인' is not imported as a person: no relation made (a " \
             "relation joins two persons; kept in the description)" in entities["v-kim"]["review"]
         # Every target is described to the officer in Korean and English.

@@ -18,6 +18,10 @@ from sillok.tables.dry_run import LEVELS, ItemReport, OriginLines
 
 # "A is the parent of B" is "B is the child of A"; a sibling or spouse either way.
 INVERSE = {"parent": "child", "child": "parent", "sibling": "sibling", "spouse": "spouse"}
+# How the dry run says "Y is … X" for each kind.
+SAID = {"parent": "the parent of", "child": "the child of", "sibling": "a sibling of",
+        "spouse": "the spouse of", "witness_of": "a witness of what happened to",
+        "other": "otherwise related to"}
 
 
 @dataclass(frozen=True)
@@ -83,7 +87,7 @@ def relation_records(asked: list[Wanted], refs: dict[str, str], levels: dict[str
                             "person_a": other, "person_b": me, "kind": w.kind,
                             "description": f"Uwazi {w.shared}: {w.prop}"})
             made[key] = (ref, level)
-            w.report.creates.append(f"relation: {w.label} is the {w.kind} of this person")
+            w.report.creates.append(f"relation: {w.label} is {SAID[w.kind]} this person")
             w.report.mapped.append(f"{w.prop}: {w.label} → relation {w.kind} "
                                    f"(the person of entity {w.other})")
         else:
