@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import io
 import zipfile
+from datetime import datetime
 from email.message import EmailMessage
 from pathlib import Path
 
@@ -224,6 +225,48 @@ def hwp_with_flags(paragraphs: list[str], path: Path, flags: int) -> bytes:
         properties = int.from_bytes(header[36:40], "little") | flags
         header[36:40] = properties.to_bytes(4, "little")
         ole.write_stream("FileHeader", bytes(header))
+    return path.read_bytes()
+
+
+def property_stream(title: str, author: str, created: datetime, size: int) -> bytes:
+    """An OLE summary property set ([MS-OLEPS]) of ``size`` bytes, as Hancom writes into
+    ``\x05HwpSummaryInformation``: title (2) and author (4) as VT_LPWSTR, created (12) as
+    VT_FILETIME."""
+    def lpwstr(value: str) -> bytes:
+        raw = (value + "\x00").encode("utf-16-le")
+        raw += b"\x00" * (-len(raw) % 4)
+        return (0x1F).to_bytes(4, "little") + (len(value) + 1).to_bytes(4, "little") + raw
+
+    ticks = int((created - datetime(1601, 1, 1)).total_seconds() * 10_000_000)
+    values = [(2, lpwstr(title)), (4, lpwstr(author)),
+              (12, (0x40).to_bytes(4, "little") + ticks.to_bytes(8, "little"))]
+    table, body = b"", b""
+    offset = 8 + 8 * len(values)
+    for pid, value in values:
+        table += pid.to_bytes(4, "little") + (offset + len(body)).to_bytes(4, "little")
+        body += value
+    section = table + body
+    section = (8 + len(section)).to_bytes(4, "little") + len(values).to_bytes(4, "little") + section
+    fmtid = bytes.fromhex("e0859ff2f94f6810ab9108002b27b3d9")  # the summary information set
+    header = (b"\xfe\xff\x00\x00" + (0x00020006).to_bytes(4, "little") + bytes(16)
+              + (1).to_bytes(4, "little") + fmtid + (48).to_bytes(4, "little"))
+    stream = header + section
+    assert len(stream) <= size, "the properties do not fit the stream they replace"
+    return stream + bytes(size - len(stream))
+
+
+def hwp_with_properties(paragraphs: list[str], path: Path, title: str, author: str,
+                        created: datetime) -> bytes:
+    """An HWP 5 file whose document properties (파일 > 문서 정보) hold ``title``, ``author``
+    and ``created``; python-hwpx writes the file, and its summary stream is replaced by one
+    of the same size (olefile writes a stream in place only)."""
+    import olefile
+
+    hancom(paragraphs, path)
+    name = "\x05HwpSummaryInformation"
+    with olefile.OleFileIO(str(path), write_mode=True) as ole:
+        size = ole.get_size(name)
+        ole.write_stream(name, property_stream(title, author, created, size))
     return path.read_bytes()
 
 

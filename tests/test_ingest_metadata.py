@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import io
 from datetime import datetime
+from pathlib import Path
 
 import pytest
 from hypothesis import given
@@ -14,7 +15,7 @@ from hypothesis import strategies as st
 
 from sillok.archive.service import Archive
 from sillok.ingest.detect import sniff
-from sillok.ingest.formats_office import docx
+from sillok.ingest.formats_office import docx, hwp5, property_set
 from sillok.ingest.formats_pdf import pdf
 from sillok.ingest.formats_text import html
 from sillok.ingest.guards import Limits
@@ -150,3 +151,47 @@ def test_the_source_page_says_where_title_and_date_came_from(archive: Archive) -
     assert fields["published"] == "2021-08-09"
     assert fields["extra"]["metadata"]["date_source"] == "<meta property=article:published_time>"
     assert fields["title"] == "[Fictional] Border report"
+
+
+# -- HWP 5 document properties (파일 > 문서 정보) ---------------------------------------------
+def test_an_hwp5_title_author_and_date_come_from_its_properties(tmp_path: Path) -> None:
+    data = files.hwp_with_properties(
+        ["- 1 -", "[가상] 본문의 첫 줄", "[가상] 둘째 문단"], tmp_path / "props.hwp",
+        title="[가상] 함경북도 구금시설 조사 보고서", author="[가상] 현장 조사팀",
+        created=datetime(2023, 5, 8, 9, 30))
+    got = hwp5(sniff(data), data)
+    assert got.title == "[가상] 함경북도 구금시설 조사 보고서"
+    assert got.author == "[가상] 현장 조사팀"
+    assert got.published == "2023-05-08"
+    assert got.metadata == {"title_source": "properties", "created": "2023-05-08",
+                            "date_source": "HWP properties: created"}
+
+
+def test_an_hwp5_with_a_junk_property_title_takes_its_heading(tmp_path: Path) -> None:
+    data = files.hwp_with_properties(["- 1 -", "[가상] 국경 지역 증언 요약", "본문"],
+                                     tmp_path / "junk.hwp", title="보고서_최종.hwp",
+                                     author="user", created=datetime(2020, 1, 2))
+    got = hwp5(sniff(data), data)
+    assert (got.title, got.metadata["title_source"]) == ("[가상] 국경 지역 증언 요약", "heading")
+    # the file python-hwpx writes as it is: an empty title, an author without what follows
+    plain = files.hancom(["[가상] 다른 문서"], tmp_path / "plain.hwp")
+    assert hwp5(sniff(plain), plain).author == "synthetic-fixture-author"
+
+
+def test_an_hwp5_is_ingested_with_its_properties(archive: Archive, tmp_path: Path) -> None:
+    data = files.hwp_with_properties(["[가상] 본문"], tmp_path / "in.hwp",
+                                     title="[가상] 속성의 제목", author="[가상] 작성자",
+                                     created=datetime(2019, 11, 30, 23, 0))
+    outcome = Ingestor(archive, ADMIN, Options(level="internal")).ingest_bytes(data, "in.hwp")
+    assert outcome.status == "ingested" and outcome.source_id, outcome.reason
+    fields = archive.get(ADMIN, "source", outcome.source_id)["fields"]
+    assert fields["title"] == "[가상] 속성의 제목" and fields["published"] == "2019-11-30"
+
+
+@given(st.binary(max_size=300))
+def test_a_damaged_property_set_raises_value_error_only(stream: bytes) -> None:
+    try:
+        got = property_set(b"\xfe\xff" + stream)
+    except ValueError:
+        return
+    assert all(isinstance(k, int) for k in got)

@@ -6,7 +6,7 @@ import io
 import time
 import warnings
 import zipfile
-from datetime import datetime
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from sillok.ingest import ocr, protection
@@ -108,15 +108,12 @@ def _hwp_summary(data: bytes) -> dict[str, Any]:
             stream = "\x05HwpSummaryInformation"
             if not ole.exists(stream):
                 return {}
-            props = ole.getproperties(stream, convert_time=True)
+            props = property_set(ole.openstream(stream).read())
     except Exception:  # a damaged summary costs the properties, not the text
         return {}
     out: dict[str, Any] = {}
     for key, pid in (("title", 2), ("author", 4)):
         value = props.get(pid)
-        if isinstance(value, bytes):
-            value = value.decode("utf-16-le", "ignore") if b"\x00" in value else value.decode(
-                "cp949", "ignore")
         if isinstance(value, str) and value.strip("\x00 ").strip():
             out[key] = value.strip("\x00 ").strip()
     if isinstance(props.get(12), datetime):
@@ -124,6 +121,41 @@ def _hwp_summary(data: bytes) -> dict[str, Any]:
     return out
 
 
+VT_LPSTR, VT_LPWSTR, VT_FILETIME = 0x1E, 0x1F, 0x40
+FILETIME_EPOCH = datetime(1601, 1, 1, tzinfo=UTC)
+
+
+def property_set(stream: bytes) -> dict[int, Any]:
+    """The strings and times of the first section of an OLE property set stream ([MS-OLEPS]).
+
+    Read here, not with olefile's getproperties: olefile 0.47 reads a VT_LPWSTR's length from
+    the string's own first characters, so every title and author Hancom writes (UTF-16) came
+    out as that string followed by the properties after it."""
+    def u32(at: int) -> int:
+        if at < 0 or at + 4 > len(stream):
+            raise ValueError("property set cut short")
+        return int.from_bytes(stream[at:at + 4], "little")
+
+    if stream[:2] != b"\xfe\xff" or u32(24) < 1:
+        raise ValueError("not a property set stream")
+    section = u32(28 + 16)
+    out: dict[int, Any] = {}
+    for number in range(min(u32(section + 4), 256)):
+        pid, offset = u32(section + 8 + 8 * number), u32(section + 12 + 8 * number)
+        at = section + offset
+        kind = u32(at) & 0xFFFF
+        if kind == VT_LPWSTR:
+            count = u32(at + 4)  # characters, with the closing NUL
+            out[pid] = stream[at + 8:at + 8 + 2 * count].decode("utf-16-le", "replace")
+        elif kind == VT_LPSTR:
+            count = u32(at + 4)  # bytes, in the code page of the set (Korean: CP949)
+            out[pid] = stream[at + 8:at + 8 + count].decode("cp949", "replace")
+        elif kind == VT_FILETIME:
+            ticks = u32(at + 4) | (u32(at + 8) << 32)
+            if ticks:
+                out[pid] = (FILETIME_EPOCH + timedelta(microseconds=ticks // 10)
+                            ).replace(tzinfo=None)
+    return {pid: v.split("\x00")[0] if isinstance(v, str) else v for pid, v in out.items()}
 def image(d: Detected, data: bytes) -> Extracted:
     from PIL import ExifTags, Image
 
