@@ -14,8 +14,9 @@ Every m and u is estimated from the records themselves: u by random sampling, m 
 expectation maximisation over two blocking passes (each pass estimates what it does not
 block on), the prior from a strict deterministic rule. Nothing is hand-set.
 
-Blocking keeps 100,000 persons tractable: pairs are only scored when they share a name key,
-a Hangul reading of the given name with the surname, or birth year and place of origin.
+Blocking keeps 100,000 persons tractable: pairs are only scored when they share the surname
+and something of the given name (a name key, a Hangul reading, the syllables in any order, a
+key at most one slip apart), or the surname and an event.
 """
 
 from __future__ import annotations
@@ -110,14 +111,15 @@ def korean_settings() -> SettingsCreator:
         blocking_rules_to_generate_predictions=[
             block_on("name_key", arrays_to_explode=["name_key"]),
             block_on("surname_primary", "given_reading", arrays_to_explode=["given_reading"]),
-            block_on("birth_year", "origin"),
-            # A slip changes a vowel or a final more often than the consonant a syllable
-            # starts with: 김숙임 and 김숙읨 still meet here.
-            block_on("surname_primary", "given_onsets", "origin_province"),
             # Named in one event: two testimonies about one arrest name the same people.
             block_on("surname_primary", "event", arrays_to_explode=["event"]),
             # Syllables the other way round (신규익, Kyu Ik Sin for 신익규).
             block_on("surname_primary", "given_sorted_primary"),
+            # One slip of the keyboard or the ear in the given name, a syllable's first
+            # consonant included, wherever province and birth year are missing: two keys one
+            # letter dropped, added, changed or swapped apart share a key with one letter
+            # dropped (Gim Bng Man and 김봉만: pngman, pongman → pngman).
+            block_on("surname_primary", "given_near", arrays_to_explode=["given_near"]),
         ],
         retain_matching_columns=False,
         retain_intermediate_calculation_columns=True,  # the mw_ columns give the reasons
@@ -173,7 +175,34 @@ def _table(records: Sequence[LinkRecord], gazetteer: Gazetteer | None = None) ->
         row["given_sorted_primary"] = "".join(sorted(syllables)) or None
         # Blocking needs only the likeliest readings: all of them would multiply the pairs.
         row["given_reading"] = (row["given_readings"] or [])[:BLOCKING_READINGS] or None
+        row["given_near"] = one_deleted(row["given_primary"])
     return pa.Table.from_pylist(data)
+
+
+NEAR_FROM = 4  # letters of a given-name key from which its one-deleted keys are blocked on
+
+
+def one_deleted(key: str | None) -> list[str] | None:
+    """The key and each key with one letter taken out: the symmetric-deletion neighbourhood.
+    Two keys one edit apart (a letter dropped, added, changed, or two swapped) always share
+    one of them. Keys under ``NEAR_FROM`` letters only stand for themselves: with a letter
+    out, two letters fall on too many names of one surname.
+
+    ㅢ keys as ``oe`` and ㅣ as ``i`` (language/names.py), two letters apart, though 의/이 and
+    희/히 (Hui, Hee) are the commonest slip of ear in a given name: ``oe`` counts as one letter
+    here (김숙임 and 김숙읨: sokim, sokem)."""
+    if not key:
+        return None
+    key = _fold(key)
+    if len(key) < NEAR_FROM:
+        return [key]
+    return sorted({key} | {_fold(key[:i] + key[i + 1:]) for i in range(len(key))})
+
+
+def _fold(key: str) -> str:
+    while "oe" in key:  # a deletion can bring o and e together
+        key = key.replace("oe", "e")
+    return key
 
 
 STARTING_PRIOR = 0.0001  # splink's own default for probability_two_random_records_match
