@@ -70,7 +70,7 @@ def reference() -> dict[str, Any]:
 
 
 def coverage(populations: int, scenario_names: list[str], methods: list[str],
-             long_chains: bool) -> dict[str, Any]:
+             long_chains: bool, start: int = 0) -> dict[str, Any]:
     scenarios = {
         "independent": simulate.homogeneous(2000, (0.15, 0.2, 0.25, 0.3)),
         "heterogeneous": simulate.heterogeneous(2000, 4),
@@ -84,21 +84,30 @@ def coverage(populations: int, scenario_names: list[str], methods: list[str],
         hits = dict.fromkeys(methods, 0)
         errors: dict[str, list[float]] = {m: [] for m in methods}
         started = time.perf_counter()
-        for i in range(populations):
+        for i in range(start + populations):
             table = simulate.draw(scenario, rng)
+            if i < start:  # drawn, not fitted: population i is the same in every run
+                continue
+            detail: dict[str, Any] = {}
             for method in methods:
                 chains = lcmcr.Settings(**{**base.__dict__, "seed": i})
                 result = estimate(table, "lcmcr" if method == "lcmcr" else "loglinear",
                                   settings=chains)
                 hits[method] += result.lower <= scenario.size <= result.upper
                 errors[method].append(result.estimate / scenario.size - 1)
+                # Which side a miss falls on, and whether the chains agreed, say why it missed.
+                detail[method] = {"estimate": round(result.estimate), "lower": round(result.lower),
+                                  "upper": round(result.upper),
+                                  **{k: round(result.details[k], 3) for k in ("rhat", "ess")
+                                     if k in result.details}}
             # A line per population on stderr: a long run that is stopped still says how far
             # it got and what it had covered.
             print(json.dumps({"scenario": label, "population": i + 1, "hits": hits,
+                              "observed": table.observed, **detail,
                               "seconds": round(time.perf_counter() - started, 1)}),
                   file=sys.stderr, flush=True)
         out[label] = {
-            "populations": populations, "true_size": scenario.size,
+            "populations": populations, "first": start + 1, "true_size": scenario.size,
             "coverage": {m: hits[m] / populations for m in hits},
             "median_rel_error": {m: round(float(np.median(errors[m])), 4) for m in errors},
             "seconds": round(time.perf_counter() - started, 1),
@@ -127,6 +136,8 @@ def main() -> None:
     ap.add_argument("--out", type=Path, default=None)
     ap.add_argument("--scenarios", default="independent,heterogeneous")
     ap.add_argument("--methods", default="loglinear,lcmcr")
+    ap.add_argument("--start", type=int, default=0,
+                    help="skip (draw but do not fit) the first START populations, to extend a run")
     ap.add_argument("--long-chains", action="store_true",
                     help="coverage with LCMCR's default settings instead of short chains")
     args = ap.parse_args()
@@ -138,7 +149,7 @@ def main() -> None:
         result["reference"] = reference()
     if "coverage" in parts:
         result["coverage"] = coverage(args.populations, args.scenarios.split(","),
-                                      args.methods.split(","), args.long_chains)
+                                      args.methods.split(","), args.long_chains, args.start)
     text = json.dumps(result, indent=2)
     if args.out:
         args.out.write_text(text + "\n")
