@@ -84,6 +84,9 @@ def test_places_only_as_whole_names(text: str, places: list[tuple[str, str]],
     ("[가상] 그는 화대에서 살았다.", [("화대", "kp-09-hwadae")]),
     ("[가상] 친구가 길주의 학교에서 일했다.", [("길주", "kp-09-kilju")]),
     ("[가상] 안도의 눈물이 흘렀다.", []),
+    ("[가상] 길주의 한 학교 교사가 잡혀갔다.", [("길주", "kp-09-kilju")]),
+    ("[가상] 무산에서 열린 공개재판에 동원됐다.", [("무산", "kp-09-musan")]),
+    ("[가상] 그와의 통화에서 그는 울었다.", []),
 ])
 def test_a_name_that_is_also_a_common_word_needs_a_sign_of_a_place(
         text: str, places: list[tuple[str, str]], lexicon: Lexicon) -> None:

@@ -46,7 +46,8 @@ PROVINCES = ("함경북도", "함경남도", "평안북도", "평안남도", "�
 PLACE_NOUNS = ("출신", "태생", "지역", "일대", "근처", "부근", "인근", "시내", "읍", "읍내",
                "시장", "장마당", "역", "공단", "국경", "세관", "보위부", "보위", "안전부",
                "보안서", "안전서", "구류장", "구류", "집결소", "교화소", "관리소", "수용소",
-               "단련대", "탄광", "광산", "농장")
+               "단련대", "탄광", "광산", "농장", "공장", "기업소", "학교", "병원", "마을",
+               "거리", "교회")
 # 하다 / 되다 / 시키다 joined to the name: whatever Kiwi makes of the rest, a verb.
 MADE_A_VERB = re.compile(r"(?:하[였여고는며면지기자게]|했|한다|되[었어는고며면지기게]|됐|된다|돼|"
                          r"시키|시켰)")
@@ -54,7 +55,8 @@ PLACE_PARTICLES = ("에서", "에", "로", "으로", "까지", "부터", "에서
 PLACE_CUES = re.compile(
     r"출신|고향|태어|태생|살았|살던|살고|살다|거주|이사|떠나|떠났|도착|건너|넘어|강을|"
     r"끌려|이송|압송|송환|북송|체포|붙잡|잡혀|갇히|갇혔|수감|구금|탈북|국경|두만강|압록강|"
-    r"보위부|안전부|보안서|구류장|교화소|관리소|집결소|단련대|수용소|가족|마을|시장|장마당")
+    r"보위부|안전부|보안서|구류장|교화소|관리소|집결소|단련대|수용소|가족|마을|시장|장마당|"
+    r"열린|열렸|벌어진|벌어졌|일어난|일어났|진행된|진행됐")  # where something took place
 
 
 OF_AN_ORGANISATION = re.compile(
@@ -123,7 +125,10 @@ def _common_word(text: str, start: int, end: int, tokens: tuple[tuple[str, str, 
     province before it (함경북도 부령), a noun of places after it (부령 출신, 무산 보위부),
     or a particle of place (에서, 으로 ...) with a word of moving, living or holding in its
     sentence (길주에서 태어났다). Made a verb (통화했다, 무산되었다) it is never the place."""
-    after = [t for t in tokens if t[2] >= at + len(alias)]
+    # What follows, read a little further than the window (길주의 한 학교에서 needs three words).
+    found = SENTENCE_END.search(text, end)
+    stop = min(found.start() if found else len(text), end + 30)
+    after = [t for t in _tokens(text[start:stop]) if t[2] >= len(alias)]
     following = after[0] if after else None
     if following is not None and following[1] in ("XSV", "XSA"):
         return None
@@ -137,10 +142,13 @@ def _common_word(text: str, start: int, end: int, tokens: tuple[tuple[str, str, 
         return round(confidence * 0.8, 2)
     if following is not None and following[1] == "JKG":
         # 길주의 학교에서, 청진의 집결소: of it, a noun that is somewhere, or a place noun
-        nouns = list(takewhile(lambda t: t[1].startswith("NN"), after[1:]))
+        rest = after[1:]
+        if rest and rest[0][1] == "MM":  # 길주의 한 학교: past a determiner
+            rest = rest[1:]
+        nouns = list(takewhile(lambda t: t[1].startswith("NN"), rest))
         noun = "".join(t[0] for t in nouns)
-        then = after[1 + len(nouns)] if len(after) > 1 + len(nouns) else None
-        if noun and (noun.endswith(PLACE_NOUNS) or (
+        then = rest[len(nouns)] if len(rest) > len(nouns) else None
+        if nouns and (nouns[0][0] in PLACE_NOUNS or noun.endswith(PLACE_NOUNS) or (
                 then is not None and then[1] == "JKB" and then[0] in PLACE_PARTICLES)):
             return round(confidence * 0.8, 2)
     return None
