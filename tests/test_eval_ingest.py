@@ -13,6 +13,7 @@ from typer.testing import CliRunner
 from sillok.cli.main import app
 from sillok.ingest.evaluate import DEFAULT_SET, formats, load, similarity
 
+HELD_OUT = DEFAULT_SET.with_name("ingest_heldout.txt")
 FAST = {"text", "html", "eml (EUC-KR)", "mbox", "docx", "pdf", "pdf (Hancom-like)",
         "pdf (overprinted)"}
 
@@ -27,6 +28,19 @@ def test_the_set_is_fictional_and_marked() -> None:
     # the failure cases of the issue are there, as negatives
     text = " ".join(p.text for p in passages)
     for case in ("해주시기", "한국은행", "부령을", "조선 시대", "Joseon-era"):
+        assert case in text
+
+
+def test_the_held_out_set_is_fictional_apart_and_has_homonyms() -> None:
+    held_out = load(HELD_OUT)
+    assert len(held_out) >= 20
+    assert all(p.text.startswith(("[가상]", "[Fictional]")) for p in held_out)
+    assert all(p.text[lb["start"]:lb["end"]] == lb["text"] for p in held_out
+               for lb in p.labels)
+    # not the shipped set again: no passage shared, and place homonyms as negatives
+    assert not {p.text for p in held_out} & {p.text for p in load()}
+    text = " ".join(p.text for p in held_out)
+    for case in ("통화했지만", "무산되었다", "개성을", "안도의", "둔화되면서", "연사"):
         assert case in text
 
 
