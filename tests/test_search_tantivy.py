@@ -136,6 +136,9 @@ def test_a_crash_between_the_database_and_the_index_is_repaired_on_open(
         tantivy_settings: Settings, monkeypatch: pytest.MonkeyPatch) -> None:
     archive = Archive.open(tantivy_settings)
     source = make_source(archive, text=f"[가상] {WORD} 마을의 기록.")
+    # Written to the index now, not with a later batch (which would write the record as the
+    # database holds it after the crash, and so show it repaired already).
+    tantivy_store.flush(archive.engine)
     with monkeypatch.context() as patch:
         _crash_after_commit(patch)
         with pytest.raises(SystemExit):
@@ -191,3 +194,32 @@ def test_reindex_rebuilds_the_index_from_the_database(archive_t: Archive) -> Non
 def test_the_suites_search_the_engine_they_name(archive: Archive, search_engine: str) -> None:
     """The search and protection suites' ``search_engine`` reaches the archive they search."""
     assert (tantivy_store.store_of(archive.engine) is not None) == (search_engine == "tantivy")
+
+
+def test_writes_are_committed_to_the_index_in_batches(archive_t: Archive,
+                                                     monkeypatch: pytest.MonkeyPatch) -> None:
+    store = _store(archive_t)
+    store.flush()
+    monkeypatch.setattr(tantivy_store, "FLUSH_AFTER", 60.0)  # no batch written by the clock
+    opened: list[int] = []
+    writers = Store._writers
+
+    def counting(self: Store) -> Any:
+        opened.append(1)
+        return writers(self)
+
+    monkeypatch.setattr(Store, "_writers", counting)
+    made = [make_source(archive_t, text=f"[가상] {WORD} 마을의 기록 {n}.") for n in range(5)]
+    # New records: nothing to hide before each commit, and nothing written after it yet.
+    assert opened == []
+    # A search writes the batch first (once), and finds every record.
+    assert sorted(i["id"] for i in search(archive_t, ANON, WORD).items) == sorted(made)
+    assert opened == [1]
+    # A record restricted while its publication is still due is never public.
+    late = make_source(archive_t, text=f"[가상] {WORD} 늦은 기록.")
+    archive_t.update(EDITOR, "source", late, {"level": "restricted"})
+    assert not _held(store, PUBLIC, "source", late) and _held(store, FULL, "source", late)
+    assert late not in {i["id"] for i in search(archive_t, ANON, WORD).items}
+    with archive_t.engine.connect() as conn:
+        assert store.applied() == tantivy_store.changes(conn)
+    assert not list((tantivy_store.index_dir(archive_t.settings) / "pending").iterdir())

@@ -33,7 +33,12 @@ from sillok.db.engine import make_engine, make_sessionmaker, transaction
 from sillok.db.models import AuditEntry
 from sillok.db.types import utcnow
 from sillok.errors import Conflict, Invalid, NotFound, StorageError
-from sillok.search.index import attach_search_index, index_record, remove_record
+from sillok.search.index import (
+    attach_search_index,
+    flush_search_index,
+    index_record,
+    remove_record,
+)
 from sillok.security import at_rest
 from sillok.security.policy import (
     Actor,
@@ -85,6 +90,7 @@ class Archive:
         return archive
 
     def close(self) -> None:
+        flush_search_index(self.engine)
         self.engine.dispose()
         if self.public_engine is not None:
             self.public_engine.dispose()

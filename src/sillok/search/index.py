@@ -45,6 +45,8 @@ from sillok.security.name_matcher import NameMatcher, replace
 INDEXED = ("source", "event", "act", "person", "place", "term")
 # Opens an archive's embedded index, if its settings ask for one (Archive.open).
 attach_search_index = tantivy_store.attach
+# Writes what it has still to write (Archive.close).
+flush_search_index = tantivy_store.flush
 
 
 log = logging.getLogger(__name__)

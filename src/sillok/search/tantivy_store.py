@@ -11,7 +11,8 @@ Leak-safe by construction. A transaction that writes entries (search/index.py) n
 records it touched; before the database commits, their documents are taken out of both
 indexes (so a record being restricted is gone before the restriction is visible anywhere);
 after it commits — or rolls back — their documents are written again from the entries the
-database now holds (so a record being published appears only once it is). In between, a
+database now holds (so a record being published appears only once it is), in batches with
+other transactions' (Store.flush), before any search of this process reads the index. In between, a
 search finds neither copy: never more than the database allows. Searches re-check every
 result against the policy anyway (tantivy_search.py).
 
@@ -30,6 +31,7 @@ records another live transaction is hiding; that one writes them when it ends.
 
 from __future__ import annotations
 
+import atexit
 import contextlib
 import fcntl
 import json
@@ -64,6 +66,13 @@ WRITER_WAIT = 60.0  # seconds a change waits for another process's writer
 BATCH = 2000  # entries read at a time when rebuilding
 PRUNE_EVERY = 1000  # changes between two prunings of search_changes
 UNDATED = 0  # the day of an entry without a date: before any other, last in date order
+# Records are written again after their transactions (Store.end) in batches: a commit of a
+# tantivy index syncs its files, and one per transaction made a write six times as slow as
+# the database's own index. A batch is written FLUSH_AFTER seconds after its first record, at
+# FLUSH_AT records, before any search of this process reads the index, and at exit. Hiding
+# before the database commits (Store.begin) is never put off.
+FLUSH_AFTER = 0.2
+FLUSH_AT = 2000
 
 
 def schema() -> tantivy.Schema:
@@ -152,6 +161,12 @@ class Store:
     indexes: dict[str, tantivy.Index] = field(default_factory=dict)
     lock: threading.RLock = field(default_factory=threading.RLock)
     _seen: dict[str, tuple[int, int]] = field(default_factory=dict)
+    # Transactions that ended, whose records are to be written again (flush).
+    _due: list[tuple[Engine, Job, bool]] = field(default_factory=list)
+    _due_lock: threading.Lock = field(default_factory=threading.Lock)
+    # Held through a flush: a search that flushes waits for one under way in another thread.
+    _flushing: threading.Lock = field(default_factory=threading.Lock)
+    _timer: threading.Timer | None = None
 
     def __post_init__(self) -> None:
         (self.root / "pending").mkdir(parents=True, exist_ok=True)
@@ -163,7 +178,12 @@ class Store:
 
     # -- reading ------------------------------------------------------------------------
     def searcher(self, name: str) -> tantivy.Searcher:
-        """A searcher of the index's last commit, by whichever process made it."""
+        """A searcher of the index's last commit, by whichever process made it, after this
+        process's records due to be written are (a search sees its own process's writes)."""
+        self.flush()
+        return self._reader(name)
+
+    def _reader(self, name: str) -> tantivy.Searcher:
         index = self.indexes[name]
         stamp = self._stamp(name)
         if self._seen.get(name) != stamp:
@@ -179,7 +199,10 @@ class Store:
         return (st.st_mtime_ns, st.st_ino)
 
     def generation(self) -> tuple[Any, ...]:
-        """Changes with every commit of either index (whole answers are kept with it)."""
+        """Changes with every commit of either index (whole answers are kept with it); the
+        records due to be written are written first, or an answer kept from before them
+        would be taken as current."""
+        self.flush()
         return (self._stamp(FULL), self._stamp(PUBLIC))
 
     def applied(self) -> int | None:
@@ -224,20 +247,24 @@ class Store:
     def hide(self, keys: Iterable[tuple[str, int]]) -> None:
         """Take the records' documents out of the indexes that hold them, at once."""
         keys = list(keys)
-        if not keys:
+        # Most changes hide nothing (new records): no writers then, whose making and letting
+        # go cost more than the rest of a write. Safe: a change that could still add one of
+        # these records is writing them (its mark, ``_writing``) — this one then waits for it
+        # with the writers — or reads which are hidden after this change's note (begin).
+        if not (self._being_written(set(keys)) or any(self._holding(k) for k in keys)):
             return
         with self._writers() as writers:
             for kind, rid in keys:
                 for name in self._holding((kind, rid)):
                     writers.delete(name, f"{kind}:{rid}")
 
-    def show(self, engine: Engine, keys: set[tuple[str, int]], own: Path | None = None
-             ) -> None:
+    def show(self, engine: Engine, keys: set[tuple[str, int]],
+             own: Path | set[Path] | None = None) -> None:
         """Write the records' documents again from the entries the database holds now, but
         for those another live transaction is hiding (it writes them when it ends). The
         entries are read while the writers are held: no other change of these records can
         come between the reading and the commit."""
-        with self._writers() as writers:
+        with self._writing(keys), self._writers() as writers:
             keys = keys - self.held(own)
             for key in keys:
                 for name in self._holding(key):
@@ -249,7 +276,7 @@ class Store:
     def rebuild(self, engine: Engine, own: Path | None = None) -> int:
         """Every document again from the database's entries; returns how many entries."""
         count = 0
-        with self._writers() as writers:
+        with self._writing(None), self._writers() as writers:
             held = self.held(own)
             for name, writer in writers.of.items():
                 writer.delete_all_documents()
@@ -265,10 +292,40 @@ class Store:
         self.mark_applied(int(top or 0), exact=True)
         return count
 
+    @contextlib.contextmanager
+    def _writing(self, keys: set[tuple[str, int]] | None) -> Iterator[None]:
+        """A mark, for every process, of the records a change writes (None: all of them),
+        left from before it reads which records are hidden until it has committed."""
+        path = self.root / "pending" / f"{os.getpid()}-{uuid.uuid4().hex}.writing"
+        tmp = path.with_suffix(".tmp")
+        tmp.write_text(json.dumps(None if keys is None else sorted(keys)))
+        os.replace(tmp, path)  # whole or not there: never read half written
+        try:
+            yield
+        finally:
+            path.unlink(missing_ok=True)
+
+    def _being_written(self, keys: set[tuple[str, int]]) -> bool:
+        """Whether a live change is writing any of the records (``_writing``)."""
+        for path in (self.root / "pending").glob("*.writing"):
+            if not _alive(int(path.name.split("-", 1)[0])):
+                continue
+            try:
+                content = json.loads(path.read_text())
+            except FileNotFoundError:
+                continue  # gone: that change has committed, and _holding reads it
+            except ValueError:
+                return True  # unreadable: taken as writing them
+            if content is None or keys & {(str(k), int(i)) for k, i in content}:
+                return True
+        return False
+
     def _holding(self, key: tuple[str, int]) -> list[str]:
         """The indexes that hold documents of the record."""
         term = f"{key[0]}:{key[1]}"
-        return [name for name in (FULL, PUBLIC) if self.searcher(name).doc_freq("rec", term)]
+        # Not searcher(): a change must not write the batch due (it would write one per
+        # transaction again); a record due is in no index yet.
+        return [name for name in (FULL, PUBLIC) if self._reader(name).doc_freq("rec", term)]
 
     def mark_applied(self, change: int, exact: bool = False) -> None:
         """The highest change applied (kept at the highest: transactions end in any order)."""
@@ -286,7 +343,8 @@ class Store:
         path = self.root / "pending" / f"{os.getpid()}-{uuid.uuid4().hex}.json"
         tmp = path.with_suffix(".tmp")
         with open(tmp, "w") as out:
-            json.dump({"keys": sorted(job.keys), "rebuild": job.rebuild}, out)
+            json.dump({"keys": sorted(job.keys), "rebuild": job.rebuild,
+                       "change": job.change}, out)
             out.flush()
             os.fsync(out.fileno())
         os.replace(tmp, path)
@@ -303,9 +361,10 @@ class Store:
             out.append((path, _alive(int(path.name.split("-", 1)[0])), content))
         return out
 
-    def held(self, own: Path | None) -> set[tuple[str, int]]:
+    def held(self, own: Path | set[Path] | None) -> set[tuple[str, int]]:
+        mine = own if isinstance(own, set) else {own}
         return {(str(k), int(i)) for path, alive, content in self.notes()
-                if alive and path != own for k, i in content["keys"]}
+                if alive and path not in mine for k, i in content["keys"]}
 
     # -- a transaction ------------------------------------------------------------------
     def begin(self, job: Job) -> None:
@@ -322,15 +381,55 @@ class Store:
         job.hidden = True
 
     def end(self, engine: Engine, job: Job, committed: bool) -> None:
-        """After the database committed or rolled back: the records as it holds them now."""
+        """After the database committed or rolled back: the records as it holds them now,
+        written with the batch due (``flush``); a rebuild at once."""
         if job.rebuild:
             self.rebuild(engine, own=job.note)
-        else:
-            self.show(engine, job.keys, own=job.note)
-            if committed:
-                self.mark_applied(job.change)
-        if job.note is not None:
-            job.note.unlink(missing_ok=True)
+            if job.note is not None:
+                job.note.unlink(missing_ok=True)
+            return
+        with self._due_lock:
+            self._due.append((engine, job, committed))
+            size = sum(len(j.keys) for _e, j, _c in self._due)
+            if self._timer is None:
+                self._timer = threading.Timer(FLUSH_AFTER, self.flush)
+                self._timer.daemon = True
+                self._timer.start()
+        if size >= FLUSH_AT:
+            self.flush()
+
+    def flush(self) -> None:
+        """Write the records of the transactions that ended since the last batch, as the
+        database holds them now, in one commit per index; then their notes go. If that fails,
+        the notes stay, as a dead process's, for the next opening to apply."""
+        with self._flushing:
+            self._flush()
+
+    def _flush(self) -> None:
+        with self._due_lock:
+            due, self._due = self._due, []
+            timer, self._timer = self._timer, None
+        if timer is not None:
+            timer.cancel()
+        if not due:
+            return
+        notes = {job.note for _e, job, _c in due if job.note is not None}
+        try:
+            for engine in dict.fromkeys(e for e, _j, _c in due):
+                self.show(engine, {k for e, job, _c in due if e is engine for k in job.keys},
+                          own=notes)
+            done = [job.change for _e, job, committed in due if committed]
+            if done:
+                self.mark_applied(max(done))
+        except Exception:
+            log.exception("search index: records %s not written again",
+                          sorted(k for _e, job, _c in due for k in job.keys)[:20])
+            for note in notes:
+                if note.exists():
+                    note.rename(note.with_name("0-" + note.name.split("-", 1)[1]))
+            return
+        for note in notes:
+            note.unlink(missing_ok=True)
 
     def repair(self, engine: Engine) -> str:
         """On opening: apply the notes of transactions that died, then rebuild if the index
@@ -348,7 +447,11 @@ class Store:
             done.append(f"repaired {len(keys)} records")
         with engine.connect() as conn:
             top = int(conn.execute(select(func.max(m.SearchChange.id))).scalar() or 0)
-        if self.applied() != top:
+        applied = self.applied()
+        # Changes that live processes have still to write (their notes) are theirs to apply.
+        live = {int(c.get("change", 0)) for _p, alive, c in self.notes() if alive}
+        if applied is None or applied > top or (applied < top and (
+                top - applied > len(live) or not set(range(applied + 1, top + 1)) <= live)):
             count = self.rebuild(engine)
             done.append(f"rebuilt {count} entries")
         return "; ".join(done)
@@ -412,10 +515,26 @@ def store_of(engine: Engine) -> Store | None:
     return _by_engine.get(engine)
 
 
+def flush(engine: Engine) -> None:
+    """Write the batch due of the archive's index, if it has one (an archive that closes)."""
+    store = _by_engine.get(engine)
+    if store is not None:
+        store.flush()
+
+
+@atexit.register
+def _flush_all() -> None:
+    """A process that ends (a CLI import) writes its last batch."""
+    for store in list(_stores.values()):
+        store.flush()
+
+
 def forget(settings: Settings) -> None:
-    """Let go of an archive's index (tests that simulate a restart)."""
+    """Let go of an archive's index (tests that simulate a restart), its batch written."""
     root = index_dir(settings).resolve()
     store = _stores.pop(root, None)
+    if store is not None:
+        store.flush()
     for engine in [e for e, s in _by_engine.items() if s is store]:
         del _by_engine[engine]
 
@@ -458,7 +577,7 @@ def after_end(session: Session, committed: bool) -> None:
         return
     try:
         store.end(_engine(session), job, committed)
-    except Exception:
+    except Exception:  # a rebuild that failed
         log.exception("search index: records %s not written again", sorted(job.keys)[:20])
         if job.note is not None and job.note.exists():
             # Kept for the next opening to apply, as a dead process's note (pid 0).
