@@ -3,6 +3,7 @@ named in a test-only header, and small helpers to read the API's answers."""
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from fastapi import FastAPI, Request
@@ -17,8 +18,9 @@ from sillok.web.app import create_app
 from tests.conftest import ADMIN, ANALYST, ANON, EDITOR, VIEWER
 
 ROLE_HEADER = "x-test-role"
-# The members of every API error: RFC 9457 problem details and the two kept from before.
-PROBLEM = {"type", "title", "status", "detail", "error", "fields"}
+# The members of every API error: RFC 9457 problem details, the stable `code`, and the two
+# kept from before.
+PROBLEM = {"type", "title", "status", "code", "detail", "error", "fields"}
 ACTORS = {a.role.value: a for a in (ANON, VIEWER, ANALYST, EDITOR, ADMIN)}
 
 
@@ -62,6 +64,7 @@ def assert_error(response: Any, status: int, *fields: str) -> dict[str, Any]:
     assert body["status"] == status and body["type"] == "about:blank"
     assert isinstance(body["title"], str) and body["title"]
     assert isinstance(body["error"], str) and body["error"] == body["detail"]
+    assert isinstance(body["code"], str) and re.fullmatch(r"[a-z_][a-z0-9_.+]*", body["code"])
     for name in fields:
         assert name in body["fields"], (name, body)
     text = response.text

@@ -33,8 +33,8 @@ def test_statuses_and_shape(client: TestClient, archive: Archive) -> None:
     assert_error(client.post(f"{API}/sources", json={}), 401)
     assert client.post(f"{API}/sources", json={}).headers["www-authenticate"] == "Bearer"
     assert_error(client.post(f"{API}/sources", json={}, headers=as_(VIEWER)), 403)
-    body = assert_error(client.post(f"{API}/sources", json={}, headers=as_(EDITOR)), 422,
-                        "kind", "title")
+    body = assert_error(client.post(f"{API}/sources?lang=en", json={}, headers=as_(EDITOR)),
+                        422, "kind", "title")
     assert body["fields"] == {"kind": "required", "title": "required"}
     assert_error(client.get(f"{API}/sources", params={"limit": "many"}), 422, "limit")
 
@@ -85,9 +85,12 @@ def test_unexpected_failures_say_nothing(client: TestClient, archive: Archive,
         raise RuntimeError("SECRETDETAIL at /srv/sillok/data: SELECT * FROM persons")
 
     monkeypatch.setattr(Archive, "get", broken)
-    body = assert_error(client.get(f"{API}/sources/{source}"), 500)
+    body = assert_error(client.get(f"{API}/sources/{source}?lang=en"), 500)
     assert body == {"type": "about:blank", "title": "Internal Server Error", "status": 500,
-                    "detail": "internal error", "error": "internal error", "fields": {}}
+                    "code": "internal_error", "detail": "internal error",
+                    "error": "internal error", "fields": {}}
+    korean = assert_error(client.get(f"{API}/sources/{source}?lang=ko"), 500)
+    assert korean["detail"] == "내부 오류"
 
     def unavailable(*_args: object, **_kwargs: object) -> None:
         raise StorageError("the archive is not reachable")
@@ -99,3 +102,33 @@ def test_unexpected_failures_say_nothing(client: TestClient, archive: Archive,
 def test_site_errors_stay_html(client: TestClient) -> None:
     page = client.get("/sources/999999")
     assert page.status_code == 404 and page.headers["content-type"].startswith("text/html")
+
+
+def test_codes_stay_and_words_follow_the_language(client: TestClient,
+                                                  archive: Archive) -> None:
+    """The same mistake has the same code in both languages; the sentence and the per-field
+    words are in the request's language (Korean unless asked otherwise)."""
+    hidden = make_source(archive, level="internal")
+    cases = [
+        (lambda h: client.get(f"{API}/sources/{hidden}", headers=h), 404, "not_found",
+         f"자료 #{hidden}을(를) 찾을 수 없습니다", f"no source #{hidden}"),
+        (lambda h: client.get(f"{API}/no/such/path", headers=h), 404, "not_found",
+         "찾을 수 없습니다", "not found"),
+        (lambda h: client.delete(f"{API}/sources/{hidden}", headers=h), 405,
+         "method_not_allowed", "허용되지 않는 요청 방식입니다", "method not allowed"),
+        (lambda h: client.get(f"{API}/sources", params={"limit": "many"}, headers=h), 422,
+         "invalid_request", "요청이 올바르지 않습니다", "invalid request"),
+        (lambda h: client.post(f"{API}/sources", json={}, headers={**h, **as_(EDITOR)}), 422,
+         "invalid_input", "입력이 올바르지 않습니다", "invalid input"),
+        (lambda h: client.post(f"{API}/sources", json={},
+                               headers={**h, "Authorization": "Bearer nope"}), 401,
+         "token.invalid", "알 수 없거나 만료되었거나 취소된 API 토큰입니다",
+         "the API token is unknown, expired or revoked"),
+    ]
+    for send, status, code, korean, english in cases:
+        ko = assert_error(send({}), status)
+        en = assert_error(send({"Accept-Language": "en-GB,en;q=0.8"}), status)
+        assert ko["code"] == en["code"] == code, (ko, en)
+        assert (ko["detail"], en["detail"]) == (korean, english)
+    ko = assert_error(client.post(f"{API}/sources", json={}, headers=as_(EDITOR)), 422)
+    assert ko["fields"] == {"kind": "필수 항목입니다", "title": "필수 항목입니다"}

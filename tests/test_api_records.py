@@ -164,7 +164,7 @@ def test_writes_need_a_writer(client: TestClient, archive: Archive) -> None:
 
 
 def test_invalid_input_names_the_fields(client: TestClient) -> None:
-    editor = as_(EDITOR)
+    editor = {**as_(EDITOR), "Accept-Language": "en"}
     body = assert_error(client.post(f"{API}/events", headers=editor, json={
         "date": "2023-05/2023-01", "colour": "red"}), 422, "title", "colour")
     assert body["fields"]["title"] == "required"

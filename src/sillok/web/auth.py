@@ -33,7 +33,7 @@ from starlette.concurrency import run_in_threadpool
 from sillok.accounts import sessions, tokens
 from sillok.archive.service import Archive
 from sillok.config import Network
-from sillok.errors import Forbidden
+from sillok.errors import Forbidden, Said, in_language
 from sillok.security.policy import Actor, may_write
 from sillok.web import i18n
 from sillok.web.problems import problem_response
@@ -103,9 +103,11 @@ def csrf_message() -> str:
                         "Go back, reload the page and try again.")
 
 
-def _json_error(status: int, message: str, **headers: str) -> JSONResponse:
-    # The API's own error shape (problems.py): RFC 9457 problem details.
-    return problem_response(status, message, headers=headers)
+def _json_error(status: int, message: Said, **headers: str) -> JSONResponse:
+    # The API's own error shape (problems.py): RFC 9457 problem details, with a stable code
+    # and the sentence in the request's language.
+    return problem_response(status, in_language(message, i18n.current.get()),
+                            headers=headers, code=message.code)
 
 
 def install_auth(app: FastAPI, archive: Archive) -> None:
@@ -123,11 +125,15 @@ def install_auth(app: FastAPI, archive: Archive) -> None:
         # Other schemes (e.g. Basic from a reverse proxy guarding the whole site) are not ours.
         if scheme.lower() == "bearer":
             if not value.strip():
-                return _json_error(401, "send an API token as Authorization: Bearer <token>",
+                return _json_error(401, Said("token.missing",
+                                        "send an API token as Authorization: Bearer <token>",
+                                        "API 토큰을 Authorization: Bearer <토큰> 으로 보내십시오"),
                                    **{"WWW-Authenticate": "Bearer"})
             actor = await run_in_threadpool(tokens.authenticate_token, archive, value.strip())
             if actor is None:
-                return _json_error(401, "the API token is unknown, expired or revoked",
+                return _json_error(401, Said("token.invalid",
+                                        "the API token is unknown, expired or revoked",
+                                        "알 수 없거나 만료되었거나 취소된 API 토큰입니다"),
                                    **{"WWW-Authenticate": 'Bearer error="invalid_token"'})
             request.state.actor = actor
             request.state.auth = "token"
@@ -144,8 +150,10 @@ def install_auth(app: FastAPI, archive: Archive) -> None:
                 and _under(request.url.path, API_PREFIX)):
             info = session_of(request)
             if info is None or not token_matches(request.headers.get(CSRF_HEADER), info.csrf):
-                return _json_error(403, "a change made with a sign-in cookie needs the "
-                                        "session's X-CSRF-Token header")
+                return _json_error(403, Said(
+                    "csrf.missing",
+                    "a change made with a sign-in cookie needs the session's X-CSRF-Token header",
+                    "로그인 쿠키로 바꾸려면 세션의 X-CSRF-Token 헤더가 필요합니다"))
         response = await call_next(request)
         if clear_cookie:
             response.delete_cookie(COOKIE, path="/")

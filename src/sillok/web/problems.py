@@ -3,8 +3,11 @@
 ``type``, ``title``, ``status`` and ``detail`` are the RFC's members; ``error`` (the same
 sentence as ``detail``) and ``fields`` (field path → what is wrong with it) are the members
 this API answered with before it spoke RFC 9457, kept as extension members because clients
-and scripts read them. ``type`` is ``about:blank`` — the status says what kind of problem it
-is — so ``title`` is the status's standard phrase, as the RFC asks.
+and scripts read them. ``code`` is a stable identifier of the
+problem for programs (``not_found``, ``invalid_request``, ``level.restricted_source``), the same
+in every language; ``detail`` is in the reader's language (web/api/error_words.py). ``type`` is
+``about:blank`` — the status says what kind of problem it is — so ``title`` is the status's
+standard phrase, as the RFC asks.
 """
 
 from __future__ import annotations
@@ -24,9 +27,11 @@ def phrase(status: int) -> str:
         return "Error"
 
 
-def problem(status: int, detail: str, fields: dict[str, str] | None = None) -> dict[str, Any]:
+def problem(status: int, detail: str, fields: dict[str, str] | None = None,
+            code: str | None = None) -> dict[str, Any]:
     return {"type": "about:blank", "title": phrase(status), "status": status,
-            "detail": detail, "error": detail, "fields": fields or {}}
+            "code": code or f"http_{status}", "detail": detail, "error": detail,
+            "fields": fields or {}}
 
 
 class ProblemResponse(JSONResponse):
@@ -34,6 +39,7 @@ class ProblemResponse(JSONResponse):
 
 
 def problem_response(status: int, detail: str, fields: dict[str, str] | None = None,
-                     headers: dict[str, str] | None = None) -> ProblemResponse:
-    return ProblemResponse(problem(status, detail, fields), status_code=status,
+                     headers: dict[str, str] | None = None,
+                     code: str | None = None) -> ProblemResponse:
+    return ProblemResponse(problem(status, detail, fields, code), status_code=status,
                            headers=headers)

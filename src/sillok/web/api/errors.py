@@ -20,6 +20,8 @@ from pydantic import BaseModel, Field
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from sillok.errors import Invalid, SillokError
+from sillok.web import i18n
+from sillok.web.api.error_words import code_of, field_in_lang, in_lang
 from sillok.web.problems import MEDIA_TYPE, phrase, problem_response
 
 log = logging.getLogger("sillok.web.api")
@@ -36,8 +38,14 @@ class ErrorOut(BaseModel):
     title: str = Field(description="The HTTP status's standard phrase.",
                        examples=["Not Found"])
     status: int = Field(description="The HTTP status code.", examples=[404])
-    detail: str = Field(description="What went wrong, in one sentence.",
-                        examples=["no source #999999"])
+    code: str = Field(description="What went wrong, as a stable identifier for programs: the "
+                      "same in every language and wording (``not_found``, "
+                      "``invalid_request``, ``unauthenticated``, ``forbidden``, "
+                      "``stale_version``, ``level.restricted_source`` …).",
+                      examples=["not_found"])
+    detail: str = Field(description="What went wrong, in one sentence, in the request's "
+                        "language (``?lang=``, the ``lang`` cookie, Accept-Language, else "
+                        "Korean).", examples=["no source #999999"])
     error: str = Field(description="The same sentence as ``detail`` (kept for clients "
                                    "written before the API answered problem details).")
     fields: dict[str, str] = Field(
@@ -64,8 +72,16 @@ class PreconditionFailed(SillokError):
 
 
 def error_response(status: int, message: str, fields: dict[str, str] | None = None,
-                   headers: dict[str, str] | None = None) -> JSONResponse:
-    return problem_response(status, message, fields, headers)
+                   headers: dict[str, str] | None = None,
+                   exc: SillokError | None = None,
+                   request: Request | None = None) -> JSONResponse:
+    """The problem, its code taken from the message or error, its words in the request's
+    language (read from the request itself: an unexpected failure is answered outside the
+    site's language middleware)."""
+    lang = i18n.pick_lang(request) if request is not None else i18n.current.get()
+    words = {path: field_in_lang(text, lang) for path, text in (fields or {}).items()}
+    return problem_response(status, in_lang(status, message, lang), words, headers,
+                            code=code_of(status, message, exc))
 
 
 def _phrase(status: int) -> str:
@@ -98,33 +114,36 @@ def field_errors(errors: list[Any]) -> dict[str, str]:
 
 def install_error_handlers(app: FastAPI) -> None:
     @app.exception_handler(Invalid)
-    def invalid(_request: Request, exc: Invalid) -> JSONResponse:
-        return error_response(exc.http_status, _invalid_message(exc), exc.errors)
+    def invalid(request: Request, exc: Invalid) -> JSONResponse:
+        return error_response(exc.http_status, _invalid_message(exc), exc.errors, exc=exc,
+                              request=request)
 
     @app.exception_handler(SillokError)
-    def sillok_error(_request: Request, exc: SillokError) -> JSONResponse:
+    def sillok_error(request: Request, exc: SillokError) -> JSONResponse:
         headers = {"WWW-Authenticate": "Bearer"} if exc.http_status == 401 else None
         current = getattr(exc, "current", None)
         if isinstance(current, int):
             # A stale change: the version to read again and retry from (records.py etag).
             headers = {"ETag": f'"v{current}"'}
-        return error_response(exc.http_status, exc.message, headers=headers)
+        return error_response(exc.http_status, exc.message, headers=headers, exc=exc,
+                              request=request)
 
     @app.exception_handler(RequestValidationError)
-    def request_invalid(_request: Request, exc: RequestValidationError) -> JSONResponse:
-        return error_response(422, "invalid request", field_errors(list(exc.errors())))
+    def request_invalid(request: Request, exc: RequestValidationError) -> JSONResponse:
+        return error_response(422, "invalid request", field_errors(list(exc.errors())),
+                              request=request)
 
     @app.exception_handler(StarletteHTTPException)
-    def http_error(_request: Request, exc: StarletteHTTPException) -> JSONResponse:
+    def http_error(request: Request, exc: StarletteHTTPException) -> JSONResponse:
         # The standard phrase, not ``exc.detail``: details raised deep inside a library are
         # not written for the public.
         return error_response(exc.status_code, _phrase(exc.status_code),
-                              headers=getattr(exc, "headers", None))
+                              headers=getattr(exc, "headers", None), request=request)
 
     @app.exception_handler(Exception)
     def unexpected(request: Request, exc: Exception) -> JSONResponse:
         log.error("API request %s %s failed", request.method, request.url.path, exc_info=exc)
-        return error_response(500, "internal error")
+        return error_response(500, "internal error", request=request)
 
 
 def _invalid_message(exc: Invalid) -> str:
@@ -136,7 +155,7 @@ def _invalid_message(exc: Invalid) -> str:
 def _problem_doc(status: int, description: str, detail: str,
                  fields: dict[str, str] | None = None) -> dict[str, Any]:
     example = {"type": "about:blank", "title": phrase(status), "status": status,
-               "detail": detail, "error": detail, "fields": fields or {}}
+               "code": code_of(status), "detail": detail, "error": detail, "fields": fields or {}}
     # No ``model``: FastAPI would document the error as application/json as well.
     return {"description": description,
             "content": {MEDIA_TYPE: {"schema": {"$ref": "#/components/schemas/ErrorOut"},
