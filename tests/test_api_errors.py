@@ -111,7 +111,7 @@ def test_codes_stay_and_words_follow_the_language(client: TestClient,
     hidden = make_source(archive, level="internal")
     cases = [
         (lambda h: client.get(f"{API}/sources/{hidden}", headers=h), 404, "not_found",
-         f"자료 #{hidden}을(를) 찾을 수 없습니다", f"no source #{hidden}"),
+         f"찾을 수 없습니다: 자료 #{hidden}", f"no source #{hidden}"),
         (lambda h: client.get(f"{API}/no/such/path", headers=h), 404, "not_found",
          "찾을 수 없습니다", "not found"),
         (lambda h: client.delete(f"{API}/sources/{hidden}", headers=h), 405,

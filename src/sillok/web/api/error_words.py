@@ -68,11 +68,12 @@ def in_lang(status: int, message: str, lang: str) -> str:
     for pattern in _NOT_FOUND:
         found = pattern.match(message)
         if found:
-            return f"{what_ko(found.group(1))}을(를) 찾을 수 없습니다"
+            # The id last, with no particle on it: one sentence for every id.
+            return f"찾을 수 없습니다: {what_ko(found.group(1))}"
     found = _NOT_FOUND_SUFFIX.match(message)
     if found:
         kind, _, rest = found.group(1).partition(" ")
-        return f"{_NOT_FOUND_KO[kind]} {rest}을(를) 찾을 수 없습니다"
+        return f"찾을 수 없습니다: {_NOT_FOUND_KO[kind]} {rest}"
     if message.endswith(": invalid input"):
         return f"{what_ko(message.removesuffix(': invalid input'))}: 입력이 올바르지 않습니다"
     general = STATUS_KO.get(status, "오류")
