@@ -82,3 +82,18 @@ def test_search_hits_and_written_records_are_relabelled(client: TestClient,
     assert changed.status_code == 200, changed.text
     assert changed.json()["code"] == "detention"
     assert not changed.json()["label"].startswith("detention")
+
+
+def test_withheld_markers_in_the_asked_language(client: TestClient, archive: Archive) -> None:
+    """What the caller may not see is marked in the caller's language (issue 19): a public act
+    whose victim is internal names the victim "[비공개]" in Korean, "[withheld]" in English,
+    and keeps ``id`` null either way — the mark programs key on."""
+    event = make_event(archive)
+    victim = make_person(archive, level="internal")
+    act = archive.create(ADMIN, "act", {"level": "public", "event": event, "victim": victim,
+                                        "act_type": "forced_repatriation", "date": "2023-05"})
+    ko = client.get(f"{API}/acts/{act}", params={"lang": "ko"}).json()
+    en = client.get(f"{API}/acts/{act}", params={"lang": "en"}).json()
+    assert "[withheld]" not in str(ko) and "[비공개]" in str(ko), ko
+    assert "[비공개]" not in str(en) and "[withheld]" in str(en), en
+    assert str(victim) not in str(ko["fields"].get("victim"))

@@ -204,7 +204,7 @@ def test_protected_details_and_withheld_references(client: TestClient,
     ev = make_event(archive)
     act = archive.create(ADMIN, "act", {"level": "public", "event": ev,
                                         "act_type": "detention", "victim": hidden})
-    seen = client.get(f"{API}/acts/{act}").json()
+    seen = client.get(f"{API}/acts/{act}?lang=en").json()
     assert seen["fields"]["victim"] == {"type": "person", "id": None, "label": "[withheld]",
                                         "code": None}
     assert "가상비밀인물" not in client.get(f"{API}/acts/{act}").text

@@ -110,7 +110,7 @@ def test_history_doors_as_viewer(archive: Archive, settings: Settings, api: Test
     assert out.exit_code == 0, out.output
     assert "sha256:" not in out.output and "hmac:" not in out.output
     assert PROTECTED in out.output
-    body = api.get(f"/api/v1/persons/{pid}/history", headers=as_(VIEWER)).json()
+    body = api.get(f"/api/v1/persons/{pid}/history?lang=en", headers=as_(VIEWER)).json()
     assert _digests(body) == [] and body[-1]["after"]["protected"] == PROTECTED
 
 

@@ -187,7 +187,7 @@ def test_guided_publish_citing_withheld_sources(archive: Archive, editor: TestCl
         assert 'id="withheld-sources"' in page and "2" in page.split('id="withheld-sources"')[1]
         for hidden in (WITNESS, GIVEN, PASSAGE, "가상 증언", "가상 보고서", "여러 명"):
             assert hidden not in page
-        api = public.get(f"/api/v1/events/{w['event']}").json()
+        api = public.get(f"/api/v1/events/{w['event']}?lang=en").json()
         assert api["related"]["evidence"] == []
         assert api["related"]["withheld_sources"] == [
             {"withheld": True, "source": {"type": "source", "id": None,

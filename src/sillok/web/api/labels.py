@@ -15,6 +15,8 @@ import re
 from typing import Any, TypeVar
 
 from sillok.archive.service import Archive
+from sillok.archive.views import PROTECTED, WITHHELD
+from sillok.archive.withheld import WITHHELD_SOURCE
 from sillok.web import i18n
 from sillok.web.labels import TYPE_NAMES, Labels, pick, record_label
 
@@ -30,6 +32,14 @@ _CODES = {
 _EVIDENCE = re.compile(r"^evidence #(\d+): source #(\d+) → (?:(\w+) #(\d+)|(.*))$")
 _SERIES = re.compile(r"^\S+: (.*) / (.*)$")
 T = TypeVar("T")
+# The archive's markers for what the caller may not read (archive/views.py, withheld.py), as a
+# Korean reader reads them; a program keys on ``id`` being null, not on these words.
+MARKERS = {WITHHELD: "[비공개]", WITHHELD_SOURCE: "[비공개 자료]", PROTECTED: "(보호됨)"}
+
+
+def marker(text: str) -> str:
+    """A withheld/protected marker in the request's language; any other text unchanged."""
+    return MARKERS.get(text, text) if i18n.current.get() == "ko" else text
 
 
 class ApiLabels:
@@ -41,12 +51,17 @@ class ApiLabels:
 
     def __call__(self, payload: T) -> T:
         if isinstance(payload, list):
-            for item in payload:
-                self(item)
+            for index, item in enumerate(payload):
+                if isinstance(item, str) and item in MARKERS:
+                    payload[index] = marker(item)
+                else:
+                    self(item)
         elif isinstance(payload, dict):
-            for value in payload.values():
+            for key, value in payload.items():
                 if isinstance(value, dict | list):
                     self(value)
+                elif isinstance(value, str) and value in MARKERS:
+                    payload[key] = marker(value)
             if (payload.get("type") in (*TYPE_NAMES, "series")
                     and isinstance(payload.get("label"), str)):
                 self._relabel(payload)
@@ -61,7 +76,7 @@ class ApiLabels:
         elif kind == "series" and (titles := _SERIES.match(text)):
             item["label"] = titles.group(1) if i18n.current.get() == "ko" else titles.group(2)
         else:
-            item["label"] = record_label(self.labels, item)
+            item["label"] = marker(record_label(self.labels, item))
 
     @staticmethod
     def _evidence(parts: re.Match[str]) -> str:
@@ -69,7 +84,7 @@ class ApiLabels:
         program reading one passage needs what it links (a withheld record stays withheld)."""
         evidence, source, kind, ident, withheld = parts.groups()
         target = (f"{pick(TYPE_NAMES[kind])} #{ident}" if kind in TYPE_NAMES
-                  else f"{kind} #{ident}" if kind else withheld)
+                  else f"{kind} #{ident}" if kind else marker(withheld))
         return f"{pick(TYPE_NAMES['evidence'])} #{evidence}: {pick(TYPE_NAMES['source'])} " \
                f"#{source} → {target}"
 

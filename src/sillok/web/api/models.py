@@ -3,8 +3,8 @@ that is not declared here is not sent.
 
 A record's ``fields`` model is derived from the record type's input shape (archive/schemas.py),
 so a record reads back in the shape it is written in, except that a reference to another
-record is shown as ``{type, id, label}`` (``id`` null and label ``[withheld]`` when the caller
-may not see it), exactly as the archive's views give it.
+record is shown as ``{type, id, label}`` (``id`` null and label ``[withheld]``, in Korean
+``[비공개]``, when the caller may not see it), exactly as the archive's views give it.
 """
 
 from __future__ import annotations
