@@ -35,12 +35,7 @@ from itertools import combinations
 from typing import Literal
 
 import numpy as np
-import statsmodels.api as sm
 from numpy.typing import NDArray
-from scipy.optimize import brentq
-from scipy.special import gammaln
-from scipy.stats import chi2
-from statsmodels.tools.sm_exceptions import ConvergenceWarning, PerfectSeparationWarning
 
 from sillok.estimate.overlap import OverlapTable, pattern_matrix
 
@@ -145,6 +140,11 @@ def fit_model(table: OverlapTable, terms: Sequence[Term]) -> Fit:
     support = x[:, 1:].T @ y  # each term's sufficient statistic: people in its cells
     if np.any(support <= 0):
         return _with(failed, "a term's cells hold no one (zero cell: estimate is unbounded)")
+    # statsmodels and scipy are imported where they are used: loading them takes seconds,
+    # and every command and server start would pay that, estimating or not.
+    import statsmodels.api as sm
+    from statsmodels.tools.sm_exceptions import ConvergenceWarning, PerfectSeparationWarning
+
     with warnings.catch_warnings():
         warnings.simplefilter("error", ConvergenceWarning)
         # A model with as many parameters as cells fits them exactly: statsmodels calls that
@@ -230,6 +230,11 @@ def _stepwise(table: OverlapTable, criterion: Criterion) -> list[Fit]:
 def profile_interval(table: OverlapTable, terms: Sequence[Term], estimate: float,
                      level: float = 0.95) -> tuple[float, float]:
     """Profile-likelihood interval for N under one model (Cormack 1992)."""
+    import statsmodels.api as sm
+    from scipy.optimize import brentq
+    from scipy.special import gammaln
+    from scipy.stats import chi2
+
     n = table.observed
     x = design(table.n_lists, terms)
     x_full = np.vstack([x, np.eye(1, x.shape[1])])  # the missing cell: intercept only

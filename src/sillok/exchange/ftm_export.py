@@ -12,16 +12,16 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterator
-from typing import IO, Any
-
-from followthemoney import model
-from followthemoney.proxy import EntityProxy
+from typing import IO, TYPE_CHECKING, Any
 
 from sillok.archive import dates
 from sillok.archive.service import Archive
 from sillok.archive.transfer import audit_export, export_lines
 from sillok.exchange.tags import tag
 from sillok.security.policy import Actor
+
+if TYPE_CHECKING:
+    from followthemoney.proxy import EntityProxy
 
 FORMAT = "ftm"
 # Names in a writing system are the person's own (FtM ``name``); the rest are aliases.
@@ -33,6 +33,9 @@ def entity_id(kind: str, key: object) -> str:
 
 
 def _entity(schema: str, kind: str, key: object) -> EntityProxy:
+    # followthemoney loads its whole schema model on import (seconds): only exports pay it.
+    from followthemoney import model
+
     proxy = model.make_entity(schema)
     proxy.id = entity_id(kind, key)
     return proxy

@@ -15,11 +15,8 @@ import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from followthemoney import model
-from followthemoney.exc import InvalidData
-from followthemoney.proxy import EntityProxy
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
@@ -31,6 +28,9 @@ from sillok.errors import Invalid, SillokError
 from sillok.exchange.tags import first, tags
 from sillok.security.policy import Actor, require_write
 from sillok.tables.cells import HANGUL, Places, Vocabulary
+
+if TYPE_CHECKING:
+    from followthemoney.proxy import EntityProxy
 
 LEVELS = ("public", "internal", "restricted")
 _DIACRITIC = re.compile("[ŏŭŎŬ]")
@@ -65,6 +65,10 @@ def is_ftm(path: Path) -> bool:
 
 
 def read_entities(path: Path) -> Iterator[EntityProxy]:
+    # followthemoney loads its whole schema model on import (seconds): only imports pay it.
+    from followthemoney import model
+    from followthemoney.exc import InvalidData
+
     what = "a FollowTheMoney entity"
     for number, data in json_lines(path, what):
         try:

@@ -21,7 +21,6 @@ from functools import lru_cache
 from typing import Any, cast
 
 import numpy
-from datasketch import MinHash
 from sqlalchemy import Table, and_, insert, or_, select
 from sqlalchemy.orm import Session
 
@@ -56,6 +55,8 @@ def shingles(text: str) -> set[bytes]:
 
 @lru_cache(maxsize=1)
 def _permutations() -> tuple[Any, str]:
+    from datasketch import MinHash  # pulls in scipy (seconds): only ingesting pays it
+
     # datasketch draws a MinHash's permutations from its seed each time one is made (half a
     # millisecond, a quarter of a sketch): drawn once, and shared by every signature.
     template = MinHash(num_perm=PERMUTATIONS, seed=7)
@@ -72,6 +73,8 @@ def _hashes(grams: set[bytes]) -> list[int]:
 
 
 def signature(grams: set[bytes]) -> Any:
+    from datasketch import MinHash
+
     permutations, scheme = _permutations()
     # hashfunc=int: the values handed over are already the hashes.
     sig = MinHash(num_perm=PERMUTATIONS, seed=7, permutations=permutations, scheme=scheme,

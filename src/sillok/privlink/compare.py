@@ -15,7 +15,6 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
-import anonlink
 from bitarray import bitarray
 
 from sillok.errors import Invalid
@@ -40,6 +39,8 @@ def match(a: Sequence[bytes], b: Sequence[bytes], threshold: float) -> list[tupl
     """One-to-one pairs (index in ``a``, index in ``b``) at or above ``threshold``."""
     if not a or not b:
         return []
+    import anonlink  # loads pkg_resources (about a second): only comparing pays it
+
     candidates = anonlink.candidate_generation.find_candidate_pairs(
         [_bits(a), _bits(b)], anonlink.similarities.dice_coefficient_accelerated, threshold)
     groups = anonlink.solving.greedy_solve(candidates)
