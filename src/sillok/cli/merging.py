@@ -8,7 +8,7 @@ from rich.table import Table
 
 from sillok.cli.common import DataDir, Json, actor_for, archive_for, console, print_json
 from sillok.linkage.merge import merge, unmerge
-from sillok.linkage.model import Pair
+from sillok.linkage.pairs import Pair
 
 
 def print_pairs(pairs: list[Pair], json_out: bool, *, score: str, empty: str, title: str,

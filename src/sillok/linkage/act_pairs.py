@@ -23,7 +23,7 @@ from sillok.archive.service import Archive
 from sillok.db import models as m
 from sillok.linkage.decisions import decisions
 from sillok.linkage.gazetteer import Gazetteer
-from sillok.linkage.model import Pair
+from sillok.linkage.pairs import Pair
 from sillok.linkage.records import gazetteer_of
 from sillok.security.policy import Actor, visible_filter
 

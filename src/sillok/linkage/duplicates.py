@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from sillok.archive.service import Archive
 from sillok.linkage.decisions import decisions
-from sillok.linkage.model import Pair, link
+from sillok.linkage.pairs import Pair
 from sillok.linkage.records import archive_records, gazetteer_of
 from sillok.security.policy import Actor
 
@@ -14,6 +14,8 @@ def find_duplicates(archive: Archive, actor: Actor, min_probability: float = 0.9
     """Pairs of visible persons that the model, trained on those persons, takes for one
     person with at least ``min_probability``; most probable first. Pairs an editor said are
     not the same person (decisions.py) are left out."""
+    from sillok.linkage.model import link  # splink: loaded when linking, not at start-up
+
     with archive.transaction() as session:
         records = archive_records(session, actor)
         gazetteer = gazetteer_of(session)

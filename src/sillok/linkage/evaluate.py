@@ -8,7 +8,7 @@ import itertools
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 
-from sillok.linkage.model import Linkage, link
+from sillok.linkage.pairs import Linkage
 from sillok.linkage.records import LinkRecord
 
 
@@ -60,6 +60,8 @@ def score(records: Sequence[LinkRecord], linkage: Linkage) -> Scores:
 
 def evaluate(records: Sequence[LinkRecord], seed: int = 1) -> dict[str, Scores]:
     """The Korean model and splink's defaults, trained and scored on the same records."""
+    from sillok.linkage.model import link  # splink: loaded when linking, not at start-up
+
     if any(r.cluster is None for r in records):
         raise ValueError("every evaluation record needs its true cluster")
     return {

@@ -25,7 +25,7 @@ import logging
 import math
 import re
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any
 
 import duckdb
@@ -36,6 +36,7 @@ from splink import DuckDBAPI, Linker, SettingsCreator, block_on
 from splink.internals.exceptions import SplinkException
 
 from sillok.linkage.gazetteer import Gazetteer
+from sillok.linkage.pairs import Linkage, Pair
 from sillok.linkage.records import LinkRecord, rows
 
 MATCH_THRESHOLD = 0.5  # best pairwise F1 on the tuning set (seed 7)
@@ -146,21 +147,6 @@ def baseline_settings() -> SettingsCreator:
         ],
         retain_matching_columns=False,
     )
-
-
-@dataclass
-class Pair:
-    a: int
-    b: int
-    probability: float
-    reasons: list[str] = field(default_factory=list)
-
-
-@dataclass
-class Linkage:
-    pairs: list[Pair]
-    clusters: dict[int, int]  # record id → id of its cluster's representative
-    scored: int  # pairs the blocking rules let through
 
 
 def _table(records: Sequence[LinkRecord], gazetteer: Gazetteer | None = None) -> pa.Table:

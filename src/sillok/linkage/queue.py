@@ -27,7 +27,7 @@ from sillok.linkage.decisions import decisions
 from sillok.linkage.duplicates import find_duplicates
 from sillok.linkage.merge import MODELS as MERGEABLE
 from sillok.linkage.merge import unmerge
-from sillok.linkage.model import Pair
+from sillok.linkage.pairs import Pair
 from sillok.security.policy import Actor, visible_filter, visible_levels
 
 # Answers that do not change what linkage reads: the pairs kept stay right after them.
