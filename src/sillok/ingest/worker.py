@@ -34,7 +34,9 @@ _lock = threading.Lock()
 # (another ingest job of the web app) are queued in between.
 _pools: dict[int, tuple[multiprocessing.pool.Pool, int]] = {}
 _atexit = False
-PRELOAD = ["sillok.ingest.worker", "sillok.ingest.dedup", "sillok.extract.suggest",
+# datasketch by name: dedup.py imports it only when a sketch is made (it pulls in SciPy, which
+# commands that never ingest should not load), and a worker must not spend a file's time on it.
+PRELOAD = ["sillok.ingest.worker", "sillok.ingest.dedup", "datasketch", "sillok.extract.suggest",
            "sillok.archive.dates", "sillok.search.index", "sillok.ingest.worker_kiwi"]
 # Processes per worker: the worker analyses each text with Kiwi (most of ingest's work), and
 # one process analyses one text at a time; two keep two cores busy while the caller writes.
