@@ -3,12 +3,12 @@ both databases: a passage of a fictional testimony selected with the keyboard be
 evidence of a new act; the act's page links back into the source, where the passage is lit;
 a second passage selected with the mouse becomes evidence of its event, found in a picker; a
 person's page lists acts, events and relations; a PDF original is drawn beside its text.
-No id is typed anywhere. Screenshots go to docs/screenshots/ (SQLite run)."""
+No id is typed anywhere. Screenshots go to docs/screenshots/ when asked
+(SILLOK_DOC_SCREENSHOTS=1, SQLite run)."""
 
 from __future__ import annotations
 
 from collections.abc import Iterator
-from pathlib import Path
 from typing import Any
 
 import pytest
@@ -19,11 +19,17 @@ from sillok.config import Settings
 from sillok.ingest.pipeline import Ingestor, Options
 from tests import files
 from tests.auth_helpers import make_user
-from tests.browser import browser, csp_violations, serious_violations, serve
+from tests.browser import (
+    browser,
+    csp_violations,
+    keep_for_docs,
+    screenshot,
+    serious_violations,
+    serve,
+)
 from tests.conftest import ADMIN, make_person, make_source
 from tests.test_browser_staff import sign_in
 
-DOCS = Path(__file__).resolve().parent.parent / "docs" / "screenshots"
 TEXT = ("[가상 증언 — 시험용 자료] 2019년 3월 온성에서 체포되었다. 보위부 구류장에서 "
         "가상인물 씨가 심하게 맞는 것을 보았다. 이후 강제북송되었다.")
 KEYBOARD = "가상인물 씨가 심하게 맞는 것을 보았다"
@@ -81,9 +87,10 @@ def _mouse_select(page: Any, passage: str) -> None:
 
 
 def _shot(page: Any, backend: str, name: str) -> None:
+    # Every run keeps its shot in .artifacts/; docs/screenshots only when asked (one backend).
+    shot = screenshot(page, f"{name}-{backend}")
     if backend == "sqlite":
-        DOCS.mkdir(parents=True, exist_ok=True)
-        page.screenshot(path=str(DOCS / f"{name}.png"))
+        keep_for_docs(shot, name)
 
 
 @pytest.mark.parametrize("lang", ["ko", "en"])

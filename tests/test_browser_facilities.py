@@ -1,21 +1,27 @@
 """A facility page and the site-wide timeline in a real browser (Chromium), in Korean and in
 English: what a visitor reads, what the drawing shows, no accessibility or CSP failure, and the
-screenshots kept in docs/screenshots/. The acts drawn are fictional."""
+screenshots kept in docs/screenshots/ when asked (SILLOK_DOC_SCREENSHOTS=1). The acts drawn
+are fictional."""
 
 from __future__ import annotations
 
 from collections.abc import Iterator
-from pathlib import Path
 from typing import Any
 
 import pytest
 
 from sillok.archive.service import Archive
 from sillok.config import Settings
-from tests.browser import browser, csp_violations, screenshot, serious_violations, serve
+from tests.browser import (
+    browser,
+    csp_violations,
+    keep_for_docs,
+    screenshot,
+    serious_violations,
+    serve,
+)
 from tests.conftest import ADMIN, make_event, make_person
 
-DOCS = Path(__file__).resolve().parent.parent / "docs" / "screenshots"
 YODOK = "kp-08-yodok-kwalliso-15"
 # Fictional acts: (facility, act type, date as known) — a day, months, years, estimates, ranges.
 ACTS = [
@@ -49,10 +55,9 @@ def chromium(site: str) -> Iterator[Any]:
 
 
 def _shot(page: Any, name: str, backend: str) -> None:
-    screenshot(page, f"{name}-{backend}")
-    if backend == "sqlite":  # the documentation's copy: one backend is enough
-        DOCS.mkdir(parents=True, exist_ok=True)
-        page.screenshot(path=str(DOCS / f"{name}.png"), full_page=True)
+    shot = screenshot(page, f"{name}-{backend}")
+    if backend == "sqlite":  # the documentation's copy, when asked: one backend is enough
+        keep_for_docs(shot, name)
 
 
 @pytest.mark.parametrize("lang,words", [

@@ -5,9 +5,10 @@ facility's region on the map → the statistics with the same filter → downloa
 
 Every step asserts what the reader sees, in their language; the map step also checks the
 GeoJSON the page loaded (nothing below the public grain, nothing under k). Screenshots of every
-page visited go to docs/screenshots/. One archive (the hand-written demo and 80 generated
-events, all fictional) and one browser serve the whole module; SQLite only — the pages' data
-paths run on PostgreSQL in test_browser_map, test_browser_facilities and the route tests."""
+page visited go to docs/screenshots/ when asked (SILLOK_DOC_SCREENSHOTS=1). One archive (the
+hand-written demo and 80 generated events, all fictional) and one browser serve the whole
+module; SQLite only — the pages' data paths run on PostgreSQL in test_browser_map,
+test_browser_facilities and the route tests."""
 
 from __future__ import annotations
 
@@ -22,10 +23,16 @@ import pytest
 
 from sillok.archive.service import Archive
 from sillok.security.policy import Actor
-from tests.browser import browser, csp_violations, screenshot, serious_violations, serve
+from tests.browser import (
+    browser,
+    csp_violations,
+    keep_for_docs,
+    screenshot,
+    serious_violations,
+    serve,
+)
 from tests.conftest import _copy_of_built
 
-DOCS = Path(__file__).resolve().parent.parent / "docs" / "screenshots"
 K = 3  # small cells: the module's archive is small, and some regions must be drawn
 
 
@@ -63,9 +70,7 @@ def chromium(site: Site) -> Iterator[Any]:
 
 
 def _shot(page: Any, name: str) -> None:
-    screenshot(page, name)
-    DOCS.mkdir(parents=True, exist_ok=True)
-    page.screenshot(path=str(DOCS / f"{name}.png"), full_page=True)
+    keep_for_docs(screenshot(page, name), name)
 
 
 def _main(page: Any) -> str:

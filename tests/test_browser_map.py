@@ -1,21 +1,18 @@
 """The map in a real browser (Chromium), in Korean and English: the boundaries and the
 choropleth draw (SVG paths), the filter form narrows the data the page loads, the page breaks
-no Content-Security-Policy rule, and screenshots go to docs/screenshots/."""
+no Content-Security-Policy rule, and screenshots go to docs/screenshots/ when asked
+(SILLOK_DOC_SCREENSHOTS=1)."""
 
 from __future__ import annotations
 
-import shutil
 from collections.abc import Iterator
 from dataclasses import replace
-from pathlib import Path
 from typing import Any
 
 import pytest
 
 from sillok.config import Settings
-from tests.browser import browser, csp_violations, screenshot, serve
-
-DOCS = Path(__file__).resolve().parent.parent / "docs" / "screenshots"
+from tests.browser import browser, csp_violations, keep_for_docs, screenshot, serve
 
 
 @pytest.fixture
@@ -46,8 +43,7 @@ def test_the_map_draws_and_filters(site: str, backend: str, lang: str) -> None:
         assert page.get_by_role("heading", name=heading).is_visible()
         shot = screenshot(page, f"map-{lang}-{backend}")
         if backend == "sqlite":
-            DOCS.mkdir(parents=True, exist_ok=True)
-            shutil.copyfile(shot, DOCS / f"map-{lang}.png")
+            keep_for_docs(shot, f"map-{lang}")
         # The filter form: the page reloads with the filter in its address and loads data
         # narrowed by it.
         page.select_option("#map-act", "torture")

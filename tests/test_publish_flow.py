@@ -4,14 +4,14 @@ once by the public pages, search and public copies; a record resting on an inter
 published by citing it as a withheld source, or its redacted public copy after the copy's spans
 are reviewed — instead of a dead end; a preview that is the public page to come, byte for byte,
 and shows nothing of a restricted witness. Then the same walked in a browser, in Korean and in
-English, with the keyboard, saving docs/screenshots/publish-preview-{ko,en}.png (SQLite run).
+English, with the keyboard, saving docs/screenshots/publish-preview-{ko,en}.png when asked
+(SILLOK_DOC_SCREENSHOTS=1, SQLite).
 All names and texts are fictional."""
 
 from __future__ import annotations
 
 import re
 from collections.abc import Iterator
-from pathlib import Path
 from typing import Any
 
 import pytest
@@ -23,11 +23,17 @@ from sillok.config import Settings
 from sillok.search.service import search
 from sillok.search.span_review import name_spans
 from tests.auth_helpers import client, make_user, signed_in
-from tests.browser import browser, csp_violations, screenshot, serious_violations, serve
+from tests.browser import (
+    browser,
+    csp_violations,
+    keep_for_docs,
+    screenshot,
+    serious_violations,
+    serve,
+)
 from tests.conftest import ADMIN, ANON, EDITOR, make_event, make_person, make_source
 from tests.test_browser_staff import sign_in
 
-DOCS = Path(__file__).resolve().parent.parent / "docs" / "screenshots"
 WITNESS = "김비밀"  # a restricted witness (fictional)
 GIVEN = "비밀"  # the given name alone, which the name matcher also hides
 TESTIMONY = ("[가상 증언 — 시험용] 2021년 봄 회령 집결소에서 김비밀 씨가 구타당하는 것을 "
@@ -341,10 +347,9 @@ def test_publish_in_the_browser(chromium: Any, settings: Settings, archive: Arch
         assert PASSAGE in preview_main
         assert page.locator("#withheld-sources").count() == 1
         assert serious_violations(page) == []
+        shot = screenshot(page, f"publish-preview-{lang}-{backend}")
         if backend == "sqlite":
-            DOCS.mkdir(parents=True, exist_ok=True)
-            page.screenshot(path=str(DOCS / f"publish-preview-{lang}.png"), full_page=True)
-        screenshot(page, f"publish-preview-{lang}-{backend}")
+            keep_for_docs(shot, f"publish-preview-{lang}")
         page.click("#preview-confirm")
         page.wait_for_selector("#level-saved")
         assert page.locator("#history").inner_text().count(
