@@ -107,7 +107,8 @@ def test_toggle_bulk_level_assign_export(site: tuple[str, Settings, dict[str, in
     page.wait_for_selector("#bulk-refused")
     blocked_row = page.locator("#bulk-rows tr.row-refused")
     assert blocked_row.count() == 1
-    assert f"restricted source #{ids['restricted_source']}" in blocked_row.inner_text()
+    # The page is in Korean, so the refusal is too.
+    assert f"제한 자료 #{ids['restricted_source']}" in blocked_row.inner_text()
     assert page.locator("#bulk-rows tr.row-would_change").count() == 2
     assert serious_violations(page) == []
     assert _levels(settings, events) == dict.fromkeys(events, "internal")

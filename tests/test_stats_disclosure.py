@@ -296,7 +296,8 @@ def test_every_public_way_out_is_protected(settings: Settings, archive: Archive,
         assert web["rows"] == cli["rows"] and web["margins"] == cli["margins"]
         assert_safe(web, truth)
         csv_text = client.get("/data/acts-type-year.csv").text
-        assert ",,,,True," in csv_text and ",0," not in csv_text
+        # Korean by default: the suppressed flag reads 예 (yes), the count cells stay empty.
+        assert ",,,,예," in csv_text and ",0," not in csv_text
         page = client.get("/stats").text
         assert "<td>x</td>" in page and "<td>0</td>" not in page
     # charts: a hidden category keeps its place with the mark, never a bar of 0
