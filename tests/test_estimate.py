@@ -23,6 +23,7 @@ from typer.testing import CliRunner
 from sillok.cli.main import app
 from sillok.errors import Invalid, SillokError
 from sillok.estimate import lcmcr, loglinear, simulate
+from sillok.estimate.cautions import table_cautions
 from sillok.estimate.diagnostics import effective_sample_size, split_rhat
 from sillok.estimate.estimator import estimate
 from sillok.estimate.overlap import (
@@ -278,6 +279,19 @@ def test_two_lists_and_a_list_that_restates_another_are_flagged() -> None:
         assert w.en and w.ko and w.en != w.ko
 
 
+def test_many_sparse_pairs_name_the_sparsest_few() -> None:
+    """One list per source origin gives dozens of pairs: the caution stays readable."""
+    names = [f"origin{i:02d}" for i in range(12)]
+    rows = [(tuple(int(j == i) for j in range(12)), 20) for i in range(12)]
+    rows.append((tuple(int(j in (0, 1)) for j in range(12)), 3))
+    sparse = [w for w in table_cautions(from_patterns(names, rows))
+              if w.code == "sparse_overlaps"]
+    assert len(sparse) == 1
+    en, ko = sparse[0].en, sparse[0].ko
+    assert en.count("–") == 6 and "and 60 more pairs" in en and "외 60쌍" in ko
+    assert "origin00–origin02 (0)" in en and "(3)" not in en  # sparsest first
+
+
 # ---------------------------------------------------------------- the command
 
 def test_cli_json_as_a_user_calls_it(runner: CliRunner) -> None:
@@ -316,3 +330,25 @@ def test_cli_model_option_and_errors(runner: CliRunner, tmp_path: Path) -> None:
         out = runner.invoke(app, args)
         assert out.exit_code == 1, args
         assert out.output.startswith("error:") and out.output.count("\n") == 1, out.output
+
+
+def test_the_documented_example_is_what_the_command_prints(runner: CliRunner,
+                                                            tmp_path: Path) -> None:
+    """docs/estimation.md shows an overlap table and the answer: a documentation officer who
+    types them in must get the numbers the page shows (the LCMCR figures there are from the
+    default seed; the log-linear ones are checked here, quickly)."""
+    doc = (Path(__file__).parents[1] / "docs" / "estimation.md").read_text()
+    block = doc.split("nkdb,ngo_b,un_coi,count", 1)[1].split("```", 1)[0]
+    rows = [line.split()[0] for line in block.splitlines()[1:] if line.strip()]  # no comments
+    csv = tmp_path / "repatriations-2020.csv"
+    csv.write_text("nkdb,ngo_b,un_coi,count\n" + "\n".join(rows) + "\n")
+    out = runner.invoke(app, ["estimate", str(csv)])
+    assert out.exit_code == 0, out.output
+    got = estimate(read_overlap_csv(csv))
+    shown = (f"추정치 / estimate       {got.estimate:,.0f}\n"
+             f"95 % 구간 / interval    {got.lower:,.0f} – {got.upper:,.0f}\n"
+             f"기록된 수 / documented  {got.observed:,}\n"
+             f"모형 / model            {got.model}\n")
+    assert shown in doc
+    assert f"{got.lower:,.0f} – {got.upper:,.0f}" in out.stdout and got.model in out.stdout
+    assert f"between about {round(got.lower, -1):,.0f} and {round(got.upper, -1):,.0f}" in doc

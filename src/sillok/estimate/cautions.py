@@ -18,6 +18,7 @@ RESTATES = 0.9  # this share of a list on another list: it may be copying it
 WIDE = 3.0  # upper bound more than three times the lower one
 MAX_RHAT = 1.05
 MIN_ESS = 100
+MAX_PAIRS_NAMED = 6  # a sparse_overlaps caution names this many pairs, the sparsest first
 
 
 def table_cautions(table: OverlapTable) -> list[Caution]:
@@ -39,12 +40,12 @@ def table_cautions(table: OverlapTable) -> list[Caution]:
             f"기록된 사람이 {table.observed}명뿐입니다. 이렇게 적으면 추정치는 대부분 모형의 "
             "가정에 기대게 됩니다."))
     sizes = table.list_sizes()
-    sparse: list[str] = []
+    sparse: list[tuple[int, str]] = []
     for i, j in combinations(range(table.n_lists), 2):
         a, b = table.lists[i], table.lists[j]
         both = table.overlap(i, j)
         if both < MIN_OVERLAP:
-            sparse.append(f"{a}–{b} ({both})")
+            sparse.append((both, f"{a}–{b} ({both})"))
         for small, big in ((a, b), (b, a)):
             if sizes[small] >= MIN_OVERLAP and both >= RESTATES * sizes[small]:
                 out.append(Caution(
@@ -56,14 +57,24 @@ def table_cautions(table: OverlapTable) -> list[Caution]:
                     f"{small}이(가) {big}을(를) 옮겨 적은 것일 수 있습니다(독립 목록이 아님). "
                     "추정 전에 합치거나 하나를 빼십시오."))
     if sparse:
-        pairs = ", ".join(sparse)
-        out.append(Caution(
-            "sparse_overlaps",
-            f"Lists that share fewer than {MIN_OVERLAP} people: {pairs}. Small overlaps make "
-            "the estimate unstable and the interval wide.",
-            f"공통 인원이 {MIN_OVERLAP}명 미만인 목록 쌍: {pairs}. 겹침이 적으면 추정치가 "
-            "불안정하고 구간이 넓어집니다."))
+        out.append(sparse_caution(sparse))
     return out
+
+
+def sparse_caution(sparse: list[tuple[int, str]]) -> Caution:
+    """Name the sparsest pairs only: with many lists (e.g. one per source origin) every pair
+    named would make the caution longer than anyone reads."""
+    named = [text for _, text in sorted(sparse, key=lambda p: p[0])[:MAX_PAIRS_NAMED]]
+    more = len(sparse) - len(named)
+    pairs = ", ".join(named)
+    en_more = f" and {more} more pairs" if more else ""
+    ko_more = f" 외 {more}쌍" if more else ""
+    return Caution(
+        "sparse_overlaps",
+        f"Lists that share fewer than {MIN_OVERLAP} people: {pairs}{en_more}. Small overlaps "
+        "make the estimate unstable and the interval wide.",
+        f"공통 인원이 {MIN_OVERLAP}명 미만인 목록 쌍: {pairs}{ko_more}. 겹침이 적으면 추정치가 "
+        "불안정하고 구간이 넓어집니다.")
 
 
 def interval_cautions(lower: float, upper: float) -> list[Caution]:
