@@ -352,3 +352,19 @@ def test_the_documented_example_is_what_the_command_prints(runner: CliRunner,
     assert shown in doc
     assert f"{got.lower:,.0f} – {got.upper:,.0f}" in out.stdout and got.model in out.stdout
     assert f"between about {round(got.lower, -1):,.0f} and {round(got.upper, -1):,.0f}" in doc
+
+
+def test_every_option_the_guide_shows_exists() -> None:
+    """A documentation officer copies the commands of docs/estimation.md: each option they
+    show must be one `sillok estimate` takes."""
+    import re
+
+    import typer.main
+
+    doc = (Path(__file__).parents[1] / "docs" / "estimation.md").read_text()
+    command = typer.main.get_command(app).commands["estimate"]  # type: ignore[attr-defined]
+    options = {o for p in command.params for o in p.opts}
+    shown = {o for line in doc.splitlines() if line.startswith("sillok estimate")
+             for o in re.findall(r"(?<!\S)(--?[a-z][a-z-]*)", line.split("#")[0])}
+    assert {"--from-archive", "--lists-by", "--method", "-f"} <= shown
+    assert shown <= options, shown - options
