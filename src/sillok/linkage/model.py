@@ -3,8 +3,8 @@
 Comparisons (model.md-style summary; docs/linkage.md has the reasoning):
 
 - given name: same in Hangul > a romanization spells the same Hangul (the name matcher's
-  readings) > same name key (language/names.py) > same syllables in another order > close
-  keys (Jaro–Winkler ≥ 0.92, ≥ 0.8) > different;
+  readings) > same name key (language/names.py) > same syllables in another order > keys
+  one slip apart (symmetric deletion) > close keys (Jaro–Winkler) > different;
 - surname: same (이/리/Lee/Yi/Rhee, 박/Park/Pak/Bak, 김/Kim/Gim …) > different;
 - birth year: same > ±1 > ±3 (estimates are rounded) > different;
 - sex; place of origin: same county or city > same province > different;
@@ -12,7 +12,8 @@ Comparisons (model.md-style summary; docs/linkage.md has the reasoning):
 
 Every m and u is estimated from the records themselves: u by random sampling, m by
 expectation maximisation over two blocking passes (each pass estimates what it does not
-block on), the prior from a strict deterministic rule. Nothing is hand-set.
+block on), the prior first from a strict deterministic rule, then by the EM step for the
+prior over the scored pairs (``_prior_shift``). Nothing is hand-set.
 
 Blocking keeps 100,000 persons tractable: pairs are only scored when they share the surname
 and something of the given name (a name key, a Hangul reading, the syllables in any order, a
@@ -73,6 +74,14 @@ KOREAN: tuple[Comparison, ...] = (
         Level(cll.ArrayIntersectLevel("given_readings"), "given name spelt from the same Hangul"),
         Level(cll.ArrayIntersectLevel("givens"), "same given-name key"),
         Level(cll.ArrayIntersectLevel("givens_sorted"), "same given-name syllables, reordered"),
+        # A slip of the keyboard or the ear: one letter dropped, added, changed or two
+        # swapped (Hojong, Hojjong; 성봉, 셩봉). A brother's or sister's name differs by a whole
+        # syllable, more than one letter.
+        # (Not where both are written in Hangul and a syllable starts otherwise: 하숙, 하옥
+        # are sisters, though their keys, hasok and haok, are one letter apart.)
+        Level(cll.And(cll.ArrayIntersectLevel("givens_near"), cll.Or(
+            cll.CustomLevel("hangul_onsets_l is null or hangul_onsets_r is null"),
+            cll.ExactMatchLevel("hangul_onsets"))), "given names one slip apart"),
         # A slip of the pen or ear changes a vowel or a letter, rarely the consonant a syllable
         # starts with; a brother's or sister's name (영호, 영철) changes a whole syllable.
         Level(cll.And(cll.ExactMatchLevel("given_onsets"),
@@ -162,6 +171,9 @@ def _table(records: Sequence[LinkRecord], gazetteer: Gazetteer | None = None) ->
         # Blocking needs only the likeliest readings: all of them would multiply the pairs.
         row["given_reading"] = (row["given_readings"] or [])[:BLOCKING_READINGS] or None
         row["given_near"] = one_deleted(row["given_primary"])
+        near = sorted({k for g in row["givens"] or () for k in one_deleted(g) or ()})
+        row["givens_near"] = near or None
+        row["hangul_onsets"] = hangul_onsets((row["given_hangul"] or [None])[0])
     return pa.Table.from_pylist(data)
 
 
@@ -183,6 +195,14 @@ def one_deleted(key: str | None) -> list[str] | None:
     if len(key) < NEAR_FROM:
         return [key]
     return sorted({key} | {_fold(key[:i] + key[i + 1:]) for i in range(len(key))})
+
+
+def hangul_onsets(given: str | None) -> str | None:
+    """The first consonant of each syllable of a Hangul given name (하옥 → ㅎㅇ): a slip of
+    the ear changes a vowel or a final, rarely the consonant a syllable starts with."""
+    if not given or not all("가" <= c <= "힣" for c in given):
+        return None
+    return "".join(chr(0x1100 + (ord(c) - 0xAC00) // 588) for c in given)
 
 
 def _fold(key: str) -> str:
@@ -247,7 +267,9 @@ def link(records: Sequence[LinkRecord], *, baseline: bool = False, seed: int = 1
     present = {d[0] for d in db._con.execute(f"select * from {table_name} limit 0").description}  # noqa: S608 (splink's own table)
     # A comparison that a small archive could not train has no weight column of its own.
     weights = [] if baseline else [c.name for c in KOREAN if f"mw_{c.name}" in present]
-    columns = ", ".join(["unique_id_l", "unique_id_r", "match_probability",
+    shift = 0.0 if baseline else _prior_shift(db, table_name, linker, len(records))
+    probability = f"1 / (1 + pow(2, -(match_weight + {shift!r})))"
+    columns = ", ".join(["unique_id_l", "unique_id_r", probability,
                          *(f"mw_{w}" for w in weights)])
     levels = _level_weights(linker)
     counted = db._con.execute(f"select count(*) from {table_name}").fetchone()  # noqa: S608
@@ -260,7 +282,7 @@ def link(records: Sequence[LinkRecord], *, baseline: bool = False, seed: int = 1
     named = "" if baseline or "mw_given_name" not in present else (
         " and coalesce(mw_given_name, 0) >= 0")
     rows_ = db._con.execute(f"select {columns} from {table_name} "  # noqa: S608
-                            f"where match_probability >= ?{named}", [threshold]).fetchall()
+                            f"where {probability} >= ?{named}", [threshold]).fetchall()
     pairs = []
     for row in rows_:
         reasons = [r for c, w in zip(weights, row[3:], strict=True)
@@ -269,6 +291,36 @@ def link(records: Sequence[LinkRecord], *, baseline: bool = False, seed: int = 1
     pairs.sort(key=lambda p: (-p.probability, p.a, p.b))
     apart = _apart(db, table_name, present, pairs) if not baseline else []
     return Linkage(pairs, clusters_of([r.id for r in records], pairs, apart), scored)
+
+
+PRIOR_ROUNDS = 50
+
+
+def _prior_shift(db: DuckDBAPI, table_name: str, linker: Linker, records: int) -> float:
+    """Log2-odds to add to every pair's match weight so that the prior is the one the scores
+    themselves imply: the expectation-maximisation step for the prior with m and u held,
+    λ = Σ P(match | pair) / all pairs, iterated to its fixed point (pairs that no blocking rule
+    lets through count as non-matches). The deterministic-rule estimate it starts from needs
+    a guessed recall, and one guess cannot fit every archive (on the evaluation sets it was
+    a third of the true prior)."""
+    start = linker._settings_obj._probability_two_random_records_match
+    total = records * (records - 1) / 2
+    if not 0.0 < start < 1.0 or total <= 0:
+        return 0.0
+    odds = math.log2(start / (1 - start))
+    prior, shift = start, 0.0
+    for _ in range(PRIOR_ROUNDS):
+        found = db._con.execute(
+            f"select sum(1 / (1 + pow(2, -least(greatest(match_weight + ?, -60), 60)))) "  # noqa: S608 (splink's own table)
+            f"from {table_name}", [shift]).fetchone()
+        expected = float(found[0]) / total if found and found[0] is not None else 0.0
+        if not 0.0 < expected < 1.0:
+            break
+        done = abs(expected - prior) <= 1e-3 * prior
+        prior, shift = expected, math.log2(expected / (1 - expected)) - odds
+        if done:
+            break
+    return shift
 
 
 # Comparisons whose "different" level says two records are two persons, whatever the rest:
