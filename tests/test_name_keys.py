@@ -12,7 +12,14 @@ import re
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from sillok.linkage.keys import COMMON_SURNAMES, name_keys, name_readings, person_keys
+from sillok.linkage.keys import (
+    COMMON_SURNAMES,
+    name_keys,
+    name_readings,
+    one_slip,
+    person_keys,
+    surname_slip_readings,
+)
 from sillok.linkage.model import BLOCKING_READINGS
 from sillok.security.name_matcher import NameMatcher
 from sillok.security.name_text import canonical_hangul
@@ -116,3 +123,16 @@ def test_protection_finds_the_same_spellings(surname: str, syllables: list[str],
     for word in words:
         at = start + word.start()
         assert any(s.start <= at < s.end for s in spans), (latin, spans)
+
+
+def test_a_slip_in_the_surname_still_reads_as_the_surname() -> None:
+    """A doubled, dropped or changed letter in a romanized surname (Kimm, Paekk, SSeo) reads
+    as the surname it misspells, at either end; a hyphenated given name is never taken for
+    one, and a word that spells a surname as written is not read as a slip."""
+    assert name_keys("Tae Dok Kimm") == name_keys("Tae Dok Kim")
+    assert name_keys("Paekk Sun Bong").surname == name_keys("백순봉").surname  # type: ignore[union-attr]
+    assert name_keys("Wol Hyeon SSeo").surname == name_keys("서현월").surname  # type: ignore[union-attr]
+    assert name_keys("CHANe Se-ik").given == name_keys("장세익").given  # type: ignore[union-attr]
+    assert surname_slip_readings("Kim") == ()
+    assert surname_slip_readings("Se-ik") == ()
+    assert one_slip("kimm", "kim") and one_slip("pakr", "park") and not one_slip("kim", "kim")

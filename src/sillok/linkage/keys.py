@@ -80,6 +80,48 @@ def surname_readings(word: str) -> tuple[str, ...]:
     return _surname_spellings().get(plain, ())
 
 
+SLIP_FROM = 3  # letters a word needs before a slip in it may be read as a surname's
+
+
+@lru_cache(maxsize=20_000)
+def surname_slip_readings(word: str) -> tuple[str, ...]:
+    """The common Hangul surnames a romanized word one slip of the keyboard away from one of
+    their spellings may spell: a letter doubled, dropped, changed or two swapped (Kimm → 김;
+    Paekk → 백; Yan → 윤, 양 and others). Only for words that spell no surname as written, of
+    ``SLIP_FROM`` letters or more (in one or two letters, one slip reaches most surnames)."""
+    plain = "".join(c for c in fold(word).letters if c.isascii() and c.isalpha())
+    if len(plain) < SLIP_FROM or plain in _surname_spellings() or re.search(r"[-‐‑]", word):
+        # (A hyphen joins the syllables of a given name: Se-ik is no surname.)
+        return ()
+    found: list[str] = []
+    for spelling, options in _surname_spellings().items():
+        if len(spelling) >= SLIP_FROM - 1 and one_slip(plain, spelling):
+            found += [o for o in options if o not in found]
+    order = {s: i for i, s in enumerate(COMMON_SURNAMES)}
+    return tuple(sorted(found, key=lambda s: order.get(s, len(order))))
+
+
+def one_slip(a: str, b: str) -> bool:
+    """Whether ``a`` and ``b`` are one edit apart: a letter added, dropped or changed, or two
+    neighbours swapped (Damerau–Levenshtein distance 1)."""
+    if a == b or abs(len(a) - len(b)) > 1:
+        return False
+    if len(a) > len(b):
+        a, b = b, a
+    i = 0
+    while i < len(a) and a[i] == b[i]:
+        i += 1
+    if len(a) < len(b):
+        return a[i:] == b[i + 1:]
+    return a[i + 1:] == b[i + 1:] or (
+        i + 1 < len(a) and a[i] == b[i + 1] and a[i + 1] == b[i] and a[i + 2:] == b[i + 2:])
+
+
+def _surnames_of(word: str) -> tuple[str, ...]:
+    """The surnames a word spells, or failing that, may spell with one slip."""
+    return surname_readings(word) or surname_slip_readings(word)
+
+
 @dataclass(frozen=True)
 class NameKeys:
     """One written name, read for linkage.
@@ -143,6 +185,13 @@ def _split_latin(text: str) -> list[tuple[str, list[str]]]:
     if len(upper) == 1 and len(upper) < len(words):  # UN and passport style: surname in capitals
         return [(upper[0], [w for w in words if w is not upper[0]])]
     first, last = surname_readings(words[0]), surname_readings(words[-1])
+    if not first and not last:
+        # A slip in the surname (Tae Dok Kimm, Paekk Sun Bong) read as the surname it misspells;
+        # where both ends may be one, the end that reads as fewer surnames first (Kimm: 김
+        # only; Tae: 배, 채, 제, 탁).
+        first, last = surname_slip_readings(words[0]), surname_slip_readings(words[-1])
+        if first and last and len(last) < len(first):
+            return [(words[-1], words[:-1]), (words[0], words[1:])]
     if last and not first:
         return [(words[-1], words[:-1])]
     if last and first:
@@ -198,7 +247,7 @@ def _latin_name(surname_word: str, given_words: list[str]) -> NameKeys | None:
         return None
     given_text = " ".join(given_words)
     readings: tuple[str, ...] = ()
-    surnames = surname_readings(surname_word)
+    surnames = _surnames_of(surname_word)
     written_apart = len(re.split(r"[\s\-‐‑]+", given_text.strip())) >= 2
     if written_apart and len(given_text) <= 30:
         # Young-hee, Yong Hui: two syllables at least, which the matcher reads on their own
