@@ -7,9 +7,13 @@ Kiwi's analysis of the words around it: the place must be one noun of its own �
 the name with an administrative suffix (해주시, 부령군) — and not the head of a longer noun or
 the first syllables of a verb.
 
+A name that is also a common word (통화, 무산, 삼수: Kiwi's common nouns, and the names the
+word list of homographs.py finds) is the place only with a sign of a place around it.
+
 조선 names North Korea in North Korean usage, but before 1948 it is the Joseon kingdom (or
-Korea under Japanese rule): with a year before 1948 or a word of that history in its sentence
-(조선 시대, 왕조, 임금, 일제, 총독부 ...), it is not taken for North Korea.
+Korea under Japanese rule), and 경성 (京城) was Seoul's name under Japanese rule before it is
+Kyongsong County: with a year before 1948 or a word of that history in its sentence (조선 시대,
+왕조, 임금, 일제, 총독부 ...), and no province before it, such a name is not taken for the place.
 """
 
 from __future__ import annotations
@@ -19,6 +23,7 @@ from functools import lru_cache
 from itertools import takewhile
 from typing import Any
 
+from sillok.extract.homographs import shipped as homographs
 from sillok.language.analyzer import kiwi
 
 HANGUL = re.compile(r"[가-힣]")
@@ -32,11 +37,17 @@ JOSEON_WORDS = re.compile(
     r"과거\s*시험|일제|총독부|강점기|식민지|대한제국|개화기|구한말|임진왜란|병자호란|갑오|"
     r"동학|백자|분청|훈민정음")
 YEAR = re.compile(r"(?<!\d)(\d{3,4})\s*년")
+YEAR_EN = re.compile(r"\b(1[5-9]\d\d)(?:s|'s)?\b")  # in 1938, the 1930s
 JOSEON_NAMES = ("조선", "Joseon", "Chosun", "Choson", "Chosŏn")
+# Names whose usual sense before 1948 was another: the place's code, then the names (a name
+# of North Korea that starts with 조선; 경성 exactly, not 경성군).
+ERA_NAMES: dict[str, tuple[tuple[str, ...], bool]] = {
+    "kp": (JOSEON_NAMES, True),
+    "kp-09-kyongsong": (("경성", "Gyeongseong", "Kyongsong", "Kyŏngsŏng"), False),
+}
 JOSEON_WORDS_EN = re.compile(
     r"\b(?:dynasty|kingdom|kings?|era|period|court|yangban|Japanese rule|colonial|annex\w*|"
     r"Sejong|Taejo|Gojong|Hangul was|centur(?:y|ies))\b", re.IGNORECASE)
-NORTH_KOREA_CODES = ("kp",)
 SENTENCE_END = re.compile(r"[.!?。\n]")
 # Signs that a name which is also a common word (통화, 무산, 부령) names the place.
 PROVINCES = ("함경북도", "함경남도", "평안북도", "평안남도", "황해북도", "황해남도", "자강도",
@@ -48,6 +59,9 @@ PLACE_NOUNS = ("출신", "태생", "지역", "일대", "근처", "부근", "인�
                "보안서", "안전서", "구류장", "구류", "집결소", "교화소", "관리소", "수용소",
                "단련대", "탄광", "광산", "농장", "공장", "기업소", "학교", "병원", "마을",
                "거리", "교회")
+# People of a place: 원산의 한 가족, 청진의 주민들 (after 의, as a noun of places is).
+PEOPLE_NOUNS = ("주민", "사람", "가족", "가정", "여성", "남성", "아이", "청년", "노인", "노동자",
+                "농민", "학생", "교사", "군인", "간부", "상인")
 # 하다 / 되다 / 시키다 joined to the name: whatever Kiwi makes of the rest, a verb.
 MADE_A_VERB = re.compile(r"(?:하[였여고는며면지기자게]|했|한다|되[었어는고며면지기게]|됐|된다|돼|"
                          r"시키|시켰)")
@@ -92,11 +106,14 @@ def place_confidence(text: str, start: int, end: int, confidence: float) -> floa
         return round(confidence * 0.8, 2)
     if tag not in NOUNS:
         return confidence * 0.8  # a name Kiwi does not know (온성 = 온 + 성): kept, less sure
-    if tag == "NNG" and (form == alias or _in_pieces(tokens, at, alias)):
+    if (tag == "NNG" or (tag == "NNP" and alias in homographs())) and (
+            form == alias or _in_pieces(tokens, at, alias)):
         # Kiwi reads a common noun here: 통화 (a phone call; Tonghua), 무산 (무산되다, to
         # fall through; Musan), 개성 (character; Kaesong), 안도 (relief; Antu), or pieces of
-        # nouns, 부령 (부 + 령, a decree; Puryong). Only the words around it tell.
-        return _common_word(text, start, end, tokens, at, alias, confidence)
+        # nouns, 부령 (부 + 령, a decree; Puryong); or reads a proper noun where the word
+        # list says it is also a word (삼수 끝에, after a third try). Only the words around
+        # it tell.
+        return _common_word(text, start, end, alias, confidence)
     if form == alias:
         following = next((t for t in tokens if t[2] == at + len(alias)), None)
         if following is not None and following[1] in ("NNG", "NNP") and not _suffix(
@@ -119,8 +136,8 @@ def _in_pieces(tokens: tuple[tuple[str, str, int], ...], at: int, alias: str) ->
             and sum(len(t[0]) for t in pieces) == len(alias))
 
 
-def _common_word(text: str, start: int, end: int, tokens: tuple[tuple[str, str, int], ...],
-                 at: int, alias: str, confidence: float) -> float | None:
+def _common_word(text: str, start: int, end: int, alias: str,
+                 confidence: float) -> float | None:
     """A name that is also a common word is the place only with a sign of a place: a
     province before it (함경북도 부령), a noun of places after it (부령 출신, 무산 보위부),
     or a particle of place (에서, 으로 ...) with a word of moving, living or holding in its
@@ -132,8 +149,7 @@ def _common_word(text: str, start: int, end: int, tokens: tuple[tuple[str, str, 
     following = after[0] if after else None
     if following is not None and following[1] in ("XSV", "XSA"):
         return None
-    before = [t for t in tokens if t[2] < at]
-    if before and before[-1][0] in PROVINCES:
+    if _after_province(text, start):
         return confidence
     if following is not None and following[1].startswith("NN") and following[0] in PLACE_NOUNS:
         return confidence
@@ -141,17 +157,25 @@ def _common_word(text: str, start: int, end: int, tokens: tuple[tuple[str, str, 
             and PLACE_CUES.search(_sentence(text, start, end))):
         return round(confidence * 0.8, 2)
     if following is not None and following[1] == "JKG":
-        # 길주의 학교에서, 청진의 집결소: of it, a noun that is somewhere, or a place noun
+        # 길주의 학교에서, 청진의 집결소, 원산의 한 가족: of it, a noun that is somewhere, a
+        # place noun or people who live there
         rest = after[1:]
         if rest and rest[0][1] == "MM":  # 길주의 한 학교: past a determiner
             rest = rest[1:]
         nouns = list(takewhile(lambda t: t[1].startswith("NN"), rest))
         noun = "".join(t[0] for t in nouns)
         then = rest[len(nouns)] if len(rest) > len(nouns) else None
-        if nouns and (nouns[0][0] in PLACE_NOUNS or noun.endswith(PLACE_NOUNS) or (
+        if nouns and (nouns[0][0] in PLACE_NOUNS + PEOPLE_NOUNS or noun.endswith(PLACE_NOUNS) or (
                 then is not None and then[1] == "JKB" and then[0] in PLACE_PARTICLES)):
             return round(confidence * 0.8, 2)
     return None
+
+
+def _after_province(text: str, start: int) -> bool:
+    """A province (or China, 연변 ...) written just before: read in the text, not in Kiwi's
+    tokens, which cut some of them (양강도 = 양 + 강 + 도)."""
+    before = text[max(0, start - 8):start]
+    return before[-1:].isspace() and before.rstrip().endswith(PROVINCES)
 
 
 def _sentence(text: str, start: int, end: int) -> str:
@@ -189,6 +213,18 @@ def _tokens(window: str) -> tuple[tuple[str, str, int], ...]:
     return tuple((t.form, t.tag, int(t.start)) for t in tokens)
 
 
+def before_1948(text: str, code: str | None, start: int, end: int) -> bool:
+    """True when the name at ``start``..``end`` of the place ``code`` is one of ERA_NAMES and
+    its sentence is about the time before 1948 (and no province stands before it)."""
+    names, prefix = ERA_NAMES.get(code or "", ((), False))
+    found = text[start:end]
+    if not (found.startswith(names) if prefix else found in names):
+        return False
+    if _after_province(text, start):
+        return False  # 함경북도 경성: the county, whenever it was
+    return joseon_era(text, start, end)
+
+
 def joseon_era(text: str, start: int, end: int) -> bool:
     """True when the 조선 at ``start`` is the Joseon kingdom or Korea before 1948: a year
     before 1948 or a word of that history in its sentence."""
@@ -198,4 +234,5 @@ def joseon_era(text: str, start: int, end: int) -> bool:
         return True
     if JOSEON_WORDS.search(sentence) or JOSEON_WORDS_EN.search(sentence):
         return True
-    return any(int(m.group(1)) < 1948 for m in YEAR.finditer(sentence))
+    years = [*YEAR.finditer(sentence), *YEAR_EN.finditer(sentence)]
+    return any(int(m.group(1)) < 1948 for m in years)

@@ -8,12 +8,7 @@ from dataclasses import asdict, dataclass, replace
 from datetime import date
 from typing import Any
 
-from sillok.extract.context import (
-    JOSEON_NAMES,
-    NORTH_KOREA_CODES,
-    joseon_era,
-    place_confidence,
-)
+from sillok.extract.context import before_1948, place_confidence
 from sillok.extract.counts import find_counts
 from sillok.extract.dates import LATIN_LETTER, find_dates
 from sillok.extract.lexicon import Lexicon
@@ -87,9 +82,7 @@ def suggest(text: str, lexicon: Lexicon, anchor: date | None = None,
         confidence = h.confidence
         if h.kind == "place":
             judged = place_confidence(text, h.start, h.end, h.confidence)
-            if judged is None or (h.value.get("code") in NORTH_KOREA_CODES
-                                  and h.text.startswith(JOSEON_NAMES)
-                                  and joseon_era(text, h.start, h.end)):
+            if judged is None or before_1948(text, h.value.get("code"), h.start, h.end):
                 continue
             confidence = round(judged, 2)
         found.append(Found(h.kind, h.start, h.end, h.text, h.value, confidence))
