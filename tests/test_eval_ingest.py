@@ -14,6 +14,7 @@ from sillok.cli.main import app
 from sillok.ingest.evaluate import DEFAULT_SET, formats, load, similarity
 
 HELD_OUT = DEFAULT_SET.with_name("ingest_heldout.txt")
+HELD_OUT_2 = DEFAULT_SET.with_name("ingest_heldout2.txt")
 FAST = {"text", "html", "eml (EUC-KR)", "mbox", "docx", "pdf", "pdf (Hancom-like)",
         "pdf (overprinted)"}
 
@@ -41,6 +42,17 @@ def test_the_held_out_set_is_fictional_apart_and_has_homonyms() -> None:
     assert not {p.text for p in held_out} & {p.text for p in load()}
     text = " ".join(p.text for p in held_out)
     for case in ("통화했지만", "무산되었다", "개성을", "안도의", "둔화되면서", "연사"):
+        assert case in text
+
+
+def test_the_second_held_out_set_is_fictional_and_apart() -> None:
+    second = load(HELD_OUT_2)
+    assert len(second) >= 30
+    assert all(p.text.startswith(("[가상]", "[Fictional]")) for p in second)
+    assert all(p.text[lb["start"]:lb["end"]] == lb["text"] for p in second for lb in p.labels)
+    assert not {p.text for p in second} & {p.text for p in load() + load(HELD_OUT)}
+    text = " ".join(p.text for p in second)
+    for case in ("원산지", "화대를", "선양하는", "삼수를", "경성에는", "Gyeongseong"):
         assert case in text
 
 
