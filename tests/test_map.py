@@ -6,9 +6,11 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from dataclasses import replace
+from importlib import resources
 from typing import Any
 
 import pytest
+import yaml
 from fastapi.testclient import TestClient
 from hypothesis import HealthCheck, given
 from hypothesis import settings as hsettings
@@ -20,8 +22,10 @@ from sillok.archive.lifecycle import DEMO_ACTOR
 from sillok.archive.service import Archive
 from sillok.config import Settings
 from sillok.stats.counts import count_acts
-from sillok.stats.geo import boundaries, geojson, map_counts
+from sillok.stats.geo import boundaries, county_boundaries, geojson, map_counts
 from sillok.web.app import create_app
+from tests.auth_helpers import client as https_client
+from tests.auth_helpers import signed_in
 from tests.conftest import ADMIN, ANALYST, ANON, EDITOR, VIEWER, make_source
 
 REGIONS = {"kp", "kr", "cn", "ru", "kp-01", "kp-02", "kp-03", "kp-04", "kp-05", "kp-06", "kp-07",
@@ -76,7 +80,16 @@ def test_each_reader_gets_the_grain_the_policy_allows(archive: Archive) -> None:
     assert geojson(map_counts(archive, ANON, None, 1), "county")["features"] == []
     staff_doc = geojson(editor, "county")
     assert {f["id"] for f in staff_doc["features"]} == {"kp-09-musan", "kp-10-hyesan"}
-    assert all(f["geometry"] is None for f in staff_doc["features"])  # no county shapes yet
+    # Counties are drawn on their shipped shapes, with the shapes' licence.
+    assert all(f["geometry"]["type"] in ("Polygon", "MultiPolygon")
+               for f in staff_doc["features"])
+    assert "CC BY 3.0 IGO" in staff_doc["attribution"]["licence"]
+    assert len(geojson(analyst, "outline")["features"]) == 179
+    # The public: no county feature, count, shape or outline, even where a province is drawn.
+    for reader in (map_counts(archive, ANON, None, 1), public):
+        for layer in ("county", "outline"):
+            doc = geojson(reader, layer)
+            assert doc["features"] == [] and "attribution" not in doc
     provinces = geojson(editor, "province")["features"]
     assert all(f["geometry"]["type"] in ("Polygon", "MultiPolygon") for f in provinces)
 
@@ -101,6 +114,54 @@ def test_every_shape_is_a_gazetteer_region_with_its_licence() -> None:
             assert all(121 <= x <= 134 and 37 <= y <= 45 for x, y in points)
     assert all(f["properties"]["name_ko"] and f["properties"]["name_en"]
                for f in doc["features"])
+
+
+def test_county_shapes_are_the_gazetteers_counties_with_their_licence() -> None:
+    doc = county_boundaries()
+    gazetteer = {p["code"]: p for p in yaml.safe_load(
+        (resources.files("sillok") / "data" / "gazetteer.yaml").read_text(encoding="utf-8")
+    )["places"] if p["kind"] in ("county", "city")}
+    features = doc["features"]
+    assert len(features) == 179  # geoBoundaries PRK ADM2 (data/boundaries/README.md)
+    coded = [f["properties"] for f in features if f["properties"]["code"]]
+    # Every gazetteer county and city has exactly one shape, in its own province.
+    assert sorted(p["code"] for p in coded) == sorted(gazetteer)
+    for props in coded:
+        place = gazetteer[props["code"]]
+        assert (props["parent"], props["kind"], props["name_ko"]) == (
+            place["parent"], place["kind"], place["ko"])
+    assert all(f["properties"]["parent"] in REGIONS and f["geometry"]["type"] in (
+        "Polygon", "MultiPolygon") for f in features)
+    assert "CC BY 3.0 IGO" in doc["attribution"]["licence"]
+    assert "World Food Programme" in doc["attribution"]["credit"]
+    # Not part of the public base map, and small enough to send to a staff browser.
+    assert not {f["properties"]["code"] for f in boundaries()["features"]} & set(gazetteer)
+    shipped = resources.files("sillok") / "data" / "boundaries" / "kp-adm2.geojson"
+    assert len(shipped.read_bytes()) < 400_000
+
+
+def test_counties_over_http_only_for_a_county_grain(archive: Archive) -> None:
+    """The public's map, page and API carry no county (not even an outline) where staff get
+    the shapes, the outlines and the county licence; on SQLite and PostgreSQL."""
+    _small_world(archive)
+    settings = replace(archive.settings, min_cell=1)
+    with https_client(settings) as anon:
+        assert anon.get("/map/data.geojson").json()["features"]  # kp-09 is drawn...
+        for layer in ("county", "outline"):
+            doc = anon.get(f"/map/data.geojson?layer={layer}").json()
+            assert doc["features"] == [] and doc["grain"] == "province"  # ...no county is
+            assert anon.get("/api/v1/map", params={"layer": layer}).json()["features"] == []
+        page = anon.get("/map?lang=en").text
+        assert '"counties": false' in page and "CC BY 3.0 IGO" not in page
+        assert "kp-09-musan" not in anon.get("/map/boundaries.geojson").text
+    with signed_in(settings, "editor") as staff:
+        counties = staff.get("/map/data.geojson?layer=county").json()
+        shaped = {f["id"]: f["geometry"]["type"] for f in counties["features"]}
+        assert shaped == {"kp-09-musan": "Polygon", "kp-10-hyesan": "Polygon"}
+        outlines = staff.get("/map/data.geojson?layer=outline").json()["features"]
+        assert len(outlines) == 179 and all("acts" not in f["properties"] for f in outlines)
+        page = staff.get("/map?lang=ko").text
+        assert '"counties": true' in page and "CC BY 3.0 IGO" in page
 
 
 @pytest.fixture

@@ -10,6 +10,8 @@ and applied here, on the server, before anything is written out:
 - Staff get provinces and counties with the true counts, as on the statistics page; but a
   restricted record counts at its province only for a reader who may not read protected
   identities, and a place hidden from the reader is walked through to the nearest visible one.
+  Counties are drawn on the shipped county shapes (``COUNTY_FILE``), which are no part of the
+  public base map and are written only for a reader whose grain is county.
 - Facilities with coordinates are points; the public sees where they are, staff also how many
   acts there (of the records they may see at county grain).
 """
@@ -39,6 +41,9 @@ COUNTY_KINDS = ("county", "city")
 # The base map: North Korea's provinces, then the neighbours near the border (China and Russia
 # as countries, the finest unit either reader gets abroad). README.md there: sources, licences.
 BOUNDARY_FILES = ("kp-adm1.geojson", "border-adm0.geojson")
+# The counties and cities (ADM2): only for readers whose grain is county (``geojson``).
+COUNTY_FILE = "kp-adm2.geojson"
+LAYERS = ("province", "county", "facility", "outline")
 
 
 @dataclass
@@ -65,12 +70,18 @@ class MapCounts:
     facilities: list[dict[str, Any]] = field(default_factory=list)
 
 
+def _read(name: str) -> dict[str, Any]:
+    folder = resources.files("sillok") / "data" / "boundaries"
+    doc: dict[str, Any] = json.loads((folder / name).read_text(encoding="utf-8"))
+    return doc
+
+
 @lru_cache(maxsize=1)
 def boundaries() -> dict[str, Any]:
-    """The shipped shapes (GeoJSON), each feature's ``code`` a gazetteer code: one collection
-    from every file of ``BOUNDARY_FILES``, with every file's credit and licence kept."""
-    folder = resources.files("sillok") / "data" / "boundaries"
-    docs = [json.loads((folder / name).read_text(encoding="utf-8")) for name in BOUNDARY_FILES]
+    """The public base map (GeoJSON), each feature's ``code`` a gazetteer code: one collection
+    from every file of ``BOUNDARY_FILES``, with every file's credit and licence kept. No
+    county is in it (``county_boundaries``)."""
+    docs = [_read(name) for name in BOUNDARY_FILES]
     sources = [doc["attribution"] for doc in docs]
     return {"type": "FeatureCollection",
             "attribution": {"credit": "; ".join(a["credit"] for a in sources),
@@ -80,8 +91,19 @@ def boundaries() -> dict[str, Any]:
             "features": [f for doc in docs for f in doc["features"]]}
 
 
+@lru_cache(maxsize=1)
+def county_boundaries() -> dict[str, Any]:
+    """The shipped county and city shapes (data/boundaries/README.md, "Counties"): ``code``
+    the gazetteer's, or None for a county the gazetteer does not list."""
+    return _read(COUNTY_FILE)
+
+
+@lru_cache(maxsize=1)
 def shapes() -> dict[str, Any]:
-    return {f["properties"]["code"]: f["geometry"] for f in boundaries()["features"]}
+    """Every shipped shape with a gazetteer code, provinces and counties, by code."""
+    features = [*boundaries()["features"], *county_boundaries()["features"]]
+    return {f["properties"]["code"]: f["geometry"] for f in features
+            if f["properties"].get("code")}
 
 
 def act_types(archive: Archive, lang: str) -> list[tuple[str, str]]:
@@ -222,17 +244,26 @@ def _facilities(places: Any, acts: Mapping[int, int] | None) -> list[dict[str, A
 
 
 def geojson(counts: MapCounts, layer: str) -> dict[str, Any]:
-    """A FeatureCollection of ``layer`` ("province", "county" or "facility"): a province is
-    its shape; a county has no shape shipped yet (data/boundaries/README.md) and carries no
-    geometry; a facility is a point. Only what ``counts`` holds — already coarsened and
-    suppressed for the reader — is written."""
+    """A FeatureCollection of ``layer``: "province" (each its shape), "county" (each its shape,
+    or no geometry for a county without one), "facility" (points) or "outline" (every shipped
+    county's outline, no counts). Only what ``counts`` holds — already coarsened and suppressed
+    for the reader — is written, and nothing of a county for a reader whose grain is coarser
+    (the public): no county feature, count, shape or outline."""
     features: list[dict[str, Any]] = []
+    fine = counts.grain is PlaceGrain.county
     if layer == "facility":
         for f in counts.facilities:
             props = {k: v for k, v in f.items() if k != "coordinates"}
             features.append({"type": "Feature", "id": f["code"], "properties": props,
                              "geometry": {"type": "Point", "coordinates": f["coordinates"]}})
-    else:
+    elif layer == "outline":
+        if fine:
+            for f in county_boundaries()["features"]:
+                props = {k: f["properties"][k]
+                         for k in ("code", "kind", "parent", "name_en", "name_ko")}
+                features.append({"type": "Feature", "properties": props,
+                                 "geometry": f["geometry"]})
+    elif layer == "province" or fine:
         geometry = shapes()
         for cell in counts.provinces if layer == "province" else counts.counties:
             props = {"code": cell.code, "kind": cell.kind, "name_ko": cell.name_ko,
@@ -240,6 +271,10 @@ def geojson(counts: MapCounts, layer: str) -> dict[str, Any]:
                      "victims": cell.victims, "events": cell.events}
             features.append({"type": "Feature", "id": cell.code, "properties": props,
                              "geometry": geometry.get(cell.code)})
-    return {"type": "FeatureCollection", "features": features,
-            "grain": counts.grain.value, "suppressed_below": counts.k,
-            "filter": counts.filter, "layer": layer}
+    doc: dict[str, Any] = {"type": "FeatureCollection", "features": features,
+                           "grain": counts.grain.value, "suppressed_below": counts.k,
+                           "filter": counts.filter, "layer": layer}
+    if fine and layer in ("county", "outline"):
+        attribution = county_boundaries()["attribution"]
+        doc["attribution"] = {k: attribution[k] for k in ("credit", "licence", "licence_short")}
+    return doc

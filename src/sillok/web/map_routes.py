@@ -20,11 +20,11 @@ from fastapi.templating import Jinja2Templates
 
 from sillok.archive.service import Archive
 from sillok.errors import Invalid, NotFound
-from sillok.stats.geo import act_types, boundaries, geojson, map_counts
+from sillok.security.policy import PlaceGrain
+from sillok.stats.geo import LAYERS, act_types, boundaries, county_boundaries, geojson, map_counts
 from sillok.web.deps import page_actor
 from sillok.web.stats_routes import MAX_FILTER, pick_lang
 
-LAYERS = ("province", "county", "facility")
 GEOJSON = "application/geo+json"
 
 
@@ -61,9 +61,14 @@ def router(archive: Archive, templates: Jinja2Templates) -> APIRouter:
             error = "; ".join(exc.errors.values())
             counts = map_counts(archive, actor, None, k)
         query = "" if error else _query(request)
+        # Counties (shapes, outlines, counts) only for a reader whose grain is county.
+        counties = counts.grain is PlaceGrain.county
         config = {"lang": lang, "data": "/map/data.geojson" + (f"?{query}" if query else ""),
                   "boundaries": "/map/boundaries.geojson", "staff": counts.k is None,
-                  "labels": _labels(lang)}
+                  "counties": counties, "labels": _labels(lang)}
+        sources = list(boundaries().get("attribution", {}).get("sources", []))
+        if counties:
+            sources.append(county_boundaries()["attribution"])
         name = "name_ko" if lang == "ko" else "name_en"
         return templates.TemplateResponse(request, "map.html", {
             "lang": lang, "counts": counts, "name": name, "error": error, "k": k,
@@ -73,7 +78,7 @@ def router(archive: Archive, templates: Jinja2Templates) -> APIRouter:
                 for key in ("act", "from", "to", "filter")},
             "config": json.dumps(config, ensure_ascii=False).replace("</", "<\\/"),
             "search_q": "type:acts " + flt if flt and not error else "",
-            "data_url": config["data"], "attribution": boundaries().get("attribution", {}),
+            "data_url": config["data"], "attribution": {"sources": sources},
             # The same filters on the statistics page, where each table downloads as CSV.
             "stats_url": "/stats?" + urlencode({**dict(parse_qsl(query)), "lang": lang})
                          + "#violations",
@@ -108,5 +113,7 @@ def _labels(lang: str) -> dict[str, str]:
         "legend": "기록된 행위 수" if ko else "Documented acts",
         "facility": "시설" if ko else "Facility",
         "none": "표시할 수 있는 지역이 없습니다" if ko else "No region can be shown",
+        "by_province": "도별" if ko else "By province",
+        "by_county": "군·시별" if ko else "By county or city",
     }
 

@@ -20,10 +20,12 @@ def router(archive: Archive) -> APIRouter:
     r = APIRouter(prefix="/map", responses=ERROR_RESPONSES, tags=["statistics"])
 
     @r.get("", operation_id="map_counts",
-           summary="Acts, victims and events by province (staff: also by county) as GeoJSON")
+           summary="Acts, victims and events by province (staff: also by county) as GeoJSON",
+           description="Layers: province, county (staff only: counties with their shapes), "
+                       "facility (points), outline (staff only: every county's outline).")
     def map_geojson(
         actor: Reader,
-        layer: Literal["province", "county", "facility"] = "province",
+        layer: Literal["province", "county", "facility", "outline"] = "province",
         flt: Annotated[str, Query(alias="filter", max_length=MAX_FILTER, pattern=NO_NUL,
                                   examples=["act:forced_repatriation from:2015"],
                                   description="Filters in the search bar's language, e.g. "
