@@ -25,7 +25,7 @@ from __future__ import annotations
 import logging
 import math
 import re
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -268,7 +268,7 @@ def link(records: Sequence[LinkRecord], *, baseline: bool = False, seed: int = 1
     # A comparison that a small archive could not train has no weight column of its own.
     weights = [] if baseline else [c.name for c in KOREAN if f"mw_{c.name}" in present]
     shift = 0.0 if baseline else _prior_shift(db, table_name, linker, len(records))
-    probability = f"1 / (1 + pow(2, -(match_weight + {shift!r})))"
+    probability = _probability_sql(shift)
     columns = ", ".join(["unique_id_l", "unique_id_r", probability,
                          *(f"mw_{w}" for w in weights)])
     levels = _level_weights(linker)
@@ -289,11 +289,19 @@ def link(records: Sequence[LinkRecord], *, baseline: bool = False, seed: int = 1
                    if (r := _reason(levels.get(c, []), w))]
         pairs.append(Pair(int(row[0]), int(row[1]), float(row[2]), reasons))
     pairs.sort(key=lambda p: (-p.probability, p.a, p.b))
-    apart = _apart(db, table_name, present, pairs) if not baseline else []
-    return Linkage(pairs, clusters_of([r.id for r in records], pairs, apart), scored)
+    if baseline:
+        return Linkage(pairs, clusters_of([r.id for r in records], pairs), scored)
+    apart, within = _within(db, table_name, present, pairs, shift)
+    return Linkage(pairs, clusters_of([r.id for r in records], pairs, apart, within, threshold),
+                   scored)
 
 
 PRIOR_ROUNDS = 50
+
+
+def _probability_sql(shift: float, table: str = "") -> str:
+    """A scored pair's match probability at the prior ``_prior_shift`` found."""
+    return f"1 / (1 + pow(2, -({table}match_weight + {shift!r})))"
 
 
 def _prior_shift(db: DuckDBAPI, table_name: str, linker: Linker, records: int) -> float:
@@ -323,31 +331,43 @@ def _prior_shift(db: DuckDBAPI, table_name: str, linker: Linker, records: int) -
     return shift
 
 
+def _together(one: Sequence[int], other: Sequence[int],
+              scores: Mapping[tuple[int, int], float], threshold: float) -> bool:
+    """Whether two clusters are one person by average linkage: the mean probability of the
+    scored pairs between them at ``threshold`` or above (pairs never scored say nothing).
+    One likely pair does not join two clusters that their other records call apart."""
+    found = [p for a in one for b in other
+             if (p := scores.get((a, b), scores.get((b, a)))) is not None]
+    return not found or sum(found) / len(found) >= threshold
+
+
 # Comparisons whose "different" level says two records are two persons, whatever the rest:
 # another given name, another surname, birth years more than three apart.
 APART = ("given_name", "surname", "birth_year")
 
 
-def _apart(db: DuckDBAPI, table_name: str, present: set[str], pairs: Sequence[Pair]
-           ) -> list[tuple[int, int]]:
-    """Scored pairs of records that some comparison says are different persons, where both
-    are in one component of the pairs found (elsewhere they could never meet in a cluster):
-    no cluster may hold both (``clusters_of``)."""
+def _within(db: DuckDBAPI, table_name: str, present: set[str], pairs: Sequence[Pair],
+            shift: float) -> tuple[list[tuple[int, int]], dict[tuple[int, int], float]]:
+    """The scored pairs of records in one component of the pairs found (elsewhere they could
+    never meet in a cluster), with their probability, and those of them that some comparison
+    says are different persons: no cluster may hold both (``clusters_of``)."""
     columns = [f"mw_{c}" for c in APART if f"mw_{c}" in present]
-    if not pairs or not columns:
-        return []
+    if not pairs:
+        return [], {}
     component = clusters_of(sorted({p.a for p in pairs} | {p.b for p in pairs}), pairs)
-    against = " or ".join(f"p.{c} < 0" for c in columns)
+    against = " or ".join(f"p.{c} < 0" for c in columns) or "false"
     con = db._con
     con.execute("create or replace temporary table sillok_linked as select "
                 "unnest(?::bigint[]) as id, unnest(?::bigint[]) as component",
                 [list(component), list(component.values())])
     rows_ = con.execute(
-        f"select p.unique_id_l, p.unique_id_r from {table_name} p "  # noqa: S608 (splink's)
+        f"select p.unique_id_l, p.unique_id_r, {_probability_sql(shift, 'p.')}, ({against}) "  # noqa: S608 (splink's)
+        f"from {table_name} p "
         "join sillok_linked l on l.id = p.unique_id_l "
         "join sillok_linked r on r.id = p.unique_id_r "
-        f"where l.component = r.component and ({against})").fetchall()
-    return [(int(a), int(b)) for a, b in rows_]
+        "where l.component = r.component").fetchall()
+    apart = [(int(a), int(b)) for a, b, _, no in rows_ if no]
+    return apart, {(int(a), int(b)): float(p) for a, b, p, _ in rows_}
 
 
 def _level_weights(linker: Linker) -> dict[str, list[tuple[float, str]]]:
@@ -374,12 +394,16 @@ def _reason(levels: list[tuple[float, str]], weight: float | None) -> str | None
 
 
 def clusters_of(ids: Sequence[int], pairs: Sequence[Pair],
-                apart: Sequence[tuple[int, int]] = ()) -> dict[int, int]:
+                apart: Sequence[tuple[int, int]] = (),
+                scores: Mapping[tuple[int, int], float] | None = None,
+                threshold: float = MATCH_THRESHOLD) -> dict[int, int]:
     """Clusters of the pairs, likeliest pair first: record id → smallest id of its cluster.
 
     Two clusters are joined by a pair unless a record of one and a record of the other are
-    ``apart`` (scored, and found to be different persons): connected components alone would
-    chain 김영호 – Kim Yong-ho – 김영호's brother through one loose pair."""
+    ``apart`` (scored, and found to be different persons), or, given the ``scores`` of the
+    pairs, unless the pairs scored between them are at ``threshold`` on average (average
+    linkage): connected components alone would chain 김영호 – Kim Yong-ho – 김영호's brother
+    through one loose pair."""
     parent = {i: i for i in ids}
     members: dict[int, list[int]] = {i: [i] for i in ids}
     against: dict[int, set[int]] = {}
@@ -403,6 +427,8 @@ def clusters_of(ids: Sequence[int], pairs: Sequence[Pair],
             ra, rb = rb, ra
         no = blocked.get(ra)
         if no and any(x in no for x in members[rb]):
+            continue
+        if scores is not None and not _together(members[ra], members[rb], scores, threshold):
             continue
         parent[rb] = ra
         members[ra].extend(members.pop(rb))
