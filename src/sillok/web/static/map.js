@@ -25,6 +25,10 @@
   for (const a of base.attribution.sources) {
     map.attributionControl.addAttribution(`${esc(a.credit)} — ${esc(a.licence_short)}`);
   }
+  if (counties.attribution) {  // the county shapes' credit, for those who get them
+    const a = counties.attribution;
+    map.attributionControl.addAttribution(`${esc(a.credit)} — ${esc(a.licence_short)}`);
+  }
   const outline = L.geoJSON(base, {
     interactive: false,
     style: {color: "#8a8a8a", weight: 1, fillColor: "#f1f1ee", fillOpacity: 1},
@@ -67,8 +71,12 @@
       color: "#4a4a4a", weight: 1.5, fill: false}});
     byCounty.layers = L.layerGroup([lines, byCounty.group, borders]);
     byProvince.layers = byProvince.group;
+    // A layer group adds its layers in no set order: the counts go over the outlines, the
+    // province borders over both.
+    const stack = () => { byCounty.group.bringToFront(); borders.bringToFront(); };
     map.removeLayer(byProvince.group);
     byCounty.layers.addTo(map);
+    stack();
     shown = byCounty;
     const choice = {};
     choice[esc(words.by_county)] = byCounty.layers;
@@ -76,6 +84,7 @@
     L.control.layers(choice, null, {collapsed: false, position: "topright"}).addTo(map);
     map.on("baselayerchange", (e) => {
       shown = e.layer === byCounty.layers ? byCounty : byProvince;
+      if (shown === byCounty) stack();
       legend.remove();
       legend.addTo(map);
       box.dataset.layer = shown === byCounty ? "county" : "province";
