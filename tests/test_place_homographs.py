@@ -88,3 +88,17 @@ def test_a_name_on_the_word_list_needs_a_sign_of_a_place(
 def test_a_name_that_meant_another_place_before_1948(
         text: str, places: list[tuple[str, str]], lexicon: Lexicon) -> None:
     assert _places(text, lexicon) == places
+
+
+@pytest.mark.parametrize(("text", "places"), [
+    # the word of moving must be the clause's own: 북송 belongs to another verb here
+    ("[가상] 토론회 연사로 나선 사람은 북송 문제를 길게 말했다.", []),
+    # the name's own verb is one of going, coming, being born or staying
+    ("[가상] 그들은 통화에서 심양으로 가는 버스를 탔다.",
+     [("통화", "cn-tonghua"), ("심양", "cn-shenyang")]),
+    ("[가상] 그녀는 무산에서 나고 자랐다.", [("무산", "kp-09-musan")]),
+    ("[가상] 큰딸은 안도에 팔려 갔다고 들었다.", [("안도", "cn-antu")]),
+])
+def test_a_particle_of_place_counts_with_its_own_verb(
+        text: str, places: list[tuple[str, str]], lexicon: Lexicon) -> None:
+    assert _places(text, lexicon) == places

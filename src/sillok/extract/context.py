@@ -20,7 +20,7 @@ from __future__ import annotations
 
 import re
 from functools import lru_cache
-from itertools import takewhile
+from itertools import dropwhile, takewhile
 from typing import Any
 
 from sillok.extract.homographs import shipped as homographs
@@ -66,6 +66,9 @@ PEOPLE_NOUNS = ("주민", "사람", "가족", "가정", "여성", "남성", "아
 MADE_A_VERB = re.compile(r"(?:하[였여고는며면지기자게]|했|한다|되[었어는고며면지기게]|됐|된다|돼|"
                          r"시키|시켰)")
 PLACE_PARTICLES = ("에서", "에", "로", "으로", "까지", "부터", "에서부터")
+# The verb a particle of place belongs to, by Kiwi's lemma: going, coming, being born, staying.
+PREDICATES = ("VV", "VA", "XSV", "XSA")
+MOVE_VERBS = ("가", "오", "나", "자라", "지내", "머물", "숨")
 PLACE_CUES = re.compile(
     r"출신|고향|태어|태생|살았|살던|살고|살다|거주|이사|떠나|떠났|도착|건너|넘어|강을|"
     r"끌려|이송|압송|송환|북송|체포|붙잡|잡혀|갇히|갇혔|수감|구금|탈북|국경|두만강|압록강|"
@@ -141,7 +144,7 @@ def _common_word(text: str, start: int, end: int, alias: str,
     """A name that is also a common word is the place only with a sign of a place: a
     province before it (함경북도 부령), a noun of places after it (부령 출신, 무산 보위부),
     or a particle of place (에서, 으로 ...) with a word of moving, living or holding in its
-    sentence (길주에서 태어났다). Made a verb (통화했다, 무산되었다) it is never the place."""
+    clause (길주에서 태어났다). Made a verb (통화했다, 무산되었다) it is never the place."""
     # What follows, read a little further than the window (길주의 한 학교에서 needs three words).
     found = SENTENCE_END.search(text, end)
     stop = min(found.start() if found else len(text), end + 30)
@@ -154,7 +157,7 @@ def _common_word(text: str, start: int, end: int, alias: str,
     if following is not None and following[1].startswith("NN") and following[0] in PLACE_NOUNS:
         return confidence
     if (following is not None and following[0] in PLACE_PARTICLES and following[1] == "JKB"
-            and PLACE_CUES.search(_sentence(text, start, end))):
+            and (PLACE_CUES.search(_predicate(text, start, stop, after)) or _moves(after))):
         return round(confidence * 0.8, 2)
     if following is not None and following[1] == "JKG":
         # 길주의 학교에서, 청진의 집결소, 원산의 한 가족: of it, a noun that is somewhere, a
@@ -169,6 +172,26 @@ def _common_word(text: str, start: int, end: int, alias: str,
                 then is not None and then[1] == "JKB" and then[0] in PLACE_PARTICLES)):
             return round(confidence * 0.8, 2)
     return None
+
+
+def _moves(after: list[tuple[str, str, int]]) -> bool:
+    """The name's own verb (with its auxiliaries) is one of going, coming, being born or
+    staying: 선양에서 단동으로 가는, 회령에서 나고, 연길에 팔려 갔다 (not 연사로 나선)."""
+    verbs = list(dropwhile(lambda t: not t[1].startswith(PREDICATES), after))
+    group = verbs[:1] + list(takewhile(lambda t: t[1].startswith(("E", "VX")), verbs[1:]))
+    return any(t[0] in MOVE_VERBS and t[1] in ("VV", "VX") for t in group)
+
+
+def _predicate(text: str, start: int, stop: int,
+               after: list[tuple[str, str, int]]) -> str:
+    """The name's own clause: from it to the end of the word holding the first verb after it,
+    which a particle of place belongs to (길주에서 태어났다, 무산에서 열린 재판, but not 행사
+    연사로 나선 교수는 강제송환을 설명했다, where the word of moving is another clause's)."""
+    verb = next((t for t in after if t[1].startswith(PREDICATES)), None)
+    if verb is None:
+        return text[start:stop]
+    word_end = text.find(" ", start + verb[2])
+    return text[start:stop if word_end < 0 else min(stop, word_end)]
 
 
 def _after_province(text: str, start: int) -> bool:
