@@ -15,6 +15,7 @@ from sillok.ingest.evaluate import DEFAULT_SET, formats, load, similarity
 
 HELD_OUT = DEFAULT_SET.with_name("ingest_heldout.txt")
 HELD_OUT_2 = DEFAULT_SET.with_name("ingest_heldout2.txt")
+HELD_OUT_3 = DEFAULT_SET.with_name("ingest_heldout3.txt")
 FAST = {"text", "html", "eml (EUC-KR)", "mbox", "docx", "pdf", "pdf (Hancom-like)",
         "pdf (overprinted)"}
 
@@ -54,6 +55,15 @@ def test_the_second_held_out_set_is_fictional_and_apart() -> None:
     text = " ".join(p.text for p in second)
     for case in ("원산지", "화대를", "선양하는", "삼수를", "경성에는", "Gyeongseong"):
         assert case in text
+
+
+def test_the_third_held_out_set_is_fictional_and_apart() -> None:
+    third = load(HELD_OUT_3)
+    assert len(third) >= 25
+    assert all(p.text.startswith(("[가상]", "[Fictional]")) for p in third)
+    assert all(p.text[lb["start"]:lb["end"]] == lb["text"] for p in third for lb in p.labels)
+    assert not {p.text for p in third} & {p.text for p in load() + load(HELD_OUT)
+                                          + load(HELD_OUT_2)}
 
 
 def test_each_format_is_read_back(tmp_path: Path) -> None:
