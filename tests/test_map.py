@@ -187,11 +187,11 @@ def test_public_geojson_is_provinces_over_k_and_the_statistics_numbers(
         many: Archive, flt: dict[str, str]) -> None:
     k = 3
     public = map_counts(many, ANON, flt, k)
-    for layer in ("province", "county", "facility"):
+    for layer in ("province", "county", "facility", "outline"):
         doc = geojson(public, layer)
         for feature in doc["features"]:
             props = feature["properties"]
-            assert layer != "county", "the public never gets a county"
+            assert layer not in ("county", "outline"), "the public never gets a county"
             if layer == "province":
                 assert props["code"] in REGIONS and props["kind"] == "province"
                 if props["victims"] is None:  # added up from narrower types: acts only
