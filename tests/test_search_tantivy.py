@@ -16,11 +16,12 @@ from sqlalchemy import text
 
 from sillok.archive.service import Archive
 from sillok.config import Settings
-from sillok.search import tantivy_store
+from sillok.search import service, tantivy_store
 from sillok.search.index import reindex_all
 from sillok.search.service import search
 from sillok.search.tantivy_store import FULL, PUBLIC, Store
 from tests.conftest import ANON, EDITOR, make_person, make_source
+from tests.test_search_facets import MARK, _archive_with_places
 
 WORD = "쥐똥나무골"
 
@@ -223,3 +224,35 @@ def test_writes_are_committed_to_the_index_in_batches(archive_t: Archive,
     with archive_t.engine.connect() as conn:
         assert store.applied() == tantivy_store.changes(conn)
     assert not list((tantivy_store.index_dir(archive_t.settings) / "pending").iterdir())
+
+
+def test_an_index_of_an_earlier_format_is_rebuilt_on_open(tantivy_settings: Settings) -> None:
+    archive = Archive.open(tantivy_settings)
+    source = make_source(archive, text=f"[가상] {WORD} 마을의 기록.")
+    archive.close()
+    tantivy_store.forget(tantivy_settings)
+    (tantivy_store.index_dir(tantivy_settings) / "format").write_text("1")
+    archive = Archive.open(tantivy_settings)
+    try:
+        assert (tantivy_store.index_dir(tantivy_settings) / "format").read_text() == \
+            tantivy_store.FORMAT
+        assert [i["id"] for i in search(archive, ANON, WORD).items] == [source]
+    finally:
+        archive.close()
+
+
+def test_facets_are_the_same_counted_in_hand_in_the_index_or_capped(
+        archive_t: Archive, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Facets are counted from the results in hand (every match), by the index (more matches
+    than the page) or in the database (more than the cap): the same counts every way."""
+    _archive_with_places(archive_t)
+    for actor in (ANON, EDITOR):
+        in_hand = search(archive_t, actor, MARK, facets=True)
+        monkeypatch.setattr(service, "RERANK_WINDOW", 1)
+        in_index = search(archive_t, actor, MARK, facets=True, limit=1)
+        monkeypatch.setattr(service, "COUNT_CAP", in_hand.total)
+        capped = search(archive_t, actor, MARK, facets=True, limit=1)
+        monkeypatch.undo()
+        assert in_hand.facets["province"] and in_hand.facets["source_kind"]
+        assert in_hand.total == in_index.total == capped.total
+        assert in_hand.facets == in_index.facets == capped.facets

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from sqlalchemy import select
+from sqlalchemy import bindparam, select
 from sqlalchemy.orm import Session
 
 from sillok.db import models as m
@@ -21,15 +21,18 @@ REDACTED = "[redacted]"
 Span = tuple[int, int]
 
 
+# Built once: every search result page of a reader without clearance reads the marks.
+_MARKS = select(m.RedactionMark.source_id, m.RedactionMark.start_offset,
+                m.RedactionMark.end_offset).where(
+    m.RedactionMark.source_id.in_(bindparam("ids", expanding=True)))
+
+
 def spans_by_source(session: Session, source_ids: Iterable[int]) -> dict[int, list[Span]]:
     """The marked spans of these sources, merged and in order (one query per 500 ids)."""
     ids = sorted(set(source_ids))
     found: dict[int, list[Span]] = {}
     for start in range(0, len(ids), 500):
-        rows = session.execute(
-            select(m.RedactionMark.source_id, m.RedactionMark.start_offset,
-                   m.RedactionMark.end_offset)
-            .where(m.RedactionMark.source_id.in_(ids[start:start + 500])))
+        rows = session.execute(_MARKS, {"ids": ids[start:start + 500]})
         for source_id, s, e in rows:
             found.setdefault(source_id, []).append((s, e))
     return {sid: merge(spans) for sid, spans in found.items()}

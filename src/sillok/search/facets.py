@@ -108,27 +108,64 @@ def _ordered(counts: dict[str, int]) -> dict[str, int]:
 
 def read(rows: Iterable[Any], cap: int, facets: bool) -> Counts:
     """The counting parts' rows → the total and, if ``facets``, the facets."""
-    sums: dict[str, dict[str, int]] = {name: {} for name in
-                                       (*RECORD_FACETS, "facility_type", "province")}
-    total = 0
-
-    def add(name: str, value: Any, n: int) -> None:
-        if value is not None:
-            sums[name][str(value)] = sums[name].get(str(value), 0) + n
-
+    sums = _Sums()
     for part, _id, n, _score, t1, t2, t3, t4, _pos in rows:
         n = int(n)
         if part == COUNT_PART:
-            total += n
-            add("type", t1, n)
-            add("lang", t2, n)
-            add("kind", t3, n)
-            add("act_type", t3 if t1 == "act" else None, n)
-            add("source_kind", t3 if t1 == "source" else None, n)
-            add("year", t4, n)
-        elif part == FACILITY_PART:
-            add("facility_type", t1, n)
+            sums.total += n
+            sums.add("type", t1, n)
+            sums.add("lang", t2, n)
+            sums.record_kind(t1, t3, n)
+            sums.add("year", t4, n)
+        else:
+            sums.place(part, t1, n)
+    return sums.counts(cap, facets)
+
+
+def from_index(buckets: Iterable[dict[str, Any]], rows: Iterable[Any], cap: int) -> Counts:
+    """The total and facets from an aggregation of the embedded index's matches
+    (tantivy_search.py: per record type, its languages, kinds and years), and the place
+    parts' rows (facility type, province) counted in the database."""
+    sums = _Sums()
+    for by_type in buckets:
+        kind, n = str(by_type["key"]), int(by_type["doc_count"])
+        sums.total += n
+        sums.add("type", kind, n)
+        for b in by_type["lang"]["buckets"]:
+            sums.add("lang", b["key"], int(b["doc_count"]))
+        for b in by_type["kind"]["buckets"]:
+            sums.record_kind(kind, b["key"], int(b["doc_count"]))
+        for b in by_type["year"]["buckets"]:
+            sums.add("year", int(b["key"]), int(b["doc_count"]))
+    for part, _id, n, _score, t1, *_rest in rows:
+        sums.place(part, t1, int(n))
+    return sums.counts(cap, True)
+
+
+class _Sums:
+    """Counts per facet value, summed from parts."""
+
+    def __init__(self) -> None:
+        self.total = 0
+        self.sums: dict[str, dict[str, int]] = {
+            name: {} for name in (*RECORD_FACETS, "facility_type", "province")}
+
+    def add(self, name: str, value: Any, n: int) -> None:
+        if value is not None:
+            self.sums[name][str(value)] = self.sums[name].get(str(value), 0) + n
+
+    def record_kind(self, record_type: Any, kind: Any, n: int) -> None:
+        """A record's kind, and its act type or source kind."""
+        self.add("kind", kind, n)
+        self.add("act_type", kind if record_type == "act" else None, n)
+        self.add("source_kind", kind if record_type == "source" else None, n)
+
+    def place(self, part: int, value: Any, n: int) -> None:
+        if part == FACILITY_PART:
+            self.add("facility_type", value, n)
         elif part == PROVINCE_PART:
-            add("province", t1, n)
-    return Counts(total, total >= cap,
-                  {name: _ordered(c) for name, c in sums.items()} if facets else {})
+            self.add("province", value, n)
+
+    def counts(self, cap: int, facets: bool) -> Counts:
+        return Counts(self.total, self.total >= cap,
+                      {name: _ordered(c) for name, c in self.sums.items()} if facets else {})

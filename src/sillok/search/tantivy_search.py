@@ -12,24 +12,32 @@ ranking, facets and items as the database's own full-text search (service.py).
 - Every result is checked again against the database before it is shown: its entry must
   still be there with a level and copy the reader may read, and its record visible to them
   and not retracted. A result the index holds and the database no longer allows is dropped.
-- Facets: counted in the database over the matches in scope (at most COUNT_CAP), with the
-  statements the database backends use (facets.py), so both count the same way.
+- Facets: the record's own (type, language, kind, year) counted in the index, by an
+  aggregation over the matches in scope; those through places (facility type, province), for
+  the matches that point to places, in the database with the statements the database
+  backends use (facets.py). More matches than COUNT_CAP: all counted in the database over the
+  first COUNT_CAP, as the database backends count them.
+- Clause frequencies for IDF: counted in the index, kept per index commit and scope
+  (cache.py), as the database backends keep theirs.
 """
 
 # ruff: noqa: S608 - statements put together from fixed SQL (facets.py); every value is bound.
 from __future__ import annotations
 
 import json
+from collections import Counter
 from collections.abc import Sequence
+from dataclasses import dataclass
 from typing import Any
 
 import tantivy
-from sqlalchemy import bindparam, select, text
+from sqlalchemy import bindparam, case, exists, false, select, text
 from sqlalchemy.orm import Session
 
 from sillok.archive.redact import Masker
 from sillok.archive.resolve import MODELS
 from sillok.archive.views import PUBLIC_COPIES, search_audiences
+from sillok.db import models as m
 from sillok.search import facets as fc
 from sillok.search.cache import IndexCache
 from sillok.search.compile import (
@@ -51,6 +59,14 @@ from sillok.security.policy import Actor, visible_levels
 Q = tantivy.Query
 MUST, SHOULD, NOT = tantivy.Occur.Must, tantivy.Occur.Should, tantivy.Occur.MustNot
 TITLE = 5.0  # a title's weight against the body's, as FTS5's bm25(…, 5.0, 1.0)
+# The record's own facets, counted in the index (tantivy_store.schema's fast fields): per
+# record type, its languages, kinds and years. Sizes above any facet's number of values, so
+# every value is counted exactly.
+_ALL = 10_000
+FACETS = {"type": {"terms": {"field": "rtype", "size": _ALL}, "aggs": {
+    name: {"terms": {"field": field, "size": _ALL}}
+    for name, field in (("lang", "lang"), ("kind", "kind"), ("year", "year"))}}}
+PLACED = ("act", "event", "person", "place")  # the record types that point to places
 
 
 class Dialect:
@@ -168,33 +184,56 @@ def _entries(searcher: Any, hits: list[tuple[Any, Any]]) -> list[int]:
     return [int(e) for e in searcher.fast_field_values("entry", [a for _s, a in hits])]
 
 
-def _checked(session: Session, actor: Actor, entries: list[int], public: bool
-             ) -> dict[int, tuple[str, int, str, str]]:
-    """The entries that the database still holds for this reader, each with its record,
-    analysed title and body; only those whose record the reader may see, not retracted."""
+@dataclass
+class Checked:
+    """Entries of the index as the database holds them for a reader (``_checked``)."""
+
+    # Those whose record the reader may see: record type, id, analysed title and body.
+    shown: dict[int, tuple[str, int, str, str]]
+    # Every one in the reader's scope: id, record type, language, kind, year (facets).
+    scoped: list[tuple[int, str, str | None, str | None, int | None]]
+
+
+def _checked(session: Session, actor: Actor, entries: list[int], public: bool) -> Checked:
+    """The entries that the database still holds for this reader (their level and copy in
+    the reader's scope), and among them those whose record the reader may see, not
+    retracted: one statement, every value bound."""
     if not entries:
-        return {}
-    levels, audiences = visible_levels(actor), list(search_audiences(actor))
-    stmt = text("SELECT id, record_type, record_id, title, body, level, audience "
-                "FROM search_index WHERE id IN :ids AND level IN :levels "
-                "AND audience IN :audiences").bindparams(
-        bindparam("ids", expanding=True), bindparam("levels", expanding=True),
-        bindparam("audiences", expanding=True))
-    rows = session.execute(stmt, {"ids": entries, "levels": levels, "audiences": audiences})
-    found = {int(r[0]): (str(r[1]), int(r[2]), r[3] or "", r[4] or "") for r in rows
-             if not public or (r[6] in PUBLIC_COPIES and r[5] != "restricted")}
-    allowed: set[tuple[str, int]] = set()
-    for kind in {v[0] for v in found.values()}:
-        model = MODELS[kind]
-        ids = [v[1] for v in found.values() if v[0] == kind]
-        allowed |= {(kind, int(i)) for i in session.execute(select(model.id).where(
-            model.id.in_(ids), model.level.in_(levels), model.retracted_at.is_(None))).scalars()}
-    return {e: v for e, v in found.items() if (v[0], v[1]) in allowed}
+        return Checked({}, [])
+    rows = [r for r in session.execute(_CHECK, {
+        "ids": entries, "levels": visible_levels(actor),
+        "audiences": list(search_audiences(actor))})
+        if not public or (r[6] in PUBLIC_COPIES and r[5] != "restricted")]
+    # id, record type, record id, title, body, level, audience, language, kind, date, visible
+    return Checked({int(r[0]): (str(r[1]), int(r[2]), r[3] or "", r[4] or "")
+                    for r in rows if r[10]},
+                   [(int(r[0]), str(r[1]), r[7], r[8], r[9].year if r[9] else None)
+                    for r in rows])
 
 
-def _counts(session: Session, cache: IndexCache, actor: Actor, entries: list[int], cap: int,
-            facets: bool) -> fc.Counts:
-    """The total and facets of the matches in scope (facets.py's statements)."""
+def _check_statement() -> Any:
+    """_checked's statement, built once: each entry in scope, and whether its record is at a
+    level the reader may see and not retracted (the record's own table, by its type)."""
+    si = m.SearchEntry
+    levels: Any = bindparam("levels", expanding=True)
+    visible = case(*[(si.record_type == kind, exists().where(
+        model.id == si.record_id, model.level.in_(levels), model.retracted_at.is_(None)))
+        for kind, model in MODELS.items()], else_=false())
+    return select(si.id, si.record_type, si.record_id, si.title, si.body, si.level,
+                  si.audience, si.language, si.kind, si.date_start,
+                  visible.label("visible")).where(
+        si.id.in_(bindparam("ids", expanding=True)), si.level.in_(levels),
+        si.audience.in_(bindparam("audiences", expanding=True)))
+
+
+_CHECK = _check_statement()
+
+
+def _count_rows(session: Session, cache: IndexCache, actor: Actor, entries: list[int],
+               facets: bool, records: bool = True) -> list[Any]:
+    """The counting parts' rows over the entries in scope (facets.py's statements): the
+    total and the record's own facets, and (``facets``) those through places; without
+    ``records``, only the latter."""
     dialect = session.get_bind().dialect.name
     year = YEAR.get(dialect, YEAR["postgresql"])
     ids = ("SELECT value FROM json_each(:ids)" if dialect == "sqlite" else
@@ -203,13 +242,49 @@ def _counts(session: Session, cache: IndexCache, actor: Actor, entries: list[int
               f"{year} AS y FROM search_index si WHERE si.id IN ({ids}) "
               "AND si.level IN :levels AND si.audience IN :audiences")
     counting, counted = fc.parts(session, cache, facets)
+    if not records:
+        counting = counting[1:]
+        if not counting or not entries:
+            return []
     sql = ("WITH " + ", ".join([f"scoped AS MATERIALIZED ({scoped})", *fc.ctes(facets)]) + " "
            + " UNION ALL ".join(counting))
     stmt = text(sql).bindparams(bindparam("levels", expanding=True),
                                 bindparam("audiences", expanding=True))
-    rows = session.execute(stmt, {"ids": json.dumps(entries), "levels": visible_levels(actor),
-                                  "audiences": list(search_audiences(actor)), **counted}).all()
-    return fc.read(rows, cap, facets)
+    return list(session.execute(stmt, {"ids": json.dumps(entries),
+                                       "levels": visible_levels(actor),
+                                       "audiences": list(search_audiences(actor)),
+                                       **counted}).all())
+
+
+def _counts_of(session: Session, cache: IndexCache, actor: Actor,
+               scoped: list[tuple[int, str, str | None, str | None, int | None]], cap: int
+               ) -> fc.Counts:
+    """The total and facets of entries in scope read from the database (``_checked``), as
+    the counting statement would count them; those through places in the database, for the
+    entries that point to places."""
+    combos = Counter(e[1:] for e in scoped)
+    rows: list[Any] = [(fc.COUNT_PART, None, n, None, t, lang, kind, year, None)
+                       for (t, lang, kind, year), n in combos.items()]
+    placed = [e[0] for e in scoped if e[1] in PLACED]
+    if placed:
+        rows += _count_rows(session, cache, actor, placed, True, records=False)
+    return fc.read(rows, cap, True)
+
+
+def _index_counts(session: Session, cache: IndexCache, actor: Actor, searcher: Any,
+                  query: tantivy.Query, cap: int) -> fc.Counts:
+    """The total and facets of fewer than ``cap`` matches: the record's own facets counted
+    in the index, those through places in the database for the matches that point to
+    places (none, for most searches: no statement then)."""
+    buckets = searcher.aggregate(query, FACETS)["type"]["buckets"]
+    placed = [str(b["key"]) for b in buckets if b["key"] in PLACED]
+    rows: list[Any] = []
+    if placed:
+        hits = searcher.search(_matching(query, [_terms("rtype", placed)]), cap,
+                               count=False).hits
+        rows = _count_rows(session, cache, actor, _entries(searcher, hits), True,
+                           records=False)
+    return fc.from_index(buckets, rows, cap)
 
 
 def run(session: Session, cache: IndexCache, masker: Masker | None, actor: Actor,
@@ -241,10 +316,10 @@ def run(session: Session, cache: IndexCache, masker: Masker | None, actor: Actor
     if terms_apart and "type" not in q.filters:
         top = searcher.search(_matching(match, [*filters, _terms("rtype", ["term"])]),
                               MAX_SUGGESTIONS, count=False).hits
-        checked = _checked(session, actor, _entries(searcher, top), public)
+        shown = _checked(session, actor, _entries(searcher, top), public).shown
         rows = [(e, v[0], v[1], float(s)) for (s, _a), e in zip(top, _entries(searcher, top),
                                                                 strict=True)
-                for v in [checked.get(e)] if v is not None]
+                for v in [shown.get(e)] if v is not None]
         result.suggestions = suggestions(session, actor, "", [], {},
                                          suggested_keys(result.expansions), rows=rows)
         without.append(_terms("rtype", ["term"]))
@@ -260,17 +335,35 @@ def run(session: Session, cache: IndexCache, masker: Masker | None, actor: Actor
     checked = _checked(session, actor, entries, public)
     candidates = [Candidate((v[0], v[1]), float(s) if sort == "relevance" else 0.0, v[2], v[3])
                   for (s, _a), e in zip(found.hits, entries, strict=True)
-                  for v in [checked.get(e)] if v is not None]
+                  for v in [checked.shown.get(e)] if v is not None]
     cap = service.COUNT_CAP
-    if facets:
+    if facets and found.count <= len(found.hits) and found.count < cap:
+        # Every match is in hand (most searches: a few matches), and the database has just
+        # said which are in scope: counted from those, no other pass.
+        counts = _counts_of(session, cache, actor, checked.scoped, cap)
+        result.facets = counts.facets
+    elif facets and found.count < cap:
+        counts = _index_counts(session, cache, actor, searcher, query, cap)
+        result.facets = counts.facets
+    elif facets:
         every = searcher.search(query, cap, count=False).hits
-        counts = _counts(session, cache, actor, _entries(searcher, every), cap, facets)
+        counts = fc.read(_count_rows(session, cache, actor, _entries(searcher, every), facets),
+                         cap, facets)
         result.facets = counts.facets
     else:
         counts = fc.Counts(min(found.count, cap), found.count >= cap)
     result.total, result.total_capped = counts.total, counts.capped
-    if rerank_now:
-        weights = _weights(session, cache, searcher, clauses, filters, without)
+    if rerank_now and not candidates:
+        hits = []  # nothing to rank: no frequencies needed
+    elif rerank_now:
+        # Frequencies are kept per commit of the index read and per scope.
+        kept = ("tantivy-df", public, store.generation(), tuple(filtered.where),
+                tuple(sorted((k, repr(v)) for k, v in filtered.params.items())),
+                tuple(visible_levels(actor)), tuple(audiences), bool(without))
+        if len(clauses) == 1 and not q.excluded and match_all:
+            # One clause: the search itself is the clause in scope, and counted it.
+            cache.put((*kept, repr(clauses[0])), found.count)
+        weights = _weights(session, cache, searcher, clauses, filters, without, kept)
         hits = rerank(clauses, weights, candidates[:window], gaps)[offset:offset + limit]
         if offset + limit > window:
             hits += candidates[window:offset + limit]
@@ -282,18 +375,22 @@ def run(session: Session, cache: IndexCache, masker: Masker | None, actor: Actor
 
 def _weights(session: Session, cache: IndexCache, searcher: Any,
              clauses: list[Any], filters: list[tantivy.Query],
-             without: list[tantivy.Query]) -> list[float]:
+             without: list[tantivy.Query], kept: tuple[Any, ...]) -> list[float]:
     """Each clause's IDF over what the reader may see (service._weights), counted exactly:
-    a count is one pass over the clause's postings in the index, no reading of entries."""
+    a count is one pass over the clause's postings in the index, no reading of entries.
+    Counts are kept under ``kept`` (the index's commit and the scope) with the clause."""
     from sillok.search import service
 
     dialect = session.get_bind().dialect.name
     total = cache.get(("corpus",), lambda: service._corpus_size(session, dialect),
                       stale=service.CORPUS_TTL)
-    out = []
-    for clause in clauses:
-        expr = _clause(clause)
-        df = 0 if expr is None else searcher.search(_matching(expr, filters, without), 1,
-                                                    count=True).count
-        out.append(idf(df, max(total, df)))
-    return out
+
+    def count(missing: list[int]) -> list[int]:
+        exprs = [_clause(clauses[i]) for i in missing]
+        # Counted without scoring (a constant score): a fifth less work for the index.
+        return [0 if e is None else searcher.search(
+            Q.const_score_query(_matching(e, filters, without), 1.0), 1, count=True).count
+            for e in exprs]
+
+    dfs = cache.get_many([(*kept, repr(clause)) for clause in clauses], count)
+    return [idf(df, max(total, df)) for df in dfs]

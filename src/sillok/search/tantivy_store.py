@@ -37,6 +37,7 @@ import fcntl
 import json
 import logging
 import os
+import shutil
 import threading
 import time
 import uuid
@@ -75,17 +76,24 @@ FLUSH_AFTER = 0.2
 FLUSH_AT = 2000
 
 
+# The index's layout (schema below); an index of another is rebuilt when the archive opens.
+# 2: type, language and kind as fast fields, and the year: facets are counted in the index.
+FORMAT = "2"
+
+
 def schema() -> tantivy.Schema:
     sb = tantivy.SchemaBuilder()
     sb.add_unsigned_field("entry", indexed=True, fast=True)  # search_index.id
     sb.add_text_field("rec", tokenizer_name="raw")  # "kind:id": a record's documents
-    sb.add_text_field("rtype", tokenizer_name="raw")
+    # Fast (columns per document): the facets are counted from them (tantivy_search.py).
+    sb.add_text_field("rtype", tokenizer_name="raw", fast=True)
     sb.add_unsigned_field("rid", indexed=True)
     sb.add_text_field("level", tokenizer_name="raw")
     sb.add_text_field("audience", tokenizer_name="raw")
-    sb.add_text_field("lang", tokenizer_name="raw")
-    sb.add_text_field("kind", tokenizer_name="raw")
+    sb.add_text_field("lang", tokenizer_name="raw", fast=True)
+    sb.add_text_field("kind", tokenizer_name="raw", fast=True)
     sb.add_integer_field("day", indexed=True, fast=True)  # date.toordinal(), or UNDATED
+    sb.add_integer_field("year", fast=True)  # the year of date_start; none if undated
     # The analyser's terms, split where it joined them; positions for phrases.
     sb.add_text_field("title", tokenizer_name="whitespace")
     sb.add_text_field("body", tokenizer_name="whitespace")
@@ -117,6 +125,8 @@ def _document(row: Any) -> tantivy.Document:
     if row.kind:
         doc.add_text("kind", row.kind)
     doc.add_integer("day", row.date_start.toordinal() if row.date_start else UNDATED)
+    if row.date_start:
+        doc.add_integer("year", row.date_start.year)
     doc.add_text("title", row.title or "")
     doc.add_text("body", row.body or "")
     return doc
@@ -170,6 +180,16 @@ class Store:
 
     def __post_init__(self) -> None:
         (self.root / "pending").mkdir(parents=True, exist_ok=True)
+        fmt = self.root / "format"
+        with open(self.root / ".lock", "a+") as lock:  # one process at a time checks it
+            fcntl.flock(lock, fcntl.LOCK_EX)
+            if not fmt.exists() or fmt.read_text().strip() != FORMAT:
+                # An index of an earlier layout (or none): begun afresh, and rebuilt from the
+                # database when the archive opens (repair: no generation applied).
+                for name in (FULL, PUBLIC):
+                    shutil.rmtree(self.root / name, ignore_errors=True)
+                (self.root / "generation").unlink(missing_ok=True)
+                fmt.write_text(FORMAT)
         for name in (FULL, PUBLIC):
             path = self.root / name
             path.mkdir(exist_ok=True)
