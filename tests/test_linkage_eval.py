@@ -16,7 +16,8 @@ from typer.testing import CliRunner
 from sillok.cli.main import app
 from sillok.linkage import evalset
 from sillok.linkage.keys import name_keys, person_keys
-from sillok.linkage.model import NEAR_FROM, _table, korean_settings, one_deleted
+from sillok.linkage.model import NEAR_FROM, _table, clusters_of, korean_settings, one_deleted
+from sillok.linkage.pairs import Pair
 from sillok.linkage.records import LinkRecord
 
 SPELLINGS = {
@@ -144,6 +145,29 @@ def test_typos_are_compared_when_year_and_place_are_missing() -> None:
     pairs = {(r["unique_id_l"], r["unique_id_r"])
              for r in linker.inference.deterministic_link().as_record_list()}
     assert pairs == {(1, 2), (3, 4), (6, 7)}
+
+
+def test_every_reading_of_a_name_is_blocked_on() -> None:
+    """Where a romanized name may have its surname at either end, the reading that is not the
+    likelier one still meets the other record, with a slip (Son Na Kim, 김선난) or the
+    syllables the other way round (Sok Won Kim, 김원석)."""
+    records = [LinkRecord(1, ["Son Na Kim"]), LinkRecord(2, ["김선난"]),
+               LinkRecord(3, ["Sok Won Kim"]), LinkRecord(4, ["김원석"])]
+    linker = Linker(DuckDBAPI().register(_table(records)), korean_settings(),
+                    log_level=logging.ERROR)
+    pairs = {(r["unique_id_l"], r["unique_id_r"])
+             for r in linker.inference.deterministic_link().as_record_list()}
+    assert {(1, 2), (3, 4)} <= pairs
+
+
+def test_clusters_join_by_average_linkage() -> None:
+    """One likely pair does not join two clusters whose other scored pairs are unlikely; pairs
+    never scored say nothing."""
+    pairs = [Pair(1, 2, 0.99, []), Pair(3, 4, 0.98, []), Pair(2, 3, 0.9, [])]
+    unlikely = {(1, 2): 0.99, (3, 4): 0.98, (2, 3): 0.9, (1, 3): 0.05, (2, 4): 0.1}
+    assert len(set(clusters_of([1, 2, 3, 4], pairs, (), unlikely).values())) == 2
+    likely = {(1, 2): 0.99, (3, 4): 0.98, (2, 3): 0.9, (1, 4): 0.6}
+    assert set(clusters_of([1, 2, 3, 4], pairs, (), likely).values()) == {1}
 
 
 def test_eval_linkage_cli(runner: CliRunner, tmp_path: Path) -> None:

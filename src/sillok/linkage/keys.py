@@ -297,7 +297,7 @@ class PersonKeys:
     hangul: list[str] = field(default_factory=list)
     readings: list[str] = field(default_factory=list)
     full: list[str] = field(default_factory=list)
-    primary_syllables: tuple[str, ...] = ()
+    full_sorted: list[str] = field(default_factory=list)  # surname|syllables in sorted order
 
     @property
     def primary(self) -> str | None:
@@ -309,15 +309,15 @@ def person_keys(names: Iterable[str]) -> PersonKeys:
     out = PersonKeys()
     read = [k for n in names if n and n.strip() for k in name_readings(n.strip())]
     read.sort(key=lambda k: k.hangul is None)
-    if read:
-        out.primary_syllables = read[0].given_syllables
     for k in read:
         for value in k.surname_readings:
             if value not in out.surnames:
                 out.surnames.append(value)
         for target, value in ((out.surnames, k.surname), (out.givens, k.given),
                               (out.givens_sorted, "".join(sorted(k.given_syllables))),
-                              (out.full, k.full)):
+                              (out.full, k.full),
+                              (out.full_sorted,
+                               f"{k.surname}|{''.join(sorted(k.given_syllables))}")):
             if value and value not in target:
                 target.append(value)
         if k.hangul and k.hangul not in out.hangul:

@@ -4,7 +4,7 @@ Comparisons (model.md-style summary; docs/linkage.md has the reasoning):
 
 - given name: same in Hangul > a romanization spells the same Hangul (the name matcher's
   readings) > same name key (language/names.py) > same syllables in another order > keys
-  one slip apart (symmetric deletion) > close keys (Jaro–Winkler) > different;
+  one slip apart (symmetric deletion) > different;
 - surname: same (이/리/Lee/Yi/Rhee, 박/Park/Pak/Bak, 김/Kim/Gim …) > different;
 - birth year: same > ±1 > ±3 (estimates are rounded) > different;
 - sex; place of origin: same county or city > same province > different;
@@ -24,7 +24,6 @@ from __future__ import annotations
 
 import logging
 import math
-import re
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -43,7 +42,6 @@ from sillok.linkage.records import LinkRecord, rows
 MATCH_THRESHOLD = 0.5  # best pairwise F1 on the tuning set (seed 7)
 BLOCKING_READINGS = 6
 EM_ITERATIONS, EM_CONVERGENCE = 10, 0.001
-_ONSET = re.compile(r"[^aeiouyw]*")
 LOG = logging.getLogger(__name__)
 
 
@@ -82,12 +80,6 @@ KOREAN: tuple[Comparison, ...] = (
         Level(cll.And(cll.ArrayIntersectLevel("givens_near"), cll.Or(
             cll.CustomLevel("hangul_onsets_l is null or hangul_onsets_r is null"),
             cll.ExactMatchLevel("hangul_onsets"))), "given names one slip apart"),
-        # A slip of the pen or ear changes a vowel or a letter, rarely the consonant a syllable
-        # starts with; a brother's or sister's name (영호, 영철) changes a whole syllable.
-        Level(cll.And(cll.ExactMatchLevel("given_onsets"),
-                      cll.JaroWinklerLevel("given_primary", 0.8)),
-              "given names alike, syllables start alike"),
-        Level(cll.JaroWinklerLevel("given_primary", 0.9), "given names alike"),
     )),
     Comparison("surname", "surnames", (
         # As rare as the surname is: 김 (one Korean in five) says less than 허 or 남궁.
@@ -123,13 +115,15 @@ def korean_settings() -> SettingsCreator:
             block_on("surname_primary", "given_reading", arrays_to_explode=["given_reading"]),
             # Named in one event: two testimonies about one arrest name the same people.
             block_on("surname_primary", "event", arrays_to_explode=["event"]),
-            # Syllables the other way round (신규익, Kyu Ik Sin for 신익규).
-            block_on("surname_primary", "given_sorted_primary"),
+            # Syllables the other way round (신규익, Kyu Ik Sin for 신익규), in every reading of
+            # every name of the record (Sok Won Kim: 석원김 or 김석원).
+            block_on("name_sorted", arrays_to_explode=["name_sorted"]),
             # One slip of the keyboard or the ear in the given name, a syllable's first
             # consonant included, wherever province and birth year are missing: two keys one
             # letter dropped, added, changed or swapped apart share a key with one letter
-            # dropped (Gim Bng Man and 김봉만: pngman, pongman → pngman).
-            block_on("surname_primary", "given_near", arrays_to_explode=["given_near"]),
+            # dropped (Gim Bng Man and 김봉만: pngman, pongman → pngman); the surname with it,
+            # in every reading of every name (Son Na Kim and 김선난).
+            block_on("name_near", arrays_to_explode=["name_near"]),
         ],
         retain_matching_columns=False,
         retain_intermediate_calculation_columns=True,  # the mw_ columns give the reasons
@@ -162,15 +156,14 @@ def _table(records: Sequence[LinkRecord], gazetteer: Gazetteer | None = None) ->
     data = rows(list(records), gazetteer)
     for row in data:
         row["surname_primary"] = row["surnames"][0] if row["surnames"] else None
-        row["given_primary"] = row["givens"][0] if row["givens"] else None
-        syllables = row.pop("given_syllables")
-        row["given_onsets"] = "-".join(_ONSET.match(k).group() for k in syllables) or None  # type: ignore[union-attr]
         row["name_key"] = row["name_keys"]
         row["event"] = row["events"]
-        row["given_sorted_primary"] = "".join(sorted(syllables)) or None
         # Blocking needs only the likeliest readings: all of them would multiply the pairs.
         row["given_reading"] = (row["given_readings"] or [])[:BLOCKING_READINGS] or None
-        row["given_near"] = one_deleted(row["given_primary"])
+        row["name_near"] = sorted({f"{surname}|{near}" for key in row["name_keys"] or ()
+                                   for surname, given in [key.split("|", 1)]
+                                   for near in one_deleted(given) or ()}) or None
+        row["name_sorted"] = row.pop("name_keys_sorted")
         near = sorted({k for g in row["givens"] or () for k in one_deleted(g) or ()})
         row["givens_near"] = near or None
         row["hangul_onsets"] = hangul_onsets((row["given_hangul"] or [None])[0])
