@@ -404,7 +404,13 @@ class Store:
         """After the database committed or rolled back: the records as it holds them now,
         written with the batch due (``flush``); a rebuild at once."""
         if job.rebuild:
-            self.rebuild(engine, own=job.note)
+            # The batch due is written first, and no flush may run beside the rebuild: the
+            # notes of transactions that ended but are not yet written are on disk until
+            # their flush is done, and a rebuild reading them then would leave their records
+            # out as another live change's, after that flush had already written them.
+            with self._flushing:
+                self._flush()
+                self.rebuild(engine, own=job.note)
             if job.note is not None:
                 job.note.unlink(missing_ok=True)
             return
