@@ -49,6 +49,15 @@ def _fill(archive: Archive) -> dict[str, int]:
     archive.create(ADMIN, "evidence", {"source": src, "record": {"type": "act", "id": act},
                                        "start": start, "end": start + 3, "quote": "김가상",
                                        "level": "internal"})
+    mother = make_person(archive, name="박가상", sex="female")
+    kin = archive.create(ADMIN, "relation", {"person_a": mother, "person_b": victim,
+                                             "kind": "parent", "level": "internal"})
+    archive.create(ADMIN, "relation", {"person_a": officer, "person_b": victim,
+                                       "kind": "witness_of", "description": "가상 목격",
+                                       "level": "internal"})
+    archive.create(ADMIN, "evidence", {"source": src, "record": {"type": "relation", "id": kin},
+                                       "start": start, "end": start + 3, "quote": "김가상",
+                                       "level": "internal"})
     secret = make_person(archive, name="비공개 인물", level="restricted")
     return {"victim": victim, "restating": restating, "secret": secret}
 
@@ -63,7 +72,7 @@ def test_entities_are_valid_followthemoney(archive: Archive) -> None:
     _fill(archive)
     entities = _export(archive)
     assert {e["schema"] for e in entities} >= {"Person", "Event", "Document", "Address",
-                                               "Documentation", "UnknownLink"}
+                                               "Documentation", "UnknownLink", "Family"}
     for entity in entities:
         proxy = model.get_proxy(entity)
         # Cleaning by the library drops any value its type rejects: nothing may be dropped.
@@ -89,7 +98,7 @@ def test_dates_keep_their_precision() -> None:
                                                "endDate": "2019-05"}
 
 
-_REF = re.compile(r"sillok-(person|event|act|source|involvement|evidence|act-of)-(\d+)|"
+_REF = re.compile(r"sillok-(person|event|act|source|involvement|evidence|act-of|relation)-(\d+)|"
                   r"sillok:(victim|witness|event|parent|based_on)=(\d+)")
 _TAG_KIND = {"victim": "person", "witness": "person", "event": "event", "parent": "source",
              "based_on": "source"}
@@ -120,8 +129,9 @@ def test_round_trip_into_an_empty_archive(archive: Archive, empty_settings: Sett
     copy = Archive(empty_settings)
     try:
         result = import_ftm(copy, ADMIN, path, level="public")
-        assert result.created == {"person": 3, "source": 2, "event": 1, "act": 1,
-                                  "involvement": 1, "evidence": 1}
+        # Relations (kin as Family, a witness as UnknownLink) and evidence on them too.
+        assert result.created == {"person": 4, "source": 2, "event": 1, "act": 1,
+                                  "involvement": 1, "evidence": 2, "relation": 2}
         assert result.skipped == []
         second = _export(copy)
         assert _translate(first, result.ids) == sorted(
@@ -201,6 +211,6 @@ def test_cli_dry_run_then_import(runner: CliRunner, cli_env: dict[str, str], arc
     out = runner.invoke(app, ["import", str(out_file), "--dry-run", "--json"], env=cli_env)
     assert out.exit_code == 0, out.output
     report = json.loads(out.output)
-    assert report["dry_run"] and report["created"]["person"] == 3
+    assert report["dry_run"] and report["created"]["person"] == 4
     out = runner.invoke(app, ["export", "--format", "xml", str(out_file)], env=cli_env)
     assert out.exit_code != 0 and "unknown format 'xml'" in out.output

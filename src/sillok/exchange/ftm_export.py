@@ -1,7 +1,8 @@
 """Sillok records as FollowTheMoney entities (https://followthemoney.tech), for Aleph and the
 tools that read its JSON Lines: persons as ``Person``, events and acts as ``Event``, sources as
-``Document``, places as ``Address``, evidence as ``Documentation`` and the links between acts,
-events and perpetrators as ``UnknownLink``.
+``Document``, places as ``Address``, evidence as ``Documentation``, the links between acts,
+events and perpetrators as ``UnknownLink``, and relations between persons as ``Family`` (kin)
+or ``UnknownLink`` (a witness, another tie).
 
 Built on :func:`sillok.archive.transfer.export_lines`, so an FtM export holds exactly what the
 role may export as JSON Lines: the same levels, protected names and redacted passages. What FtM
@@ -26,6 +27,8 @@ if TYPE_CHECKING:
 FORMAT = "ftm"
 # Names in a writing system are the person's own (FtM ``name``); the rest are aliases.
 ALIAS_SYSTEMS = ("alias",)
+# Relation kinds FtM's ``Family`` holds; the others (witness_of, other) are an ``UnknownLink``.
+FAMILY_KINDS = ("parent", "child", "sibling", "spouse")
 
 
 def entity_id(kind: str, key: object) -> str:
@@ -189,6 +192,25 @@ class _Writer:
         link.add("summary", record.get("description") or None)
         link.add("description", [tag("agency", record.get("agency") or ""),
                                  tag("degree", record.get("degree") or ""),
+                                 tag("level", record.get("level", "internal"))])
+        yield link
+
+    def _relation(self, record_id: int, record: dict[str, Any]) -> Iterator[EntityProxy]:
+        """"A is the KIND of B": in ``Family`` B is the person and A the relative."""
+        kind = record["kind"]
+        a, b = entity_id("person", record["person_a"]), entity_id("person", record["person_b"])
+        if kind in FAMILY_KINDS:
+            link = _entity("Family", "relation", record_id)
+            link.add("relative", a)
+            link.add("person", b)
+            link.add("relationship", kind)
+        else:
+            link = _entity("UnknownLink", "relation", record_id)
+            link.add("subject", a)
+            link.add("object", b)
+            link.add("role", kind)
+        link.add("summary", record.get("description") or None)
+        link.add("description", [tag("relation_kind", kind),
                                  tag("level", record.get("level", "internal"))])
         yield link
 

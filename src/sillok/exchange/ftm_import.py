@@ -97,7 +97,7 @@ class _Reader:
         self.places = Places.load(session)
         self.codes = set(session.scalars(select(m.Place.code)))
         self.vocabularies = {name: Vocabulary.load(session, name)
-                             for name in ("connection", "reliability")}
+                             for name in ("connection", "reliability", "relation_kind")}
         self.ids = result.ids  # FtM entity id -> (Sillok kind, id)
         self.place_codes: dict[str, str] = {}  # Address entity id -> gazetteer code
 
@@ -265,6 +265,26 @@ class _Reader:
                   "description": "\n".join(proxy.get("summary")), "level": self._level(found)}
         self._create(proxy, "involvement", record)
 
+    def relation(self, proxy: EntityProxy) -> None:
+        """A ``Family`` (relative is the KIND of person) or an ``UnknownLink`` Sillok wrote
+        with a ``relation_kind`` tag (subject is the KIND of object)."""
+        found = tags(proxy.get("description"))
+        family = proxy.schema.name == "Family"
+        a = self._ref(proxy.first("relative" if family else "subject"), "person")
+        b = self._ref(proxy.first("person" if family else "object"), "person")
+        if a is None or b is None or a == b:
+            self.result.skipped.append(f"{proxy.id}: relation without its two persons; "
+                                       "not imported")
+            return
+        word = first(found, "relation_kind") or proxy.first("relationship") or ""
+        kind = self.vocabularies["relation_kind"].code(word) or "other"
+        description = "\n".join(proxy.get("summary"))
+        if kind == "other" and word and word != "other":
+            description = "\n".join(x for x in (description, word) if x)
+        self._create(proxy, "relation", {"person_a": a, "person_b": b, "kind": kind,
+                                         "description": description,
+                                         "level": self._level(found)})
+
     def evidence(self, proxy: EntityProxy) -> None:
         found = tags(proxy.get("description"))
         source = self._ref(proxy.first("document"), "source")
@@ -331,7 +351,7 @@ def import_ftm(archive: Archive, actor: Actor, path: Path, *, level: str = "inte
     by_schema: dict[str, list[EntityProxy]] = {}
     for proxy in entities:
         by_schema.setdefault(proxy.schema.name, []).append(proxy)
-    known = {"Address", "Person", "Document", "Event", "UnknownLink", "Documentation"}
+    known = {"Address", "Person", "Document", "Event", "UnknownLink", "Documentation", "Family"}
     result = FtmImport(dry_run=dry_run)
     for schema, items in sorted(by_schema.items()):
         if schema not in known:
@@ -354,6 +374,10 @@ def import_ftm(archive: Archive, actor: Actor, path: Path, *, level: str = "inte
             for proxy in by_schema.get("UnknownLink", []):
                 if proxy.first("role") == "perpetrator":
                     reader.involvement(proxy)
+                elif first(tags(proxy.get("description")), "relation_kind"):
+                    reader.relation(proxy)
+            for proxy in by_schema.get("Family", []):
+                reader.relation(proxy)
             for proxy in by_schema.get("Documentation", []):
                 reader.evidence(proxy)
             if dry_run:
