@@ -118,15 +118,18 @@ def chain_cautions(rhat: float, ess: float, capped: bool) -> list[Caution]:
     if not rhat <= MAX_RHAT:
         out.append(Caution(
             "not_converged",
-            f"The sampler's chains disagree (R-hat {rhat:.2f} > {MAX_RHAT}): run longer "
-            "(--burnin, --samples) before using this estimate.",
+            f"The sampler's chains disagree (R-hat {rhat:.2f} > {MAX_RHAT}): run it longer "
+            "from the command line (sillok estimate … --samples 3000) before using this "
+            "estimate.",
             f"표본추출 체인들이 일치하지 않습니다(R-hat {rhat:.2f} > {MAX_RHAT}). 이 추정치를 "
-            "쓰기 전에 더 길게 실행하십시오(--burnin, --samples)."))
+            "쓰기 전에 명령줄에서 더 길게 실행하십시오(sillok estimate … --samples 3000)."))
     if not ess >= MIN_ESS:
         out.append(Caution(
             "few_effective_draws",
-            f"Only about {ess:.0f} effective draws: the interval's ends are rough; run longer.",
-            f"유효 표본이 약 {ess:.0f}개뿐입니다. 구간의 끝값이 거칩니다. 더 길게 실행하십시오."))
+            f"Only about {ess:.0f} effective draws: the interval's ends are rough; run it "
+            "longer from the command line (--samples).",
+            f"유효 표본이 약 {ess:.0f}개뿐입니다. 구간의 끝값이 거칩니다. 명령줄에서 더 길게 "
+            "실행하십시오(--samples)."))
     if capped:
         out.append(Caution(
             "at_cap",
