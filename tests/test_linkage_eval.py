@@ -170,6 +170,14 @@ def test_clusters_join_by_average_linkage() -> None:
     assert set(clusters_of([1, 2, 3, 4], pairs, (), likely).values()) == {1}
 
 
+def test_average_linkage_averages_log_odds() -> None:
+    """A near-certain pair and two loose ones between two clusters: the mean of the log-odds
+    (+6.6, −2, −2 bits) is for one person, though the mean probability (0.46) is under 0.5."""
+    pairs = [Pair(1, 2, 0.999, []), Pair(3, 4, 0.999, []), Pair(2, 3, 0.99, [])]
+    scores = {(1, 2): 0.999, (3, 4): 0.999, (2, 3): 0.99, (1, 3): 0.2, (2, 4): 0.2}
+    assert set(clusters_of([1, 2, 3, 4], pairs, (), scores).values()) == {1}
+
+
 def test_eval_linkage_cli(runner: CliRunner, tmp_path: Path) -> None:
     path = tmp_path / "set.jsonl"
     out = runner.invoke(app, ["eval-linkage", str(path), "--generate", "11", "--persons", "300",

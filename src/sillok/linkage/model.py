@@ -326,12 +326,19 @@ def _prior_shift(db: DuckDBAPI, table_name: str, linker: Linker, records: int) -
 
 def _together(one: Sequence[int], other: Sequence[int],
               scores: Mapping[tuple[int, int], float], threshold: float) -> bool:
-    """Whether two clusters are one person by average linkage: the mean probability of the
-    scored pairs between them at ``threshold`` or above (pairs never scored say nothing).
-    One likely pair does not join two clusters that their other records call apart."""
-    found = [p for a in one for b in other
+    """Whether two clusters are one person by average linkage on the evidence scale: the mean
+    log-odds of the scored pairs between them at the log-odds of ``threshold`` or above (pairs
+    never scored say nothing). One likely pair does not join two clusters that their other
+    records call apart; a near-certain pair (a name, a year and an event alike) is not undone
+    by two loose ones as a mean of probabilities, which caps each pair at 1, would undo it."""
+    found = [_log_odds(p) for a in one for b in other
              if (p := scores.get((a, b), scores.get((b, a)))) is not None]
-    return not found or sum(found) / len(found) >= threshold
+    return not found or sum(found) / len(found) >= _log_odds(threshold)
+
+
+def _log_odds(probability: float) -> float:
+    p = min(max(probability, 1e-12), 1 - 1e-12)  # a pair splink scores 0 or 1
+    return math.log2(p / (1 - p))
 
 
 # Comparisons whose "different" level says two records are two persons, whatever the rest:
@@ -394,9 +401,9 @@ def clusters_of(ids: Sequence[int], pairs: Sequence[Pair],
 
     Two clusters are joined by a pair unless a record of one and a record of the other are
     ``apart`` (scored, and found to be different persons), or, given the ``scores`` of the
-    pairs, unless the pairs scored between them are at ``threshold`` on average (average
-    linkage): connected components alone would chain 김영호 – Kim Yong-ho – 김영호's brother
-    through one loose pair."""
+    pairs, unless the pairs scored between them are under ``threshold`` on average, in
+    log-odds (average linkage): connected components alone would chain 김영호 – Kim Yong-ho –
+    김영호's brother through one loose pair."""
     parent = {i: i for i in ids}
     members: dict[int, list[int]] = {i: [i] for i in ids}
     against: dict[int, set[int]] = {}
