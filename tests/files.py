@@ -228,6 +228,80 @@ def hwp_with_flags(paragraphs: list[str], path: Path, flags: int) -> bytes:
     return path.read_bytes()
 
 
+# A distribution document (배포용 문서) made the way the format describes, in reverse. Checked
+# against a distribution file Hancom wrote (not kept here): its key is the password's SHA-1 in
+# upper-case hex, UTF-16; its compressed streams end with the CRC-32 and size of what they hold;
+# AES pads with zeros; BodyText holds a stand-in paragraph.
+STAND_IN = ("이 문서는 상위 버전의 배포용 문서입니다. 문서를 읽으려면 최신 버전의 한글 또는 "
+            "한글 전용 뷰어가 필요합니다.")
+
+
+def _hancom_deflate(data: bytes) -> bytes:
+    import zlib
+
+    packer = zlib.compressobj(9, zlib.DEFLATED, -15)
+    body = packer.compress(data) + packer.flush()
+    return body + zlib.crc32(data).to_bytes(4, "little") + len(data).to_bytes(4, "little")
+
+
+def _distribution_stream(plain: bytes, seed: int, password: str) -> bytes:
+    """``plain`` (a compressed stream) behind a scrambled HWPTAG_DISTRIBUTE_DOC_DATA record."""
+    import hashlib
+    import random
+
+    from cryptography.hazmat.primitives.ciphers import Cipher, algorithms, modes
+
+    filler = random.Random(seed)
+    record = bytearray(seed.to_bytes(4, "little")
+                       + bytes(filler.randrange(256) for _ in range(252)))
+    at = 4 + (seed & 0xF)
+    digest = hashlib.sha1(password.encode()).hexdigest().upper().encode("utf-16-le")
+    record[at:at + 80] = digest
+    state, left, mask = seed, 0, 0
+    for index in range(256):  # MSVC rand(): a mask, then how many bytes it covers
+        if left == 0:
+            state = (state * 214013 + 2531011) & 0xFFFFFFFF
+            mask = (state >> 16) & 0xFF
+            state = (state * 214013 + 2531011) & 0xFFFFFFFF
+            left = ((state >> 16) & 0xF) + 1
+        if index >= 4:
+            record[index] ^= mask
+        left -= 1
+    encryptor = Cipher(algorithms.AES(digest[:16]), modes.ECB()).encryptor()
+    padded = plain + bytes(-len(plain) % 16)
+    header = (0x1C | (256 << 20)).to_bytes(4, "little")  # HWPTAG_DISTRIBUTE_DOC_DATA, 256 bytes
+    return header + bytes(record) + encryptor.update(padded) + encryptor.finalize()
+
+
+def distribution_hwp(paragraphs: list[str], path: Path, seed: int = 0x4F2E629B,
+                     damaged: bool = False) -> bytes:
+    """An HWP 5 distribution document holding ``paragraphs`` in ``ViewText/Section0`` (and
+    encrypted scripts); python-hwpx writes the plain file first. ``damaged``: some of the
+    section's ciphertext overwritten, as a broken download would."""
+    from hwpx.hwp5.cfb import CompoundFile, build_compound_file, read_all_streams
+    from hwpx.hwp5.records import inflate
+
+    plain = dict(read_all_streams(CompoundFile(hancom(paragraphs, path))))
+    stand_in = CompoundFile(hancom([STAND_IN], path.with_name(path.stem + "-stand-in.hwp")))
+    header = bytearray(plain["FileHeader"])
+    header[36:40] = (int.from_bytes(header[36:40], "little") | 0x04).to_bytes(4, "little")
+    streams: list[tuple[str, bytes]] = []
+    for name, data in plain.items():
+        if name == "FileHeader":
+            streams.append((name, bytes(header)))
+        elif name.startswith(("BodyText/", "Scripts/")):
+            hidden = _distribution_stream(_hancom_deflate(inflate(data, name)), seed, "fiction")
+            if damaged and name == "BodyText/Section0":
+                hidden = hidden[:300] + bytes(len(hidden) - 300)
+            streams.append((name.replace("BodyText/", "ViewText/"), hidden))
+            if name.startswith("BodyText/"):
+                streams.append((name, stand_in.read("BodyText/Section0")))
+        else:
+            streams.append((name, data))
+    path.write_bytes(build_compound_file(streams))
+    return path.read_bytes()
+
+
 def property_stream(title: str, author: str, created: datetime, size: int) -> bytes:
     """An OLE summary property set ([MS-OLEPS]) of ``size`` bytes, as Hancom writes into
     ``\x05HwpSummaryInformation``: title (2) and author (4) as VT_LPWSTR, created (12) as

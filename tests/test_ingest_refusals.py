@@ -1,8 +1,9 @@
 """Clear refusals: a password-protected PDF, Word or HWP/HWPX file, a distribution-protected
-HWP (배포용 문서) and an HWP 3 file are each refused by name — in English and Korean — and kept as
-originals without text; every refusal is listed at the end of the batch with its file and
-reason, and nothing else in the batch is affected. Both backends. All files are made here and
-all their content is fictional."""
+HWP (배포용 문서) that does not decrypt and an HWP 3 file are each refused by name — in English and
+Korean — and kept as originals without text; a distribution document that decrypts is read.
+Every refusal is listed at the end of the batch with its file and reason, and nothing else in
+the batch is affected. Both backends. All files are made here and all their content is
+fictional."""
 
 from __future__ import annotations
 
@@ -27,6 +28,8 @@ from tests import files
 from tests.conftest import ADMIN
 
 SECRET = "[가상] 암호 뒤의 본문: 이 문장은 어디에도 저장되면 안 된다."
+# A distribution document (배포용 문서) is not locked by a password: its text is read.
+DISTRIBUTED = "[가상 배포용 문서] 함경북도 회령 출신 증언자 김영희 씨의 진술서 요약입니다."
 
 
 def _folder(root: Path) -> dict[str, str | None]:
@@ -37,8 +40,9 @@ def _folder(root: Path) -> dict[str, str | None]:
     (root / "b-locked.pdf").write_bytes(files.encrypted_pdf([SECRET]))
     (root / "c-locked.docx").write_bytes(files.encrypted_docx([SECRET]))
     (root / "d-locked.hwp").write_bytes(files.hwp_with_flags([SECRET], made / "d.hwp", 0x02))
-    (root / "e-distribution.hwp").write_bytes(
-        files.hwp_with_flags([SECRET], made / "e.hwp", 0x04))
+    (root / "e-distribution.hwp").write_bytes(files.distribution_hwp([DISTRIBUTED], made / "e.hwp"))
+    (root / "e2-broken-distribution.hwp").write_bytes(
+        files.distribution_hwp([SECRET], made / "e2.hwp", damaged=True))
     (root / "f-locked.hwpx").write_bytes(files.encrypted_hwpx([SECRET], made / "f.hwpx"))
     (root / "g-old.hwp").write_bytes(files.HWP3)
     (root / "h-owner-only.pdf").write_bytes(
@@ -47,7 +51,9 @@ def _folder(root: Path) -> dict[str, str | None]:
     (root / "j-bad.bin").write_bytes(b"\x00\x01\x02" * 50)
     return {"a-good.txt": None, "b-locked.pdf": protection.LOCKED,
             "c-locked.docx": protection.LOCKED, "d-locked.hwp": protection.LOCKED,
-            "e-distribution.hwp": protection.DISTRIBUTION, "f-locked.hwpx": protection.LOCKED,
+            "e-distribution.hwp": None,
+            "e2-broken-distribution.hwp": protection.DISTRIBUTION_DAMAGED,
+            "f-locked.hwpx": protection.LOCKED,
             "g-old.hwp": protection.HWP3, "h-owner-only.pdf": None, "i-good.docx": None,
             "j-bad.bin": None}
 
@@ -58,7 +64,7 @@ def test_protected_files_refused_by_name_and_kept(archive: Archive, tmp_path: Pa
     got = {Path(o.file).name: o for o in report.outcomes}
     assert {name: o.refused for name, o in got.items()} == expected
     assert "암호로 보호된" in protection.LOCKED and "password" in protection.LOCKED
-    assert "배포용 문서" in protection.DISTRIBUTION and "HWP 3" in protection.HWP3
+    assert "배포용 문서" in protection.DISTRIBUTION_DAMAGED and "HWP 3" in protection.HWP3
     blobs = BlobStore(archive.settings.blob_dir)
     with archive.sessions() as session:
         for name, reason in expected.items():
@@ -75,6 +81,10 @@ def test_protected_files_refused_by_name_and_kept(archive: Archive, tmp_path: Pa
     # the rest of the batch went on as if the protected files were not there
     assert got["a-good.txt"].status == "ingested" and got["i-good.docx"].status == "ingested"
     assert got["h-owner-only.pdf"].status == "ingested"
+    with archive.sessions() as session:  # the distribution document's text, recorded as read
+        source = session.get_one(m.Source, got["e-distribution.hwp"].source_id)
+        assert DISTRIBUTED in source.text and "상위 버전의 배포용 문서" not in source.text
+        assert source.extra["metadata"]["protection"] == protection.DISTRIBUTION_READ
     assert got["j-bad.bin"].status == "failed"
     # every refusal at the end, in file order, with its file and reason
     listed = [(Path(r["file"]).name, r["reason"], r["kept"]) for r in report.refusals]
@@ -90,7 +100,7 @@ def test_rerun_reports_protected_files_as_duplicates(archive: Archive, tmp_path:
     with archive.sessions() as session:
         count = session.execute(select(func.count()).select_from(m.Source)).scalar_one()
     again = run_batch(Ingestor(archive, ADMIN, Options()), [tmp_path / "in"])
-    assert [o.status for o in again.outcomes].count("duplicate") == 9
+    assert [o.status for o in again.outcomes].count("duplicate") == 10
     with archive.sessions() as session:
         assert session.execute(select(func.count()).select_from(m.Source)).scalar_one() == count
 
@@ -117,7 +127,7 @@ def test_cli_lists_refusals_at_the_end(runner: CliRunner, cli_env: dict[str, str
     tail = result.output[result.output.index("ingest summary"):]
     assert "거부된 파일 (7)" in tail
     flat = " ".join(tail.split())
-    for name in ("b-locked.pdf", "e-distribution.hwp", "g-old.hwp", "j-bad.bin"):
+    for name in ("b-locked.pdf", "e2-broken-distribution.hwp", "g-old.hwp", "j-bad.bin"):
         assert name in flat
     assert "배포용" in flat and "암호로" in flat
     result = runner.invoke(app, ["ingest", str(tmp_path / "in"), "--json"], env=cli_env)

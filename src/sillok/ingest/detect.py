@@ -32,7 +32,7 @@ class Detected:
     media_type: str
     encoding: str | None = None
     text: str | None = None  # the decoded text of text families
-    # Why a real document's text cannot be read (a password, 배포용 문서, HWP 3): it is kept
+    # Why a real document's text cannot be read (a password, HWP 3): it is kept
     # as an original without text (see protection.py).
     refused: str | None = None
 

@@ -9,7 +9,7 @@ import zipfile
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from sillok.ingest import ocr, protection
+from sillok.ingest import hwp_distribution, ocr, protection
 from sillok.ingest.detect import Detected, Refused
 from sillok.ingest.document import Extracted, join_blocks
 from sillok.ingest.guards import Limits, check_zip, check_zip_xml
@@ -78,25 +78,46 @@ def hwpx(d: Detected, data: bytes, limits: Limits) -> Extracted:
 
 
 def hwp5(d: Detected, data: bytes) -> Extracted:
+    metadata: dict[str, Any] = {}
+    try:
+        raw = _hwp5_text(data)
+    except _Distribution:
+        # 배포용 문서: the key is in the file, the text is read like any other (see
+        # hwp_distribution); a file that does not decrypt is kept without text, by name.
+        try:
+            raw = _hwp5_text(hwp_distribution.unlock(data))
+        except hwp_distribution.Undecryptable as exc:
+            return Extracted("hwp5", d.media_type, refused=protection.DISTRIBUTION_DAMAGED,
+                             metadata={"distribution_error": str(exc)})
+        metadata["protection"] = protection.DISTRIBUTION_READ
+    text, offsets = join_blocks(raw.split("\n"))
+    if not text:
+        raise Refused("no text read from this HWP 5 file: convert it to HWPX or PDF")
+    props = _hwp_summary(data)
+    title, title_from = title_of(props.get("title"), text)
+    dated = _dated({"title_source": title_from, **metadata}, props.get("created"),
+                   "HWP properties: created")
+    return Extracted("hwp5", d.media_type, text=text, title=title, paragraphs=offsets,
+                     author=props.get("author"), **dated)
+
+
+class _Distribution(Exception):
+    """python-hwpx declined the file as a distribution document (배포용 문서)."""
+
+
+def _hwp5_text(data: bytes) -> str:
     from hwpx import HwpxDocument
 
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")
             document = HwpxDocument.open(io.BytesIO(data))
-            raw = document.text.plain()
+            return str(document.text.plain())
     except Exception as exc:  # any parser failure is this file's failure
+        if getattr(exc, "code", None) == "hwp5-distribution":
+            raise _Distribution from None
         raise Refused(f"could not read this HWP 5 file ({type(exc).__name__}): "
                       "convert it to HWPX or PDF in Hancom Office and ingest that") from None
-    text, offsets = join_blocks(str(raw).split("\n"))
-    if not text:
-        raise Refused("no text read from this HWP 5 file: convert it to HWPX or PDF")
-    props = _hwp_summary(data)
-    title, title_from = title_of(props.get("title"), text)
-    return Extracted("hwp5", d.media_type, text=text, title=title, paragraphs=offsets,
-                     author=props.get("author"),
-                     **_dated({"title_source": title_from}, props.get("created"),
-                              "HWP properties: created"))
 
 
 def _hwp_summary(data: bytes) -> dict[str, Any]:

@@ -1,10 +1,11 @@
 """Files that are real documents but whose text cannot be read here: protected by a password,
-distribution-protected HWP (배포용 문서), HWP 3. Such a file is refused by name, with a reason in
-English and Korean, and kept as an original without text: it is evidence all the same, and a
-person can open it with the password or in Hancom Office.
+HWP 3, a distribution-protected HWP (배포용 문서) that does not decrypt. Such a file is refused by
+name, with a reason in English and Korean, and kept as an original without text: it is evidence
+all the same, and a person can open it with the password or in Hancom Office.
 
 Each test reads only what the format declares about itself (a header flag, a stream name, a
-manifest entry); nothing here tries to decrypt anything.
+manifest entry); nothing here tries a password. A distribution document is not locked by one:
+its key is in the file, and hwp_distribution reads its text.
 """
 
 from __future__ import annotations
@@ -14,8 +15,11 @@ import zipfile
 from typing import Any
 
 LOCKED = "this file is protected by a password / 암호로 보호된 파일입니다"
-DISTRIBUTION = ("distribution-protected HWP (배포용 문서): its text is encrypted for viewing "
-                "only / 배포용 문서라 본문을 읽을 수 없습니다")
+DISTRIBUTION_DAMAGED = ("distribution-protected HWP (배포용 문서) whose text could not be "
+                        "decrypted: the file is damaged or not as the format describes / "
+                        "배포용 문서의 본문을 풀지 못했습니다 (손상된 파일)")
+# Recorded (extra.metadata.protection) on a distribution document whose text was read.
+DISTRIBUTION_READ = "distribution document (배포용 문서): text decrypted from ViewText"
 HWP3 = ("HWP 3 document (한글 97 or older): not read here, save it as HWPX or PDF in Hancom "
         "Office / 한글 3.0 문서는 읽지 못합니다: 한글에서 HWPX나 PDF로 저장해 주십시오")
 
@@ -30,15 +34,12 @@ OFFICE_ENCRYPTED = ("EncryptionInfo", "EncryptedPackage")
 
 
 def hwp5_refusal(header: bytes) -> str | None:
-    """The reason an HWP 5 file's text cannot be read, from its FileHeader stream."""
+    """The reason an HWP 5 file's text cannot be read, from its FileHeader stream (a
+    distribution document's can: see hwp_distribution)."""
     if len(header) < 40:
         return None
     flags = int.from_bytes(header[36:40], "little")
-    if flags & HWP5_PASSWORD:
-        return LOCKED
-    if flags & HWP5_DISTRIBUTION:
-        return DISTRIBUTION
-    return None
+    return LOCKED if flags & HWP5_PASSWORD else None
 
 
 def ole_encrypted(ole: Any) -> bool:
