@@ -242,3 +242,25 @@ def test_the_source_workspace_links_to_its_edit_form(staff: TestClient,
     page = staff.get(f"/staff/sources/{source}?lang=en").text
     assert f'href="/staff/records/source/{source}/edit"' in page
     assert "Edit the source&#39;s details" in page or "Edit the source's details" in page
+
+
+def test_record_pages_and_history_show_labels_not_codes(staff: TestClient,
+                                                        archive: Archive) -> None:
+    records = _one_of_each(archive)
+    act = records["act"]
+    archive.update(ADMIN, "act", act, {"act_type": "forced_repatriation", "place": "cn-tumen"})
+    for lang, words in (("ko", ("구금", "강제송환", "도문", "내부")),
+                        ("en", ("arrest and detention", "Forced repatriation", "Tumen",
+                                "Internal"))):
+        page = staff.get(f"/staff/records/act/{act}?lang={lang}").text
+        table = page[page.index("<table>"):page.index("</table>")]
+        history = page[page.index('id="history"'):]
+        for code in (">forced_repatriation", ">cn-tumen", ">internal<", "event #"):
+            assert code not in table and code not in history, (lang, code)
+        assert f'href="/staff/records/event/{records["event"]}"' in table
+        assert all(word in table + history for word in words), lang
+        assert "<h1>forced_repatriation" not in page
+        person = staff.get(f"/staff/records/person/{records['person']}?lang={lang}").text
+        assert "real_name:" not in person and ("실명" if lang == "ko" else "Real name") in person
+        involvement = staff.get(f"/staff/records/involvement/{records['involvement']}").text
+        assert "<td>mss</td>" not in involvement

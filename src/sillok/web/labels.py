@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 import threading
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
@@ -41,6 +42,13 @@ FIELD_LABELS = {
     "ko": ("Korean", "한국어"), "parent": ("Within", "상위 지역"),
     "facility_type": ("Facility type", "시설 유형"),
 }
+# A vocabulary's name (those FIELD_LABELS does not name).
+VOCABULARIES = {"role": ("Role", "역할"), "involvement_degree": ("Involvement", "관여 정도"),
+                "name_system": ("Writing system", "표기 체계"),
+                "source_kind": ("Source kind", "자료 유형"),
+                "place_kind": ("Place kind", "장소 유형"), "relation_kind": ("Relation", "관계"),
+                "person_kind": ("Person kind", "인물 유형"),
+                "date_precision": ("Date precision", "날짜 정밀도")}
 # Fields whose value is a term code, and the vocabulary it is from.
 TERM_FIELDS = {"act_type": "act_type", "victim_status": "victim_status", "sex": "sex",
                "roles": "role", "role": "role", "degree": "involvement_degree",
@@ -257,14 +265,26 @@ def field_rows(labels: Labels, fields: dict[str, Any]) -> list[dict[str, Any]]:
     return rows
 
 
-def _parts(labels: Labels, key: str, value: Any, fields: dict[str, Any]
-           ) -> list[dict[str, Any]]:
+def value_parts(labels: Labels, key: str, value: Any, fields: dict[str, Any],
+                link: Callable[[dict[str, Any]], str]) -> list[dict[str, Any]]:
+    """One field's value as the workspace shows it: :func:`field_rows`'s parts (codes as
+    labels, references by their label), linking with ``link``; a vocabulary by its name."""
+    if key == "vocabulary" and value:
+        return [{"text": pick(FIELD_LABELS.get(str(value), VOCABULARIES.get(
+            str(value), (str(value), str(value))))), "url": None}]
+    return _parts(labels, key, value, fields, link)
+
+
+def _parts(labels: Labels, key: str, value: Any, fields: dict[str, Any],
+           link: Callable[[dict[str, Any]], str] = record_url) -> list[dict[str, Any]]:
     values = value if isinstance(value, list) else [value]
     parts: list[dict[str, Any]] = []
     for v in values:
         if isinstance(v, dict) and v.get("type"):
-            url = record_url(v) if v.get("id") else None
-            parts.append({"text": record_label(labels, v), "url": url})
+            url = link(v) if v.get("id") else None
+            text = record_label(labels, v) or \
+                f"{pick(TYPE_NAMES.get(str(v['type']), (str(v['type']),) * 2))} #{v.get('id')}"
+            parts.append({"text": text, "url": url})
         elif isinstance(v, dict) and "name" in v:
             system = labels.term(v.get("system"), "name_system") if v.get("system") else ""
             parts.append({"text": f"{v['name']} ({system})" if system else str(v["name"]),

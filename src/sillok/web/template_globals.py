@@ -23,6 +23,7 @@ from sillok.web.labels import (
     public_note,
     record_label,
     record_url,
+    value_parts,
 )
 from sillok.web.search_routes import search_url
 
@@ -133,7 +134,24 @@ def install_template_globals(env: Environment, archive: Archive) -> None:
             return labels.term(value)
         return str(value)
 
+    def staff_value(type_name: str, key: str, value: Any,
+                    fields: dict[str, Any] | None = None) -> list[dict[str, Any]]:
+        """A field's value on a workspace record page or in its history: labels, not codes;
+        a reference links to the record's workspace page."""
+        if value in (None, "", [], {}):
+            return [{"text": "—", "url": None}]
+        if key == "level":
+            return [{"text": pick(LEVEL_LABELS.get(str(value), (str(value),) * 2)), "url": None}]
+        if key == "protected" and isinstance(value, dict):
+            return [{"text": f"{label_of(type_name, 'protected.' + k)}: {form_value(v)}",
+                     "url": None} for k, v in value.items() if v not in (None, "")]
+        if key.startswith("protected."):
+            return [{"text": form_value(value), "url": None}]
+        return value_parts(labels, key, value, fields or {}, staff_url) \
+            or [{"text": form_value(value), "url": None}]
+
     env.globals.update(
+        staff_value=staff_value,
         ui_lang=lambda: i18n.current.get(),
         switch_lang_url=switch_lang_url,
         kind_label=labels.term,
