@@ -264,3 +264,17 @@ def test_record_pages_and_history_show_labels_not_codes(staff: TestClient,
         assert "real_name:" not in person and ("실명" if lang == "ko" else "Real name") in person
         involvement = staff.get(f"/staff/records/involvement/{records['involvement']}").text
         assert "<td>mss</td>" not in involvement
+
+
+def test_messages_beside_fields_speak_the_readers_language(staff: TestClient,
+                                                          archive: Archive) -> None:
+    records = _one_of_each(archive)
+    act = records["act"]
+    for lang, said in (("ko", ("13월은 없습니다", "지명 사전에 없는 장소")),
+                       ("en", ("month 13 does not exist", "unknown place code"))):
+        data = _form(staff.get(f"/staff/records/act/{act}/edit?lang={lang}").text)
+        data.update({"date": "2019-13", "place": "nowhere-at-all"})
+        page = staff.post(f"/staff/records/act/{act}/edit?lang={lang}", data=data).text
+        errors = " ".join(re.findall(r'class="field-error"[^>]*>([^<]*)', page))
+        assert all(message in errors for message in said), (lang, errors)
+        assert "<h1>" in page and "detention (act" not in page

@@ -8,6 +8,8 @@ import re
 from dataclasses import dataclass
 from datetime import date
 
+from sillok.errors import Said
+
 _PART = re.compile(
     r"^(?P<y>\d{4})(?:-(?:(?P<q>[Qq][1-4])|(?P<m>\d{1,2})(?:-(?P<d>\d{1,2}))?))?$"
 )
@@ -30,12 +32,15 @@ class FuzzyDate:
 def _part(text: str) -> tuple[date, date, str]:
     m = _PART.match(text.strip())
     if not m:
-        raise ValueError(
-            f"'{text}' is not a date (use 2023-05-08, 2023-05, 2023-Q1, 2023, ~2023 or A/B)"
-        )
+        raise ValueError(Said(
+            "date.invalid",
+            f"'{text}' is not a date (use 2023-05-08, 2023-05, 2023-Q1, 2023, ~2023 or A/B)",
+            f"'{text}'은(는) 날짜가 아닙니다 "
+            "(2023-05-08, 2023-05, 2023-Q1, 2023, ~2023, A/B 형식)"))
     year = int(m["y"])
     if not 1800 <= year <= 2200:
-        raise ValueError(f"year {year} is out of range")
+        raise ValueError(Said("date.year_range", f"year {year} is out of range",
+                                  f"{year}년은 받을 수 있는 범위 밖입니다"))
     if m["q"]:
         q = int(m["q"][1])
         first = 3 * (q - 1) + 1
@@ -44,12 +49,14 @@ def _part(text: str) -> tuple[date, date, str]:
     if m["m"]:
         month = int(m["m"])
         if not 1 <= month <= 12:
-            raise ValueError(f"month {month} does not exist")
+            raise ValueError(Said("date.month", f"month {month} does not exist",
+                                  f"{month}월은 없습니다"))
         if m["d"]:
             try:
                 d = date(year, month, int(m["d"]))
             except ValueError:
-                raise ValueError(f"{text} is not a day of the calendar") from None
+                raise ValueError(Said("date.day", f"{text} is not a day of the calendar",
+                                      f"{text}은(는) 달력에 없는 날입니다")) from None
             return d, d, "day"
         return date(year, month, 1), date(year, month, calendar.monthrange(year, month)[1]), "month"
     return date(year, 1, 1), date(year, 12, 31), "year"
@@ -67,7 +74,9 @@ def parse(text: str | date) -> FuzzyDate:
         s1, _e1, p1 = _part(left)
         _s2, e2, p2 = _part(right)
         if e2 < s1:
-            raise ValueError(f"end {right.strip()} is before start {left.strip()}")
+            raise ValueError(Said("date.order",
+                                  f"end {right.strip()} is before start {left.strip()}",
+                                  f"끝 {right.strip()}이(가) 시작 {left.strip()}보다 앞섭니다"))
         precision = p1 if _ORDER[p1] >= _ORDER[p2] else p2
         canon = f"{'~' if estimate else ''}{left.strip()}/{right.strip()}"
         return FuzzyDate(s1, e2, precision, estimate, True, _normalise(canon))

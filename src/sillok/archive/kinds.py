@@ -19,6 +19,7 @@ from sillok.archive.dates import render
 from sillok.archive.digests import digest
 from sillok.archive.resolve import Resolver, date_columns
 from sillok.db import models as m
+from sillok.errors import LEVELS_KO, Said
 
 Filter = Callable[[str], ColumnElement[bool]]
 
@@ -353,7 +354,10 @@ class EvidenceKind(Kind):
         obj.source_id = source_id
         if LEVEL_ORDER[d.level] < LEVEL_ORDER[source.level]:
             # A quote is the source's own words: it may not be shown more widely than the source.
-            r.fail("level", f"evidence cannot be more public than its source ({source.level})")
+            r.fail("level", Said(
+                "evidence.above_source",
+                f"evidence cannot be more public than its source ({source.level})",
+                f"근거는 자료보다 더 공개될 수 없습니다 (자료: {LEVELS_KO[source.level]})"))
         self._passage(obj, d, source, r)
 
     def _passage(self, obj: m.Evidence, d: s.EvidenceIn, source: m.Source, r: Resolver) -> None:
@@ -365,7 +369,8 @@ class EvidenceKind(Kind):
                 return
             start = text.find(d.quote)
             if start < 0:
-                r.fail("quote", "not found in the source text")
+                r.fail("quote", Said("evidence.quote_missing", "not found in the source text",
+                                     "자료 본문에 없는 인용입니다"))
                 return
             end = start + len(d.quote)
         elif start is None or end is None:

@@ -15,7 +15,7 @@ from sqlalchemy.orm import Session
 
 from sillok.archive import dates
 from sillok.db import models as m
-from sillok.errors import Invalid
+from sillok.errors import Invalid, Said, what_ko
 
 # Which model each referable record type is.
 MODELS: dict[str, type[Any]] = {
@@ -69,7 +69,8 @@ class Resolver:
         if code is None:
             return None
         if code not in self.codes(vocabulary):
-            self.fail(field_name, f"unknown {vocabulary} code '{code}'")
+            self.fail(field_name, Said("code.unknown", f"unknown {vocabulary} code '{code}'",
+                                       f"'{code}'은(는) 용어집에 없는 값입니다"))
         return code
 
     def terms(self, vocabulary: str, codes: list[str], field_name: str) -> list[str]:
@@ -84,7 +85,8 @@ class Resolver:
         if isinstance(ref, int):
             place = self.session.get(m.Place, ref)
             if place is None:
-                self.fail(field_name, f"no place #{ref}")
+                self.fail(field_name, Said("place.missing", f"no place #{ref}",
+                                           f"장소 #{ref}이(가) 없습니다"))
                 return None
             return place.id
         if ref in self.refs and self.refs[ref][0] == "place":
@@ -94,7 +96,8 @@ class Resolver:
                 select(m.Place.id).where(m.Place.code == ref)
             ).scalar_one_or_none()
             if found is None:
-                self.fail(field_name, f"unknown place code '{ref}'")
+                self.fail(field_name, Said("place.unknown", f"unknown place code '{ref}'",
+                                           f"'{ref}'은(는) 지명 사전에 없는 장소입니다"))
                 return None
             self._places[ref] = found
         return self._places[ref]
@@ -122,10 +125,12 @@ class Resolver:
             ref = found_id
         obj = self.session.get(MODELS[kind], ref)
         if obj is None:
-            self.fail(field_name, f"no {kind} #{ref}")
+            self.fail(field_name, Said("record.missing", f"no {kind} #{ref}",
+                                       f"{what_ko(f'{kind} #{ref}')}이(가) 없습니다"))
             return None
         if getattr(obj, "retracted_at", None) is not None and not self.allow_retracted:
-            self.fail(field_name, f"{kind} #{ref} is retracted")
+            self.fail(field_name, Said("record.retracted", f"{kind} #{ref} is retracted",
+                                       f"{what_ko(f'{kind} #{ref}')}은(는) 철회되었습니다"))
             return None
         return int(ref)
 
@@ -152,7 +157,8 @@ class Resolver:
         try:
             return dates.parse(text)
         except ValueError as exc:
-            self.fail(field_name, str(exc))
+            said = exc.args[0] if exc.args else ""
+            self.fail(field_name, said if isinstance(said, Said) else str(exc))
             return None
 
 
