@@ -125,7 +125,8 @@ def test_a_bad_page_does_not_stop_the_batch(
     assert any("SILLOK_TSA_URL" in n for n in done["notes"])
 
 
-def test_workspace_capture_form(settings: Settings, archive: Archive, site: Site) -> None:
+def test_workspace_capture_form(settings: Settings, archive: Archive, site: Site,
+                                monkeypatch: pytest.MonkeyPatch) -> None:
     with signed_in(settings, "viewer") as viewer:
         assert viewer.post("/staff/capture", data={"url": f"{site.base}/news/1"}
                            ).status_code == 403
@@ -137,7 +138,19 @@ def test_workspace_capture_form(settings: Settings, archive: Archive, site: Site
                                                    "level": "internal"})
         assert done.status_code == 303, done.text
         source_id = int(done.headers["location"].split("/")[-1].split("?")[0])
-        assert editor.get(done.headers["location"]).status_code == 200
+        page = editor.get(done.headers["location"])
+        assert page.status_code == 200
+        # The workspace says what the button did and shows the capture's provenance.
+        assert 'id="capture-status"' in page.text and 'id="captures"' in page.text
+        warc = archive.get(ADMIN, "source", source_id)["fields"]["extra"]["captures"][0]
+        assert warc["files"]["warc"]["sha256"] in page.text
+        site.pages["/news/1"] = (200, PAGE.format(line="고친 판.").encode())
+        monkeypatch.setattr("sillok.capture.service._chromium", lambda _: None)  # quick
+        again = editor.post("/staff/capture", data={"url": f"{site.base}/news/1"})
+        assert again.headers["location"].endswith("?captured=new_version")
+        ko = editor.get(again.headers["location"] + "&lang=ko").text
+        assert "새 판" in ko and f'href="/staff/sources/{source_id}"' in ko
+        assert "웹 페이지 수집" in editor.get(f"/staff/records/source/{source_id}?lang=ko").text
     source = archive.get(ADMIN, "source", source_id)["fields"]
     assert source["kind"] == "web_capture" and "온성 일대의 단속" in source["text"]
     assert source["extra"]["captures"][0]["by"] != ADMIN.name  # the signed-in editor
