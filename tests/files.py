@@ -274,30 +274,38 @@ def _distribution_stream(plain: bytes, seed: int, password: str) -> bytes:
 
 
 def distribution_hwp(paragraphs: list[str], path: Path, seed: int = 0x4F2E629B,
-                     damaged: bool = False) -> bytes:
+                     damaged: bool = False, compressed: bool = True) -> bytes:
     """An HWP 5 distribution document holding ``paragraphs`` in ``ViewText/Section0`` (and
     encrypted scripts); python-hwpx writes the plain file first. ``damaged``: some of the
-    section's ciphertext overwritten, as a broken download would."""
+    section's ciphertext overwritten, as a broken download would. ``compressed=False``: no
+    stream deflated (the FileHeader's bit 0 clear), as 한글 saves with compression off."""
     from hwpx.hwp5.cfb import CompoundFile, build_compound_file, read_all_streams
     from hwpx.hwp5.records import inflate
 
     plain = dict(read_all_streams(CompoundFile(hancom(paragraphs, path))))
     stand_in = CompoundFile(hancom([STAND_IN], path.with_name(path.stem + "-stand-in.hwp")))
     header = bytearray(plain["FileHeader"])
-    header[36:40] = (int.from_bytes(header[36:40], "little") | 0x04).to_bytes(4, "little")
+    flags = (int.from_bytes(header[36:40], "little") | 0x04) & ~(0 if compressed else 0x01)
+    header[36:40] = flags.to_bytes(4, "little")
+
+    def stored(name: str, data: bytes) -> bytes:
+        if not name.startswith(("DocInfo", "BodyText/", "Scripts/", "BinData/")):
+            return data
+        return _hancom_deflate(inflate(data, name)) if compressed else inflate(data, name)
+
     streams: list[tuple[str, bytes]] = []
     for name, data in plain.items():
         if name == "FileHeader":
             streams.append((name, bytes(header)))
         elif name.startswith(("BodyText/", "Scripts/")):
-            hidden = _distribution_stream(_hancom_deflate(inflate(data, name)), seed, "fiction")
+            hidden = _distribution_stream(stored(name, data), seed, "fiction")
             if damaged and name == "BodyText/Section0":
                 hidden = hidden[:300] + bytes(len(hidden) - 300)
             streams.append((name.replace("BodyText/", "ViewText/"), hidden))
             if name.startswith("BodyText/"):
-                streams.append((name, stand_in.read("BodyText/Section0")))
+                streams.append((name, stored(name, stand_in.read("BodyText/Section0"))))
         else:
-            streams.append((name, data))
+            streams.append((name, stored(name, data)))
     path.write_bytes(build_compound_file(streams))
     return path.read_bytes()
 

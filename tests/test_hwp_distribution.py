@@ -48,6 +48,17 @@ def test_reads_view_text_not_the_stand_in(tmp_path: Path) -> None:
     assert TEXT[0] in text and files.STAND_IN not in text
 
 
+def test_uncompressed_distribution_loses_its_padding(tmp_path: Path) -> None:
+    data = files.distribution_hwp(TEXT, tmp_path / "d.hwp", compressed=False)
+    extracted = hwp5(sniff(data), data)
+    assert extracted.refused is None and extracted.text.split("\n\n") == TEXT
+    from hwpx.hwp5.cfb import CompoundFile
+    from hwpx.hwp5.records import parse_records
+
+    section = CompoundFile(hwp_distribution.unlock(data)).read("BodyText/Section0")
+    assert all(r.tag >= 0x10 for r in parse_records(section, "Section0").records)
+
+
 def test_damaged_distribution_refused_by_name(tmp_path: Path) -> None:
     data = files.distribution_hwp(TEXT, tmp_path / "d.hwp", damaged=True)
     extracted = hwp5(sniff(data), data)

@@ -90,19 +90,38 @@ def decrypt_stream(stream: bytes) -> bytes:
     return decryptor.update(body) + decryptor.finalize()
 
 
-def _check_section(plain: bytes, compressed: bool, name: str) -> None:
-    """A wrong key or damaged bytes give noise: the deflate stream must end cleanly and the
-    section must open with a paragraph header, as every section does."""
+def _section(plain: bytes, compressed: bool, name: str) -> bytes:
+    """The decrypted section as ``BodyText`` would hold it. A wrong key or damaged bytes give
+    noise: the deflate stream must end cleanly and the section must open with a paragraph
+    header, as every section does. An uncompressed section loses the zeros AES padded it with
+    (a compressed one keeps them: inflating stops at the end of the deflate stream)."""
+    records = plain
     if compressed:
         inflater = zlib.decompressobj(-15)
         try:
-            plain = inflater.decompress(plain, MAX_SECTION)
+            records = inflater.decompress(plain, MAX_SECTION)
         except zlib.error:
             raise Undecryptable(f"{name} does not decrypt to a compressed section") from None
         if not inflater.eof and not inflater.unconsumed_tail:
             raise Undecryptable(f"{name} decrypts to a compressed section cut short")
-    if len(plain) < 4 or int.from_bytes(plain[:4], "little") & 0x3FF != PARA_HEADER:
+    if len(records) < 4 or int.from_bytes(records[:4], "little") & 0x3FF != PARA_HEADER:
         raise Undecryptable(f"{name} does not decrypt to a section's records")
+    return plain if compressed else _unpadded(plain)
+
+
+def _unpadded(records: bytes) -> bytes:
+    """``records`` up to the record boundary after which only padding (under 16 zeros) is left."""
+    at = 0
+    while at + 4 <= len(records):
+        rest = records[at:]
+        if len(rest) < 16 and not any(rest):
+            return records[:at]
+        word = int.from_bytes(records[at:at + 4], "little")
+        size, at = word >> 20, at + 4
+        if size == 0xFFF:
+            size, at = int.from_bytes(records[at:at + 4], "little"), at + 4
+        at += size
+    return records
 
 
 def unlock(data: bytes) -> bytes:
@@ -127,8 +146,7 @@ def unlock(data: bytes) -> bytes:
         raise Undecryptable("no ViewText sections numbered 0..n-1")
     sections = []
     for number, name in views:
-        plain = decrypt_stream(by_name[name])
-        _check_section(plain, bool(flags & COMPRESSED), name)
+        plain = _section(decrypt_stream(by_name[name]), bool(flags & COMPRESSED), name)
         sections.append((f"BodyText/Section{number}", plain))
     header[36:40] = (flags & ~protection.HWP5_DISTRIBUTION).to_bytes(4, "little")
     kept = [(name, bytes(header) if name == "FileHeader" else stream)
