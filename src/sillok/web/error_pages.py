@@ -20,6 +20,8 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from sillok.errors import Invalid, SillokError
 from sillok.web import i18n
+from sillok.web.api.error_words import field_in_lang
+from sillok.web.field_words import field_path, field_said
 from sillok.web.i18n import gettext
 
 log = logging.getLogger("sillok.web")
@@ -58,20 +60,6 @@ def _titles() -> dict[int, tuple[str, str]]:
     }
 
 
-def _problem(kind: str) -> str:
-    if kind in ("int_parsing", "int_type", "int_from_float"):
-        return gettext("must be a whole number")
-    if kind in ("bool_parsing", "bool_type"):
-        return gettext("must be true or false")
-    if kind in ("less_than_equal", "less_than", "too_long", "string_too_long"):
-        return gettext("is too large")
-    if kind in ("greater_than_equal", "greater_than", "too_short", "string_too_short"):
-        return gettext("is too small")
-    if kind == "missing":
-        return gettext("is required")
-    return gettext("is not valid")
-
-
 def error_page(templates: Jinja2Templates, request: Request, status: int,
                message: str = "", problems: list[tuple[str, str]] | None = None,
                q: str = "", extra: dict[str, Any] | None = None,
@@ -102,10 +90,9 @@ def install_error_pages(app: FastAPI, templates: Jinja2Templates) -> None:
         errors = list(exc.errors())
         if errors and all(e.get("loc", ("",))[0] == "path" for e in errors):
             return error_page(templates, request, 404)
-        problems = []
-        for err in errors:
-            loc = [str(p) for p in err.get("loc", ()) if p not in ("query", "body", "path")]
-            problems.append((".".join(loc) or "request", _problem(str(err.get("type", "")))))
+        # Each parameter with what is wrong with it in the reader's language
+        # (field_words.py), never pydantic's English nor the value sent.
+        problems: list[tuple[str, str]] = [(field_path(err), field_said(err)) for err in errors]
         return error_page(templates, request, 400, problems=problems[:10])
 
     @app.exception_handler(StarletteHTTPException)
@@ -115,7 +102,8 @@ def install_error_pages(app: FastAPI, templates: Jinja2Templates) -> None:
 
     @app.exception_handler(Invalid)
     def invalid(request: Request, exc: Invalid) -> HTMLResponse:
-        problems = [(path, message) for path, message in exc.errors.items()]
+        lang = i18n.pick_lang(request)
+        problems = [(path, field_in_lang(message, lang)) for path, message in exc.errors.items()]
         return error_page(templates, request, exc.http_status, problems=problems[:10])
 
     @app.exception_handler(SillokError)

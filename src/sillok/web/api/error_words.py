@@ -13,7 +13,15 @@ from __future__ import annotations
 
 import re
 
-from sillok.errors import TYPE_NAMES_KO, Invalid, Said, SillokError, StaleVersion, what_ko
+from sillok.errors import (
+    TYPE_NAMES_KO,
+    Invalid,
+    Said,
+    SillokError,
+    StaleVersion,
+    in_language,
+    what_ko,
+)
 from sillok.web.problems import phrase
 
 # Stable codes by HTTP status, for an error that carries no code of its own.
@@ -84,4 +92,13 @@ def in_lang(status: int, message: str, lang: str) -> str:
 
 
 def field_in_lang(message: str, lang: str) -> str:
-    return FIELD_KO.get(message, message) if lang == "ko" else message
+    """A field's problem as a reader of ``lang`` reads it: a :class:`Said`'s own words (the
+    request's form, web/field_words.py), the archive's few fixed words in Korean, else the
+    archive's English sentence after a Korean one, so that no fact in it is lost."""
+    if isinstance(message, Said):
+        return in_language(message, lang)
+    if lang != "ko":
+        return str(message)
+    if message in FIELD_KO:
+        return FIELD_KO[message]
+    return f"올바른 값이 아닙니다 ({message})"

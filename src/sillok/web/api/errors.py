@@ -22,13 +22,10 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 from sillok.errors import Invalid, SillokError
 from sillok.web import i18n
 from sillok.web.api.error_words import code_of, field_in_lang, in_lang
+from sillok.web.field_words import field_path, field_said
 from sillok.web.problems import MEDIA_TYPE, phrase, problem_response
 
 log = logging.getLogger("sillok.web.api")
-
-# Where FastAPI says a request value came from; the client knows, the field path is enough.
-_LOCATIONS = ("body", "query", "path", "header", "cookie")
-
 
 class ErrorOut(BaseModel):
     """What every failed request answers: RFC 9457 problem details."""
@@ -89,26 +86,13 @@ def _phrase(status: int) -> str:
 
 
 def field_errors(errors: list[Any]) -> dict[str, str]:
-    """Pydantic/FastAPI errors as ``{path: message}``, worded like the archive's own
-    validation (``required``, ``unknown field``) so the CLI and the API say the same."""
+    """Pydantic/FastAPI errors as ``{path: message}``, worded in both languages by
+    web/field_words.py (``required``, ``unknown field`` as the archive's own validation says
+    them, so the CLI and the API agree); never pydantic's English nor the value sent."""
     out: dict[str, str] = {}
     for err in errors:
-        loc = [str(p) for p in err.get("loc", ())]
-        where = loc[0] if loc else "request"
-        path = ".".join(loc[1:] if loc and loc[0] in _LOCATIONS else loc) or where
-        kind = err.get("type", "")
-        if kind == "json_invalid":
-            out.setdefault("body", "not valid JSON")
-            continue
-        if kind == "missing":
-            message = "required"
-        elif kind == "extra_forbidden":
-            message = "unknown field"
-        else:
-            # Only the message: ``input`` and ``ctx`` would echo the request back.
-            msg = str(err.get("msg") or "invalid")
-            message = msg[0].lower() + msg[1:]
-        out.setdefault(path, message)
+        path = "body" if err.get("type") == "json_invalid" else field_path(err)
+        out.setdefault(path, field_said(err))
     return out
 
 
@@ -173,5 +157,5 @@ ERROR_RESPONSES: dict[int | str, dict[str, Any]] = {
     412: _problem_doc(412, "If-Match names a version the record has moved on from: nothing "
                       "was changed", "the record has changed since version 3"),
     422: _problem_doc(422, "Invalid input, with a message per field", "invalid request",
-                      {"limit": "input should be less than or equal to 200"}),
+                      {"limit": "must be at most 200"}),
 }
