@@ -12,7 +12,7 @@ from sillok.archive.redact import Masker, Protected
 from sillok.archive.service import Archive
 from sillok.config import Settings
 from sillok.web.app import create_app
-from tests.conftest import ANALYST, ANON, VIEWER, make_person, make_source
+from tests.conftest import ADMIN, ANALYST, ANON, VIEWER, make_person, make_source
 
 MARKERS = ("박철수", "Pak Chol-su", "Park Cheol-soo", "리영호", "Ri Yong-ho")
 
@@ -68,3 +68,25 @@ def test_public_export_holds_only_public_masked_data(archive: Archive, tmp_path:
     for marker in (*MARKERS, "RESTRICTEDMARK"):
         assert marker not in everything, marker
     assert "[Witness W-" in everything and "suppressed" in everything
+
+
+def test_codes_and_the_gazetteer_are_not_masked(archive: Archive) -> None:
+    """A restricted 김정진 (Kim Chong-jin) is masked in text, but the city 청진's code
+    ``kp-09-chongjin`` and the gazetteer's own names stay what they are: a masked code was a
+    broken place link and a raw "kp-09-[Witness W-…]" on the public site."""
+    victim = make_person(archive, level="restricted", name="김정진")
+    public = make_person(archive, name="[가상] 공개 피해자")
+    event = archive.create(ADMIN, "event", {
+        "level": "public", "title": "[Fictional] Kim Chong-jin held in Chongjin",
+        "date": "2019", "places": ["kp-09-chongjin"]})
+    act = archive.create(ADMIN, "act", {"level": "public", "event": event, "victim": public,
+                                        "act_type": "forced_repatriation",
+                                        "place": "kp-09-chongjin"})
+    shown = archive.get(ANON, "event", event)
+    assert shown["fields"]["places"] == ["kp-09-chongjin"]
+    assert "Kim Chong-jin" not in shown["fields"]["title"] and "[Witness W-" in \
+        shown["fields"]["title"]
+    assert archive.get(ANON, "act", act)["fields"]["place"] == "kp-09-chongjin"
+    place = archive.list_records(ANON, "place", {"kind": "city"}, limit=500).items
+    chongjin = next(p for p in place if p["fields"]["code"] == "kp-09-chongjin")
+    assert "Witness" not in str(chongjin) and victim

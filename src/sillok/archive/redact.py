@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import hashlib
 import hmac
+import re
 import secrets
 import threading
 from collections import OrderedDict
@@ -338,16 +339,39 @@ def masker_for(session: Session, data_dir: Path, *, real_names_only: bool = Fals
                               (NAMES_ROW, REVIEWS_ROW)))
 
 
+# Fields that hold the archive's codes (a place, a facility, a term): identifiers, not text.
+# A code that reads like a name is still a code — the city 청진 is ``kp-09-chongjin``, and a
+# restricted person whose given name is 정진 (Chong-jin) must not turn every Chongjin place
+# reference into "kp-09-[Witness W-…]", a broken link and a raw code on the public site.
+CODE_FIELDS = frozenset({"code", "parent", "place", "places", "facility", "act_type",
+                         "agency", "facility_type", "victim_status", "vocabulary", "kind"})
+CODE_SHAPE = re.compile(r"[a-z0-9][a-z0-9_-]*")
+# Gazetteer and vocabulary records are reference data written from public reports, not
+# anyone's testimony: their names are shown as they are (as web/labels.py shows them).
+REFERENCE_TYPES = frozenset({"place", "term"})
+
+
 def mask_view(item: dict[str, Any], masker: Masker) -> dict[str, Any]:
-    """A record view (label, fields, related) with every string in it masked."""
+    """A record view (label, fields, related) with every string in it masked, except the
+    codes in code fields (only a value of a code's shape: free text there is masked)."""
+    if item.get("type") in REFERENCE_TYPES:
+        return item
     return cast(dict[str, Any], _mask_value(item, masker))
+
+
+def _is_code(value: Any) -> bool:
+    if isinstance(value, list):
+        return all(_is_code(v) for v in value)
+    return isinstance(value, int) or (isinstance(value, str)
+                                      and CODE_SHAPE.fullmatch(value) is not None)
 
 
 def _mask_value(value: Any, masker: Masker) -> Any:
     if isinstance(value, str):
         return masker.mask(value)
     if isinstance(value, dict):
-        return {k: _mask_value(v, masker) for k, v in value.items()}
+        return {k: v if k in CODE_FIELDS and _is_code(v) else _mask_value(v, masker)
+                for k, v in value.items()}
     if isinstance(value, list):
         return [_mask_value(v, masker) for v in value]
     return value
