@@ -137,6 +137,7 @@ def test_site_400_page_in_the_readers_language(client: TestClient, lang: str,
                                                 words: str) -> None:
     page = client.get("/search", params={"q": "회령", "page": MARK + "x" * 500, "lang": lang})
     assert page.status_code == 400 and words in page.text, page.text[-1200:]
+    assert 'value="회령"' in page.text  # the search bar keeps the visitor's query
     # The language switch links to the same address; the problem list never quotes the value.
     problems = page.text.split('<ul class="problems">', 1)[1].split("</ul>", 1)[0]
     assert MARK not in problems and "Input should" not in page.text

@@ -19,6 +19,7 @@ from fastapi.templating import Jinja2Templates
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from sillok.errors import Invalid, SillokError
+from sillok.search.query import MAX_QUERY
 from sillok.web import i18n
 from sillok.web.api.error_words import field_in_lang
 from sillok.web.field_words import field_path, field_said
@@ -93,7 +94,9 @@ def install_error_pages(app: FastAPI, templates: Jinja2Templates) -> None:
         # Each parameter with what is wrong with it in the reader's language
         # (field_words.py), never pydantic's English nor the value sent.
         problems: list[tuple[str, str]] = [(field_path(err), field_said(err)) for err in errors]
-        return error_page(templates, request, 400, problems=problems[:10])
+        # The search bar keeps what the visitor searched for (cut at the search's limit).
+        q = request.query_params.get("q", "")[:MAX_QUERY]
+        return error_page(templates, request, 400, problems=problems[:10], q=q)
 
     @app.exception_handler(StarletteHTTPException)
     def http_error(request: Request, exc: StarletteHTTPException) -> HTMLResponse:
