@@ -141,3 +141,10 @@ def test_site_400_page_in_the_readers_language(client: TestClient, lang: str,
     # The language switch links to the same address; the problem list never quotes the value.
     problems = page.text.split('<ul class="problems">', 1)[1].split("</ul>", 1)[0]
     assert MARK not in problems and "Input should" not in page.text
+
+
+def test_a_pages_own_korean_words_are_shown_as_they_are(client: TestClient) -> None:
+    page = client.get("/timeline", params={"from": "abc", "lang": "ko"})
+    assert page.status_code in (400, 422)
+    assert "2019와 같은 연도를 입력하세요" in page.text
+    assert "올바른 값이 아닙니다 (" not in page.text

@@ -46,6 +46,7 @@ FIXED_KO = {"invalid request": "요청이 올바르지 않습니다",
 FIELD_KO = {"required": "필수 항목입니다", "unknown field": "알 수 없는 항목입니다",
             "not valid JSON": "올바른 JSON이 아닙니다"}
 _TYPES = "|".join(TYPE_NAMES_KO)
+_HANGUL = re.compile(r"[\uac00-\ud7a3]")
 _NOT_FOUND = (
     re.compile(rf"^no ((?:{_TYPES}) #\d+)$"),
     re.compile(rf"^((?:{_TYPES}) #\d+) not found$"),
@@ -101,4 +102,6 @@ def field_in_lang(message: str, lang: str) -> str:
         return str(message)
     if message in FIELD_KO:
         return FIELD_KO[message]
+    if _HANGUL.search(message):  # written for this reader already (a page's gettext)
+        return str(message)
     return f"올바른 값이 아닙니다 ({message})"
