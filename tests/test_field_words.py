@@ -148,3 +148,19 @@ def test_a_pages_own_korean_words_are_shown_as_they_are(client: TestClient) -> N
     assert page.status_code in (400, 422)
     assert "2019와 같은 연도를 입력하세요" in page.text
     assert "올바른 값이 아닙니다 (" not in page.text
+
+
+@pytest.mark.parametrize("url,lang,said,never", [
+    ("/stats?from=abc", "ko", "'abc'은(는) 연도가 아닙니다", "is not a year"),
+    ("/map?from=abc", "ko", "'abc'은(는) 연도가 아닙니다", "is not a year"),
+    ("/data?filter=act:nope", "ko", "알려진 침해 유형이(가) 아닙니다", "vocabulary"),
+    ("/map?act=nope", "en", "'nope' is not a known type of violation", "act_type"),
+])
+def test_filter_refusals_in_the_readers_language(client: TestClient, url: str, lang: str,
+                                                 said: str, never: str) -> None:
+    """A count filter the page cannot apply is said on the page, in the reader's language,
+    without the vocabulary's internal name."""
+    page = client.get(f"{url}&lang={lang}")
+    assert page.status_code == 200
+    alert = page.text.split('role="alert">', 1)[1].split("</p>", 1)[0]
+    assert said in alert.replace("&#39;", "'") and never not in alert, alert

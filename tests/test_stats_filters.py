@@ -103,7 +103,7 @@ def test_counts_with_filters(demo: Archive) -> None:
     assert grand_total(count_acts(demo, ADMIN, ["sex"], {"sex": "female"})) == {
         "acts": 17, "victims": 5, "events": 5}
     for text, message in (("place:atlantis", "no place 'atlantis'"),
-                          ("act:picnic", "not in the act_type vocabulary"),
+                          ("act:picnic", "not a known type of violation"),
                           ("type:events", "statistics count acts"),
                           ("year:soon", "not a year"), ("level:secret", "not one of")):
         with pytest.raises(Invalid, match=message):
@@ -144,7 +144,9 @@ def test_filters_on_the_command_line_and_the_web(demo: Archive, runner: CliRunne
         page = client.get("/stats", params={"filter": "lang:ko", "lang": "ko"}).text
         assert "필터를 적용할 수 없습니다" in page and "직원 전용" in page
         bad = client.get("/stats", params={"filter": "place:atlantis"})
-        assert bad.status_code == 200 and "no place &#39;atlantis&#39;" in bad.text
+        assert bad.status_code == 200 and "지명 사전에 &#39;atlantis&#39;" in bad.text
+        bad = client.get("/stats", params={"filter": "place:atlantis", "lang": "en"})
+        assert "no place &#39;atlantis&#39;" in bad.text
         listing = client.get("/data", params={"filter": "from:2020"}).text
         assert "/data/acts-type-year.csv?filter=from%3A2020" in listing
         # official series are not filtered

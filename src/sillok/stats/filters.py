@@ -37,7 +37,7 @@ from sqlalchemy.orm import Session
 
 from sillok.archive.corroboration import acts_with_support, id_in
 from sillok.db import models as m
-from sillok.errors import Invalid
+from sillok.errors import Invalid, Said
 from sillok.search.query import FILTER_KEYS, parse
 from sillok.security.policy import Actor, visible_filter, visible_levels
 
@@ -59,6 +59,11 @@ norm_name = _norm  # the same comparison, for the public base cube's place names
 
 
 Filters = dict[str, tuple[str, ...]]
+# A vocabulary as a visitor names it, in a refusal of a filter value.
+VOCABULARY_EN = {"act_type": "type of violation", "agency": "agency", "sex": "sex",
+                 "source_kind": "kind of source", "facility_type": "type of facility"}
+VOCABULARY_KO = {"act_type": "침해 유형", "agency": "기관", "sex": "성별",
+                 "source_kind": "자료 유형", "facility_type": "시설 유형"}
 
 
 def parse_filters(spec: str | Mapping[str, str] | None) -> Filters:
@@ -75,10 +80,13 @@ def parse_filters(spec: str | Mapping[str, str] | None) -> Filters:
     for key, value in pairs:
         key = ALIASES.get(key, key)
         if key not in KEYS:
-            raise Invalid({f"filter.{key}": f"unknown filter (filters: {', '.join(KEYS)})"})
+            raise Invalid({f"filter.{key}": Said(
+                "filter.unknown_key", f"unknown filter (filters: {', '.join(KEYS)})",
+                f"알 수 없는 필터입니다 (필터: {', '.join(KEYS)})")})
         values = tuple(v.strip() for v in value.split(",") if v.strip())
         if not values:
-            raise Invalid({f"filter.{key}": "needs a value"})
+            raise Invalid({f"filter.{key}": Said("filter.no_value", "needs a value",
+                                                 "값이 필요합니다")})
         out[key] = values
     return out
 
@@ -138,7 +146,9 @@ def resolve(session: Session, actor: Actor, filters: Filters) -> Resolved:
     for key in ("year", "from", "to"):
         for value in filters.get(key, ()):
             if not (value.isdigit() and len(value) == 4):
-                raise Invalid({f"filter.{key}": f"'{value}' is not a year"})
+                raise Invalid({f"filter.{key}": Said(
+                    "filter.not_a_year", f"'{value[:20]}' is not a year (write one such as 2019)",
+                    f"'{value[:20]}'은(는) 연도가 아닙니다 (2019처럼 쓰세요)")})
     if "year" in filters:
         lo = hi = int(filters["year"][0])
     if "from" in filters:
@@ -293,8 +303,11 @@ def place_ids(session: Session, actor: Actor, values: Iterable[str], key: str) -
         if pid in visible:
             names.setdefault(_norm(name), set()).add(pid)
     return _named_with_narrower(names, children, values, lambda value: Invalid({
-        f"filter.{key}": f"no place '{value}' in the gazetteer (a code such as kp-10 or a name "
-                         f"such as Ryanggang)"}))
+        f"filter.{key}": Said(
+            "filter.unknown_place", f"no place '{value[:40]}' in the gazetteer (a code such as "
+            f"kp-10 or a name such as Ryanggang)",
+            f"지명 사전에 '{value[:40]}'(이)라는 곳이 없습니다 (kp-10 같은 코드나 양강도 같은 "
+            f"이름을 쓰세요)")}))
 
 
 K = TypeVar("K")
@@ -348,4 +361,8 @@ def term_codes(session: Session, actor: Actor, vocabulary: str, values: Iterable
         if t.parent_code:
             children.setdefault(t.parent_code, []).append(t.code)
     return _named_with_narrower(names, children, values, lambda value: Invalid(
-        {f"filter.{key}": f"'{value}' is not in the {vocabulary} vocabulary"}))
+        {f"filter.{key}": Said(
+            "filter.unknown_term", f"'{value[:40]}' is not a known "
+            f"{VOCABULARY_EN.get(vocabulary, 'term')}",
+            f"'{value[:40]}'은(는) 알려진 "
+            f"{VOCABULARY_KO.get(vocabulary, '용어')}이(가) 아닙니다")}))

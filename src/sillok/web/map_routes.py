@@ -23,7 +23,7 @@ from sillok.errors import Invalid, NotFound
 from sillok.security.policy import PlaceGrain
 from sillok.stats.geo import LAYERS, act_types, boundaries, county_boundaries, geojson, map_counts
 from sillok.web.deps import page_actor
-from sillok.web.stats_routes import MAX_FILTER, pick_lang
+from sillok.web.stats_routes import MAX_FILTER, pick_lang, reason
 
 GEOJSON = "application/geo+json"
 
@@ -58,7 +58,7 @@ def router(archive: Archive, templates: Jinja2Templates) -> APIRouter:
             counts = map_counts(archive, actor, flt or None, k)
         except Invalid as exc:
             # A filter the map cannot answer is the reader's to fix: say why on the page.
-            error = "; ".join(exc.errors.values())
+            error = reason(exc, lang)
             counts = map_counts(archive, actor, None, k)
         query = "" if error else _query(request)
         # Counties (shapes, outlines, counts) only for a reader whose grain is county.

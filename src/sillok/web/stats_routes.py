@@ -20,7 +20,7 @@ from fastapi.responses import HTMLResponse, Response
 from fastapi.templating import Jinja2Templates
 
 from sillok.archive.service import Archive
-from sillok.errors import Invalid, NotFound
+from sillok.errors import Invalid, NotFound, Said, in_language
 from sillok.estimate.published import published
 from sillok.security.policy import Actor
 from sillok.stats.arrivals import arrivals, sentence
@@ -222,11 +222,14 @@ def _dim_label(labels: dict[str, str], dim: str, value: Any, summed_over: bool,
     return "미상" if lang == "ko" else "Unknown"
 
 
-def _reason(exc: Invalid, lang: Lang) -> str:
+def reason(exc: Invalid, lang: Lang) -> str:
     """An error's reasons; where one is given in both languages ("한국어 / English"), the
     reader's half."""
     out = []
     for text in exc.errors.values():
+        if isinstance(text, Said):  # written in both languages (stats/filters.py)
+            out.append(in_language(text, lang))
+            continue
         ko, sep, en = text.partition(" / ")
         out.append((ko if lang == "ko" else en) if sep else text)
     return "; ".join(out)
@@ -259,7 +262,7 @@ def router(archive: Archive, templates: Jinja2Templates) -> APIRouter:
         except Invalid as exc:
             # A filter that names nothing, or one the public figures cannot answer (sex:):
             # said on the page, in the reader's language where the reason has both.
-            error = _reason(exc, lang)
+            error = reason(exc, lang)
         else:
             counts = found["type"]
             for dim, table in found.items():
@@ -312,7 +315,7 @@ def router(archive: Archive, templates: Jinja2Templates) -> APIRouter:
         try:
             tables = open_tables(archive, flt, lang)
         except Invalid as exc:
-            error = "; ".join(exc.errors.values())
+            error = reason(exc, lang)
             tables = open_tables(archive, lang=lang)
             flt = ""
         return templates.TemplateResponse(request, "data.html", {
