@@ -164,3 +164,9 @@ def test_filter_refusals_in_the_readers_language(client: TestClient, url: str, l
     assert page.status_code == 200
     alert = page.text.split('role="alert">', 1)[1].split("</p>", 1)[0]
     assert said in alert.replace("&#39;", "'") and never not in alert, alert
+
+
+def test_the_api_documentation_names_every_member_of_a_problem(client: TestClient) -> None:
+    doc = client.get("/api/v1/openapi.json").json()
+    text = doc["info"]["description"]
+    assert all(f'"{member}"' in text for member in PROBLEM), text

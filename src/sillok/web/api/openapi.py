@@ -26,8 +26,11 @@ Every answer is what the caller may see: anonymous callers see public records on
 record they may not see answers 404 exactly like a missing one. Writes need a signed-in
 session or an API token (`Authorization: Bearer …`) of a role that may change the archive
 (editor, admin). Errors are RFC 9457 problem details (`application/problem+json`):
-`{"type", "title", "status", "detail", "error", "fields": {path: message}}`, where `error`
-repeats `detail` and `fields` says what is wrong with each field.
+`{"type", "title", "status", "code", "detail", "error", "fields": {path: message}}`, where
+`code` is a stable identifier for programs (`not_found`, `invalid_request` …, the same in
+every language), `detail` is in the request's language (`?lang=`, the `lang` cookie,
+Accept-Language, else Korean), `error` repeats `detail` and `fields` says what is wrong with
+each field, in the same language, never quoting the value sent.
 """
 
 
