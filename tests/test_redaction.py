@@ -11,6 +11,7 @@ from sillok.archive.public_export import export_public
 from sillok.archive.redact import Masker, Protected
 from sillok.archive.service import Archive
 from sillok.config import Settings
+from sillok.search.service import search
 from sillok.web.app import create_app
 from tests.conftest import ADMIN, ANALYST, ANON, VIEWER, make_person, make_source
 
@@ -90,3 +91,6 @@ def test_codes_and_the_gazetteer_are_not_masked(archive: Archive) -> None:
     place = archive.list_records(ANON, "place", {"kind": "city"}, limit=500).items
     chongjin = next(p for p in place if p["fields"]["code"] == "kp-09-chongjin")
     assert "Witness" not in str(chongjin) and victim
+    found = search(archive, ANON, "Chongjin", limit=50).items
+    places = [i for i in found if i["type"] == "place"]
+    assert places and not [i for i in places if "Witness" in i["label"] + i["snippet"]]

@@ -15,7 +15,7 @@ from sqlalchemy.orm import Session
 
 from sillok.archive.audit import audit_bulk_read
 from sillok.archive.kinds import KINDS
-from sillok.archive.redact import Masker
+from sillok.archive.redact import REFERENCE_TYPES, Masker
 from sillok.archive.redacted_text import fill, public_parts, spans_by_source
 from sillok.archive.resolve import MODELS
 from sillok.archive.service import Archive
@@ -348,7 +348,9 @@ def _items(session: Session, q: Query, hits: list[Candidate], masker: Masker | N
         # The label is the record's own (a title, a person's first name): the record is in
         # the actor's scope, or the search would not have found it.
         label = KINDS[record_type].label(obj)
-        if masker is None:
+        if masker is None or record_type in REFERENCE_TYPES:
+            # Places and terms are reference data, shown unmasked as in their views
+            # (archive/redact.py): the city of Chongjin is not a person called Chong-jin.
             shown = marks.snippet(source_text)
         else:
             # Cut from the public copy, each hidden part one character while it is cut.
