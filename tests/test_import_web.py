@@ -73,7 +73,7 @@ def test_import_from_the_workspace(settings: Settings, archive: Archive) -> None
         assert _counts(archive) == (before[0] + 2, before[1] + 2, before[2] + 3)
 
         ftm = c.post("/staff/import", files={"file": ("x.ftm.json", FTM, "application/json")})
-        assert ftm.status_code == 200 and "1 person" in ftm.text
+        assert ftm.status_code == 200 and "1 인물" in ftm.text  # counts in Korean
         done = c.post(f"/staff/import/{_token(ftm.text)}", data={"step": "import"})
         assert 'id="import-done"' in done.text
         assert _counts(archive)[0] == before[0] + 3

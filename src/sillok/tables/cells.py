@@ -20,6 +20,7 @@ from sillok.archive import dates
 from sillok.db import models as m
 from sillok.extract.dates import date_text, find_dates
 from sillok.language.names import hangul_keys, latin_keys
+from sillok.tables.notes import CellError, Note
 
 # Words beside a date that make it an estimate (2019년 3월경, 2019년쯤, 약 2019년).
 APPROXIMATE = ("경", "쯤", "무렵", "즈음", "께", "추정", "약", "대략", "circa", "ca", "about",
@@ -64,15 +65,14 @@ def parse_date(value: Any) -> dates.FuzzyDate:
             if rest and not found.startswith("~"):
                 found = "~" + found
             return dates.parse(found)
-    raise ValueError(f"'{text}' is not a date Sillok can read (2019-03-05, 2019-03, 2019.3, "
-                     "2019년 3월경, 19년 봄, 2019)")
+    raise CellError(Note("bad_date", value=text))
 
 
 def parse_year(value: Any) -> tuple[int, bool]:
     """A birth year and whether it is an estimate (1985, 1985년생, 1985년경, 1985-03-02)."""
     found = parse_date(value)
     if not 1850 <= found.start.year <= 2100:
-        raise ValueError(f"birth year {found.start.year} is out of range")
+        raise CellError(Note("bad_year", year=found.start.year))
     return found.start.year, found.estimate or found.start.year != found.end.year
 
 
@@ -82,9 +82,9 @@ def parse_point(value: Any) -> tuple[float, float]:
     try:
         lat, lon = (float(p) for p in parts)
     except ValueError:
-        raise ValueError(f"'{value}' is not a geolocation (lat|lon)") from None
+        raise CellError(Note("bad_point", value=str(value))) from None
     if not (-90 <= lat <= 90 and -180 <= lon <= 180):
-        raise ValueError(f"'{value}' is outside the globe")
+        raise CellError(Note("off_globe", value=str(value)))
     return lat, lon
 
 
@@ -153,8 +153,9 @@ class Places:
                 if found and len(found) == 1:
                     return next(iter(found)), None
                 if found:
-                    return None, f"'{value}' could be {', '.join(sorted(found))}"
-        return None, f"'{value}' is not in the gazetteer"
+                    return None, Note("place_ambiguous", value=value,
+                                      codes=", ".join(sorted(found)))
+        return None, Note("place_unknown", value=value)
 
 
 def _key(name: str) -> str:

@@ -19,6 +19,7 @@ from sillok.archive import dates
 from sillok.tables import cells
 from sillok.tables.columns import Mapping, split_language
 from sillok.tables.dry_run import ORIGIN, ItemReport, Lookups, OriginLines, PlanBase
+from sillok.tables.notes import Note, Word, why
 from sillok.tables.sheets import Table
 
 # Columns that say something of the event: a row with none of them is a person's alone.
@@ -111,12 +112,13 @@ class _Rows:
             try:
                 lat, lon = cells.parse_point(value)
                 notes.append(f"좌표 / geolocation: {lat}, {lon}")
-                report.mapped.append(f"{header}: {value} → {lat}, {lon} (in the description)")
+                report.mapped.append(Note("mapped_point", what=header, value=value, lat=lat,
+                                          lon=lon))
             except ValueError as exc:
-                report.refused.append(f"{header}: {exc}")
+                report.refused.append(Note("cell", what=header, why=why(exc)))
         if not any(values[h] is not None for h, t in self.plan.mapping.columns.items()
                    if t != "ignore"):
-            report.refused.append("no value in any imported column")
+            report.refused.append(Note("no_value"))
         if report.refused:
             return report
         records: list[dict[str, Any]] = []
@@ -127,11 +129,11 @@ class _Rows:
         if act_types and victim is None:
             labels = ", ".join(self.look.act_types.labels[c][1] for c in act_types)
             notes.append(f"유형 / violation type: {labels} (피해자 없음 / no victim named)")
-            report.review.append(f"acts not created without a victim: {labels}")
+            report.review.append(Note("acts_without_victim", types=labels))
         event_key = self._key(values, "event.key")
         event_ref = self.events.get(event_key) if event_key else None
         if event_ref is not None:
-            report.mapped.append(f"same event as an earlier row: {event_key}")
+            report.mapped.append(Note("same_event", key=event_key))
             if notes:  # kept on the event the earlier row made, never dropped
                 event = self.event_records[event_ref]
                 event["description"] = "\n".join(filter(None, [event["description"], *notes]))
@@ -150,7 +152,7 @@ class _Rows:
                      "date": when.text if when else None, "places": places}
             self.event_records[event_ref] = event
             records.append(event)
-            report.creates.append(f"event '{title}'")
+            report.creates.append(Note("creates_event", title=title))
             cited = [event_ref]
         if victim is not None and act_types and event_ref is not None:
             cited = []
@@ -160,7 +162,7 @@ class _Rows:
                                 "event": event_ref, "victim": victim, "act_type": code,
                                 "date": when.text if when else None,
                                 "place": places[0] if places else None})
-                report.creates.append(f"act {code}")
+                report.creates.append(Note("creates_act", code=code))
                 cited.append(ref)
         for ref in [r["ref"] for r in records]:
             records.append(self.origin.cite(number, ref, self.level))
@@ -179,33 +181,35 @@ class _Rows:
             code = self.look.sex([str(value)])
             if code:
                 person["sex"] = code
-                report.mapped.append(f"{header}: {value} → {code}")
+                report.mapped.append(Note("mapped", what=header, value=value, to=code))
             else:
                 notes.append(f"성별 / sex: {value}")
-                report.review.append(f"{header}: '{value}' is not in the sex vocabulary "
-                                     "(kept in the person's description)")
+                report.review.append(Note("not_in_vocabulary", what=header, value=value,
+                                          vocabulary=Word("sex"),
+                                          kept=Word("person's description")))
         for header, value in self.cells_of(values, "person.birth_year"):
             try:
                 year, estimate = cells.parse_year(value)
             except ValueError as exc:
-                report.refused.append(f"{header}: {exc}")
+                report.refused.append(Note("cell", what=header, why=why(exc)))
                 continue
             person["birth_year"], person["birth_year_estimate"] = year, estimate
-            report.mapped.append(f"{header}: {value} → {'~' if estimate else ''}{year}")
+            report.mapped.append(Note("mapped", what=header, value=value,
+                                      to=f"{'~' if estimate else ''}{year}"))
         for header, value in self.cells_of(values, "person.origin_place"):
-            code, why = self.look.places.find(str(value))
+            code, reason = self.look.places.find(str(value))
             if code:
                 person["origin_place"] = code
-                report.mapped.append(f"{header}: {value} → {code}")
+                report.mapped.append(Note("mapped", what=header, value=value, to=code))
             else:
                 notes.append(f"출신지 / origin: {value}")
-                report.review.append(f"{header}: {why} (kept in the person's description)")
+                report.review.append(Note("kept", what=header, why=reason,
+                                          kept=Word("person's description")))
         if notes:
             person["description"] = "\n".join(notes)
         if not names:
             if len(person) > 1:
-                report.review.append("person details without a name: not imported as a person"
-                                     " (kept in the origin record)")
+                report.review.append(Note("person_without_name"))
             return None
         return person
 
@@ -220,7 +224,7 @@ class _Rows:
                                 (tuple(n["name"] for n in person["names"]), person.get("sex"),
                                  person.get("birth_year")))
         if key in self.persons:
-            report.mapped.append(f"same person as an earlier row: {names}")
+            report.mapped.append(Note("same_person", names=names))
             ref = self.persons[key]
             self.plan.records.append(self.origin.cite(number, ref, self.level))
             return ref
@@ -228,7 +232,7 @@ class _Rows:
         self.persons[key] = ref
         records.append({"type": "person", "ref": ref, "level": self.level,
                         "roles": ["victim"], **person})
-        report.creates.append(f"person {names}")
+        report.creates.append(Note("creates_person", names=names))
         return ref
 
     def _act_types(self, values: dict[str, Any], report: RowReport) -> list[str]:
@@ -237,11 +241,9 @@ class _Rows:
             for part in cells.split_values(value):
                 code = self.look.act_types.code(part)
                 if code is None:
-                    report.refused.append(f"{header}: '{part}' is not in the act type "
-                                          "vocabulary (add it as a synonym, or correct the "
-                                          "cell)")
+                    report.refused.append(Note("not_an_act_type", what=header, value=part))
                     continue
-                report.mapped.append(f"{header}: {part} → {code}")
+                report.mapped.append(Note("mapped", what=header, value=part, to=code))
                 codes.append(code)
         return list(dict.fromkeys(codes))
 
@@ -254,17 +256,17 @@ class _Rows:
                 try:
                     parsed = cells.parse_date(part)
                 except ValueError as exc:
-                    report.refused.append(f"{header}: {exc}")
+                    report.refused.append(Note("cell", what=header, why=why(exc)))
                     continue
                 if found is None:
                     found = parsed
-                    report.mapped.append(f"{header}: {part} → {parsed.text} "
-                                         f"({parsed.precision}"
-                                         f"{', estimate' if parsed.estimate else ''})")
+                    report.mapped.append(Note(
+                        "mapped_date_estimate" if parsed.estimate else "mapped_date",
+                        what=header, value=part, to=parsed.text,
+                        precision=Word(parsed.precision)))
                 else:
                     notes.append(f"날짜 / date: {parsed.text}")
-                    report.review.append(f"{header}: a second date {parsed.text} "
-                                         "(kept in the description)")
+                    report.review.append(Note("second_date", what=header, date=parsed.text))
         return found
 
     def _places(self, values: dict[str, Any], report: RowReport,
@@ -274,13 +276,14 @@ class _Rows:
         for header, value in self.cells_of(values, "place"):
             for part in cells.split_values(value):
                 texts.append(part)
-                code, why = self.look.places.find(part)
+                code, reason = self.look.places.find(part)
                 if code:
                     codes.append(code)
-                    report.mapped.append(f"{header}: {part} → {code}")
+                    report.mapped.append(Note("mapped", what=header, value=part, to=code))
                 else:
                     notes.append(f"장소 / place: {part}")
-                    report.review.append(f"{header}: {why} (kept in the description)")
+                    report.review.append(Note("kept", what=header, why=reason,
+                                              kept=Word("description")))
         return list(dict.fromkeys(codes)), texts
 
     def _title(self, values: dict[str, Any], act_types: list[str], places: list[str],
@@ -309,9 +312,9 @@ class _Rows:
                         "other")
                     records.insert(0, {"type": "source", "ref": ref, "level": self.level,
                                        "kind": kind, "title": title[:500], "text": title})
-                    report.creates.append(f"source '{title}' ({kind})")
+                    report.creates.append(Note("creates_source", title=title, kind=kind))
                 else:
-                    report.mapped.append(f"{header}: {title} → the source of an earlier row")
+                    report.mapped.append(Note("same_source", what=header, value=title))
                 for record in cited:
                     records.append({"type": "evidence", "level": self.level, "source": ref,
                                     "record": record, "quote": title})

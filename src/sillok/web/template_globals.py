@@ -11,6 +11,7 @@ from jinja2.runtime import Context
 
 from sillok.archive.service import Archive
 from sillok.errors import in_language
+from sillok.tables.notes import text as report_line
 from sillok.web import auth, i18n
 from sillok.web.edit_forms import label_of
 from sillok.web.labels import (
@@ -95,6 +96,8 @@ def install_template_globals(env: Environment, archive: Archive) -> None:
     labels = Labels(archive)
     env.filters["public_note"] = public_note
     env.filters["linkify"] = linkify
+    # An import report's line (tables/notes.py) in the reader's language.
+    env.filters["report_line"] = lambda line: report_line(line, i18n.current.get())
     env.add_extension("jinja2.ext.i18n")
     env.install_gettext_callables(i18n.gettext, i18n.ngettext, newstyle=True)  # type: ignore[attr-defined]
 
