@@ -7,11 +7,13 @@ from pathlib import Path
 
 from typer.testing import CliRunner
 
+from sillok.archive import demo_gen
 from sillok.archive.lifecycle import demo_files
 from sillok.archive.service import Archive
 from sillok.archive.verify import verify
 from sillok.cli.main import app
 from sillok.config import Settings
+from sillok.security.name_matcher import NameMatcher
 from tests.conftest import ADMIN, ANON, EDITOR
 
 
@@ -75,3 +77,14 @@ def test_demo_leaks_no_protected_detail_to_the_public(demo_settings: Settings,
             assert secret not in public, secret
     finally:
         archive.close()
+
+
+def test_no_generated_name_reads_as_a_place() -> None:
+    """A generated person's name none of whose forms is a place's name: 정진현 (정진 =
+    Chongjin) once masked the city on every public page when that person was restricted."""
+    names = [n["name"].removesuffix(demo_gen.FICTIONAL)
+             for r in demo_gen.generated_records() if r["type"] == "person"
+             for n in r.get("names", ())]
+    assert len(names) > 100
+    found = NameMatcher([(n, [n]) for n in names]).spans(demo_gen._place_names())
+    assert sorted({str(s.owner) for s in found}) == []

@@ -18,14 +18,17 @@ from __future__ import annotations
 import random
 from collections.abc import Sequence
 from dataclasses import dataclass
+from functools import cache
 from typing import Any
 
 from sillok.archive.seed import gazetteer_records
+from sillok.security.name_matcher import NameMatcher
 
 SEED = 19  # issue 19 asked for it; change it and every generated record changes
 EVENTS = 300
 YEARS = range(2000, 2025)
 MARK = "[가상 데모 자료 / Fictional demo content]"
+FICTIONAL = " (가상)"  # every generated person's name ends so
 STUB = "데모용으로 생성한 가상 출처이다."  # every generated source says it; evidence quotes it
 
 # Syllables for invented names: common enough to read as names, chosen at random so that no
@@ -124,6 +127,39 @@ def _name(rng: random.Random) -> str:
     return rng.choice(FAMILY) + rng.choice(GIVEN) + rng.choice(GIVEN)
 
 
+@cache
+def _place_names() -> str:
+    """Every name of every place in the gazetteer, in both languages, as one text."""
+    return "\n".join(name for p in gazetteer_records()
+                     for name in (p["en"], p["ko"], *(n["name"] for n in p["names"])) if name)
+
+
+def _reads_as_place(names: list[str]) -> set[str]:
+    """Those of the names one of whose forms the name matcher finds in a place's name."""
+    return {str(span.owner) for span in NameMatcher([(n, [n]) for n in names])
+            .spans(_place_names())}
+
+
+def _clear_of_places(records: list[dict[str, Any]]) -> None:
+    """A generated person whose name the name matcher would read in a place's name (정진 of
+    정진현 is Chongjin, the city: a restricted person so named masks the city on every public
+    page) is given the next first given syllable that reads as no place. One matcher for all
+    the names, and no number drawn, so the rest of the demo stays as the seed makes it."""
+    people = [n for r in records if r["type"] == "person" for n in r.get("names", ())]
+    clashing = _reads_as_place(sorted({n["name"].removesuffix(FICTIONAL) for n in people}))
+    for entry in people:
+        name = entry["name"].removesuffix(FICTIONAL)
+        if name not in clashing:
+            continue
+        family, first, second = name
+        start = GIVEN.index(first)
+        for i in range(1, len(GIVEN)):
+            other = family + GIVEN[(start + i) % len(GIVEN)] + second
+            if not _reads_as_place([other]):
+                entry["name"] = other + FICTIONAL
+                break
+
+
 def _date(rng: random.Random, year: int, ranged: bool) -> str:
     month = rng.randint(1, 12)
     if rng.random() < 0.15:
@@ -191,6 +227,7 @@ def generated_records(events: int = EVENTS, seed: int = SEED) -> list[dict[str, 
                               {"name": "Fictional unit (demo)", "system": "english"}]})
     for i in range(events):
         records += _event(rng, i, by_region, region_weight, facilities, by_level)
+    _clear_of_places(records)
     return records
 
 
@@ -251,7 +288,7 @@ def _person(rng: random.Random, ref: str, level: str, place: _Place) -> dict[str
         "birth_year": rng.randint(1950, 2005), "birth_year_estimate": rng.random() < 0.4,
         "roles": ["victim"],
         "description": "Fictional person generated for the Sillok demo (가상 인물).",
-        "names": [{"name": f"{_name(rng)} (가상)", "system": "hangul"}],
+        "names": [{"name": _name(rng) + FICTIONAL, "system": "hangul"}],
     }
     if not place.region.startswith("cn"):
         rec["origin_place"] = place.code
