@@ -13,6 +13,7 @@ from sillok.config import Settings
 from sillok.security.policy import Role
 from sillok.tables.notes import TEXTS, WORDS, Note
 from tests.auth_helpers import signed_in
+from tests.uwazi_server import PASSWORD, USER, fake_uwazi
 
 # An unknown sex and an unknown place (for review); a bad date and an unknown act type
 # (refused).
@@ -22,10 +23,14 @@ CSV = ("이름,성별,사건일,장소,위반유형\n"
 ENGLISH = re.compile(r"[A-Za-z]{2,} [A-Za-z]{2,} [A-Za-z]{2,}")  # three English words
 
 
-def _report(settings: Settings, lang: str) -> str:
+def _report(settings: Settings, lang: str, url: str = "") -> str:
     with signed_in(settings, Role.editor, username=f"lang-{lang}") as c:
-        page = c.post(f"/staff/import?lang={lang}", files={"file": ("목록.csv", CSV, "text/csv")},
-                      data={"level": "internal"})
+        if url:
+            page = c.post(f"/staff/import/uwazi?lang={lang}",
+                          data={"url": url, "user": USER, "password": PASSWORD})
+        else:
+            page = c.post(f"/staff/import?lang={lang}", data={"level": "internal"},
+                          files={"file": ("목록.csv", CSV, "text/csv")})
     assert page.status_code == 200, page.text
     found = re.search(r'<table id="import-report">(.*?)</table>', page.text, re.S)
     assert found, page.text
@@ -50,6 +55,15 @@ def test_the_dry_run_report_in_korean_and_english(settings: Settings) -> None:
                  "위반유형: '가상의 침해' is not in the act type vocabulary"):
         assert line in en, en
     assert not re.search(r"[가-힣]+\)? ?[가-힣]*에 (없음|기록)", en)
+
+
+@pytest.mark.usefixtures("archive")
+def test_an_uwazi_dry_run_in_korean(settings: Settings) -> None:
+    """In Korean (the English lines are the ones test_import_uwazi reads)."""
+    with fake_uwazi() as server:
+        ko = _report(settings, "ko", server.url)
+    assert "행위 유형 어휘에 없음 (동의어로 추가하거나 Uwazi에서 값을 바꾸십시오)" in ko, ko
+    assert not ENGLISH.search(ko), ENGLISH.search(ko)
 
 
 def test_every_note_has_both_texts_with_the_same_values() -> None:

@@ -28,6 +28,7 @@ from sillok.errors import Invalid, SillokError
 from sillok.exchange.tags import first, tags
 from sillok.security.policy import Actor, require_write
 from sillok.tables.cells import HANGUL, Places, Vocabulary
+from sillok.tables.notes import Note
 
 if TYPE_CHECKING:
     from followthemoney.proxy import EntityProxy
@@ -141,8 +142,8 @@ class _Reader:
             return None
         code = self.vocabularies[vocabulary].code(value)
         if code is None:
-            self.result.skipped.append(f"{proxy.id}: {prop} '{value}' is not a {vocabulary} "
-                                       "code; left out")
+            self.result.skipped.append(Note("ftm_not_a_code", entity=proxy.id, what=prop,
+                                            value=value, vocabulary=vocabulary))
         return code
 
     # -- entities -----------------------------------------------------------------------
@@ -157,8 +158,7 @@ class _Reader:
             if code:
                 self.place_codes[str(proxy.id)] = code
                 return
-        self.result.skipped.append(f"{proxy.id}: place '{proxy.caption}' is not in the "
-                                   "gazetteer; records there keep no place")
+        self.result.skipped.append(Note("ftm_place", entity=proxy.id, value=proxy.caption))
 
     def person(self, proxy: EntityProxy) -> None:
         found = tags(proxy.get("keywords"))
@@ -238,8 +238,7 @@ class _Reader:
             event = self._ref(f"sillok-event-{first(found, 'event')}", "event")
         victim = self._ref(next(iter(proxy.get("involved")), None), "person")
         if event is None or victim is None:
-            self.result.skipped.append(f"{proxy.id}: act without its event or victim in the "
-                                       "file; not imported")
+            self.result.skipped.append(Note("ftm_act", entity=proxy.id))
             return
         record: dict[str, Any] = {
             "act_type": first(found, "act_type"), "event": event, "victim": victim,
@@ -256,8 +255,7 @@ class _Reader:
         act = self._ref(proxy.first("object"), "act")
         perpetrator = self._ref(proxy.first("subject"), "person")
         if act is None or perpetrator is None:
-            self.result.skipped.append(f"{proxy.id}: perpetrator link without its act or "
-                                       "person; not imported")
+            self.result.skipped.append(Note("ftm_perpetrator", entity=proxy.id))
             return
         record = {"act": act, "perpetrator": perpetrator,
                   "agency": first(found, "agency") or None,
@@ -273,8 +271,7 @@ class _Reader:
         a = self._ref(proxy.first("relative" if family else "subject"), "person")
         b = self._ref(proxy.first("person" if family else "object"), "person")
         if a is None or b is None or a == b:
-            self.result.skipped.append(f"{proxy.id}: relation without its two persons; "
-                                       "not imported")
+            self.result.skipped.append(Note("ftm_relation", entity=proxy.id))
             return
         word = first(found, "relation_kind") or proxy.first("relationship") or ""
         kind = self.vocabularies["relation_kind"].code(word) or "other"
@@ -291,8 +288,7 @@ class _Reader:
         target = self.ids.get(proxy.first("entity") or "")
         quote = proxy.first("summary")
         if source is None or target is None or not quote:
-            self.result.skipped.append(f"{proxy.id}: documentation without its source, its "
-                                       "record or a quote; not imported")
+            self.result.skipped.append(Note("ftm_documentation", entity=proxy.id))
             return
         record: dict[str, Any] = {"source": source, "record": {"type": target[0],
                                                                "id": target[1]},
@@ -355,7 +351,7 @@ def import_ftm(archive: Archive, actor: Actor, path: Path, *, level: str = "inte
     result = FtmImport(dry_run=dry_run)
     for schema, items in sorted(by_schema.items()):
         if schema not in known:
-            result.skipped.append(f"{len(items)} {schema} entities: no Sillok record type")
+            result.skipped.append(Note("ftm_schema", count=len(items), schema=schema))
     event_links = {str(p.first("subject")): str(p.first("object"))
                    for p in by_schema.get("UnknownLink", []) if p.first("role") == "act of event"}
     try:

@@ -25,6 +25,7 @@ from sillok.exchange.uwazi_map import guessed, mapping_path_for, read_mapping, w
 from sillok.exchange.uwazi_plan import UwaziPlan, build_plan
 from sillok.security.policy import Actor, require_write
 from sillok.tables.dry_run import Outcome, check_level, finish
+from sillok.tables.notes import Note
 
 
 @dataclass
@@ -74,14 +75,13 @@ def _store_originals(archive: Archive, client: UwaziClient, outcome: UwaziImport
         record = by_ref[ref]
         try:
             content = client.fetch_file(filename, limit)
-            why = None if content is not None else (
-                f"{filename}: larger than the limit of {limit / 2**20:,.1f} MB "
-                "(SILLOK_MAX_FILE_MB)")
+            why: str | None = None if content is not None else Note(
+                "over_limit", name=filename, limit=f"{limit / 2**20:,.1f}")
         except SillokError as exc:
             content, why = None, str(exc)
         if content is None:
-            record["extra"]["imported_from"]["not_fetched"] = why
-            outcome.not_fetched.append(f"{record['title']}: {why}")
+            record["extra"]["imported_from"]["not_fetched"] = str(why)
+            outcome.not_fetched.append(Note("not_fetched", title=record["title"], why=why))
             continue
         digest = store.put(content)
         stored[digest] = (len(content), record.get("media_type"))

@@ -31,6 +31,8 @@ from sillok.exchange.uwazi_map import TemplateMap, UwaziMapping
 from sillok.exchange.uwazi_relations import Wanted, relation_records, wanted
 from sillok.tables import cells
 from sillok.tables.dry_run import LEVELS, ORIGIN, ItemReport, Lookups, OriginLines, PlanBase
+from sillok.tables.notes import CellError, Note, Word
+from sillok.tables.notes import why as why_not
 
 __all__ = ["LEVELS", "EntityReport", "UwaziPlan", "build_plan"]
 
@@ -122,7 +124,7 @@ def _date_text(value: Any) -> str:
     if isinstance(value, dict):
         start, end = value.get("from"), value.get("to")
         if start is None and end is None:
-            raise ValueError("an empty date range")
+            raise CellError(Note("empty_range"))
         left = _day(start) if start is not None else _day(end)
         right = _day(end) if end is not None else left
         return left if left == right else f"{left}/{right}"
@@ -241,7 +243,7 @@ class _Builder:
         self.plan.entities.append(report)
         level = self._level(versions)
         if level != self.plan.level:
-            report.mapped.append(f"unpublished in Uwazi → {level}")
+            report.mapped.append(Note("unpublished", level=level))
         getattr(self, f"_{tmap.kind}")(shared, versions, tmap, report, level)
         made = {"person": f"p:{shared}", "event": f"e:{shared}"}.get(tmap.kind)
         if made is not None and not report.refused:
@@ -274,13 +276,13 @@ class _Builder:
         record["media_type"] = f.get("mimetype")
         size = f.get("size")
         if isinstance(size, int) and size > self.max_bytes:
-            why = (f"{name}: {size / 2**20:,.1f} MB, larger than the limit of "
-                   f"{self.max_bytes / 2**20:,.1f} MB (SILLOK_MAX_FILE_MB)")
-            record["extra"]["imported_from"]["not_fetched"] = why
-            report.review.append(f"file not fetched: {why}")
+            why = Note("too_large", name=name, size=f"{size / 2**20:,.1f}",
+                       limit=f"{self.max_bytes / 2**20:,.1f}")
+            record["extra"]["imported_from"]["not_fetched"] = str(why)
+            report.review.append(Note("file_not_fetched", why=why))
             return
         self.plan.originals[record["ref"]] = str(f["filename"])
-        report.creates.append(f"original {name}")
+        report.creates.append(Note("creates_original", name=name))
 
     def _file_source(self, shared: str, f: dict[str, Any], number: int, title: str,
                      kind: str, level: str, parent: str | None,
@@ -301,7 +303,7 @@ class _Builder:
         self._original(record, f, report)
         self.plan.records.append(record)
         self._file_text[ref] = text
-        report.creates.append(f"source for the file {name}")
+        report.creates.append(Note("creates_file_source", name=name))
         return ref
 
     def _by_target(self, versions: dict[str, dict[str, Any]], tmap: TemplateMap,
@@ -334,7 +336,7 @@ class _Builder:
         names = [t for _lang, t in self._titles(versions)]
         names += [v for _p, v in self._texts(versions, tmap, "person.name")]
         if not names:
-            report.refused.append("no title: a person needs a name")
+            report.refused.append(Note("no_title"))
             return
         person: dict[str, Any] = {"names": [{"name": n, "system": cells.name_system(n)}
                                             for n in dict.fromkeys(names)]}
@@ -343,29 +345,30 @@ class _Builder:
             code = self.look.sex(labels)
             if code:
                 person["sex"] = code
-                report.mapped.append(f"{prop}: {labels[0]} → {code}")
+                report.mapped.append(Note("mapped", what=prop, value=labels[0], to=code))
             else:
                 notes.append(f"성별 / sex: {labels[0]}")
-                report.review.append(f"{prop}: '{labels[0]}' is not in the sex vocabulary "
-                                     "(kept in the description)")
+                report.review.append(Note("not_in_vocabulary", what=prop, value=labels[0],
+                                          vocabulary=Word("sex"), kept=Word("description")))
         for prop, value in self._by_target(versions, tmap, "person.birth_year"):
             try:
                 # A date property holds seconds since 1970; a number or text property a year.
                 seconds = isinstance(value, int | float) and abs(value) > 3000
                 year, estimate = cells.parse_year(_date_text(value) if seconds else value)
             except ValueError as exc:
-                report.refused.append(f"{prop}: {exc}")
+                report.refused.append(Note("cell", what=prop, why=why_not(exc)))
                 continue
             person["birth_year"], person["birth_year_estimate"] = year, estimate
-            report.mapped.append(f"{prop}: {value} → {'~' if estimate else ''}{year}")
+            report.mapped.append(Note("mapped", what=prop, value=value,
+                                      to=f"{'~' if estimate else ''}{year}"))
         for prop, labels in self._select(versions, tmap, "person.origin_place"):
             code, why = self.look.places.find(labels[0])
             if code:
                 person["origin_place"] = code
-                report.mapped.append(f"{prop}: {labels[0]} → {code}")
+                report.mapped.append(Note("mapped", what=prop, value=labels[0], to=code))
             else:
                 notes.append(f"출신지 / origin: {labels[0]}")
-                report.review.append(f"{prop}: {why} (kept in the description)")
+                report.review.append(Note("kept", what=prop, why=why, kept=Word("description")))
         notes += [f"{p}: {v}" for p, v in self._texts(versions, tmap, "description")]
         if notes:
             person["description"] = "\n".join(notes)
@@ -377,7 +380,7 @@ class _Builder:
         self.plan.records.append(record)
         self.persons[shared], self.levels[shared] = record, level
         self.wanted += wanted(shared, self._main(versions), tmap.properties, report)
-        report.creates.append(f"person {', '.join(dict.fromkeys(names))}")
+        report.creates.append(Note("creates_person", names=", ".join(dict.fromkeys(names))))
         self._cite(shared, [ref], level)
 
     def _select(self, versions: dict[str, dict[str, Any]], tmap: TemplateMap,
@@ -398,9 +401,9 @@ class _Builder:
             found = next((c for t in labels if (c := self.look.source_kinds.code(t))), None)
             if found:
                 kind = found
-                report.mapped.append(f"{prop}: {labels[0]} → {kind}")
+                report.mapped.append(Note("mapped", what=prop, value=labels[0], to=kind))
             else:
-                report.review.append(f"{prop}: '{labels[0]}' is not a source kind (other)")
+                report.review.append(Note("not_a_source_kind", what=prop, value=labels[0]))
         if kind == "other":
             kind = next((c for w in [tmap.name, *tmap.name.split()]
                          if (c := self.look.source_kinds.code(w))), "other")
@@ -412,9 +415,9 @@ class _Builder:
         for prop, value in self._by_target(versions, tmap, "date")[:1]:
             try:
                 record["published"] = _date_text(value)
-                report.mapped.append(f"{prop}: → {record['published']}")
+                report.mapped.append(Note("mapped_to", what=prop, to=record["published"]))
             except ValueError as exc:
-                report.refused.append(f"{prop}: {exc}")
+                report.refused.append(Note("cell", what=prop, why=why_not(exc)))
         files = self._files(versions)
         if files:
             self._original(record, files[0], report)
@@ -423,7 +426,7 @@ class _Builder:
         self.refs[shared] = record["ref"]
         self.quotes[record["ref"]] = title[:500]
         self.plan.records.append(record)
-        report.creates.append(f"source '{title}' ({kind})")
+        report.creates.append(Note("creates_source", title=title, kind=kind))
         self._cite(shared, [record["ref"]], level)
         # Its further files (another language's document, attachments): each a source
         # under this one, with its own original.
@@ -439,45 +442,45 @@ class _Builder:
         for prop, labels in self._select(versions, tmap, "act.type"):
             code = next((c for t in labels if (c := self.look.act_types.code(t))), None)
             if code is None:
-                report.refused.append(f"{prop}: '{labels[0]}' is not in the act type "
-                                      "vocabulary (add it as a synonym, or change the value "
-                                      "in Uwazi)")
+                report.refused.append(Note("not_an_act_type_uwazi", what=prop,
+                                           value=labels[0]))
             else:
-                report.mapped.append(f"{prop}: {labels[0]} → {code}")
+                report.mapped.append(Note("mapped", what=prop, value=labels[0], to=code))
                 act_types.append(code)
         when = None
         for prop, value in self._by_target(versions, tmap, "date"):
             try:
                 text = _date_text(value)
             except ValueError as exc:
-                report.refused.append(f"{prop}: {exc}")
+                report.refused.append(Note("cell", what=prop, why=why_not(exc)))
                 continue
             if when is None:
                 when = text
-                report.mapped.append(f"{prop}: → {text}")
+                report.mapped.append(Note("mapped_to", what=prop, to=text))
             else:
                 notes.append(f"날짜 / date: {text}")
-                report.review.append(f"{prop}: a second date {text} (kept in the description)")
+                report.review.append(Note("second_date", what=prop, date=text))
         places: list[str] = []
         for prop, labels in self._select(versions, tmap, "place"):
             code, _why = self.look.place(labels)
             if code:
                 places.append(code)
-                report.mapped.append(f"{prop}: {labels[0]} → {code}")
+                report.mapped.append(Note("mapped", what=prop, value=labels[0], to=code))
             else:
                 notes.append(f"장소 / place: {labels[0]}")
-                report.review.append(f"{prop}: '{labels[0]}' is not in the gazetteer (kept "
-                                     "in the description)")
+                report.review.append(Note("kept", what=prop,
+                                          why=Note("place_unknown", value=labels[0]),
+                                          kept=Word("description")))
         for prop, value in self._by_target(versions, tmap, "geolocation"):
             point = value if isinstance(value, dict) else {}
             try:
                 lat, lon = cells.parse_point(f"{point.get('lat')}|{point.get('lon')}")
             except ValueError as exc:
-                report.refused.append(f"{prop}: {exc}")
+                report.refused.append(Note("cell", what=prop, why=why_not(exc)))
                 continue
             label = f" ({point['label']})" if point.get("label") else ""
             notes.append(f"좌표 / geolocation: {lat}, {lon}{label}")
-            report.mapped.append(f"{prop}: {lat}, {lon} (in the description)")
+            report.mapped.append(Note("point", what=prop, lat=lat, lon=lon))
         notes += [f"{p}: {v}" for p, v in self._texts(versions, tmap, "description")]
         victims = self._related(versions, tmap, "victims", "person", report, notes)
         sources = self._related(versions, tmap, "source", "source", report, notes)
@@ -493,14 +496,13 @@ class _Builder:
         if act_types and not victims:
             notes.append("유형 / violation type: " + ", ".join(act_types)
                          + " (피해자 없음 / no victim named)")
-            report.review.append("acts not created without a victim: " + ", ".join(act_types))
+            report.review.append(Note("acts_without_victim", types=", ".join(act_types)))
         if victims and not act_types:
-            report.review.append("victims named without a violation type: no act made "
-                                 "(the relationship is kept in the description)")
+            report.review.append(Note("victims_without_type"))
         self.plan.records.append({"type": "event", "ref": event_ref, "level": level,
                                   "title": title[:500], "description": "\n".join(notes),
                                   "date": when_text, "places": list(dict.fromkeys(places))})
-        report.creates.append(f"event '{title}'")
+        report.creates.append(Note("creates_event", title=title))
         cited = [event_ref]
         for victim in victims:
             for code in dict.fromkeys(act_types):
@@ -509,7 +511,7 @@ class _Builder:
                                           "event": event_ref, "victim": victim,
                                           "act_type": code, "date": when_text,
                                           "place": places[0] if places else None})
-                report.creates.append(f"act {code}")
+                report.creates.append(Note("creates_act", code=code))
                 cited.append(ref)
         self._cite(shared, cited, level)
         for source in sources:
@@ -530,9 +532,10 @@ class _Builder:
                 label = (v.get("label") if isinstance(v, dict) else None) or other
                 if other in self.refs and self.refs[other].startswith(kind[0] + ":"):
                     refs.append(self.refs[other])
-                    report.mapped.append(f"{prop}: {label} → the {kind} of entity {other}")
+                    report.mapped.append(Note("same_entity", what=prop, value=label,
+                                              kind=Word(kind), other=other))
                 else:
                     notes.append(f"{prop}: {label}")
-                    report.review.append(f"{prop}: '{label}' is not imported as a {kind} "
-                                         "(kept in the description)")
+                    report.review.append(Note("not_imported_as", what=prop, value=label,
+                                              kind=Word(kind)))
         return list(dict.fromkeys(refs))

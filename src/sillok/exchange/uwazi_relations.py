@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from sillok.tables.dry_run import LEVELS, ItemReport, OriginLines
+from sillok.tables.notes import Note, Word
 
 # "A is the parent of B" is "B is the child of A"; a sibling or spouse either way.
 INVERSE = {"parent": "child", "child": "parent", "sibling": "sibling", "spouse": "spouse"}
@@ -68,14 +69,14 @@ def relation_records(asked: list[Wanted], refs: dict[str, str], levels: dict[str
         other = refs.get(w.other)
         if me is None:
             continue  # the person itself was refused
-        why = ("is not imported as a person" if other is None or not other.startswith("p:")
-               else "is this person itself" if other == me else "")
+        why = (" is not imported as a person" if other is None or not other.startswith("p:")
+               else " is this person itself" if other == me else "")
         if other is None or why:
             record = persons[w.shared]
             note = f"{w.prop}: {w.label}"
             record["description"] = "\n".join(filter(None, [record.get("description"), note]))
-            w.report.review.append(f"{w.prop}: '{w.label}' {why}: no relation made (a "
-                                   "relation joins two persons; kept in the description)")
+            w.report.review.append(Note("no_relation", what=w.prop, value=w.label,
+                                        why=Word(why)))
             continue
         key = (other, w.kind, me)
         found = made.get(key) or (made.get((me, INVERSE[w.kind], other))
@@ -87,12 +88,13 @@ def relation_records(asked: list[Wanted], refs: dict[str, str], levels: dict[str
                             "person_a": other, "person_b": me, "kind": w.kind,
                             "description": f"Uwazi {w.shared}: {w.prop}"})
             made[key] = (ref, level)
-            w.report.creates.append(f"relation: {w.label} is {SAID[w.kind]} this person")
-            w.report.mapped.append(f"{w.prop}: {w.label} → relation {w.kind} "
-                                   f"(the person of entity {w.other})")
+            w.report.creates.append(Note("creates_relation", value=w.label,
+                                         said=Word(SAID[w.kind])))
+            w.report.mapped.append(Note("relation_mapped", what=w.prop, value=w.label,
+                                        kind=w.kind, other=w.other))
         else:
             ref, level = found
-            w.report.mapped.append(f"{w.prop}: {w.label} → the same relation as entity "
-                                   f"{w.other} gives")
+            w.report.mapped.append(Note("same_relation", what=w.prop, value=w.label,
+                                        other=w.other))
         records.append(lines.cite(w.shared, ref, level))
     return records
