@@ -186,3 +186,31 @@ def test_a_pdf_original_is_drawn(staff_site: str, archive: Archive) -> None:
         }""")
         assert drawn
         assert refused == [] and errors == []
+
+
+@pytest.mark.parametrize("lang", ["ko", "en"])
+def test_a_passage_form_sent_before_a_selection_is_held(staff_site: str, archive: Archive,
+                                                        lang: str) -> None:
+    source = make_source(archive, level="internal", kind="testimony", text=TEXT,
+                         title="가상 증언 (시험용)")
+    with browser() as chromium:
+        page = chromium.new_page(base_url=staff_site, viewport={"width": 1280, "height": 900})
+        sign_in(page)
+        page.goto(f"/staff/sources/{source}?lang={lang}")
+        # The event form's level speaks the reader's language; its place is a picker.
+        levels = page.locator("#ev-level option").all_inner_texts()
+        assert levels == (["내부", "제한", "공개"] if lang == "ko"
+                          else ["Internal", "Restricted", "Public"])
+        assert page.get_attribute("#ev-place", "role") == "combobox"
+        # No passage selected yet: nothing is sent, what was typed stays, the coder is told.
+        page.fill("#ev-title", "선택 전 제목 (가상)")
+        page.click("#code-event button[type=submit]")
+        expect(page.locator("#need-passage")).to_be_visible()
+        assert page.url.endswith(f"/staff/sources/{source}?lang={lang}")
+        assert page.input_value("#ev-title") == "선택 전 제목 (가상)"
+        _mouse_select(page, MOUSE)
+        expect(page.locator("#sel-quote")).to_have_value(MOUSE)
+        page.click("#code-event button[type=submit]")
+        page.wait_for_url("**/staff/records/event/*")
+        # The new event in the workspace, its passage quoted (no public page would show it).
+        assert MOUSE in page.inner_text("[data-related=evidence]")

@@ -106,7 +106,7 @@ def test_upload_then_code_an_event(staff_site: str, tmp_path: Path, level: str,
         page.select_option("#ev-level", level)
         screenshot(page, f"staff-workspace-{level}-{backend}")
         page.click("#code-event button[type=submit]")
-        page.wait_for_url("**/events/*")
+        page.wait_for_url("**/staff/records/event/*")
         # Signing out (a form with the session's CSRF token) ends the session.
         page.click("header form[action='/logout'] button")
         page.wait_for_url(staff_site + "/")

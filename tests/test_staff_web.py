@@ -78,7 +78,8 @@ def test_code_an_event_from_a_passage(staff: TestClient, settings: Settings) -> 
         made = staff.post(f"/staff/sources/{source_id}/events",
                           data={"title": title, "start": start, "end": end,
                                 "quote": "ignored", "date": "2022-03", "level": level})
-        assert made.status_code == 303 and made.headers["location"].startswith("/events/")
+        assert made.status_code == 303
+        assert made.headers["location"].startswith("/staff/records/event/")
     with _client(settings, None) as public:
         hits = public.get("/search", params={"q": "QWERTYPUBLIC"}).text
         assert "검색 결과 1건" in hits and ">Fictional arrest QWERTYPUBLIC</a>" in hits

@@ -43,6 +43,9 @@ def test_the_workspace_offers_both_forms(staff: TestClient, archive: Archive) ->
         assert f'id="{form}"' in page and f'hx-post="/staff/sources/{source}/' in page
     assert 'value="witness"' in page and 'value="kuryujang"' in page  # vocabularies
     assert 'name="level"' in page and 'list="place-list"' in page
+    # Levels by name, in the reader's language (the default is Korean), never as codes.
+    assert '<option value="restricted" selected>제한</option>' in page
+    assert ">restricted<" not in page and ">internal<" not in page
     assert 'name="htmx-config"' in page  # a form sent back with errors (422) is shown
 
 

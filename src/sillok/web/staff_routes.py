@@ -202,7 +202,9 @@ def router(archive: Archive, templates: Jinja2Templates) -> APIRouter:
         if guided:
             return RedirectResponse(f"/staff/records/event/{event_id}?publish=public#publish",
                                     status_code=303)
-        return RedirectResponse(f"/events/{event_id}", status_code=303)
+        # The coder goes on in the workspace, where the new event shows its passage (a public
+        # page would not, while the source is not public).
+        return RedirectResponse(f"/staff/records/event/{event_id}", status_code=303)
 
     return r
 

@@ -72,3 +72,18 @@ function lightPassage() {
 }
 window.addEventListener("hashchange", lightPassage);
 lightPassage();
+
+// A form that codes the selected passage, sent before any passage is selected, would be
+// refused and what was typed lost: it is held back, and the coder is sent to the text.
+document.querySelectorAll("form[data-needs-passage]").forEach((form) => {
+  form.addEventListener("submit", (e) => {
+    const start = form.querySelector("[name=start]");
+    if (start && start.value) return;
+    e.preventDefault();
+    e.stopImmediatePropagation();
+    const note = document.getElementById("need-passage");
+    note.hidden = false;
+    note.scrollIntoView({ block: "center" });
+    text.focus();
+  }, true);
+});
