@@ -136,7 +136,8 @@ def test_custody_in_the_workspace(archive: Archive, settings: Settings) -> None:
             follow_redirects=False)
         assert added.status_code == 303, added.text
         table = staff.get(f"/staff/records/source/{source}").text
-        assert "가상 연락원" in table and "messenger" in table
+        assert "가상 연락원" in table and "<td>메신저</td>" in table  # labels, not codes
+        assert "<td>messenger</td>" not in table and '<option value="in_person">직접 전달' in page
         rows = list(csv.DictReader(io.StringIO(
             staff.get(f"/staff/sources/{source}/custody.csv").text)))
         assert [r["action"] for r in rows] == ["transferred", "received"]
@@ -153,7 +154,7 @@ def test_custody_in_the_workspace(archive: Archive, settings: Settings) -> None:
                                            "start": 0, "end": 5})
         page = staff.get(f"/staff/records/event/{event}").text
         brief = page.split('id="custody-of"', 1)[1].split("</ul>", 1)[0]
-        assert f'data-source="{source}"' in brief and ": 2 " in brief and "received" in brief
+        assert f'data-source="{source}"' in brief and ": 2 " in brief and "받음 (" in brief
     with signed_in(settings, Role.viewer) as viewer:
         assert viewer.get(f"/staff/sources/{source}/custody.csv",
                           follow_redirects=False).status_code == 403

@@ -14,6 +14,7 @@ from sillok.errors import in_language
 from sillok.tables.notes import text as report_line
 from sillok.web import auth, i18n
 from sillok.web.edit_forms import label_of
+from sillok.web.evidence_panels import custody_label
 from sillok.web.labels import (
     MONTHS_EN,
     Labels,
@@ -155,6 +156,7 @@ def install_template_globals(env: Environment, archive: Archive) -> None:
 
     env.globals.update(
         staff_value=staff_value,
+        custody_label=custody_label,
         ui_lang=lambda: i18n.current.get(),
         switch_lang_url=switch_lang_url,
         kind_label=labels.term,
