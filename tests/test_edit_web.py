@@ -264,6 +264,8 @@ def test_record_pages_and_history_show_labels_not_codes(staff: TestClient,
         assert "real_name:" not in person and ("실명" if lang == "ko" else "Real name") in person
         involvement = staff.get(f"/staff/records/involvement/{records['involvement']}").text
         assert "<td>mss</td>" not in involvement
+        source = staff.get(f"/staff/records/source/{records['source']}").text
+        assert "<td>ko</td>" not in source and "<td>한국어</td>" in source
 
 
 def test_messages_beside_fields_speak_the_readers_language(staff: TestClient,

@@ -146,6 +146,8 @@ def install_template_globals(env: Environment, archive: Archive) -> None:
             return [{"text": "—", "url": None}]
         if key == "level":
             return [{"text": pick(LEVEL_LABELS.get(str(value), (str(value),) * 2)), "url": None}]
+        if key == "language":
+            return [{"text": LANG_LABELS.get(str(value), str(value)), "url": None}]
         if key == "protected" and isinstance(value, dict):
             return [{"text": f"{label_of(type_name, 'protected.' + k)}: {form_value(v)}",
                      "url": None} for k, v in value.items() if v not in (None, "")]
