@@ -135,3 +135,15 @@ def test_accept_into_an_existing_similar_event(staff: TestClient, archive: Archi
     assert _events(archive) == before
     evidence = archive.list_records(ADMIN, "evidence", {"record_id": str(similar)}).items
     assert [e["fields"]["source"]["id"] for e in evidence] == [source]
+
+
+def test_accepting_a_place_names_it_in_the_readers_language(staff: TestClient,
+                                                            archive: Archive) -> None:
+    source = make_source(archive, level="internal", text=TEXT)
+    place = next(s for s in queue(archive, EDITOR, source) if s["kind"] == "place")
+    done = staff.post(f"/staff/suggestions/{place['id']}/accept", data={"into": "new"})
+    assert done.status_code == 303
+    for lang, name in (("en", "Onsong"), ("ko", "온성")):
+        shown = staff.get(done.headers["location"] + f"&lang={lang}").text
+        linked = re.search(r'id="last-record">([^<]*)<', shown)
+        assert linked and linked[1].strip() == name and " / " not in linked[1], (lang, linked)
