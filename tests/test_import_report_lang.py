@@ -58,6 +58,20 @@ def test_the_dry_run_report_in_korean_and_english(settings: Settings) -> None:
 
 
 @pytest.mark.usefixtures("archive")
+def test_a_refused_real_run_says_why_in_korean(settings: Settings) -> None:
+    with signed_in(settings, Role.editor, username="lang-run") as c:
+        page = c.post("/staff/import?lang=ko", data={"level": "internal"},
+                      files={"file": ("목록.csv", CSV, "text/csv")})
+        token = re.search(r'action="/staff/import/([0-9a-f]{32})"', page.text)
+        assert token, page.text
+        run = c.post(f"/staff/import/{token.group(1)}?lang=ko", data={"step": "import"})
+    assert run.status_code == 422
+    error = re.search(r'id="import-error">(.*?)</p>', run.text, re.S)
+    assert error and "거부된 행 1개; 아무것도 가져오지 않음" in html.unescape(error.group(1))
+    assert not ENGLISH.search(html.unescape(error.group(1))), error.group(1)
+
+
+@pytest.mark.usefixtures("archive")
 def test_an_uwazi_dry_run_in_korean(settings: Settings) -> None:
     """In Korean (the English lines are the ones test_import_uwazi reads)."""
     with fake_uwazi() as server:

@@ -491,7 +491,7 @@ class _Builder:
         try:
             when_text = dates.parse(when).text if when else None
         except ValueError as exc:
-            report.refused.append(str(exc))
+            report.refused.append(why_not(exc))
             return
         if act_types and not victims:
             notes.append("유형 / violation type: " + ", ".join(act_types)

@@ -23,9 +23,10 @@ from sqlalchemy.orm import Session
 
 from sillok.archive.bulk import BulkResult, add_records
 from sillok.archive.service import Archive
-from sillok.errors import Invalid
+from sillok.errors import Invalid, Said
 from sillok.security.policy import Actor
 from sillok.tables import cells
+from sillok.tables.notes import Note, Word
 
 LEVELS = ("public", "internal", "restricted")
 MAX_REASONS = 25
@@ -174,15 +175,16 @@ def finish(archive: Archive, actor: Actor, outcome: Outcome[P], *, name: str, dr
         return outcome
     plan = outcome.plan
     if plan.refused:
-        reasons = {r.where: "; ".join(r.refused) for r in plan.refused[:MAX_REASONS]}
+        reasons = {r.where: Said.joined(r.refused) for r in plan.refused[:MAX_REASONS]}
         if len(plan.refused) > MAX_REASONS:
-            reasons["…"] = f"{len(plan.refused) - MAX_REASONS} more {plan.unit}"
-        raise Invalid(reasons, f"{name}: {plan.unit} refused: {len(plan.refused)}; nothing "
-                               "was imported (see --dry-run)")
+            reasons["…"] = Note("more_items", count=len(plan.refused) - MAX_REASONS,
+                                unit=Word(plan.unit))
+        raise Invalid(reasons, Note("refused_items", name=name, unit=Word(plan.unit),
+                                    count=len(plan.refused)))
     hook = before() if before is not None else None
     try:
         outcome.result = add_records(archive, actor, in_type_order(plan.records),
                                      action="import", before=hook)
     except Invalid as exc:
-        raise Invalid(exc.errors, f"{name}: nothing was imported") from None
+        raise Invalid(exc.errors, Note("nothing_imported", name=name)) from None
     return outcome

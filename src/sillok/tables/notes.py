@@ -97,6 +97,12 @@ TEXTS: dict[str, tuple[str, str]] = {
     "off_globe": ("'{value}' is outside the globe", "'{value}'은(는) 지구 밖의 좌표"),
     "place_ambiguous": ("'{value}' could be {codes}", "'{value}'은(는) {codes} 중 하나일 수 있음"),
     "place_unknown": ("'{value}' is not in the gazetteer", "'{value}'은(는) 지명 사전에 없음"),
+    # a real run that imported nothing
+    "refused_items": ("{name}: {unit} refused: {count}; nothing was imported (see --dry-run)",
+                      "{name}: 거부된 {unit} {count}개; 아무것도 가져오지 않음 (시험 실행을 "
+                      "보십시오)"),
+    "more_items": ("{count} more {unit}", "{unit} {count}개 더"),
+    "nothing_imported": ("{name}: nothing was imported", "{name}: 아무것도 가져오지 않음"),
     # FollowTheMoney entities not imported
     "ftm_not_a_code": ("{entity}: {what} '{value}' is not a {vocabulary} code; left out",
                        "{entity}: {what} '{value}'은(는) {vocabulary} 코드가 아님; 제외함"),
@@ -125,6 +131,7 @@ WORDS: dict[str, tuple[str, str]] = {
     "day": ("day", "일"), "month": ("month", "월"), "quarter": ("quarter", "분기"),
     "year": ("year", "연"), "estimate": ("estimate", "추정"),
     "geolocation": ("geolocation", "좌표"),
+    "rows": ("rows", "행"), "entities": ("entities", "엔티티"), "items": ("items", "항목"),
     # how a relation is said (exchange/uwazi_relations.py), and why none is made
     "the parent of": ("the parent of", "이 인물의 부모"),
     "the child of": ("the child of", "이 인물의 자녀"),
@@ -172,8 +179,12 @@ class CellError(ValueError):
 
 
 def why(exc: Exception) -> str:
-    """The reason of ``exc``: its note when it has one."""
-    return exc.note if isinstance(exc, CellError) else str(exc)
+    """The reason of ``exc``: its note, or the :class:`Said` it was raised with, when it has
+    one."""
+    if isinstance(exc, CellError):
+        return exc.note
+    said = exc.args[0] if exc.args else None
+    return said if isinstance(said, Said) else str(exc)
 
 
 def text(line: str, lang: str) -> str:

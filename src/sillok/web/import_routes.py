@@ -20,7 +20,7 @@ from fastapi.responses import HTMLResponse
 from fastapi.templating import Jinja2Templates
 
 from sillok.archive.service import Archive
-from sillok.errors import Invalid, NotFound, SillokError
+from sillok.errors import Invalid, NotFound, Said, SillokError
 from sillok.exchange.ftm_import import import_ftm, is_ftm
 from sillok.exchange.uwazi_client import UwaziClient
 from sillok.exchange.uwazi_import import import_uwazi
@@ -96,6 +96,16 @@ def _run(archive: Archive, actor: Actor, folder: Path, meta: dict[str, Any], *,
     if outcome.mapping_written is not None:
         outcome.mapping_written.replace(mapping_file)
     return report
+
+
+def _said(exc: SillokError) -> str:
+    """Why a real run imported nothing, in both languages when every part of it is (the
+    refused items' notes, tables/notes.py); else as the error says it."""
+    if isinstance(exc, Invalid) and isinstance(exc.context, Said):
+        said = Said.joined([exc.context, Said.joined(list(exc.errors.values()))], sep=": ")
+        if isinstance(said, Said):
+            return said
+    return exc.message
 
 
 def router(archive: Archive, templates: Jinja2Templates) -> APIRouter:
@@ -191,7 +201,7 @@ def router(archive: Archive, templates: Jinja2Templates) -> APIRouter:
         except SillokError as exc:
             report = run(True)
             return render(request, {"token": token, "meta": meta, "report": report,
-                                    "levels": LEVELS, "error": str(exc)}, status=422)
+                                    "levels": LEVELS, "error": _said(exc)}, status=422)
         shutil.rmtree(folder, ignore_errors=True)
         after_bulk_write(archive.engine, changed=sum(report["created"].values()))
         return render(request, {"meta": meta, "report": report, "done": True,
