@@ -107,7 +107,10 @@ def install_error_pages(app: FastAPI, templates: Jinja2Templates) -> None:
     def invalid(request: Request, exc: Invalid) -> HTMLResponse:
         lang = i18n.pick_lang(request)
         problems = [(path, field_in_lang(message, lang)) for path, message in exc.errors.items()]
-        return error_page(templates, request, exc.http_status, problems=problems[:10])
+        # A bad value in a page's address (a filter, a year) is a bad request (400); a form
+        # sent with bad fields keeps 422, as its own page answers it.
+        status = 400 if request.method in ("GET", "HEAD") else exc.http_status
+        return error_page(templates, request, status, problems=problems[:10])
 
     @app.exception_handler(SillokError)
     def sillok_error(request: Request, exc: SillokError) -> HTMLResponse:
