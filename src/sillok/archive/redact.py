@@ -347,16 +347,25 @@ CODE_FIELDS = frozenset({"code", "parent", "place", "places", "facility", "act_t
                          "agency", "facility_type", "victim_status", "vocabulary", "kind"})
 CODE_SHAPE = re.compile(r"[a-z0-9][a-z0-9_-]*")
 # Gazetteer and vocabulary records are reference data written from public reports, not
-# anyone's testimony: their names are shown as they are (as web/labels.py shows them).
+# anyone's testimony: their own names are shown as they are (as web/labels.py shows them).
+# Only those: their free text (description, source note) and the records related to them (an
+# event at the place, whose title may name a witness) are masked as everywhere.
 REFERENCE_TYPES = frozenset({"place", "term"})
+REFERENCE_NAMES = frozenset({"en", "ko", "names", "synonyms_en", "synonyms_ko"})
 
 
 def mask_view(item: dict[str, Any], masker: Masker) -> dict[str, Any]:
     """A record view (label, fields, related) with every string in it masked, except the
-    codes in code fields (only a value of a code's shape: free text there is masked)."""
-    if item.get("type") in REFERENCE_TYPES:
-        return item
-    return cast(dict[str, Any], _mask_value(item, masker))
+    codes in code fields (only a value of a code's shape: free text there is masked) and a
+    place's or term's own names and label."""
+    if item.get("type") not in REFERENCE_TYPES:
+        return cast(dict[str, Any], _mask_value(item, masker))
+    out = {k: v if k in ("type", "label") else _mask_value(v, masker)
+           for k, v in item.items() if k != "fields"}
+    if "fields" in item:
+        out["fields"] = {k: v if k in REFERENCE_NAMES else _mask_value({k: v}, masker)[k]
+                         for k, v in item["fields"].items()}
+    return out
 
 
 def _is_code(value: Any) -> bool:

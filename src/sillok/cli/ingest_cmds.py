@@ -138,7 +138,10 @@ def _refusals(report: BatchReport) -> None:
     table = Table(title=f"refused / 거부된 파일 ({len(found)})")
     # The file's name on a line of its own, its folder below: a long path cut short to fit
     # the terminal ("/tmp/pytest-of-root/py…") hid the one part the reader needs.
-    table.add_column("file / 파일", overflow="fold")
+    # Wide enough for whole names (up to 40 characters): a long reason beside them, on a
+    # narrow terminal, would otherwise fold "e2-broken-distribution.hwp" in two.
+    names = max(len(Path(r["file"]).name) for r in found)
+    table.add_column("file / 파일", overflow="fold", min_width=min(40, names))
     table.add_column("reason / 사유")
     table.add_column("original / 원본")
     for r in found:
