@@ -170,7 +170,9 @@
       if (ev.key === "Enter" && ev.target.tagName === "INPUT") {
         ev.preventDefault();
         const button = fresh.querySelector(".pick-create");
-        if (button) button.click();
+        // The form may be in the page a moment before htmx has wired its button (it does so
+        // when the swap settles): a click then would do nothing. process() is idempotent.
+        if (button) { htmx.process(fresh); button.click(); }
       }
     });
   }
