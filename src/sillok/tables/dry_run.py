@@ -14,6 +14,7 @@
 
 from __future__ import annotations
 
+from abc import ABC, abstractmethod
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -48,7 +49,7 @@ def check_level(level: str) -> None:
 
 
 @dataclass(kw_only=True)
-class ItemReport:
+class ItemReport(ABC):
     """What one item (a row, an entity) becomes. A subclass names the item (``where``)."""
 
     creates: list[str] = field(default_factory=list)
@@ -57,8 +58,9 @@ class ItemReport:
     refused: list[str] = field(default_factory=list)
 
     @property
+    @abstractmethod
     def where(self) -> str:
-        raise NotImplementedError
+        """The item's name in a report: "row 3", "entity abc"."""
 
     @property
     def status(self) -> str:
@@ -73,15 +75,16 @@ R = TypeVar("R", bound=ItemReport)
 
 
 @dataclass(kw_only=True)
-class PlanBase(Generic[R]):
+class PlanBase(ABC, Generic[R]):
     """The records an import would create and its items' reports (``items``)."""
 
     unit: ClassVar[str] = "items"  # what the items are called, plural: "rows", "entities"
     records: list[dict[str, Any]] = field(default_factory=list)
 
     @property
+    @abstractmethod
     def items(self) -> list[R]:
-        raise NotImplementedError
+        """Every item's report, in the import's order."""
 
     @property
     def refused(self) -> list[R]:
