@@ -31,7 +31,7 @@ import re
 import sqlite3
 import unicodedata
 from collections.abc import Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 from urllib.parse import quote, quote_plus
@@ -49,6 +49,7 @@ from sillok.archive.service import Archive
 from sillok.cli.main import app as cli_app
 from sillok.config import Settings
 from sillok.search.service import search
+from sillok.search.tantivy_store import index_dir
 from sillok.security.policy import Role
 from sillok.web.access import rule_for
 from tests.auth_helpers import client, signed_in
@@ -391,21 +392,7 @@ def _crawl(settings: Settings, world: World, tmp: Path) -> Crawl:
             response = c.get(url)
             assert 400 <= response.status_code < 500, (url, response.status_code)
             crawl.check(url, response.text)
-        for witness, spelling in spellings:
-            forbidden = world.naming[witness]
-            page = c.get("/search", params={"q": spelling})
-            assert page.status_code == 200, spelling
-            crawl.check(f"/search?q={spelling!r}", page.text, echo=spelling)
-            answer = c.get(f"{API}/search", params={"q": spelling, "facets": "true",
-                                                    "limit": "100"})
-            assert answer.status_code == 200, spelling
-            body = answer.json()
-            body.pop("query", None)  # the visitor's own words, echoed back
-            crawl.check(f"{API}/search?q={spelling!r}",
-                        json.dumps(body, ensure_ascii=False), echo=spelling)
-            hit = _found(body["items"]) & forbidden
-            if hit:
-                found_by.append(f"{spelling!r} finds {sorted(hit)}")
+        found_by += _search_doors(c, crawl, spellings)
     # A viewer (no clearance for restricted records) may read histories: snapshots of texts.
     with signed_in(settings, Role.viewer, username="doors-viewer") as v:
         for kind in ("source", "event", "act", "evidence"):
@@ -433,6 +420,44 @@ def _crawl(settings: Settings, world: World, tmp: Path) -> Crawl:
     return crawl
 
 
+def _search_doors(c: TestClient, crawl: Crawl, spellings: list[tuple[int, str]]
+                  ) -> list[str]:
+    """The public search page and the search API (facets, snippets) asked every spelling:
+    what they show goes to the crawl; what a spelling finds among its witness's records is
+    returned ("spelling finds …")."""
+    found_by: list[str] = []
+    for witness, spelling in spellings:
+        page = c.get("/search", params={"q": spelling})
+        assert page.status_code == 200, spelling
+        crawl.check(f"/search?q={spelling!r}", page.text, echo=spelling)
+        answer = c.get(f"{API}/search", params={"q": spelling, "facets": "true",
+                                                "limit": "100"})
+        assert answer.status_code == 200, spelling
+        body = answer.json()
+        body.pop("query", None)  # the visitor's own words, echoed back
+        crawl.check(f"{API}/search?q={spelling!r}",
+                    json.dumps(body, ensure_ascii=False), echo=spelling)
+        hit = _found(body["items"]) & crawl.world.naming[witness]
+        if hit:
+            found_by.append(f"{spelling!r} finds {sorted(hit)}")
+    return found_by
+
+
+def _on_tantivy(settings: Settings, world: World) -> Crawl:
+    """The search doors again on the embedded tantivy engine (SILLOK_SEARCH_BACKEND=tantivy),
+    its index built from the same archive at open: the public index must hold only public
+    copies, whatever engine answers (issue 22: no leak on every backend)."""
+    spellings = world.spellings()
+    crawl = Crawl(world, _finder([s for _, s in spellings] + [w.hangul for w in
+                                                              world.witnesses]))
+    tantivy = replace(settings, search_backend="tantivy")
+    with client(tantivy) as c:
+        crawl.seen += _search_doors(c, crawl, spellings)
+    _cli(tantivy, crawl, spellings[:CLI_SEARCHES])
+    assert any(index_dir(tantivy).iterdir()), "the tantivy engine did not answer"
+    return crawl
+
+
 def _export(settings: Settings, crawl: Crawl, tmp: Path) -> None:
     archive = Archive.open(settings)
     try:
@@ -452,7 +477,8 @@ def _export(settings: Settings, crawl: Crawl, tmp: Path) -> None:
 
 def _cli(settings: Settings, crawl: Crawl, spellings: list[tuple[int, str]]) -> None:
     env = {"SILLOK_DATA_DIR": str(settings.data_dir),
-           "SILLOK_DATABASE_URL": settings.database_url or ""}
+           "SILLOK_DATABASE_URL": settings.database_url or "",
+           "SILLOK_SEARCH_BACKEND": settings.search_backend}
     for witness, spelling in spellings:
         out = CliRunner().invoke(cli_app, ["search", spelling, "--as", "anonymous", "--json",
                                            "--facets", "--limit", "100"], env=env)
@@ -482,6 +508,11 @@ def test_no_door_shows_a_name_and_nothing_is_destroyed(world: tuple[Settings, Wo
     assert counts["routes"] >= 45, sorted(drawn.routes)
     assert counts["doors"] >= DOOR_FLOOR, counts
     _owner_side(settings, drawn)
+    # The same spellings through the search doors on the tantivy engine.
+    searched = _on_tantivy(settings, drawn)
+    assert searched.seen == [], f"tantivy: {len(searched.seen)} leaks:\n" + "\n".join(
+        searched.seen[:40])
+    assert searched.doors >= 2 * counts["spellings"], searched.doors
 
 
 def _owner_side(settings: Settings, drawn: World) -> None:
