@@ -86,6 +86,14 @@ def test_toggle_bulk_level_assign_export(site: tuple[str, Settings, dict[str, in
     assert page.locator("#list-table .badge.level-internal").count() == 3
     assert page.locator("h1").inner_text() == "사건"
     assert serious_violations(page) == []
+    # A one-word Korean header (담당자) sits on one line: lines of its text, counted.
+    broken = page.evaluate("""() => [...document.querySelectorAll('#list-table th')]
+        .filter(th => th.innerText.trim() && !/\\s/.test(th.innerText.trim()))
+        .filter(th => { const r = document.createRange(); r.selectNodeContents(th);
+                        return new Set([...r.getClientRects()].map(b => Math.round(b.top)))
+                               .size > 1; })
+        .map(th => th.innerText.trim())""")
+    assert broken == [], broken
     page.click("#view-cards")
     page.wait_for_url("**view=cards*")
     assert page.locator("#list-cards li.card").count() == 3
