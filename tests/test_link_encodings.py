@@ -19,7 +19,7 @@ from sillok.archive.service import Archive
 from sillok.cli.main import app
 from sillok.errors import Invalid
 from sillok.language.names import hangul_keys, initial_form, latin_keys
-from sillok.privlink.compare import DEFAULT_THRESHOLD, compare
+from sillok.privlink.compare import DEFAULT_THRESHOLD, compare, match
 from sillok.privlink.encodings import Victim, encode_victims, read_encodings
 from sillok.privlink.scheme import Encoder, Scheme, dice, new_secret
 from sillok.privlink.tokens import person_fields, syllable_keys
@@ -129,6 +129,63 @@ def test_different_persons_with_the_same_surname_sex_and_year_mostly_do_not_meet
         met += meets(Victim((surname + "".join(g1),), sex, year, ()),
                      Victim((surname + "".join(g2),), sex, year + rng.randint(0, 3), ()))
     assert met / trials <= 0.03
+
+
+# --- the chance check: namesakes grow with the lists -----------------------------------------
+
+def _namesake_lists(persons: int, seed: int, per_name: int = 10) -> tuple[list[bytes], list[bytes],
+                                                      set[tuple[int, int]]]:
+    """Two lists drawn from one population of few names (every name held by some ten persons
+    of one sex or the other, born over two decades): A holds 60 %, B 50 %, B romanized."""
+    rng = random.Random(seed)
+    syllables = sorted(s for s in GIVEN if len(s) == 1)
+    pool = [(rng.choice(["김", "이", "박"]), "".join(rng.sample(syllables, 2)))
+            for _ in range(persons // per_name)]
+    people = [(*rng.choice(pool), rng.choice(["female", "male"]), rng.randint(1960, 1979))
+              for _ in range(persons)]
+    in_a = sorted(rng.sample(range(persons), persons * 6 // 10))
+    in_b = sorted(rng.sample(range(persons), persons // 2))
+    a = [ENCODER.encode(person_fields([people[i][0] + people[i][1]], *people[i][2:]))
+         for i in in_a]
+    b = []
+    for i in in_b:
+        surname, given_name, sex, year = people[i]
+        latin = f"{romanize(surname, 'rr')} {'-'.join(romanize(s, 'rr') for s in given_name)}"
+        b.append(ENCODER.encode(person_fields([latin], sex, year)))
+    where_b = {person: j for j, person in enumerate(in_b)}
+    truth = {(i, where_b[p]) for i, p in enumerate(in_a) if p in where_b}
+    return a, b, truth
+
+
+def test_the_chance_check_sets_aside_namesakes_that_the_threshold_lets_through() -> None:
+    """In lists where each name is held by many persons, the threshold alone pairs namesakes
+    born years apart and overstates the overlap; the check sets most of those aside, and the
+    count comes near the truth (the bench measures it on realistic lists: bench/README.md)."""
+    a, b, truth = _namesake_lists(1000, 5)
+    plain = set(match(a, b, DEFAULT_THRESHOLD, chance_check=False).pairs)
+    checked = match(a, b, DEFAULT_THRESHOLD)
+    pairs = set(checked.pairs)
+    assert checked.set_aside > 0
+    assert len(plain) - len(truth) > 0.3 * len(truth)  # the threshold alone: far too many
+    assert abs(len(pairs) - len(truth)) < 0.1 * len(truth)
+    assert len(plain - truth) > 2 * len(pairs - truth)  # false pairs cut by more than half
+    assert len(pairs & truth) >= 0.85 * len(truth)
+
+
+@settings(max_examples=100, deadline=None)
+@given(person=PEOPLE, data=st.data())
+def test_the_chance_check_keeps_a_person_whose_name_the_lists_do_not_repeat(
+        person: tuple[tuple[str, str], str | None, int | None], data: st.DataObject) -> None:
+    (surname, given_name), sex, year = person
+    latin = data.draw(romanized(surname, given_name, keyed=True))
+    others = [("황보", "".join(s)) for s in (("철", "수", "남"), ("영", "옥", "순"),
+                                             ("광", "혁", "일"), ("미", "련", "화"))]
+    a = [ENCODER.encode(person_fields([surname + given_name], sex, year))]
+    b = [ENCODER.encode(person_fields([latin], sex, year))]
+    for n, (s, g) in enumerate(others):
+        a.append(ENCODER.encode(person_fields([s + g], "male", 1950 + n)))
+        b.append(ENCODER.encode(person_fields([s + g[::-1]], "female", 1960 + n)))
+    assert (0, 0) in match(a, b, DEFAULT_THRESHOLD).pairs, (surname + given_name, latin)
 
 
 def test_a_different_secret_does_not_meet() -> None:
@@ -303,8 +360,10 @@ def test_compare_refuses_files_that_do_not_belong_together(tmp_path: Path) -> No
         compare(read_encodings(one), read_encodings(two))
     two.write_text(json.dumps(encode_victims(victims, SECRET, Scheme(folds=0))),
                    encoding="utf-8")
-    with pytest.raises(Invalid, match="different schemes"):
+    with pytest.raises(Invalid, match="different schemes") as refused:
         compare(read_encodings(one), read_encodings(two))
+    message = str(refused.value.errors["scheme"])
+    assert "folded 1×" in message and "folded 0×" in message and "\n" not in message
     two.write_text('{"format": "something else"}', encoding="utf-8")
     with pytest.raises(Invalid, match="not a Sillok encodings file"):
         read_encodings(two)

@@ -73,12 +73,15 @@ def compare_cmd(
                                     "which two encodings are taken for the same person."),
     min_cell: int = typer.Option(DEFAULT_MIN_CELL, "--min-cell", help="Withhold counts "
                                  "below this (1 shows every count)."),
+    chance_check: bool = typer.Option(True, "--chance-check/--no-chance-check", help="Set "
+                                      "aside pairs whose score the lists show to be common "
+                                      "between namesakes (docs/linkage-encodings.md)."),
     json_out: Json = False,
 ) -> None:
     """How many persons the two lists share, overall and per act type and year."""
     if a.resolve() == b.resolve():
         raise Invalid({"compare": "give two different files"})
-    overlap = compare(read_encodings(a), read_encodings(b), threshold, min_cell)
+    overlap = compare(read_encodings(a), read_encodings(b), threshold, min_cell, chance_check)
     result = overlap.as_dict()
     if json_out:
         print_json(result)
@@ -89,7 +92,9 @@ def compare_cmd(
 
     console.print(f"{overlap.a_name}: {overlap.a_persons} persons; {overlap.b_name}: "
                   f"{overlap.b_persons} persons; in both: {show(result['shared'])} "
-                  f"(Dice ≥ {threshold})", highlight=False)
+                  f"(Dice ≥ {threshold}; "
+                  + (f"{overlap.set_aside} pairs set aside as chance matches)" if chance_check
+                     else "no chance check)"), highlight=False)
     table = Table("act type", "year", overlap.a_name, overlap.b_name, "in both",
                   "in both (act in either list)")
     for row in overlap.by_act:

@@ -55,6 +55,11 @@ class Scheme:
         """Bits in an encoding as written (after folding)."""
         return self.bits >> self.folds
 
+    def label(self) -> str:
+        """The scheme in a few words, for an error message."""
+        ks = ", ".join(f"{f} {k}" for f, k in sorted(self.ks().items()))
+        return f"{self.name}, {self.bits} bits folded {self.folds}×, bits per token {ks}"
+
     def ks(self) -> Mapping[str, int]:
         assert self.k is not None
         return self.k
