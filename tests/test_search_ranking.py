@@ -53,3 +53,33 @@ def test_a_question_finds_a_record_with_part_of_its_word(archive: Archive) -> No
     assert [item["id"] for item in bar.items] == [whole]
     # A word the question excludes still excludes.
     assert _ids(archive, "수강신청날이 언제인지 -삼월") == [whole]
+
+
+def test_korean_question_words_are_left_out_and_other_function_words_kept() -> None:
+    # Interrogatives (a closed class) are what a question asks with; the text that answers
+    # it does not hold them, whatever tag Kiwi gives them (언제 and 얼마나 are adverbs to it).
+    for word in ("언제", "얼마나", "어떻게", "왜", "며칠에", "어디에서", "누가", "몇"):
+        assert word_terms(word).stop and word_terms(word).left_out, word
+    # Other words without content of their own still tell texts apart by their bigrams.
+    for word in ("그리고", "것은", "하지만"):
+        assert word_terms(word).stop and not word_terms(word).left_out, word
+    # A Latin or Chinese word with a Korean particle is content (SR은 is no function word).
+    assert not word_terms("SR은").stop and not word_terms("北韓의").stop
+    assert word_terms("the").left_out and not word_terms("탈북민들이").left_out
+
+
+def test_an_interrogative_does_not_rank_a_text_that_asks_it(archive: Archive) -> None:
+    answer = make_source(archive, title="가상 1", text="[가상] 2019년 봄 쥐똥나무 마을에서 큰 "
+                         "화재가 났다.")
+    asks = make_source(archive, title="가상 2", text="[가상] 화재 대피 훈련은 언제 하는지 "
+                       "묻는 주민이 많았다.")
+    assert _ids(archive, "화재는 언제 났나?")[:2] == [answer, asks]
+
+
+def test_a_korean_word_without_content_still_weighs(archive: Archive) -> None:
+    # 그리고 (and) has no content morpheme, but its bigrams tell the two texts apart; a
+    # question leaves out only what asks (언제, 어디), not every such word.
+    other = make_source(archive, title="가상 1", text="[가상] 주인은 친절했다.")
+    answer = make_source(archive, title="가상 2", text="[가상] 그리고 그 집 주인은 매우 "
+                         "친절했다.")
+    assert _ids(archive, "그리고 주인이 친절했다")[:2] == [answer, other]

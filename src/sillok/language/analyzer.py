@@ -56,6 +56,14 @@ STOPWORDS = frozenset((
     "their", "them", "then", "there", "these", "they", "this", "those", "to", "was", "were",
     "what", "when", "where", "which", "who", "whom", "whose", "why", "will", "with", "would",
 ))
+# Korean interrogatives (when, how much, how, why, how many days, who, what, where, which):
+# a closed class, and the text that answers a question does not ask it, so a query word
+# whose only content is one of these is a function word like "when" (``WordTerms.stop``,
+# ``WordTerms.left_out``).
+INTERROGATIVES = frozenset((
+    "언제", "얼마", "얼마나", "어떻", "어떠", "왜", "며칠", "어찌", "어째서", "몇", "무엇", "뭐",
+    "누구", "어디", "어느", "무슨", "웬", "무어",
+))
 
 
 # Kiwi's worker threads in this process; None: one per core. See use_threads.
@@ -318,6 +326,11 @@ class WordTerms:
     # Written as a name: a Korean word, or a capitalised Latin one. In "forced labour" nothing
     # is, even though a record may capitalise Labour at the start of a sentence.
     proper: bool = False
+    # Left out of a question's ranking (search/compile.py): a word a question asks with, which
+    # the text that answers it does not hold — an English function word (how, the), a Korean
+    # interrogative (언제, 어디에서, 몇). Other Korean words of no content (그리고, 것은,
+    # 무엇보다) stay: their bigrams still tell texts apart, and their IDF weighs them.
+    left_out: bool = False
 
     @property
     def streams(self) -> list[tuple[str, ...]]:
@@ -397,17 +410,20 @@ def _word_terms(word: str, latin_name: bool) -> WordTerms:
         # Kiwi may read an unknown name as something else (이명순 as 이 + 명 + 순): without a
         # noun of two syllables at its start, the whole word is taken as a possible name.
         keys = hangul_keys(noun if len(noun) > 1 else "".join(HANGUL.findall(norm)))
-        # A number is content even when its Korean ending is not (2,914명: 명 is a counter).
-        stop = not morphemes and not any(t.isdigit() for t in surface)
+        # A number is content even when its Korean ending is not (2,914명: 명 is a counter),
+        # and so is a Latin or Chinese word with a Korean particle (UN의, SR은, 北韓의).
+        stop = (all(m in INTERROGATIVES for m in morphemes)
+                and all(HANGUL.fullmatch(t) for t in surface))
+        left_out = stop and any(t.form in INTERROGATIVES for t in tokens)
     else:
         morphemes = []
         surface = [t for t in analyse(word.lower()) if not t.startswith(PREFIX)]
         keys = latin_keys(word) if latin_name and re.search(r"[a-z]", norm) else []
-        stop = norm.strip(".,?!:;'\"") in STOPWORDS
+        stop = left_out = norm.strip(".,?!:;'\"") in STOPWORDS
     syllables, whole = (keys[:-1], keys[-1:]) if len(keys) > 1 else (keys, [])
     proper = bool(HANGUL.search(norm)) or word[:1].isupper()
     return WordTerms(tuple(morphemes), tuple(surface), tuple(index_terms(syllables)),
-                     tuple(index_terms(whole)), stop, proper)
+                     tuple(index_terms(whole)), stop, proper, left_out)
 
 
 def analyse_word(word: str) -> list[list[str]]:

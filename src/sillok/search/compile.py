@@ -46,8 +46,8 @@ class Alternative:
         return self.quoted or len(self.words) > 1
 
     @property
-    def stop(self) -> bool:
-        return all(w.stop for w in self.words)
+    def left_out(self) -> bool:
+        return all(w.left_out for w in self.words)
 
     def phrase_streams(self) -> list[tuple[str, ...]]:
         """The phrase as one term sequence per stream that every word has."""
@@ -142,7 +142,8 @@ def clause_expr(alts: list[Alternative], d: Dialect) -> str | None:
 
 def ranked_clauses(q: Query, match_all: bool) -> list[list[Alternative]]:
     """The clauses that take part in matching. In ranking mode (``match_all=False``, natural
-    language questions) function words are left out as long as something else is left."""
+    language questions) the words that only ask (English function words, Korean
+    interrogatives: ``WordTerms.left_out``) are left out as long as something else is left."""
     return clauses_and_gaps(q, match_all)[0]
 
 
@@ -155,7 +156,7 @@ def clauses_and_gaps(q: Query, match_all: bool) -> tuple[list[list[Alternative]]
         alts = alternatives(q, clause)
         if not alts:
             continue
-        stop = all(a.stop for a in alts)
+        stop = all(a.left_out for a in alts)
         if stop and _names_a_person(q, i):
             stop = False  # An, So, O are surnames too: "An Jae-min", "So Kwang-il"
         clauses.append(alts)
