@@ -2,7 +2,8 @@
 with names. Everything is generated and FICTIONAL.
 
     PYTHONPATH=src .venv/bin/python bench/encodings.py [--persons 5000] [--seed 7] \\
-        [--threshold 0.84] [--no-chance-check] [--out bench/out/encodings.json]
+        [--threshold 0.84] [--no-chance-check] [--share-a 0.6] [--share-b 0.5] \\
+        [--out bench/out/encodings.json]
 
 A population of fictional persons (surnames by their rough frequency, given names from
 tests/name_spellings.py's syllables, sex, birth year, one to three acts) with families among
@@ -161,12 +162,14 @@ def main() -> None:
     parser.add_argument("--threshold", type=float, default=DEFAULT_THRESHOLD)
     parser.add_argument("--no-chance-check", action="store_true",
                         help="compare by the threshold alone (as before the chance check)")
+    parser.add_argument("--share-a", type=float, default=0.6, help="share of the population in A")
+    parser.add_argument("--share-b", type=float, default=0.5, help="share of the population in B")
     parser.add_argument("--out", type=Path)
     args = parser.parse_args()
     rng = random.Random(args.seed)
     people = population(args.persons, rng)
-    list_a, ids_a = holding(people, 0.6, 0.85, rng)
-    list_b, ids_b = holding(people, 0.5, 0.3, rng)
+    list_a, ids_a = holding(people, args.share_a, 0.85, rng)
+    list_b, ids_b = holding(people, args.share_b, 0.3, rng)
     where_b = {pid: j for j, pid in enumerate(ids_b)}
     truth = {(i, where_b[pid]) for i, pid in enumerate(ids_a) if pid in where_b}
 
