@@ -57,6 +57,15 @@ def test_a_name_after_a_kinship_word_is_surer() -> None:
     ("[가상] 그는 회령에서 체포되어 온성으로 옮겨졌다.",
      [("회령", "kp-09-hoeryong"), ("온성", "kp-09-onsong")]),
     ("[가상] 강계의 공장에서 일했다.", [("강계", "kp-04-kanggye")]),
+    # A station, a port, a facility written joined to the name, or a port after it.
+    ("[가상] 청진역 근처에서 잡혔다.", [("청진", "kp-09-chongjin")]),
+    ("[가상] 혜산역에서 기다렸다.", [("혜산", "kp-10-hyesan")]),
+    ("[가상] 원산항에서 배를 탔다.", [("원산", "kp-07-wonsan")]),
+    ("[가상] 그는 원산 항구에서 일했다.", [("원산", "kp-07-wonsan")]),
+    ("[가상] 회령교화소에 수감되었다.", [("회령", "kp-09-hoeryong")]),
+    ("[가상] 개성공단에서 일했다.", [("개성", "kp-06-kaesong")]),
+    ("[가상] 청진역사 박물관을 찾았다.", []),
+    ("[가상] 원산지 표시를 확인했다.", []),
     ("[Fictional] The Bank of Korea published an estimate.", []),
     ("[Fictional] He reached Yanji after three days.", [("Yanji", "cn-yanji")]),
 ])

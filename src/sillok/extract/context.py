@@ -24,6 +24,7 @@ from itertools import dropwhile, takewhile
 from typing import Any
 
 from sillok.extract.homographs import shipped as homographs
+from sillok.extract.lexicon import PLACE_HEADS
 from sillok.language.analyzer import kiwi
 
 HANGUL = re.compile(r"[가-힣]")
@@ -58,7 +59,7 @@ PLACE_NOUNS = ("출신", "태생", "지역", "일대", "근처", "부근", "인�
                "시장", "장마당", "역", "공단", "국경", "세관", "보위부", "보위", "안전부",
                "보안서", "안전서", "구류장", "구류", "집결소", "교화소", "관리소", "수용소",
                "단련대", "탄광", "광산", "농장", "공장", "기업소", "학교", "병원", "마을",
-               "거리", "교회")
+               "거리", "교회", "항", "항구", "부두", "포구", "공항", "역전")
 # People of a place: 원산의 한 가족, 청진의 주민들 (after 의, as a noun of places is).
 PEOPLE_NOUNS = ("주민", "사람", "가족", "가정", "여성", "남성", "아이", "청년", "노인", "노동자",
                 "농민", "학생", "교사", "군인", "간부", "상인")
@@ -120,11 +121,13 @@ def place_confidence(text: str, start: int, end: int, confidence: float) -> floa
     if form == alias:
         following = next((t for t in tokens if t[2] == at + len(alias)), None)
         if following is not None and following[1] in ("NNG", "NNP") and not _suffix(
-                following[0]) and _joined(text, end):
+                following[0]) and following[0] not in PLACE_HEADS and _joined(text, end):
             return None  # the first part of a compound noun
         return min(0.97, confidence + 0.1) if tag == "NNP" else confidence
     if form.startswith(alias) and _suffix(form[len(alias):]):
         return min(0.97, confidence + 0.1)  # 해주시, 부령군
+    if form.startswith(alias) and form[len(alias):] in PLACE_HEADS:
+        return confidence  # one noun for the name and a place in it: 원산항, 남포항
     if form.startswith(alias) and form[len(alias):] in PARTICLES:
         return confidence  # Kiwi kept the particle on a name it does not know: 강계의
     if len(form) > len(alias):

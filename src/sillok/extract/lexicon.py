@@ -27,6 +27,11 @@ ORG_VOCABULARIES = ("agency",)
 # endings that make a noun a verb (북송됐다, 송환하다), but not another syllable of a word.
 PARTICLES = tuple("은는이가을를에의도로와과만께서랑으까부처보되됐돼하했당시")
 HANGUL = re.compile(r"[\uac00-\ud7a3]")
+# Nouns written joined to a place's name that leave it the place: 청진역 (Chongjin station),
+# 원산항 (Wonsan port), 회령교화소, 혜산시장 — not another word that starts alike (한국은행).
+PLACE_HEADS = ("역", "역전", "항", "항구", "부두", "포구", "공항", "세관", "시장", "장마당",
+               "교화소", "관리소", "집결소", "구류장", "단련대", "보위부", "안전부", "보안서",
+               "탄광", "광산", "공장", "공단", "기업소", "농장", "병원", "학교")
 
 
 @dataclass(frozen=True)
@@ -110,7 +115,8 @@ def _bounded(text: str, start: int, end: int, found: str, entry: Entry) -> bool:
         if HANGUL.match(before):
             return False
         syllables = len(HANGUL.findall(found))
-        return not (syllables <= 2 and HANGUL.match(after) and after not in PARTICLES)
+        return not (syllables <= 2 and HANGUL.match(after) and after not in PARTICLES
+                    and not (entry.kind == "place" and text.startswith(PLACE_HEADS, end)))
     if before.isalnum() or (after.isalnum() and not (after == "s" and _plural_ok(text, end))):
         return False
     if alias.isupper() and len(alias) <= 6:
