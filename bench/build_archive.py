@@ -58,7 +58,9 @@ ACT_TYPES = ["detention_jipkyulso", "forced_repatriation", "torture", "forced_la
 PLACES = ["kp-09-onsong", "kp-10-hyesan", "kp-09-musan", "kp-09-hoeryong", "cn-yanji",
           "cn-tumen", "kp-03-sinuiju", "kp-09-chongjin"]
 SURNAMES = ["김", "리", "박", "최", "정", "강", "조", "윤"]
-GIVEN = ["가상", "영희", "철수", "미라", "성호", "은정", "명수", "순이", "광철", "옥희"]
+# Not 가상 ("fictional"): every Korean text starts with [가상 …], and a restricted 김가상 would
+# have its given name masked in all of them (Protection II masks a given name alone).
+GIVEN = ["정숙", "영희", "철수", "미라", "성호", "은정", "명수", "순이", "광철", "옥희"]
 
 
 def text_of(rng: random.Random, korean: bool, size: int = 2000) -> str:
