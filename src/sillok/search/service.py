@@ -32,7 +32,7 @@ from sillok.search.index import INDEXED
 from sillok.search.onepass import EXTRA, FirstPass, Row, first_pass, fts_table, plain_page
 from sillok.search.query import Query, parse
 from sillok.search.rank import Candidate, idf, rerank
-from sillok.search.snippet import Highlighter, snippet
+from sillok.search.snippet import Highlighter, Offsets, snippet
 from sillok.search.term_suggestions import NOT_TERMS, suggested_keys, suggestions
 from sillok.security.policy import Actor, visible_levels
 
@@ -319,11 +319,15 @@ def _candidates(session: Session, rows: list[Row], texts: bool) -> list[Candidat
     return [Candidate((t, i), s, *loaded.get(e, ("", ""))) for e, t, i, s in rows]
 
 
-def _items(session: Session, q: Query, hits: list[Candidate], masker: Masker | None
-           ) -> list[dict[str, Any]]:
+def _items(session: Session, q: Query, hits: list[Candidate], masker: Masker | None,
+           at: dict[tuple[str, int], Offsets | None] | None = None) -> list[dict[str, Any]]:
     """The hits as the actor may see them; each record type loaded in one query. With a
     ``masker`` (a reader without clearance), labels are masked and snippets are cut from the
-    public copy: marked passages and protected names replaced, never cut through."""
+    public copy: marked passages and protected names replaced, never cut through. ``at``:
+    the offsets the index keeps of the records' texts (snippet.offsets), by record; each
+    is used only for the very text it was made from (a public copy with parts replaced is
+    read as before)."""
+    at = at or {}
     loaded: dict[tuple[str, int], Any] = {}
     for record_type in {c.key[0] for c in hits}:
         model = MODELS[record_type]
@@ -351,7 +355,7 @@ def _items(session: Session, q: Query, hits: list[Candidate], masker: Masker | N
         if masker is None or record_type in REFERENCE_TYPES:
             # Places and terms are reference data, shown unmasked as in their views
             # (archive/redact.py): the city of Chongjin is not a person called Chong-jin.
-            shown = marks.snippet(source_text)
+            shown = marks.snippet(source_text, at.get(cand.key))
         else:
             # Cut from the public copy, each hidden part one character while it is cut.
             label = masker.mask(label)
@@ -360,7 +364,7 @@ def _items(session: Session, q: Query, hits: list[Candidate], masker: Masker | N
             text_in_parts, parts = public_parts(
                 source_text, hidden.get(record_id, []) if record_type == "source" else [],
                 names)
-            shown = fill(marks.snippet(text_in_parts),
+            shown = fill(marks.snippet(text_in_parts, at.get(cand.key) if not parts else None),
                          {ch: html.escape(what) for ch, what in parts.items()})
         items.append({"type": record_type, "id": record_id, "label": label,
                       "level": obj.level, "score": round(abs(cand.score or cand.backend_score), 4),

@@ -5,6 +5,13 @@ Matching is on the text itself, so a morpheme inside a longer Korean word (탈�
 is marked where it stands. Names are matched by their keys as the index matches them, so a
 search for Kim Jong Un marks 김정은 in a Korean text and 김정은 marks Kim Jong-un in an English
 one.
+
+Offsets (issue 22, point 4): what a snippet reads of a text — where its Latin words stand with
+their stems, where its Korean words start, its capitalised words with their name keys — is
+worked out once, when the text is indexed (``offsets``; the tantivy index keeps it with each
+document), and a result's snippet looks the query's words up in it instead of reading the
+whole text again. The marks are the same as when the text is read (tests/test_snippet_offsets.py);
+a text whose offsets are missing or were made from another text is read as before.
 """
 
 from __future__ import annotations
@@ -12,6 +19,7 @@ from __future__ import annotations
 import html
 import itertools
 import re
+import zlib
 from collections.abc import Iterator
 from functools import lru_cache
 
@@ -171,6 +179,82 @@ def _name_starts(firsts: frozenset[str]) -> frozenset[str]:
     return frozenset().union(*(by_key.get(key, frozenset()) for key in firsts))
 
 
+class Offsets:
+    """What a snippet reads of one text, worked out once when it is indexed (``offsets``):
+    text in lines ``key<TAB>positions``, in which a query's few keys are found (str.find)
+    and only their lines read — nothing is decoded that the query does not ask for."""
+
+    def __init__(self, stored: bytes) -> None:
+        head, self.latin, self.hangul, self.caps = stored.decode("utf-8").split(_PART)
+        size, crc = head.split(":")
+        # The text's length and checksum: offsets of another text are never used.
+        self.size, self.crc = int(size), int(crc)
+
+    def fits(self, raw: str) -> bool:
+        return self.size == len(raw) and self.crc == _crc(raw)
+
+    def firsts(self) -> str:
+        """The first syllables of the text's Korean words, each once."""
+        return self.hangul[1:self.hangul.find("\n", 1)]
+
+
+_PART = "\x1d"  # between the parts of a text's offsets
+
+
+def _line(part: str, key: str) -> list[int]:
+    """The positions a part of the offsets keeps for ``key``."""
+    at = part.find(f"\n{key}\t")
+    if at < 0:
+        return []
+    at += len(key) + 2
+    return [int(n) for n in part[at:part.find("\n", at)].split(",")]
+
+
+def _lines(by_key: dict[str, list[int]]) -> str:
+    return "".join(f"\n{key}\t{','.join(map(str, found))}" for key, found in by_key.items()
+                   ) + "\n"
+
+
+def _crc(raw: str) -> int:
+    return zlib.crc32(raw.encode("utf-8", "surrogatepass"))
+
+
+def _lowered(raw: str) -> str:
+    lowered = normalise(raw)
+    return lowered if len(lowered) == len(raw) else raw.lower()  # NFKC changed lengths
+
+
+def offsets(raw: str) -> bytes:
+    """The offsets of ``raw`` that its snippets read (``Offsets``), to keep with its index
+    document: computed once, when the text is indexed. Three parts: each Latin word
+    (without apostrophes) and each stem, with the start and end of every word of the text
+    that is it or has it; the first syllables of the Korean words, then each with the
+    starts of the words it begins; the name keys of capitalised words, each with the start
+    and end of every word that has them."""
+    lowered = _lowered(raw)
+    latin: dict[str, list[int]] = {}
+    for m in LATIN_TOKEN.finditer(lowered):
+        word = m.group().replace("'", "")
+        for key in dict.fromkeys((word, stem(word))):
+            latin.setdefault(key, []).extend(m.span())
+    hangul: dict[str, list[int]] = {}
+    for m in HANGUL.finditer(raw):
+        hangul.setdefault(m.group()[0], []).append(m.start())
+    caps: dict[str, list[int]] = {}
+    for m in CAPITALISED.finditer(raw):
+        keys = " ".join(_latin_syllables(m.group()))
+        if keys:
+            caps.setdefault(keys, []).extend(m.span())
+    parts = [f"{len(raw)}:{_crc(raw)}", _lines(latin),
+             "\n" + "".join(hangul) + _lines(hangul), _lines(caps)]
+    return _PART.join(parts).encode("utf-8", "surrogatepass")
+
+
+def read_offsets(stored: bytes | None) -> Offsets | None:
+    """A document's offsets as ``offsets`` kept them (None if it has none)."""
+    return Offsets(stored) if stored else None
+
+
 def _reach(first: int) -> int:
     """Where the window of a snippet whose first match is at ``first`` ends at most."""
     return max(0, first - SNIPPET // 3) + SNIPPET * 2
@@ -187,13 +271,73 @@ class _Names:
         self.sizes = sorted({len(seq) for seq in names}, reverse=True)
         # A run of Latin words is read on only while it may still become a name.
         self.heads = {seq[:k] for seq in names for k in range(1, len(seq) + 1)}
+        # The heads as the offsets of a text spell a capitalised word's keys.
+        self.head_keys = {" ".join(seq) for seq in self.heads}
 
-    def spans(self, raw: str, limit: int) -> list[tuple[int, int]]:
+    def _looked_up(self, raw: str, limit: int, at: Offsets) -> list[tuple[int, int]]:
+        """``spans`` from a text's offsets: only the Korean words that begin with a name's
+        first syllable and the capitalised words whose keys begin a name are visited, in
+        text order, with the same limits as reading the text."""
+        names, starts = self.names, self.starts
+        spans = []
+        found_at: list[int] = []
+        if starts:
+            firsts = at.firsts()
+            for first in ([c for c in firsts if c in starts] if len(firsts) < len(starts)
+                          else [c for c in starts if c in firsts]):
+                found_at += _line(at.hangul, first)
+        for s in sorted(found_at):
+            if s >= limit:
+                break
+            word = HANGUL.match(raw, s).group()  # type: ignore[union-attr]
+            for length in self.sizes:
+                if length <= len(word) and _hangul_syllables(word[:length]) in names:
+                    spans.append((s, s + length))
+                    limit = min(limit, _reach(s))
+                    break
+        # The capitalised words whose keys begin a name, in text order; the words after one
+        # are read from the text. Reading it, ``spans`` gathers the words before the limit
+        # and MAX_NAME_WORDS - 1 after it: a run goes no further.
+        gathered = limit
+        heads = sorted(n for key in self.head_keys for n in _line(at.caps, key)[::2])
+        after = 0
+        for i in heads:
+            if i < after:
+                continue
+            if i >= limit:
+                break
+            seq: tuple[str, ...] = ()
+            found = None
+            beyond = 0
+            words = CAPITALISED.finditer(raw, i)
+            previous = None
+            for w in itertools.islice(words, MAX_NAME_WORDS):
+                beyond += w.start() >= gathered
+                if beyond >= MAX_NAME_WORDS:
+                    break
+                if previous is not None and not LATIN_GAP.fullmatch(
+                        raw[previous.end():w.start()]):
+                    break
+                seq += _latin_syllables(w.group())
+                if seq not in self.heads:
+                    break
+                if seq in names:
+                    found = w
+                previous = w
+            if found is not None:
+                spans.append((i, found.end()))
+                limit = min(limit, _reach(i))
+                after = found.end()
+        return spans
+
+    def spans(self, raw: str, limit: int, at: Offsets | None = None) -> list[tuple[int, int]]:
         """Where the text writes one of the names: the start of a Korean word (김정은 in
         김정은은), or a run of capitalised Latin words (Kim Jong-un). Only the spans that
         begin before ``limit``, which each span found lowers to ``_reach`` of it: a span
         beyond can neither be the first match nor fall in the window. (Reading every word of
         a long text for names took most of a snippet's time; the window is 180 characters.)"""
+        if at is not None:
+            return self._looked_up(raw, limit, at)
         names, starts = self.names, self.starts
         spans = []
         for m in HANGUL.finditer(raw) if starts else ():
@@ -279,6 +423,16 @@ class Highlighter:
             if word in self.latin or stem(word) in self.latin:
                 yield m.start(), m.end()
 
+    def first_latin(self, lowered: str, at: Offsets | None) -> list[int]:
+        """Where the first of ``latin_spans`` over the whole text starts (none or one);
+        with offsets, only the words that are a query word or share its stem are visited."""
+        if at is None:
+            return [s for s, _e in itertools.islice(self.latin_spans(lowered), 1)]
+        if not self.prefixes:
+            return []
+        found = sorted({(s, e) for key in self.latin for s, e in _pairs(_line(at.latin, key))})
+        return [s for s, e in found if lowered.startswith(self.prefixes, s, e)][:1]
+
     def phrase_spans(self, lowered: str, start: int = 0, end: int | None = None
                      ) -> list[tuple[int, int]]:
         """Where the query's Latin phrases stand in ``lowered[start:end]``: runs of whole
@@ -295,8 +449,31 @@ class Highlighter:
                       for i in range(len(tokens) - n + 1) if tuple(stems[i:i + n]) == phrase]
         return spans
 
-    def snippet(self, raw: str) -> str:
-        return _snippet(raw, self)
+    def first_phrase(self, lowered: str, at: Offsets | None) -> list[int]:
+        """Where the first of ``phrase_spans`` over the whole text starts (none or one);
+        with offsets, the words after each word with a phrase's first stem are read from
+        the text, and no others."""
+        if at is None:
+            phrases = self.phrase_spans(lowered)
+            return [min(s for s, _e in phrases)] if phrases else []
+        firsts = []
+        for phrase in self.phrases:
+            for s, _e in sorted(_pairs(_line(at.latin, phrase[0]))):
+                run = tuple(stem(t.group().replace("'", "")) for t in itertools.islice(
+                    LATIN_TOKEN.finditer(lowered, s), len(phrase)))
+                if run == phrase:
+                    firsts.append(s)
+                    break
+        return [min(firsts)] if firsts else []
+
+    def snippet(self, raw: str, at: Offsets | None = None) -> str:
+        """The snippet of ``raw``; from its offsets (``offsets``), if given and made from
+        this very text."""
+        return _snippet(raw, self, at if at is not None and at.fits(raw) else None)
+
+
+def _pairs(flat: list[int]) -> Iterator[tuple[int, int]]:
+    return zip(flat[::2], flat[1::2], strict=True)
 
 
 def snippet(raw: str, q: Query) -> str:
@@ -304,18 +481,15 @@ def snippet(raw: str, q: Query) -> str:
     return _snippet(raw, Highlighter(q))
 
 
-def _snippet(raw: str, h: Highlighter) -> str:
+def _snippet(raw: str, h: Highlighter, at: Offsets | None = None) -> str:
     if not raw:
         return ""
     needles, names = h.needles, h.names
-    lowered = normalise(raw)
-    if len(lowered) != len(raw):  # NFKC changed lengths: fall back to a case fold only
-        lowered = raw.lower()
+    lowered = _lowered(raw)
     starts = [i for i in (lowered.find(n) for n in needles) if i >= 0]
-    starts += [s for s, _e in itertools.islice(h.latin_spans(lowered), 1)]
-    phrases = h.phrase_spans(lowered)
-    starts += [min(s for s, _e in phrases)] if phrases else []
-    name_spans = names.spans(raw, _reach(min(starts)) if starts else len(raw)
+    starts += h.first_latin(lowered, at)
+    starts += h.first_phrase(lowered, at)
+    name_spans = names.spans(raw, _reach(min(starts)) if starts else len(raw), at
                              ) if names is not None else []
     starts += [s for s, _e in name_spans]
     first = min(starts, default=0)

@@ -52,6 +52,7 @@ from sillok.search.filters import scope
 from sillok.search.onepass import YEAR
 from sillok.search.query import Query, parse
 from sillok.search.rank import Candidate, idf, rerank
+from sillok.search.snippet import read_offsets
 from sillok.search.tantivy_store import FULL, PUBLIC, SCHEMA, Store
 from sillok.search.term_suggestions import MAX_SUGGESTIONS, suggested_keys, suggestions
 from sillok.security.policy import Actor, visible_levels
@@ -369,7 +370,13 @@ def run(session: Session, cache: IndexCache, masker: Masker | None, actor: Actor
             hits += candidates[window:offset + limit]
     else:
         hits = candidates[offset:offset + limit]
-    result.items = service._items(session, q, hits, masker)
+    # The offsets the index keeps of each shown record's text: its snippet is cut without
+    # reading the text again (snippet.offsets).
+    where = {(v[0], v[1]): a for (_s, a), e in zip(found.hits, entries, strict=True)
+             for v in [checked.shown.get(e)] if v is not None}
+    at = {c.key: read_offsets(searcher.doc(where[c.key]).get_first("snip"))
+          for c in hits if c.key in where}
+    result.items = service._items(session, q, hits, masker, at)
     return result
 
 

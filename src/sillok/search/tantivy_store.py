@@ -47,12 +47,14 @@ from pathlib import Path
 from typing import Any
 
 import tantivy
-from sqlalchemy import Connection, Engine, and_, delete, event, func, insert, select
+from sqlalchemy import Connection, Engine, and_, case, delete, event, func, insert, select
 from sqlalchemy.orm import Session
 
+from sillok.archive.resolve import MODELS
 from sillok.archive.views import PUBLIC_COPIES
 from sillok.config import Settings
 from sillok.db import models as m
+from sillok.search.snippet import offsets
 
 log = logging.getLogger(__name__)
 
@@ -78,7 +80,8 @@ FLUSH_AT = 2000
 
 # The index's layout (schema below); an index of another is rebuilt when the archive opens.
 # 2: type, language and kind as fast fields, and the year: facets are counted in the index.
-FORMAT = "2"
+# 3: the offsets of a record's text that its snippets read (snippet.offsets), stored.
+FORMAT = "3"
 
 
 def schema() -> tantivy.Schema:
@@ -97,14 +100,31 @@ def schema() -> tantivy.Schema:
     # The analyser's terms, split where it joined them; positions for phrases.
     sb.add_text_field("title", tokenizer_name="whitespace")
     sb.add_text_field("body", tokenizer_name="whitespace")
+    # Stored, not searched: where the words of the text a result's snippet is cut from stand
+    # (snippet.offsets) — only for entries with nothing to hide ('all'), whose text every
+    # reader reads: the public index keeps nothing of a text but its public copy.
+    sb.add_bytes_field("snip", stored=True)
     return sb.build()
 
 
 SCHEMA = schema()
+
+
+def _snippet_text() -> Any:
+    """The text a record's snippets are cut from (search/service._items: a source's text,
+    another record's description), of the entries with nothing to hide."""
+    si = m.SearchEntry
+    texts = [(si.record_type == kind, select(model.text if kind == "source" else
+                                             model.description).where(
+        model.id == si.record_id).scalar_subquery())
+        for kind, model in MODELS.items() if kind == "source" or hasattr(model, "description")]
+    return case((si.audience == "all", case(*texts, else_=None)), else_=None).label("shown")
+
+
 _COLUMNS = (m.SearchEntry.id, m.SearchEntry.record_type, m.SearchEntry.record_id,
             m.SearchEntry.level, m.SearchEntry.audience, m.SearchEntry.language,
             m.SearchEntry.kind, m.SearchEntry.date_start, m.SearchEntry.title,
-            m.SearchEntry.body)
+            m.SearchEntry.body, _snippet_text())
 
 
 def public(level: str, audience: str) -> bool:
@@ -129,6 +149,8 @@ def _document(row: Any) -> tantivy.Document:
         doc.add_integer("year", row.date_start.year)
     doc.add_text("title", row.title or "")
     doc.add_text("body", row.body or "")
+    if row.shown:
+        doc.add_bytes("snip", offsets(row.shown))
     return doc
 
 
