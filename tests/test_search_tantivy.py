@@ -21,7 +21,7 @@ from sillok.search import service, tantivy_store
 from sillok.search.index import reindex_all
 from sillok.search.service import search
 from sillok.search.tantivy_store import FULL, PUBLIC, Store
-from tests.conftest import ANON, EDITOR, make_person, make_source
+from tests.conftest import ANON, EDITOR, VIEWER, make_person, make_source
 from tests.test_search_facets import MARK, _archive_with_places
 
 WORD = "쥐똥나무골"
@@ -288,3 +288,29 @@ def test_a_reindex_beside_a_flush_under_way_loses_no_record(archive_t: Archive,
         rows = conn.execute(text("SELECT level, audience FROM search_index")).all()
     assert store.searcher(FULL).num_docs == len(rows)
     assert search(archive_t, ANON, WORD).total == 1
+
+
+def test_a_search_filters_by_term_only_what_the_index_read_may_hold_beyond_the_reader(
+        archive_t: Archive) -> None:
+    """Scope filters cost a pass over most of the index each as term sets (tantivy makes a
+    bitset of every document with the level 'public'); as term queries, only those the index
+    read does not already answer for: the public index holds only public copies of records
+    that are not restricted."""
+    from sillok.archive.views import PUBLIC_COPIES
+    from sillok.search.tantivy_search import _scope
+
+    public = _scope(True, ["public"], PUBLIC_COPIES)
+    assert len(public) == 1 and "TermQuery" in repr(public[0]) and "TermSet" not in repr(public)
+    assert _scope(True, ["public", "internal"], PUBLIC_COPIES) == []
+    staff = _scope(False, ["public", "internal", "restricted"], ("all", "full", "fa"))
+    assert len(staff) == 1 and '"full"' in repr(staff) and "TermSet" not in repr(staff)
+    analyst = _scope(False, ["public", "internal"], ("all", "fa", "analyst", "ap"))
+    assert len(analyst) == 2
+    # And the answers are what the database allows: a restricted source and an internal one
+    # are found by those who may see them only.
+    make_source(archive_t, level="internal", text=f"[가상] {WORD} 내부 기록.")
+    make_source(archive_t, level="restricted", text=f"[가상] {WORD} 제한 기록.")
+    make_source(archive_t, text=f"[가상] {WORD} 공개 기록.")
+    assert search(archive_t, ANON, f"type:sources {WORD}").total == 1
+    assert search(archive_t, VIEWER, f"type:sources {WORD}").total == 2
+    assert search(archive_t, EDITOR, f"type:sources {WORD}").total == 3
