@@ -1,0 +1,123 @@
+"""CPU time per query of search_scale.py's queries on an archive it built (--data-dir), for
+comparing code on a shared machine, where wall time is noise: each query's
+``time.process_time`` (the process's, tantivy's threads included) beside its wall time.
+
+    .venv/bin/python bench/search_cpu.py cpu DATA_DIR OUT   # Sillok, anonymous: first-time
+                                                            # queries with facets, then without
+    .venv/bin/python bench/search_cpu.py bare DATA_DIR OUT  # the same match on the public
+                                                            # tantivy index alone (3 passes)
+    .venv/bin/python bench/search_cpu.py prof DATA_DIR OUT  # cProfile of the first-time pass
+    .venv/bin/python bench/search_cpu.py dump DATA_DIR OUT  # every answer (3 roles, with and
+                                                            # without facets), to compare code
+
+The archive's search backend is tantivy. 20 queries warm the process first, as in
+search_scale.py; the 300 others are timed. The load average is recorded before and after.
+"""
+
+from __future__ import annotations
+
+import cProfile
+import json
+import os
+import pstats
+import sys
+import time
+from pathlib import Path
+from typing import Any
+
+
+def percentiles(xs: list[float]) -> dict[str, float]:
+    xs = sorted(xs)
+    n = len(xs)
+    return {"mean": round(sum(xs) / n, 3), "p50": round(xs[n // 2], 3),
+            "p95": round(xs[int(n * 0.95)], 3), "p99": round(xs[int(n * 0.99)], 3)}
+
+
+def bare(archive: Any, queries: list[str]) -> dict[str, Any]:
+    from sillok.search.compile import clauses_and_gaps
+    from sillok.search.expand import expand
+    from sillok.search.query import parse
+    from sillok.search.tantivy_search import _matching, _terms, compile_tantivy
+    from sillok.search.tantivy_store import PUBLIC, store_of
+
+    store = store_of(archive.engine)
+    assert store is not None
+    compiled = []
+    for q in queries:
+        parsed = parse(q)
+        with archive.transaction() as session:
+            expand(session, parsed)
+        compiled.append(compile_tantivy(parsed, clauses_and_gaps(parsed, True)[0], True))
+    searcher: Any = store.searcher(PUBLIC)
+    level = [_terms("level", ["public"])]
+    out: dict[str, Any] = {}
+    for n in range(3):
+        cpu, wall = [], []
+        for query in compiled:
+            c, w = time.process_time(), time.perf_counter()
+            if query is not None:
+                searcher.search(_matching(query, level), 10, count=True)
+            cpu.append((time.process_time() - c) * 1000)
+            wall.append((time.perf_counter() - w) * 1000)
+        out[f"bare{n}"] = {"cpu_ms": percentiles(cpu), "wall_ms": percentiles(wall)}
+    return out
+
+
+def main() -> None:
+    from sillok.archive.service import Archive
+    from sillok.config import Settings
+    from sillok.search.service import search
+    from sillok.security.policy import Actor, Role
+
+    mode, data, out = sys.argv[1], Path(sys.argv[2]), Path(sys.argv[3])
+    queries = json.loads(next(data.glob("bench-*.json")).read_text(encoding="utf-8"))["queries"]
+    archive = Archive.open(Settings(data_dir=data, search_backend="tantivy"))
+    anonymous = Actor.anonymous()
+    result: dict[str, Any] = {"load_before": os.getloadavg()}
+    try:
+        for q in queries[:20]:
+            search(archive, anonymous, q, limit=10, facets=True)
+        timed = queries[20:]
+        if mode == "bare":
+            result |= bare(archive, timed)
+        elif mode == "cpu":
+            for facets in (True, False):
+                cpu, wall = [], []
+                for q in timed:
+                    c, w = time.process_time(), time.perf_counter()
+                    search(archive, anonymous, q, limit=10, facets=facets)
+                    cpu.append((time.process_time() - c) * 1000)
+                    wall.append((time.perf_counter() - w) * 1000)
+                result[f"facets={facets}"] = {"cpu_ms": percentiles(cpu),
+                                              "wall_ms": percentiles(wall)}
+        elif mode == "prof":
+            profile = cProfile.Profile()
+            profile.enable()
+            for q in timed:
+                search(archive, anonymous, q, limit=10, facets=True)
+            profile.disable()
+            profile.dump_stats(str(out))
+            pstats.Stats(profile).sort_stats("cumulative").print_stats(60)
+            return
+        elif mode == "dump":
+            dump = []
+            for who in (anonymous, Actor("bench-admin", Role.admin),
+                        Actor("bench-viewer", Role.viewer)):
+                for facets in (True, False):
+                    for q in timed:
+                        r = search(archive, who, q, limit=10, facets=facets)
+                        dump.append({"who": who.role.value, "q": q, "total": r.total,
+                                     "facets": r.facets,
+                                     "items": [[i["type"], i["id"], i["label"], i["score"],
+                                                i["snippet"]] for i in r.items]})
+            out.write_text(json.dumps(dump, ensure_ascii=False, indent=0), encoding="utf-8")
+            return
+    finally:
+        archive.close()
+    result["load_after"] = os.getloadavg()
+    out.write_text(json.dumps(result, indent=1) + "\n", encoding="utf-8")
+    print(json.dumps(result))
+
+
+if __name__ == "__main__":
+    main()
