@@ -8,6 +8,8 @@ import pytest
 
 from sillok.archive.service import Archive
 from sillok.language.analyzer import word_terms
+from sillok.search import rank
+from sillok.search.cache import forget_answers
 from sillok.search.service import search
 from tests.conftest import ANON, make_source
 
@@ -83,3 +85,18 @@ def test_a_korean_word_without_content_still_weighs(archive: Archive) -> None:
     answer = make_source(archive, title="가상 2", text="[가상] 그리고 그 집 주인은 매우 "
                          "친절했다.")
     assert _ids(archive, "그리고 주인이 친절했다")[:2] == [answer, other]
+
+
+def test_a_paraphrase_earns_part_of_the_word_it_replaces(archive: Archive,
+                                                         monkeypatch: pytest.MonkeyPatch) -> None:
+    # 연행 (taken away) for 체포 (arrest): Kiwi's model puts them 0.72 apart (rank.SOFT). The
+    # other record has the question's other words as often, and is shorter.
+    answer = make_source(archive, title="가상 1", text="[가상] 보위부가 쥐똥나무 마을 주민 "
+                         "열두 명을 연행했다고 이웃이 전했다.")
+    other = make_source(archive, title="가상 2", text="[가상] 쥐똥나무 마을 주민 열두 명이 "
+                        "장마당에 갔다.")
+    question = "쥐똥나무 마을 주민이 체포된 밤"
+    assert _ids(archive, question)[:2] == [answer, other]
+    monkeypatch.setattr(rank, "SOFT", 0.0)
+    forget_answers()
+    assert _ids(archive, question)[:2] == [other, answer]

@@ -95,8 +95,12 @@ def _kiwi() -> Any:
 def warm_up() -> None:
     """Load Kiwi's model and analyse one word: its first analysis builds what it needs lazily
     (1.7 s on the bench machine, after a 1 s load), which a server's first Korean search
-    would otherwise wait for, with every request behind it."""
+    would otherwise wait for, with every request behind it. The table of the model's nouns
+    that ranking compares (similarity.py, 0.2 s) is built too."""
+    from sillok.language import similarity
+
     _kiwi().tokenize("가나다")
+    similarity.available()
 
 
 def _tokenize_all(texts: list[str]) -> Any:
