@@ -9,10 +9,13 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
-from sqlalchemy import event, text
+from sqlalchemy import bindparam, event, text
 
 from sillok.archive.service import Archive
 from sillok.search import cache, onepass, service
+from sillok.search.cache import IndexCache
+from sillok.search.compile import compile_query
+from sillok.search.query import parse
 from sillok.search.service import search
 from tests.conftest import ANON, EDITOR, make_source
 
@@ -98,3 +101,53 @@ def test_answers_with_frequencies_beyond_the_cap(archive: Archive,
     everyone = search(archive, EDITOR, f"{MARK} 다른")
     assert everyone.total == 26
 
+
+def _common_word(archive: Archive) -> dict[int, int]:
+    """40 public sources with the word, the last two with it in their title too; entry id →
+    source id."""
+    ids = [make_source(archive, level="public", title=f"가상 {MARK} 기사" if i >= 38 else "기사",
+                       text=f"[가상] {MARK} 공개 기사 {i} " + f"{MARK} " * (i % 4))
+           for i in range(40)]
+    with archive.transaction() as session:
+        rows = session.execute(text("SELECT id, record_id FROM search_index "
+                                    "WHERE record_type = 'source' AND record_id IN :ids")
+                               .bindparams(bindparam("ids", expanding=True)), {"ids": ids})
+        return {int(e): int(r) for e, r in rows}
+
+
+def test_a_common_word_is_ranked_among_title_candidates(archive: Archive,
+                                                        monkeypatch: pytest.MonkeyPatch) -> None:
+    """More matches than ``RANK_ALL``: the first page is the best, by the backend's score, of
+    the matches with the word in their title and — these being fewer than a page — the first
+    matches in the index's order, at least a page of them. The total and facets still count
+    every match; the page is full. Fewer matches: every one is ranked, as on SQLite."""
+    entries = _common_word(archive)
+    dialect = archive.engine.dialect.name
+    match = compile_query(parse(MARK), dialect)
+    where, params = ["si.level IN :levels"], {"match": match, "levels": ["public"]}
+    monkeypatch.setattr(onepass, "RANK_ALL", 5)
+    monkeypatch.setattr(onepass, "TITLE_CANDIDATES", 1)
+    with archive.transaction() as session:
+        first = onepass.first_pass(session, IndexCache(session), dialect, where, params,
+                                   sort="relevance", start=0, size=10, facets=True, cap=100,
+                                   title_match=match if dialect == "postgresql" else None)
+        plain = onepass.plain_page(session, dialect, where, params, sort="relevance", start=0,
+                                   size=10)
+    assert first.counts.total == 40 and sum(first.counts.facets["type"].values()) == 40
+    assert len(first.rows) == 10
+    titled = sorted(entries)[38:]
+    if dialect == "postgresql":
+        # The best title match first (one candidate asked for), then the best of ten matches
+        # read in the index's order: the other title match, written last, is not among them,
+        # while ranking every match puts both title matches first.
+        assert first.rows[0][0] in titled
+        assert sum(r[0] in titled for r in first.rows) == 1
+        assert {r[0] for r in plain[:2]} == set(titled)
+    else:
+        assert [r[0] for r in first.rows] == [r[0] for r in plain]
+    monkeypatch.setattr(onepass, "RANK_ALL", 1_000)
+    with archive.transaction() as session:
+        few = onepass.first_pass(session, IndexCache(session), dialect, where, params,
+                                 sort="relevance", start=0, size=10, facets=True, cap=100,
+                                 title_match=match if dialect == "postgresql" else None)
+    assert [r[0] for r in few.rows] == [r[0] for r in plain]

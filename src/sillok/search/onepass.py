@@ -34,6 +34,15 @@ from sillok.search.cache import IndexCache
 from sillok.search.filters import bound
 
 OVERFETCH = 4
+# PostgreSQL: the first page by relevance ranks every match's tsvector when they are at most
+# this many; beyond it, candidates chosen by their titles (_pg_bounded). ts_rank re-reads each
+# match's tsvector, most of them out of line: a word with 45,566 matches took 1.3 s at
+# 1,000,000 sources (bench/README.md).
+RANK_ALL = 1_000
+TITLE_CANDIDATES = 1_000
+# The title's own tsvector, as migration 0028 indexes it: computed from the title (short, in
+# the row) for the few candidates ranked by it, not stored.
+TITLE_TSV = "to_tsvector('simple', si.title)"
 
 def fts_table(params: dict[str, Any]) -> str:
     """The SQLite full-text index to read: the public copies' own (migration 0012) for
@@ -114,15 +123,19 @@ def _order(sort: str, date: str, score: str, entry: str) -> str:
 def first_pass(session: Session, cache: IndexCache, dialect: str, where: list[str],
                params: dict[str, Any], *, sort: str, start: int, size: int, facets: bool,
                cap: int, texts: bool = False,
-               extra: tuple[list[str], dict[str, Any]] | None = None) -> FirstPass:
+               extra: tuple[list[str], dict[str, Any]] | None = None,
+               title_match: str | None = None) -> FirstPass:
     """The results ``start``…``start + size`` in the given order, and the counts; with
     ``texts``, the results' analysed title and body too (no second statement to read them);
     with ``extra``, the rows of the caller's parts (part ``EXTRA`` and up, the statement's
-    nine columns) and their parameters."""
+    nine columns) and their parameters; with ``title_match`` (PostgreSQL: any of the
+    question's words), the first page by relevance of a common word is ranked among
+    candidates chosen by their titles (``_pg_bounded``)."""
     scope = " AND ".join(where)
     year = YEAR.get(dialect, YEAR["postgresql"])
     values = {**params, "cap": cap, "limit": size, "offset": start, "over": OVERFETCH * size}
     overfetch = False
+    titled = None
     if dialect == "sqlite":
         fts = fts_table(params)
         m = (f"SELECT {fts}.rowid AS rid, {sqlite_score(fts)} AS score FROM {fts} "
@@ -143,6 +156,9 @@ def first_pass(session: Session, cache: IndexCache, dialect: str, where: list[st
                     f"(ORDER BY {order}) AS pos FROM m CROSS JOIN "
                     f"search_index si ON si.id = m.rid WHERE {scope} ORDER BY {order} "
                     "LIMIT :limit OFFSET :offset")
+    elif sort == "relevance" and start == 0 and title_match is not None:
+        m, scoped, titled, page = _pg_bounded(scope, year)
+        values.update(title_match=title_match, rank_all=RANK_ALL, title_k=TITLE_CANDIDATES)
     else:
         m = (f"SELECT si.id, si.record_type, si.record_id, si.language, si.kind, "
              f"si.date_start, {year} AS y, {POSTGRES_SCORE} AS score FROM search_index si "
@@ -154,6 +170,7 @@ def first_pass(session: Session, cache: IndexCache, dialect: str, where: list[st
                 "LIMIT :limit OFFSET :offset")
     counting, counted = fc.parts(session, cache, facets)
     with_ = [f"m AS MATERIALIZED ({m})", f"scoped AS MATERIALIZED ({scoped})",
+             *([f"titled AS MATERIALIZED ({titled})"] if titled else []),
              f"page AS ({page})", *fc.ctes(facets)]
     # A UNION does not promise to keep a part's order: the results carry their position.
     if texts:
@@ -173,6 +190,44 @@ def first_pass(session: Session, cache: IndexCache, dialect: str, where: list[st
     counts = fc.read((r for r in rows if r[0] != RESULT and r[0] < EXTRA), cap, facets)
     complete = not overfetch or len(found) >= min(size, counts.total)
     return FirstPass(found, counts, complete, analysed, [r for r in rows if r[0] >= EXTRA])
+
+
+def _pg_bounded(scope: str, year: str) -> tuple[str, str, str, str]:
+    """PostgreSQL's ``m``, ``scoped`` and ``page`` for the first page by relevance, ranking at
+    most ``RANK_ALL`` matches' tsvectors (with ``:title_match``, the question's terms in any
+    record title, service.py).
+
+    The matches in scope are read without their score, at most the cap: the counts and
+    facets need no tsvector, so no entry's is read out of line for them. When they are all of
+    the matches and at most ``RANK_ALL``, every one is ranked with ts_rank, as before. Else —
+    a common word — the candidates are the ``TITLE_CANDIDATES`` matches whose title holds
+    most of the question (ts_rank of the title's own small vector, ``TITLE_TSV``), and, only
+    if fewer than a page of them, the first ``RANK_ALL`` matches in the index's order (at least
+    a page); the page is the best of those by ts_rank. ts_rank weighs a title's words 2.5 times
+    a body's, so the best by it are nearly always among the matches with the question in
+    their title."""
+    m = (f"SELECT si.id, si.record_type, si.record_id, si.language, si.kind, si.date_start, "
+         f"{year} AS y FROM search_index si "
+         f"WHERE si.tsv @@ to_tsquery('simple', :match) AND {scope} LIMIT :cap")
+    scoped = "SELECT * FROM m"
+    few = "((SELECT count(*) FROM m) < :cap AND (SELECT count(*) FROM m) <= :rank_all)"
+    titled = (f"SELECT si.id FROM search_index si WHERE {TITLE_TSV} @@ to_tsquery('simple', "
+              f":title_match) AND si.tsv @@ to_tsquery('simple', :match) AND {scope} "
+              f"AND NOT {few} ORDER BY ts_rank({TITLE_TSV}, to_tsquery('simple', :title_match), "
+              "1) DESC, si.id LIMIT :title_k")
+    first = (f"SELECT si.id FROM search_index si WHERE si.tsv @@ to_tsquery('simple', :match) "
+             f"AND {scope} AND NOT {few} AND (SELECT count(*) FROM titled) < :limit "
+             "LIMIT greatest(:rank_all, :limit)")
+    score = POSTGRES_SCORE.replace("si.tsv", "x.tsv")
+    ranked = " UNION ".join(
+        f"SELECT x.id, x.record_type, x.record_id, {score} AS score FROM ({ids}) AS c "
+        "JOIN search_index x ON x.id = c.id" + cond
+        for ids, cond in (("SELECT id FROM m", f" WHERE {few}"), ("SELECT id FROM titled", ""),
+                          (first, "")))
+    page = ("SELECT id, record_type, record_id, score, row_number() OVER "
+            f"(ORDER BY score DESC, id) AS pos FROM ({ranked}) AS r "
+            "ORDER BY score DESC, id LIMIT :limit")
+    return m, scoped, titled, page
 
 
 def plain_page(session: Session, dialect: str, where: list[str], params: dict[str, Any], *,

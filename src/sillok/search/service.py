@@ -287,6 +287,10 @@ def _search(session: Session, cache: IndexCache, masker: Masker | None, actor: A
     start, size = (0, RERANK_WINDOW) if rerank_now else (offset, limit)
     d = Dialect(dialect)
     exprs = [clause_expr(c, d) for c in clauses]
+    # PostgreSQL ranks a common word's matches among those with any of the question's words
+    # in their title (onepass._pg_bounded).
+    title_match = (d.any_of([e for e in exprs if e])
+                   if dialect == "postgresql" and any(exprs) else None)
     # One clause and nothing excluded: its frequency in scope is the total the first pass
     # counts, unless that stopped at the cap. (Not in ranking mode: its match is any part of
     # the clause's word, which more records have than the whole word.)
@@ -301,14 +305,16 @@ def _search(session: Session, cache: IndexCache, masker: Masker | None, actor: A
             session, cache, dialect, where, params, sort=sort, start=start, size=size,
             facets=facets, cap=COUNT_CAP, texts=rerank_now,
             extra=_frequency_parts(dialect, where, [exprs[i] for i in missing],
-                                   fts_table(params), _last_entry(cache, dialect)))
+                                   fts_table(params), _last_entry(cache, dialect)),
+            title_match=title_match)
         return _frequencies(first.extra)
 
     weights = None if single else _weights(session, cache, dialect, where, params, exprs,
                                            first_pass_counting)
     if first is None:
         first = first_pass(session, cache, dialect, where, params, sort=sort, start=start,
-                           size=size, facets=facets, cap=COUNT_CAP, texts=rerank_now)
+                           size=size, facets=facets, cap=COUNT_CAP, texts=rerank_now,
+                           title_match=title_match)
     result.total, result.total_capped = first.counts.total, first.counts.capped
     if weights is None:
         if not result.total_capped:
