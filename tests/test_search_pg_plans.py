@@ -151,3 +151,22 @@ def test_a_common_word_is_ranked_among_title_candidates(archive: Archive,
                                  sort="relevance", start=0, size=10, facets=True, cap=100,
                                  title_match=match if dialect == "postgresql" else None)
     assert [r[0] for r in few.rows] == [r[0] for r in plain]
+
+
+@pytest.mark.parametrize("limit", [7, 10, 20])
+def test_pages_by_relevance_show_every_match_once(archive: Archive, limit: int,
+                                                   monkeypatch: pytest.MonkeyPatch) -> None:
+    """Paging through a common word: on PostgreSQL the first window (the re-ranked 30) comes
+    from the title candidates, so later pages are the other matches after it, not a slice of
+    another order — no record on two pages, none on neither. On SQLite, the same holds with
+    one order throughout."""
+    entries = _common_word(archive)
+    monkeypatch.setattr(onepass, "RANK_ALL", 5)
+    monkeypatch.setattr(onepass, "TITLE_CANDIDATES", 1)
+    shown: list[tuple[str, int]] = []
+    for offset in range(0, 50, limit):
+        page = search(archive, ANON, MARK, limit=limit, offset=offset)
+        assert page.total == 40
+        shown += [(str(i["type"]), int(i["id"])) for i in page.items]
+    assert len(shown) == len(set(shown)) == 40, sorted(shown)
+    assert {i for _, i in shown} == set(entries.values())

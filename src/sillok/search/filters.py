@@ -72,7 +72,7 @@ def bound(sql: str) -> TextClause:
     return stmt.bindparams(*expanding) if expanding else stmt
 
 
-LISTS = ("levels", "audiences", "f_places", "f_facilities", "f_acts")
+LISTS = ("levels", "audiences", "f_places", "f_facilities", "f_acts", "window")
 
 
 def linked(param: str) -> str:

@@ -20,7 +20,7 @@ ranks all matches in scope (``plain_page``) when fewer are.
 # own WHERE (service.py); every value, the user's words included, is a bound parameter.
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Any
@@ -231,9 +231,11 @@ def _pg_bounded(scope: str, year: str) -> tuple[str, str, str, str]:
 
 
 def plain_page(session: Session, dialect: str, where: list[str], params: dict[str, Any], *,
-               sort: str, start: int, size: int) -> list[Row]:
-    """Results ``start``…``start + size``, ranking every match in scope."""
-    scope = " AND ".join(where)
+               sort: str, start: int, size: int, exclude: Sequence[int] = ()) -> list[Row]:
+    """Results ``start``…``start + size``, ranking every match in scope but the entries in
+    ``exclude`` (those of the first, re-ranked window, when this is a later page)."""
+    scope = " AND ".join([*where, *(["si.id NOT IN :window"] if exclude else [])])
+    params = {**params, "window": list(exclude)} if exclude else params
     if dialect == "sqlite":
         fts = fts_table(params)
         frm = (f"FROM {fts} CROSS JOIN search_index si ON si.id = {fts}.rowid "

@@ -283,14 +283,19 @@ def _search(session: Session, cache: IndexCache, masker: Masker | None, actor: A
                                          suggested_keys(result.expansions))
         where.append(NOT_TERMS)
     rerank_now = sort == "relevance" and offset < RERANK_WINDOW
+    # PostgreSQL ranks a common word's first window among the matches with any of the
+    # question's words in their title (onepass._pg_bounded), so a later page is the rest of
+    # the matches after that window, not a slice of another order: no record on two pages,
+    # none on neither.
+    after_window = dialect == "postgresql" and sort == "relevance" and not rerank_now
     clauses, gaps = clauses_and_gaps(q, match_all) if rerank_now else ([], [])
-    start, size = (0, RERANK_WINDOW) if rerank_now else (offset, limit)
+    start, size = (0, RERANK_WINDOW) if rerank_now or after_window else (offset, limit)
     d = Dialect(dialect)
     exprs = [clause_expr(c, d) for c in clauses]
-    # PostgreSQL ranks a common word's matches among those with any of the question's words
-    # in their title (onepass._pg_bounded).
-    title_match = (d.any_of([e for e in exprs if e])
-                   if dialect == "postgresql" and any(exprs) else None)
+    asked = exprs if not after_window else [
+        clause_expr(c, d) for c in clauses_and_gaps(q, match_all)[0]]
+    title_match = (d.any_of([e for e in asked if e])
+                   if dialect == "postgresql" and any(asked) else None)
     # One clause and nothing excluded: its frequency in scope is the total the first pass
     # counts, unless that stopped at the cap. (Not in ranking mode: its match is any part of
     # the clause's word, which more records have than the whole word.)
@@ -331,8 +336,13 @@ def _search(session: Session, cache: IndexCache, masker: Masker | None, actor: A
         hits = hits[offset:offset + limit]
         if offset + limit > RERANK_WINDOW:
             hits += _candidates(session, plain_page(
-                session, dialect, where, params, sort=sort, start=RERANK_WINDOW,
-                size=offset + limit - RERANK_WINDOW), texts=False)
+                session, dialect, where, params, sort=sort, start=0,
+                size=offset + limit - RERANK_WINDOW, exclude=[r[0] for r in rows]),
+                texts=False)
+    elif after_window:
+        hits = _candidates(session, plain_page(
+            session, dialect, where, params, sort=sort, start=offset - RERANK_WINDOW,
+            size=limit, exclude=[r[0] for r in rows]), texts=False)
     else:
         hits = _candidates(session, rows, texts=False)
     result.items = _items(session, q, hits, masker)
