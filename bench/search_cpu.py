@@ -34,22 +34,14 @@ def percentiles(xs: list[float]) -> dict[str, float]:
 
 
 def bare(archive: Any, queries: list[str]) -> dict[str, Any]:
-    from sillok.search.compile import clauses_and_gaps
-    from sillok.search.expand import expand
-    from sillok.search.query import parse
-    from sillok.search.tantivy_search import _matching, _terms, compile_tantivy
-    from sillok.search.tantivy_store import PUBLIC, store_of
+    from sillok.search.tantivy_search import _matching
 
-    store = store_of(archive.engine)
-    assert store is not None
-    compiled = []
-    for q in queries:
-        parsed = parse(q)
-        with archive.transaction() as session:
-            expand(session, parsed)
-        compiled.append(compile_tantivy(parsed, clauses_and_gaps(parsed, True)[0], True))
-    searcher: Any = store.searcher(PUBLIC)
-    level = [_terms("level", ["public"])]
+    sys.path.insert(0, str(Path(__file__).parent))
+    from search_scale import public_tantivy  # a sibling script
+
+    found = public_tantivy(archive, queries)
+    assert found is not None, "the archive has no tantivy index"
+    searcher, level, compiled = found
     out: dict[str, Any] = {}
     for n in range(3):
         cpu, wall = [], []

@@ -377,14 +377,14 @@ def bare_fts(path: Path, archive: Any, exprs: list[str | None]) -> dict[str, Any
     return out
 
 
-def bare_tantivy(archive: Any, qs: list[str]) -> dict[str, Any] | None:
-    """The same queries on the embedded index alone (SILLOK_SEARCH_BACKEND=tantivy): the
-    match Sillok compiles (after vocabulary expansion), on the public index, public level,
-    top ten by BM25 and the total — no permissions re-checked, no re-ranking, no records."""
+def public_tantivy(archive: Any, qs: list[str]) -> tuple[Any, list[Any], list[Any]] | None:
+    """The public tantivy index's searcher, the public level's filter and each query as
+    Sillok compiles it (after vocabulary expansion); None without a tantivy index. Shared
+    with search_cpu.py."""
     from sillok.search.compile import clauses_and_gaps
     from sillok.search.expand import expand
     from sillok.search.query import parse
-    from sillok.search.tantivy_search import _matching, _terms, compile_tantivy
+    from sillok.search.tantivy_search import _terms, compile_tantivy
     from sillok.search.tantivy_store import PUBLIC, store_of
 
     store = store_of(archive.engine)
@@ -396,8 +396,19 @@ def bare_tantivy(archive: Any, qs: list[str]) -> dict[str, Any] | None:
         with archive.transaction() as session:
             expand(session, parsed)
         compiled.append(compile_tantivy(parsed, clauses_and_gaps(parsed, True)[0], True))
-    searcher: Any = store.searcher(PUBLIC)
-    level = [_terms("level", ["public"])]
+    return store.searcher(PUBLIC), [_terms("level", ["public"])], compiled
+
+
+def bare_tantivy(archive: Any, qs: list[str]) -> dict[str, Any] | None:
+    """The same queries on the embedded index alone (SILLOK_SEARCH_BACKEND=tantivy): the
+    match Sillok compiles (after vocabulary expansion), on the public index, public level,
+    top ten by BM25 and the total — no permissions re-checked, no re-ranking, no records."""
+    from sillok.search.tantivy_search import _matching
+
+    bare = public_tantivy(archive, qs)
+    if bare is None:
+        return None
+    searcher, level, compiled = bare
     for query in compiled[:20]:
         if query is not None:
             searcher.search(_matching(query, level), 10, count=True)
