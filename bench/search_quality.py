@@ -28,6 +28,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import random
 import re
 import sqlite3
@@ -138,6 +139,31 @@ def bare_index(paragraphs: list[str], terms: Callable[[str], list[str]]) -> Rank
 
 # --- Sillok -------------------------------------------------------------------------------
 
+# Where Sillok's archive lives (--search-backend, --server): SQLite by default, or a fresh
+# database on a PostgreSQL server for each set, dropped afterwards.
+ENGINE: dict[str, str] = {"search_backend": "database", "server": ""}
+
+
+def _fresh_database(server: str) -> tuple[str, Callable[[], None]]:
+    """A new empty database on the PostgreSQL server at ``server`` (a URL of any of its
+    databases), and how to drop it."""
+    from sqlalchemy import create_engine, text
+    from sqlalchemy.engine import make_url
+
+    name = f"sillok_quality_{os.getpid()}_{time.monotonic_ns()}"
+    admin = create_engine(make_url(server).set(database="postgres"),
+                          isolation_level="AUTOCOMMIT")
+    with admin.connect() as conn:
+        conn.execute(text(f'CREATE DATABASE "{name}"'))
+
+    def drop() -> None:
+        with admin.connect() as conn:
+            conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+        admin.dispose()
+
+    return make_url(server).set(database=name).render_as_string(hide_password=False), drop
+
+
 def sillok_ranker(paragraphs: list[str], tmp: Path) -> tuple[Ranker, Callable[[], None]]:
     from sillok.archive.lifecycle import init_archive
     from sillok.archive.service import Archive
@@ -146,7 +172,9 @@ def sillok_ranker(paragraphs: list[str], tmp: Path) -> tuple[Ranker, Callable[[]
     from sillok.search.evaluate import PUBLIC, _load
     from sillok.search.service import search
 
-    settings = Settings(data_dir=tmp / "archive")
+    url, drop = _fresh_database(ENGINE["server"]) if ENGINE["server"] else (None, None)
+    settings = Settings(data_dir=tmp / "archive", database_url=url,
+                        search_backend=ENGINE["search_backend"])
     init_archive(settings)
     archive = Archive.open(settings)
     ids = _load(archive, paragraphs)
@@ -158,7 +186,12 @@ def sillok_ranker(paragraphs: list[str], tmp: Path) -> tuple[Ranker, Callable[[]
                         expand_terms=False, match_all=False)
         return [back[item["id"]] for item in result.items]
 
-    return rank, archive.close
+    def close() -> None:
+        archive.close()
+        if drop is not None:
+            drop()
+
+    return rank, close
 
 
 # --- scoring ------------------------------------------------------------------------------
@@ -212,7 +245,13 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--limit", type=int, default=None, help="questions sampled per set")
     ap.add_argument("--seed", type=int, default=22)
     ap.add_argument("--json", type=Path, default=None)
+    ap.add_argument("--search-backend", default="database", choices=("database", "tantivy"),
+                    help="Sillok's full-text engine")
+    ap.add_argument("--server", default="",
+                    help="a PostgreSQL URL: Sillok's archive in a fresh database there per set "
+                         "(default: SQLite)")
     args = ap.parse_args(argv)
+    ENGINE.update(search_backend=args.search_backend, server=args.server)
     sets: list[tuple[str, QASet]] = []
     for path in args.korquad:
         sets.append(("unseen", load_squad_like(path, "korquad-" + path.stem.split("_")[-1])))
