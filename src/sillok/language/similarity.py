@@ -20,6 +20,7 @@ question compares its missing words with every distinct noun of thirty records.
 from __future__ import annotations
 
 import math
+import threading
 from functools import lru_cache
 from typing import Any
 
@@ -85,15 +86,23 @@ LIMIT = 2_000_000  # ids remembered in all; past it, everything is forgotten
 _seen: dict[int, set[int]] = {}
 _close: dict[int, dict[int, float]] = {}
 _size = 0
+# The web server searches in threads: one question's comparisons at a time, so that a thread
+# never reads a word's kept ids while another adds to them.
+_lock = threading.Lock()
 
 
 def near(form: str, ids: set[int] | frozenset[int], floor: float) -> list[tuple[float, int]]:
     """The ids among ``ids`` at least ``floor`` (≥ KEPT) similar to the noun ``form``, most
     similar first (empty if the model does not know ``form``)."""
-    global _size
     own = morpheme_id(form)
     if own is None:
         return []
+    with _lock:
+        return _near(own, ids, floor)
+
+
+def _near(own: int, ids: set[int] | frozenset[int], floor: float) -> list[tuple[float, int]]:
+    global _size
     seen = _seen.setdefault(own, set())
     close = _close.setdefault(own, {})
     new = ids - seen
