@@ -78,6 +78,28 @@ def test_an_interrogative_does_not_rank_a_text_that_asks_it(archive: Archive) ->
     assert _ids(archive, "화재는 언제 났나?")[:2] == [answer, asks]
 
 
+def test_the_search_bar_leaves_out_question_words_too(archive: Archive) -> None:
+    # The search bar matches every word; a reader types questions there as well, and no record
+    # that answers holds 언제, 어디에서 or "who". Before, these found nothing.
+    answer = make_source(archive, title="가상 1", text="[가상] 2019년 봄 쥐똥나무 마을에서 큰 "
+                         "화재가 났다. Border guards arrested the villagers.")
+
+    def bar(query: str) -> list[int]:
+        result = search(archive, ANON, f"type:sources {query}", expand_terms=False)
+        return [item["id"] for item in result.items]
+
+    assert bar("쥐똥나무 화재") == [answer]
+    assert bar("언제 쥐똥나무 화재") == [answer]
+    assert bar("어디에서 쥐똥나무 화재가 났나") == [answer]
+    assert bar("who arrested the villagers") == [answer]
+    # Every other word is still required, and a question word alone is still asked for.
+    assert bar("언제 쥐똥나무 홍수") == []
+    # WHO in capitals beside other words is the organisation, not "who".
+    assert bar("WHO 쥐똥나무 화재") == [] and bar("who 쥐똥나무 화재") == [answer]
+    asks = make_source(archive, title="가상 2", text="[가상] 어디에서 왔느냐고 물었다.")
+    assert bar("어디에서") == [asks]
+
+
 def test_a_korean_word_without_content_still_weighs(archive: Archive) -> None:
     # 그리고 (and) has no content morpheme, but its bigrams tell the two texts apart; a
     # question leaves out only what asks (언제, 어디), not every such word.

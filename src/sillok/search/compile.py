@@ -141,9 +141,11 @@ def clause_expr(alts: list[Alternative], d: Dialect) -> str | None:
 
 
 def ranked_clauses(q: Query, match_all: bool) -> list[list[Alternative]]:
-    """The clauses that take part in matching. In ranking mode (``match_all=False``, natural
-    language questions) the words that only ask (English function words, Korean
-    interrogatives: ``WordTerms.left_out``) are left out as long as something else is left."""
+    """The clauses that take part in matching. The words that only ask (English function
+    words, Korean interrogatives: ``WordTerms.left_out``) are left out as long as something
+    else is left — in ranking mode (``match_all=False``, natural language questions) and in
+    the search bar's every-word mode alike: a reader types "언제 강제송환" or "who was
+    arrested" there too, and no record that answers holds 언제 or who."""
     return clauses_and_gaps(q, match_all)[0]
 
 
@@ -157,11 +159,12 @@ def clauses_and_gaps(q: Query, match_all: bool) -> tuple[list[list[Alternative]]
         if not alts:
             continue
         stop = all(a.left_out for a in alts)
-        if stop and _names_a_person(q, i):
-            stop = False  # An, So, O are surnames too: "An Jae-min", "So Kwang-il"
+        if stop and (_names_a_person(q, i) or _an_acronym(q, i)):
+            # An, So, O are surnames too ("An Jae-min", "So Kwang-il"); WHO and IT acronyms
+            stop = False
         clauses.append(alts)
         stops.append(stop)
-    if match_all or all(stops):
+    if all(stops):
         return clauses, [0] * len(clauses)
     content: list[list[Alternative]] = []
     gaps: list[int] = []
@@ -181,6 +184,15 @@ def _names_a_person(q: Query, i: int) -> bool:
     following = q.clauses[i + 1][0] if i + 1 < len(q.clauses) else ""
     return (q.cased and word[:1].isupper() and following[:1].isupper()
             and not word_terms(following).stop)
+
+
+def _an_acronym(q: Query, i: int) -> bool:
+    """Whether clause ``i`` is a function word's letters written as an acronym — WHO (the
+    World Health Organization), IT — in a query not typed all in capitals (a Hangul word
+    or a lower-case letter beside it)."""
+    word = q.clauses[i][0]
+    return (len(word) > 1 and word.isupper()
+            and any(c.isalpha() and not c.isupper() for w in q.words for c in w))
 
 
 def _parts(clauses: list[list[Alternative]], d: Any) -> list[Any]:
