@@ -39,6 +39,21 @@ def test_a_word_with_some_of_its_bigrams_earns_a_share() -> None:
     assert share == pytest.approx(rank.SURFACE_PARTIAL * 3 / 4) and tf == 1
 
 
+def test_a_word_most_candidates_hold_weighs_less(monkeypatch: pytest.MonkeyPatch) -> None:
+    # Both words are as rare in the archive (same IDF), but four of the five candidates hold
+    # 다라: it tells them apart less than 가나, which only one holds (rank.SPREAD).
+    clauses = [[Alternative((_word("가나"),))], [Alternative((_word("다라"),))]]
+
+    def ranked() -> list[tuple[str, int]]:
+        candidates = [rank.Candidate(("sources", n), 1.0, "", "다라 x y") for n in range(4)]
+        candidates.append(rank.Candidate(("sources", 4), 1.0, "", "가나 x y"))
+        return [c.key for c in rank.rerank(clauses, [2.0, 2.0], candidates)]
+
+    assert ranked()[0] == ("sources", 4)
+    monkeypatch.setattr(rank, "SPREAD", 0.0)
+    assert ranked()[0] == ("sources", 0)  # a tie without it: the backend's order
+
+
 def _ids(archive: Archive, query: str) -> list[int]:
     result = search(archive, ANON, f"type:sources {query}", expand_terms=False,
                     match_all=False)

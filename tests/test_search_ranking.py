@@ -70,6 +70,15 @@ def test_korean_question_words_are_left_out_and_other_function_words_kept() -> N
     assert word_terms("the").left_out and not word_terms("탈북민들이").left_out
 
 
+def test_an_interrogative_that_means_any_is_kept() -> None:
+    # Followed by 보다, 나, 든지, 이든, 라도, 도 an interrogative asks nothing (무엇보다도:
+    # above all; 누구나: anyone): a text may say it, so the word stays in the question.
+    for word in ("무엇보다도", "무엇보다", "누구보다", "누구나", "언제든지", "무엇이든", "누구도"):
+        assert word_terms(word).stop and not word_terms(word).left_out, word
+    for word in ("무엇을", "누구에게", "어디까지"):
+        assert word_terms(word).left_out, word
+
+
 def test_an_interrogative_does_not_rank_a_text_that_asks_it(archive: Archive) -> None:
     answer = make_source(archive, title="가상 1", text="[가상] 2019년 봄 쥐똥나무 마을에서 큰 "
                          "화재가 났다.")

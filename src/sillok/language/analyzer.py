@@ -64,6 +64,12 @@ INTERROGATIVES = frozenset((
     "언제", "얼마", "얼마나", "어떻", "어떠", "왜", "며칠", "어찌", "어째서", "몇", "무엇", "뭐",
     "누구", "어디", "어느", "무슨", "웬", "무어",
 ))
+# Particles and endings after which an interrogative asks nothing: it means anyone, anything,
+# anywhere (누구나, 언제든지, 무엇이든, 누구라도, 누구도) or more than any (무엇보다도,
+# 누구보다). Such a word is not left out of a question: the text that answers it may say it.
+INDEFINITE = frozenset(("보다", "나", "이나", "든", "든지", "이든", "이든지", "라도", "이라도",
+                        "도"))
+INDEFINITE_TAGS = ("JX", "JC", "JKB", "EC")
 
 
 # Kiwi's worker threads in this process; None: one per core. See use_threads.
@@ -418,7 +424,9 @@ def _word_terms(word: str, latin_name: bool) -> WordTerms:
         # and so is a Latin or Chinese word with a Korean particle (UN의, SR은, 北韓의).
         stop = (all(m in INTERROGATIVES for m in morphemes)
                 and all(HANGUL.fullmatch(t) for t in surface))
-        left_out = stop and any(t.form in INTERROGATIVES for t in tokens)
+        left_out = (stop and any(t.form in INTERROGATIVES for t in tokens)
+                    and not any(t.form in INDEFINITE and t.tag in INDEFINITE_TAGS
+                                for t in tokens))
     else:
         morphemes = []
         surface = [t for t in analyse(word.lower()) if not t.startswith(PREFIX)]

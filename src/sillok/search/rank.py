@@ -9,7 +9,8 @@ the record's length against the candidates' average), and a bonus when consecuti
 words stand next to each other in the record — an exact phrase or a name written out in full
 (Pak Chol-su next to each other, not a Pak and a Chol-su in different sentences), and a share
 of the weights of all the query words found within about a sentence of each other (a question
-restates one sentence of the text that answers it). A word is matched in each of the
+restates one sentence of the text that answers it). A word that most candidates hold weighs
+less than its IDF (SPREAD): it tells them apart less. A word is matched in each of the
 analyser's fields — morphemes, bigrams, name keys — and credited by the best, in part when only
 some of its morphemes or bigrams are there, and a Korean noun the record lacks earns a share for
 a record's noun near it in meaning (SOFT). The backend's score stays as a small tie-breaker.
@@ -58,6 +59,11 @@ PROXIMITY = 0.4
 SOFT = 0.7
 FLOOR = 0.6
 COMMON = 0.75
+# Rarity among the candidates as well as in the archive: a word that most of the thirty
+# candidates hold whole (the topic of the records a question's other words found) tells them
+# apart less than its IDF says, so its weight loses SPREAD × the share of candidates that hold
+# it. Tuned on the project set and KLUE-STS: 0.2–0.3 better than 0 on both (bench/README.md).
+SPREAD = 0.2
 
 
 
@@ -302,6 +308,9 @@ def rerank(clauses: list[list[Alternative]], weights: list[float],
     average = sum(p.length for p in positions) / max(len(positions), 1) or 1.0
     matches = [[_clause_match(clause, pos) for clause in clauses] for pos in positions]
     softs = _soft_shares(clauses, positions, matches)
+    if SPREAD and len(positions) > 1:
+        weights = [weight * (1 - SPREAD * sum(found[k][1][0] == 1.0 for found in matches)
+                             / len(matches)) for k, weight in enumerate(weights)]
     for cand, pos, found, soft in zip(candidates, positions, matches, softs, strict=True):
         norm = 1 - LENGTH + LENGTH * pos.length / average
         score = 0.0
