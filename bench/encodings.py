@@ -2,7 +2,7 @@
 with names. Everything is generated and FICTIONAL.
 
     PYTHONPATH=src .venv/bin/python bench/encodings.py [--persons 5000] [--seed 7] \\
-        [--threshold 0.84] [--no-chance-check] [--share-a 0.6] [--share-b 0.5] \\
+        [--threshold 0.86] [--no-chance-check] [--share-a 0.6] [--share-b 0.5] \\
         [--out bench/out/encodings.json]
 
 A population of fictional persons (surnames by their rough frequency, given names from

@@ -2,16 +2,17 @@
 
 Every encoding of one file is compared with every encoding of the other by the Dice coefficient
 (anonlink's vectorised comparison); pairs at or above the threshold are candidates. A candidate
-is then set aside as a likely chance match when the lists themselves say its score is common
-between different persons (the *chance check*, :func:`chance_partners`): each list holds each
-person once, so the records of a list that score as high with one end of the pair as the pair
-scores with each other are namesakes, and their number, scaled to the size of the other list,
-is how many partners that high the end would find there by chance. Namesakes grow with the
-lists while each person's records do not, so a fixed threshold finds more false pairs the longer
-the lists are; this check grows with them. The rest is matched one-to-one, best pair first
-(anonlink's greedy solver). The report gives counts only: persons in each list, persons in both,
-and the same per act type and year. A count below ``min_cell`` is withheld (``None``), so that a
-report cannot point at the one person of a small cell.
+is then set aside as a likely chance match when the lists themselves say that a score that high
+is common for that name (the *chance check*, :func:`chance_pairs`): each list holds each person
+once, so the other records scoring as high with either end of the pair, in its own list and in
+the other, are namesakes. Their number gives how common such a partner is; times the size of
+both lists, how many pairs that close the comparison finds by chance; the pair is set aside
+when that is more than the persons the lists share (the overlap the threshold alone finds).
+Namesakes grow with the lists while each person's records do not, so a fixed threshold finds
+more false pairs the longer the lists are; this check grows with them. The rest is matched
+one-to-one, best pair first (anonlink's greedy solver). The report gives counts only: persons in
+each list, persons in both, and the same per act type and year. A count below ``min_cell`` is
+withheld (``None``), so that a report cannot point at the one person of a small cell.
 """
 
 from __future__ import annotations
@@ -28,15 +29,15 @@ from bitarray import bitarray
 from sillok.errors import Invalid
 from sillok.privlink.encodings import EncodingsFile
 
-# Set from bench/encodings.py (seeds 7 and 11, 5,000 and 20,000 persons): the Dice score above
-# which two encodings may be the same person (bench/README.md gives the overlap it finds against
-# the overlap found with names). With the chance check it does not depend on the lists' size.
-DEFAULT_THRESHOLD = 0.84
+# Set from bench/encodings.py (seeds 7 and 11; 5,000, 20,000 and 50,000 persons, and lists of
+# 12,000 against 2,000 and 10,000 against 10,000): the Dice score above which two encodings may be
+# the same person (bench/README.md gives the overlap it finds against the overlap found with
+# names). With the chance check it does not depend on the lists' size.
+DEFAULT_THRESHOLD = 0.86
 DEFAULT_MIN_CELL = 5
-# A pair is set aside when more than this many chance partners as close are expected for its
-# ends (the mean of the two ends' estimates): at most half a one, so that a pair kept is likelier
-# the person than a namesake when about half of each list is in the other.
-MAX_CHANCE_PARTNERS = 0.5
+# The chance check's estimate of the shared persons is refined at most this many times (it
+# settles in two or three on the bench's lists).
+MAX_ROUNDS = 20
 
 
 def _bits(clks: Sequence[bytes]) -> list[bitarray]:
@@ -72,14 +73,55 @@ def _close_scores(clks: Sequence[bitarray], threshold: float) -> list[list[float
     return scores
 
 
-def chance_partners(close: Sequence[Sequence[float]], record: int, score: float,
-                    other_size: int) -> float:
-    """How many records of a list of ``other_size`` persons would score ``score`` or more with
-    ``record`` by chance, estimated from its own list (``close``: :func:`_close_scores`): the
-    share of its list that does, times the size of the other list."""
-    row = close[record]
-    at_least = len(row) - bisect_left(row, score - 1e-12)
-    return at_least * other_size / max(len(close) - 1, 1)
+def _at_least(row: Sequence[float], score: float) -> int:
+    return len(row) - bisect_left(row, score - 1e-12)
+
+
+def chance_pairs(namesakes: int, a_size: int, b_size: int) -> float:
+    """How many pairs as close as a candidate's the comparison finds by chance, for a name that
+    ``namesakes`` records show to be that common: the records other than the pair's two ends
+    scoring as high with either end, counted in a's list and in b's (within each list and
+    across), each list from both ends. Their share of the records they were drawn from is how
+    likely a record is to be such a partner; times every pair of the two lists, how many such
+    pairs there are."""
+    share = namesakes / (2 * max(a_size - 1 + b_size - 1, 1))
+    return share * a_size * b_size
+
+
+def _chance_check(left: Sequence[bitarray], right: Sequence[bitarray], candidates: Any,
+                  threshold: float) -> tuple[Any, int]:
+    """The candidates without those the chance check sets aside, and how many it set aside.
+
+    The persons the lists share are first taken as what the threshold alone finds (too many),
+    then as what the check leaves, until that no longer changes: fewer shared persons make a
+    chance pair likelier, so each round sets aside at least what the last did."""
+    import anonlink
+
+    sims, (set_a, set_b), (rec_a, rec_b) = candidates
+    close_a, close_b = _close_scores(left, threshold), _close_scores(right, threshold)
+    across_a: list[list[float]] = [[] for _ in left]  # each record of A: its scores with B
+    across_b: list[list[float]] = [[] for _ in right]
+    for sim, i, j in zip(sims, rec_a, rec_b, strict=True):
+        across_a[i].append(sim)
+        across_b[j].append(sim)
+    for row in (*across_a, *across_b):
+        row.sort()
+    chance = [chance_pairs(_at_least(close_a[i], sim) + _at_least(close_b[j], sim)
+                           + _at_least(across_a[i], sim) - 1 + _at_least(across_b[j], sim) - 1,
+                           len(left), len(right))
+              for sim, i, j in zip(sims, rec_a, rec_b, strict=True)]
+    kept = candidates
+    shared = len(anonlink.solving.greedy_solve(candidates))
+    for _ in range(MAX_ROUNDS):
+        keep = [n for n, expected in enumerate(chance) if expected <= shared]
+        kept = (array("d", (sims[n] for n in keep)),
+                (array("I", (set_a[n] for n in keep)), array("I", (set_b[n] for n in keep))),
+                (array("I", (rec_a[n] for n in keep)), array("I", (rec_b[n] for n in keep))))
+        found = len(anonlink.solving.greedy_solve(kept)) if keep else 0
+        if found >= shared:
+            break
+        shared = found
+    return kept, len(sims) - len(kept[0])
 
 
 @dataclass(frozen=True)
@@ -100,18 +142,7 @@ def match(a: Sequence[bytes], b: Sequence[bytes], threshold: float,
     candidates = _candidates(left, right, threshold)
     set_aside = 0
     if chance_check:
-        close_a, close_b = _close_scores(left, threshold), _close_scores(right, threshold)
-        sims, (set_a, set_b), (rec_a, rec_b) = candidates
-        keep: list[int] = []
-        for n, (sim, i, j) in enumerate(zip(sims, rec_a, rec_b, strict=True)):
-            expected = (chance_partners(close_a, i, sim, len(b))
-                        + chance_partners(close_b, j, sim, len(a))) / 2
-            if expected <= MAX_CHANCE_PARTNERS:
-                keep.append(n)
-        set_aside = len(sims) - len(keep)
-        candidates = (array("d", (sims[n] for n in keep)),
-                      (array("I", (set_a[n] for n in keep)), array("I", (set_b[n] for n in keep))),
-                      (array("I", (rec_a[n] for n in keep)), array("I", (rec_b[n] for n in keep))))
+        candidates, set_aside = _chance_check(left, right, candidates, threshold)
     groups = anonlink.solving.greedy_solve(candidates)
     pairs: list[tuple[int, int]] = []
     for group in groups:
