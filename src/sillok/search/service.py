@@ -4,6 +4,7 @@ query, rank, and return records as the actor may see them with HTML-safe snippet
 from __future__ import annotations
 
 import copy
+import dataclasses
 import html
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
@@ -16,7 +17,7 @@ from sqlalchemy.orm import Session
 from sillok.archive.audit import audit_bulk_read
 from sillok.archive.kinds import KINDS
 from sillok.archive.redact import REFERENCE_TYPES, Masker
-from sillok.archive.redacted_text import fill, public_parts, spans_by_source
+from sillok.archive.redacted_text import fill, merge, public_parts, spans_by_source
 from sillok.archive.resolve import MODELS
 from sillok.archive.service import Archive
 from sillok.archive.views import masker_of, search_audiences
@@ -60,6 +61,13 @@ DF_CAP = 200
 # The columns of the sources shown (_items), built once: building the statement per search
 # cost a tenth of a millisecond.
 SOURCES = select(m.Source.id, m.Source.title, m.Source.text, m.Source.level).where(
+    m.Source.id.in_(bindparam("ids", expanding=True)))
+# The same with each source's redaction marks (a row per mark; none: one row of NULLs), for
+# readers who see them replaced: one statement rather than one for the sources and another for
+# their marks (redacted_text.spans_by_source, which reads the same marks).
+SOURCES_MARKED = select(m.Source.id, m.Source.title, m.Source.text, m.Source.level,
+                        m.RedactionMark.start_offset, m.RedactionMark.end_offset).outerjoin(
+    m.RedactionMark, m.RedactionMark.source_id == m.Source.id).where(
     m.Source.id.in_(bindparam("ids", expanding=True)))
 
 
@@ -252,7 +260,30 @@ def search(archive: Archive, actor: Actor, text_query: str, *, limit: int = 20,
                         {"query": text_query, "limit": limit, "offset": offset,
                          "total": found.total})
     # A copy: callers mask and redact the items they are given in place.
-    return copy.deepcopy(found)
+    return _copied(found)
+
+
+def _copied(found: SearchResult) -> SearchResult:
+    """A copy of a kept answer that shares nothing a caller can change: its lists and dicts
+    copied at every depth (what they hold at the bottom is strings and numbers, which cannot be
+    changed) — as copy.deepcopy copies them, without its bookkeeping for shared and recursive
+    objects, which answers do not have (a tenth of a first-time search's time went to it)."""
+    return dataclasses.replace(found, **{f.name: _deep(getattr(found, f.name))
+                                         for f in dataclasses.fields(found)})
+
+
+def _deep(value: Any) -> Any:
+    if isinstance(value, dict):
+        return {k: _deep(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_deep(v) for v in value]
+    if isinstance(value, tuple):
+        return tuple(_deep(v) for v in value)
+    if isinstance(value, set):
+        return set(value)
+    if value is None or isinstance(value, str | int | float):
+        return value
+    return copy.deepcopy(value)  # anything else (none so far): copied as before
 
 
 def _search(session: Session, cache: IndexCache, masker: Masker | None, actor: Actor,
@@ -362,30 +393,50 @@ def _candidates(session: Session, rows: list[Row], texts: bool) -> list[Candidat
 
 
 def _items(session: Session, q: Query, hits: list[Candidate], masker: Masker | None,
-           at: dict[tuple[str, int], Offsets | None] | None = None) -> list[dict[str, Any]]:
+           at: dict[tuple[str, int], Offsets | None] | None = None,
+           known: dict[tuple[str, int], tuple[Any, bool]] | None = None
+           ) -> list[dict[str, Any]]:
     """The hits as the actor may see them; each record type loaded in one query. With a
     ``masker`` (a reader without clearance), labels are masked and snippets are cut from the
     public copy: marked passages and protected names replaced, never cut through. ``at``:
     the offsets the index keeps of the records' texts (snippet.offsets), by record; each
     is used only for the very text it was made from (a public copy with parts replaced is
-    read as before)."""
-    at = at or {}
-    loaded: dict[tuple[str, int], Any] = {}
-    for record_type in {c.key[0] for c in hits}:
+    read as before). ``known``: sources read already, in the statement that checked them
+    (tantivy_search._checked), each with whether it has redaction marks."""
+    at, known = at or {}, known or {}
+    loaded: dict[tuple[str, int], Any] = {k: known[k][0] for k in (c.key for c in hits)
+                                          if k in known}
+    # Marked passages of the sources read already, for a reader who sees them replaced:
+    # read only for those that have any (most have none).
+    flagged = [k[1] for k in loaded if known[k][1]] if masker is not None else []
+    marked: dict[int, list[tuple[int, int]]] = {
+        i: list(spans) for i, spans in spans_by_source(session, flagged).items()
+    } if flagged else {}
+    for record_type in {c.key[0] for c in hits if c.key not in loaded}:
         model = MODELS[record_type]
-        ids = [c.key[1] for c in hits if c.key[0] == record_type]
+        ids = [c.key[1] for c in hits if c.key[0] == record_type and c.key not in loaded]
         if record_type == "source":
             # Sources are most results: only the columns shown are read, without building
-            # ORM objects (a third of a short search's time went to them).
-            for row in session.execute(SOURCES, {"ids": ids}):
-                loaded[(record_type, row.id)] = SimpleNamespace(**row._asdict())
+            # ORM objects (a third of a short search's time went to them); with their marks,
+            # for a reader who sees them replaced.
+            if masker is None:
+                for i, title, body, level in session.execute(SOURCES, {"ids": ids}):
+                    loaded[(record_type, i)] = SimpleNamespace(id=i, title=title, text=body,
+                                                               level=level)
+                continue
+            for i, title, body, level, start, end in session.execute(SOURCES_MARKED,
+                                                                     {"ids": ids}):
+                loaded[(record_type, i)] = SimpleNamespace(id=i, title=title, text=body,
+                                                           level=level)
+                if start is not None:
+                    marked.setdefault(i, []).append((start, end))
             continue
         for obj in session.execute(select(model).where(model.id.in_(ids))).scalars():
             loaded[(record_type, obj.id)] = obj
     items = []
     marks = Highlighter(q)
-    hidden = (spans_by_source(session, [c.key[1] for c in hits if c.key[0] == "source"])
-              if masker is not None else {})
+    # Merged and in order, as redacted_text.spans_by_source gives them.
+    hidden = {i: merge(spans) for i, spans in marked.items()}
     for cand in hits:
         record_type, record_id = cand.key
         obj = loaded[cand.key]

@@ -27,11 +27,12 @@ from __future__ import annotations
 import json
 from collections import Counter
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from types import SimpleNamespace
 from typing import Any
 
 import tantivy
-from sqlalchemy import bindparam, case, exists, false, select, text
+from sqlalchemy import and_, bindparam, case, exists, false, select, text
 from sqlalchemy.orm import Session
 
 from sillok.archive.redact import Masker
@@ -212,6 +213,10 @@ class Checked:
     shown: dict[int, tuple[str, int, str, str]]
     # Every one in the reader's scope: id, record type, language, kind, year (facets).
     scoped: list[tuple[int, str, str | None, str | None, int | None]]
+    # The sources among ``shown`` as they are shown (service._items: id, title, text,
+    # level), read by the same statement that found them visible, and whether each has
+    # redaction marks: no second statement for a page of results.
+    sources: dict[tuple[str, int], tuple[Any, bool]] = field(default_factory=dict)
 
 
 def _checked(session: Session, actor: Actor, entries: list[int], public: bool) -> Checked:
@@ -224,24 +229,39 @@ def _checked(session: Session, actor: Actor, entries: list[int], public: bool) -
         "ids": entries, "levels": visible_levels(actor),
         "audiences": list(search_audiences(actor))})
         if not public or (r[6] in PUBLIC_COPIES and r[5] != "restricted")]
-    # id, record type, record id, title, body, level, audience, language, kind, date, visible
+    # id, record type, record id, title, body, level, audience, language, kind, date, visible,
+    # and a source's title, text, level and whether it has marks
     return Checked({int(r[0]): (str(r[1]), int(r[2]), r[3] or "", r[4] or "")
                     for r in rows if r[10]},
                    [(int(r[0]), str(r[1]), r[7], r[8], r[9].year if r[9] else None)
-                    for r in rows])
+                    for r in rows],
+                   {("source", int(r[2])): (SimpleNamespace(id=int(r[2]), title=r[11],
+                                                            text=r[12], level=r[13]),
+                                            bool(r[14]))
+                    for r in rows if r[10] and r[1] == "source"})
 
 
 def _check_statement() -> Any:
     """_checked's statement, built once: each entry in scope, and whether its record is at a
-    level the reader may see and not retracted (the record's own table, by its type)."""
-    si = m.SearchEntry
+    level the reader may see and not retracted (the record's own table, by its type). A
+    source (most results) is joined rather than looked up, and its columns that a result
+    shows are read with it — its row is read for the check anyway — with whether it has
+    redaction marks."""
+    si, src = m.SearchEntry, m.Source
     levels: Any = bindparam("levels", expanding=True)
-    visible = case(*[(si.record_type == kind, exists().where(
-        model.id == si.record_id, model.level.in_(levels), model.retracted_at.is_(None)))
-        for kind, model in MODELS.items()], else_=false())
+    visible = case(
+        (si.record_type == "source", and_(src.id.is_not(None), src.level.in_(levels),
+                                          src.retracted_at.is_(None))),
+        *[(si.record_type == kind, exists().where(
+            model.id == si.record_id, model.level.in_(levels), model.retracted_at.is_(None)))
+          for kind, model in MODELS.items() if kind != "source"], else_=false())
+    marked = case((src.id.is_not(None), exists().where(m.RedactionMark.source_id == src.id)),
+                  else_=false())
     return select(si.id, si.record_type, si.record_id, si.title, si.body, si.level,
                   si.audience, si.language, si.kind, si.date_start,
-                  visible.label("visible")).where(
+                  visible.label("visible"), src.title, src.text, src.level,
+                  marked.label("marked")).select_from(si).outerjoin(
+        src, and_(si.record_type == "source", src.id == si.record_id)).where(
         si.id.in_(bindparam("ids", expanding=True)), si.level.in_(levels),
         si.audience.in_(bindparam("audiences", expanding=True)))
 
@@ -395,7 +415,7 @@ def run(session: Session, cache: IndexCache, masker: Masker | None, actor: Actor
              for v in [checked.shown.get(e)] if v is not None}
     at = {c.key: read_offsets(searcher.doc(where[c.key]).get_first("snip"))
           for c in hits if c.key in where}
-    result.items = service._items(session, q, hits, masker, at)
+    result.items = service._items(session, q, hits, masker, at, checked.sources)
     return result
 
 

@@ -193,6 +193,7 @@ class Store:
     indexes: dict[str, tantivy.Index] = field(default_factory=dict)
     lock: threading.RLock = field(default_factory=threading.RLock)
     _seen: dict[str, tuple[int, int]] = field(default_factory=dict)
+    _meta: dict[str, str] = field(default_factory=dict)  # each index's meta.json
     # Transactions that ended, whose records are to be written again (flush).
     _due: list[tuple[Engine, Job, bool]] = field(default_factory=list)
     _due_lock: threading.Lock = field(default_factory=threading.Lock)
@@ -234,8 +235,13 @@ class Store:
         return index.searcher()
 
     def _stamp(self, name: str) -> tuple[int, int]:
+        # The path as a string, joined once: joining Paths on each of a search's few stamps
+        # cost more than the stat itself.
+        meta = self._meta.get(name)
+        if meta is None:
+            meta = self._meta[name] = str(self.root / name / "meta.json")
         try:
-            st = (self.root / name / "meta.json").stat()
+            st = os.stat(meta)
         except FileNotFoundError:
             return (0, 0)
         return (st.st_mtime_ns, st.st_ino)
