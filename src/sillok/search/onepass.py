@@ -84,26 +84,40 @@ class FirstPass:
 # line: up to 200,000 entries tested (1.9 s) for a clause with 257 matches, since it cannot know
 # at planning time how far into the table the first matches lie. Read through the GIN index's
 # bitmaps instead, every part reads only the entries that match (bench/README.md, 2026-12-07).
+# And without JIT compilation: the statements' estimated costs (a clause's frequency part is
+# costed as if it read the whole bitmap) pass jit_above_cost at 1,000,000 entries, and
+# compiling a statement's ~200 expressions cost more than running them. And with room for a
+# common word's bitmap (BITMAP_MEMORY, if work_mem is less): in the default 4 MB, the bitmap of
+# a word in a tenth of 1,000,000 entries no longer held one bit per entry but one per page, and
+# every entry of those pages was tested again (its tsvector read out of line): 7,700 entries
+# tested in vain for one word (bench/README.md, "PostgreSQL at 1,000,000 sources").
+BITMAP_MEMORY = "64MB"
 BITMAPS_ONLY = ("SELECT current_setting('enable_seqscan'), current_setting('enable_indexscan'), "
+                "current_setting('jit'), current_setting('work_mem'), "
                 "set_config('enable_seqscan', 'off', true), "
-                "set_config('enable_indexscan', 'off', true)")
+                "set_config('enable_indexscan', 'off', true), set_config('jit', 'off', true), "
+                "set_config('work_mem', CASE WHEN pg_size_bytes(current_setting('work_mem')) < "
+                f"pg_size_bytes('{BITMAP_MEMORY}') THEN '{BITMAP_MEMORY}' "
+                "ELSE current_setting('work_mem') END, true)")
 PLANS_AS_BEFORE = ("SELECT set_config('enable_seqscan', :seq, true), "
-                   "set_config('enable_indexscan', :idx, true)")
+                   "set_config('enable_indexscan', :idx, true), set_config('jit', :jit, true), "
+                   "set_config('work_mem', :mem, true)")
 
 
 @contextmanager
 def index_bitmaps(session: Session, dialect: str) -> Iterator[None]:
     """Within the block, PostgreSQL reads ``search_index`` only through index bitmaps (the
     GIN index's, and the primary key's for a range of ids), never by a scan that tests each
-    entry's tsvector in turn; the transaction's settings are put back after it."""
+    entry's tsvector in turn, compiles nothing (JIT) and has room for a common word's bitmap
+    (``BITMAP_MEMORY``); the transaction's settings are put back after it."""
     if dialect != "postgresql":
         yield
         return
-    seq, idx, *_set = session.execute(text(BITMAPS_ONLY)).one()
+    seq, idx, jit, mem, *_set = session.execute(text(BITMAPS_ONLY)).one()
     try:
         yield
     finally:
-        session.execute(text(PLANS_AS_BEFORE), {"seq": seq, "idx": idx})
+        session.execute(text(PLANS_AS_BEFORE), {"seq": seq, "idx": idx, "jit": jit, "mem": mem})
 
 
 def level_column(dialect: str) -> str:
