@@ -64,6 +64,11 @@ class Counts:
     total: int
     capped: bool  # counting stopped at the cap: the total and the counts are lower bounds
     facets: dict[str, dict[str, int]] = field(default_factory=dict)
+    # The highest entry id among the matches counted (None: not known). On PostgreSQL the
+    # matches are counted as the index's bitmap gives them, in the table's order, so when the
+    # count stops at the cap this tells how far into the index the cap's matches reach (a
+    # single clause's frequency is estimated from it: service.py).
+    reach: int | None = None
 
 
 def ctes(facets: bool) -> list[str]:
@@ -79,7 +84,7 @@ def ctes(facets: bool) -> list[str]:
 def parts(session: Session, cache: IndexCache, facets: bool
           ) -> tuple[list[str], dict[str, Any]]:
     """The counting parts of the statement, and the parameters they add."""
-    out = [f"SELECT {COUNT_PART}, NULL, count(*), NULL, record_type, language, kind, "
+    out = [f"SELECT {COUNT_PART}, max(id), count(*), NULL, record_type, language, kind, "
            f"CAST(y AS TEXT), {NO_POS} FROM scoped GROUP BY record_type, language, kind, y"]
     if not facets:
         return out, {}
@@ -109,10 +114,12 @@ def _ordered(counts: dict[str, int]) -> dict[str, int]:
 def read(rows: Iterable[Any], cap: int, facets: bool) -> Counts:
     """The counting parts' rows → the total and, if ``facets``, the facets."""
     sums = _Sums()
-    for part, _id, n, _score, t1, t2, t3, t4, _pos in rows:
+    for part, reach, n, _score, t1, t2, t3, t4, _pos in rows:
         n = int(n)
         if part == COUNT_PART:
             sums.total += n
+            if reach is not None:
+                sums.reach = max(sums.reach or 0, int(reach))
             sums.add("type", t1, n)
             sums.add("lang", t2, n)
             sums.record_kind(t1, t3, n)
@@ -147,6 +154,7 @@ class _Sums:
 
     def __init__(self) -> None:
         self.total = 0
+        self.reach: int | None = None
         self.sums: dict[str, dict[str, int]] = {
             name: {} for name in (*RECORD_FACETS, "facility_type", "province")}
 
@@ -168,4 +176,5 @@ class _Sums:
 
     def counts(self, cap: int, facets: bool) -> Counts:
         return Counts(self.total, self.total >= cap,
-                      {name: _ordered(c) for name, c in self.sums.items()} if facets else {})
+                      {name: _ordered(c) for name, c in self.sums.items()} if facets else {},
+                      self.reach)

@@ -200,6 +200,20 @@ def _frequencies(rows: Sequence[Any]) -> list[int]:
             for _i, n, reach in counted]
 
 
+def _capped_frequency(cache: IndexCache, dialect: str, first: FirstPass) -> int | None:
+    """A single clause's frequency in scope when the first pass stopped counting at the cap
+    (PostgreSQL): estimated as ``_frequencies`` estimates a common clause's, from how far into
+    the index (by entry id) the counted matches reach — here the cap's matches, which
+    PostgreSQL's bitmap gives in the table's order, where entries lie by id unless rewritten
+    since. Counting the clause's first ``DF_CAP`` matches by id instead took a statement of its
+    own, reading the clause's bitmap twice: a fifth of such a search at 1,000,000 sources."""
+    last = _last_entry(cache, dialect)
+    reach = first.counts.reach
+    if not last or not reach:
+        return None
+    return max(first.counts.total, round(first.counts.total * last / reach))
+
+
 def _corpus_size(session: Session, dialect: str) -> int:
     """How many entries the index holds, for IDF. PostgreSQL counts rows by reading them all
     (0.4 s at 200,000); its planner's estimate, kept by autovacuum, is close enough for a
@@ -355,6 +369,8 @@ def _search(session: Session, cache: IndexCache, masker: Masker | None, actor: A
     if weights is None:
         if not result.total_capped:
             cache.put(_df_key(where, params, exprs[0]), result.total)
+        elif (estimate := _capped_frequency(cache, dialect, first)) is not None:
+            cache.put(_df_key(where, params, exprs[0]), estimate)
         weights = _weights(session, cache, dialect, where, params, exprs)
     if facets:
         result.facets = first.counts.facets
