@@ -189,15 +189,16 @@ def backend(request: pytest.FixtureRequest) -> str:
 def search_engine(request: pytest.FixtureRequest) -> str:
     """The full-text engine (SILLOK_SEARCH_BACKEND): the search and protection suites run on
     each (``pytestmark = pytest.mark.usefixtures("search_engine")``); the rest on the
-    database's own."""
+    default (``_engine``)."""
     return str(request.param)
 
 
-def _engine(request: pytest.FixtureRequest) -> str:
-    """The test's full-text engine: its ``search_engine`` if it has one, else the database."""
+def _engine(request: pytest.FixtureRequest, backend: str) -> str:
+    """The test's full-text engine: its ``search_engine`` if it has one, else the default a
+    user gets (config._backend): tantivy on SQLite, the database's own on PostgreSQL."""
     if "search_engine" in request.fixturenames:
         return str(request.getfixturevalue("search_engine"))
-    return "database"
+    return "tantivy" if backend == "sqlite" else "database"
 
 
 @pytest.fixture
@@ -206,7 +207,7 @@ def settings(backend: str, tmp_path: Path, request: pytest.FixtureRequest) -> It
     data_dir = tmp_path / "data"
     data_dir.mkdir()
     (data_dir / "blobs").mkdir()
-    engine = _engine(request)
+    engine = _engine(request, backend)
     if backend == "sqlite":
         template: Path = request.getfixturevalue("sqlite_template")
         shutil.copy(template, data_dir / "sillok.db")
@@ -237,14 +238,14 @@ def empty_settings(backend: str, tmp_path: Path,
     """Settings of a place with no archive yet (an empty database on PostgreSQL)."""
     data_dir = tmp_path / "fresh"
     if backend == "sqlite":
-        yield Settings(data_dir=data_dir, search_backend=_engine(request))
+        yield Settings(data_dir=data_dir, search_backend=_engine(request, backend))
         return
     request.getfixturevalue("pg_template")  # skips/fails consistently when PG is missing
     name = f"sillok_e_{os.getpid()}_{next(_counter)}"
     _pg_admin(f"CREATE DATABASE {name}")
     try:
         yield Settings(data_dir=data_dir, database_url=_pg_url(name),
-                       search_backend=_engine(request))
+                       search_backend=_engine(request, backend))
     finally:
         _pg_admin(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)")
 
@@ -302,7 +303,7 @@ def _copy_of_built(kind: str, backend: str, tmp_path: Path,
                                      database_url=_pg_url(_template_db(key))))
         built[key] = template
     shutil.copytree(built[key], data_dir)
-    engine = _engine(request)  # a tantivy index is built from the copy when it opens
+    engine = _engine(request, backend)  # a tantivy index is built from the copy when it opens
     if backend == "sqlite":
         yield Settings(data_dir=data_dir, search_backend=engine)
         return

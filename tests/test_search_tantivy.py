@@ -15,8 +15,10 @@ from typing import Any
 import pytest
 from sqlalchemy import text
 
+from sillok.archive.lifecycle import init_archive
 from sillok.archive.service import Archive
 from sillok.config import Settings
+from sillok.errors import SillokError
 from sillok.search import service, tantivy_store
 from sillok.search.index import reindex_all
 from sillok.search.service import search
@@ -171,6 +173,40 @@ def test_a_write_made_without_the_index_or_a_lost_index_is_rebuilt_on_open(
         archive.close()
     tantivy_store.forget(tantivy_settings)
     shutil.rmtree(tantivy_store.index_dir(tantivy_settings))
+    archive = Archive.open(tantivy_settings)
+    try:
+        assert [i["id"] for i in search(archive, ANON, WORD).items] == [source]
+    finally:
+        archive.close()
+
+
+def test_tantivy_is_the_default_beside_sqlite_and_the_database_on_postgresql() -> None:
+    assert Settings.from_env({}).search_backend == "tantivy"
+    pg = {"SILLOK_DATABASE_URL": "postgresql+psycopg://postgres@127.0.0.1/x"}
+    assert Settings.from_env(pg).search_backend == "database"
+    for env in ({"SILLOK_SEARCH_BACKEND": "database"}, {**pg, "SILLOK_SEARCH_BACKEND": "Tantivy"}):
+        assert Settings.from_env(env).search_backend == env["SILLOK_SEARCH_BACKEND"].lower()
+    with pytest.raises(SillokError, match="SILLOK_SEARCH_BACKEND: 'lucene'"):
+        Settings.from_env({"SILLOK_SEARCH_BACKEND": "lucene"})
+
+
+def test_init_builds_a_missing_index_with_progress(tantivy_settings: Settings) -> None:
+    # An archive used without the index (as every SQLite archive was before tantivy became
+    # the default there): its upgrade builds the index, with progress, before a server opens.
+    plain = Archive.open(dataclasses.replace(tantivy_settings, search_backend="database"))
+    source = make_source(plain, text=f"[가상] {WORD} 마을의 기록.")
+    plain.close()
+    assert not tantivy_store.index_dir(tantivy_settings).exists()
+    seen: list[tuple[str, int, int]] = []
+    init_archive(tantivy_settings, lambda *step: seen.append(step))
+    with Archive(tantivy_settings).engine.connect() as conn:
+        entries = int(conn.execute(text("SELECT count(*) FROM search_index")).scalar_one())
+    assert seen and seen[-1] == (tantivy_store.PROGRESS_LABEL, entries, entries)
+    store = tantivy_store._stores[tantivy_store.index_dir(tantivy_settings).resolve()]
+    assert store.searcher(FULL).num_docs == entries
+    seen.clear()
+    init_archive(tantivy_settings, lambda *step: seen.append(step))  # up to date: no rebuild
+    assert seen == []
     archive = Archive.open(tantivy_settings)
     try:
         assert [i["id"] for i in search(archive, ANON, WORD).items] == [source]

@@ -34,8 +34,12 @@ def parse_networks(value: str | None, name: str = "SILLOK_TRUSTED_PROXIES"
 SEARCH_BACKENDS = ("database", "tantivy")
 
 
-def _backend(value: str | None) -> str:
-    name = (value or "database").strip().lower()
+def _backend(value: str | None, database_url: str | None) -> str:
+    """SILLOK_SEARCH_BACKEND, or the default: the embedded tantivy index beside a SQLite
+    archive (as good on every search and protection test, faster in the tail under load:
+    bench/README.md), the database's own index on PostgreSQL (a server archive whose writers
+    may be on several machines, which a local index cannot follow)."""
+    name = (value or ("database" if database_url else "tantivy")).strip().lower()
     if name not in SEARCH_BACKENDS:
         raise SillokError(f"SILLOK_SEARCH_BACKEND: '{value}' is not one of "
                           f"{', '.join(SEARCH_BACKENDS)}")
@@ -123,6 +127,7 @@ class Settings:
     # The full-text search engine (SILLOK_SEARCH_BACKEND): "database" (SQLite FTS5 or
     # PostgreSQL's tsvector, in the database itself) or "tantivy" (an embedded index under
     # DATA_DIR/search-index, built from the database's entries; search/tantivy_store.py).
+    # from_env defaults to tantivy on SQLite (_backend); settings made in code say which.
     search_backend: str = "database"
 
     @classmethod
@@ -142,7 +147,8 @@ class Settings:
             tsa_url=env.get("SILLOK_TSA_URL") or None,
             tsa_cert=Path(env["SILLOK_TSA_CERT"]) if env.get("SILLOK_TSA_CERT") else None,
             chromium=env.get("SILLOK_CHROMIUM") or None,
-            search_backend=_backend(env.get("SILLOK_SEARCH_BACKEND")),
+            search_backend=_backend(env.get("SILLOK_SEARCH_BACKEND"),
+                                    env.get("SILLOK_DATABASE_URL") or None),
         )
 
     def with_data_dir(self, data_dir: Path | None) -> Settings:

@@ -20,7 +20,7 @@ from sillok.db import migrate
 from sillok.db import models as m
 from sillok.errors import Conflict, Invalid, StorageError
 from sillok.private_files import make_dir, tighten
-from sillok.search.index import reindex_all
+from sillok.search.index import attach_search_index, reindex_all
 from sillok.search.upkeep import after_bulk_write
 from sillok.security.policy import DEMO_NAME, Actor, Role
 
@@ -87,6 +87,10 @@ def init_archive(settings: Settings,
             with archive.transaction() as session:
                 reindex_all(session, progress)
             after_bulk_write(archive.engine, rebuilt=True)
+        # An embedded index the settings ask for (tantivy, the default beside SQLite) is
+        # built here, with progress, when missing or behind: not at the next opening, where
+        # a server would start minutes late without a word.
+        attach_search_index(archive.engine, settings, progress)
         with archive.transaction() as session:
             anchor_head(session)
     finally:

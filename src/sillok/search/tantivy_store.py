@@ -41,7 +41,7 @@ import shutil
 import threading
 import time
 import uuid
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -67,6 +67,9 @@ _JOB = "sillok.search.tantivy_job"
 WRITER_HEAP = 32_000_000
 WRITER_WAIT = 60.0  # seconds a change waits for another process's writer
 BATCH = 2000  # entries read at a time when rebuilding
+# A rebuild's progress: (what, entries read, entries in all), as search/index.reindex_all's.
+Progress = Callable[[str, int, int], None]
+PROGRESS_LABEL = "tantivy"
 PRUNE_EVERY = 1000  # changes between two prunings of search_changes
 UNDATED = 0  # the day of an entry without a date: before any other, last in date order
 # Records are written again after their transactions (Store.end) in batches: a commit of a
@@ -321,8 +324,11 @@ class Store:
                 for row in _entries(conn, keys):
                     writers.add(row)
 
-    def rebuild(self, engine: Engine, own: Path | None = None) -> int:
-        """Every document again from the database's entries; returns how many entries."""
+    def rebuild(self, engine: Engine, own: Path | None = None,
+                progress: Progress | None = None) -> int:
+        """Every document again from the database's entries; returns how many entries.
+        ``progress(what, done, total)`` follows it (an archive's first opening on tantivy
+        reads every entry: minutes at NKDB's size)."""
         count = 0
         with self._writing(None), self._writers() as writers:
             held = self.held(own)
@@ -331,12 +337,16 @@ class Store:
                 writers.changed.add(name)
             with engine.connect() as conn:
                 top = conn.execute(select(func.max(m.SearchChange.id))).scalar()
+                total = (int(conn.execute(select(func.count(m.SearchEntry.id))).scalar() or 0)
+                         if progress else 0)
                 rows = conn.execution_options(yield_per=BATCH).execute(
                     select(*_COLUMNS).order_by(m.SearchEntry.id))
-                for row in rows:
+                for i, row in enumerate(rows, 1):
                     if (row.record_type, row.record_id) not in held:
                         writers.add(row)
                         count += 1
+                    if progress and (i % BATCH == 0 or i == total):
+                        progress(PROGRESS_LABEL, i, total)
         self.mark_applied(int(top or 0), exact=True)
         return count
 
@@ -485,7 +495,7 @@ class Store:
         for note in notes:
             note.unlink(missing_ok=True)
 
-    def repair(self, engine: Engine) -> str:
+    def repair(self, engine: Engine, progress: Progress | None = None) -> str:
         """On opening: apply the notes of transactions that died, then rebuild if the index
         is not at the database's generation. Returns what was done (for logs and tests)."""
         done = []
@@ -506,7 +516,7 @@ class Store:
         live = {int(c.get("change", 0)) for _p, alive, c in self.notes() if alive}
         if applied is None or applied > top or (applied < top and (
                 top - applied > len(live) or not set(range(applied + 1, top + 1)) <= live)):
-            count = self.rebuild(engine)
+            count = self.rebuild(engine, progress=progress)
             done.append(f"rebuilt {count} entries")
         return "; ".join(done)
 
@@ -546,8 +556,10 @@ def index_dir(settings: Settings) -> Path:
     return settings.data_dir / "search-index"
 
 
-def attach(engine: Engine, settings: Settings) -> Store | None:
-    """Open (and repair) the archive's index when the settings ask for it."""
+def attach(engine: Engine, settings: Settings,
+           progress: Progress | None = None) -> Store | None:
+    """Open (and repair) the archive's index when the settings ask for it; ``progress``
+    follows a rebuild, if the index is missing or behind the database."""
     if settings.search_backend != "tantivy":
         _by_engine.pop(engine, None)
         return None
@@ -559,7 +571,7 @@ def attach(engine: Engine, settings: Settings) -> Store | None:
             store = _stores[root] = Store(root)
         _by_engine[engine] = store
     if fresh or store.applied() is None:
-        done = store.repair(engine)
+        done = store.repair(engine, progress)
         if done:
             log.info("search index %s: %s", root, done)
     return store
