@@ -112,6 +112,8 @@ def main() -> None:
     parser.add_argument("--files", type=int, default=10_000)
     parser.add_argument("--out", type=Path)
     parser.add_argument("--database-url", default="")
+    parser.add_argument("--search-backend", choices=("database", "tantivy"), default="",
+                        help="the search engine (default: the product's, tantivy on SQLite)")
     args = parser.parse_args()
     load_before = os.getloadavg()
 
@@ -146,7 +148,10 @@ def main() -> None:
             analyse_many(titled[i:i + 128])
         titled_s, titled_cpu_s = time.perf_counter() - start, process_cpu() - cpu
 
-        settings = Settings(data_dir=Path(tmp) / "data", database_url=args.database_url or None)
+        engine = Settings.from_env({"SILLOK_DATABASE_URL": args.database_url,
+                                    "SILLOK_SEARCH_BACKEND": args.search_backend}).search_backend
+        settings = Settings(data_dir=Path(tmp) / "data", database_url=args.database_url or None,
+                            search_backend=engine)
         init_archive(settings)
         archive = Archive.open(settings)
         memory: list[tuple[int, float]] = []
@@ -175,6 +180,7 @@ def main() -> None:
         "files": args.files,
         "counts": report.counts,
         "backend": "postgresql" if args.database_url else "sqlite",
+        "search_backend": engine,
         "analyzer_docs_per_s": round(args.files / analyzer_s, 1),
         "analyzer_with_titles_docs_per_s": round(args.files / titled_s, 1),
         "ingest_docs_per_s": round(args.files / ingest_s, 1),
