@@ -74,21 +74,20 @@ def queries_of(data: Path, url: str) -> list[str]:
 def main() -> None:
     from sqlalchemy import event
 
-    from sillok.archive.service import Archive
     from sillok.config import Settings
     from sillok.search import onepass
     from sillok.search.service import search
     from sillok.security.policy import Actor, Role
 
+    sys.path.insert(0, str(Path(__file__).parent))
+    from search_cpu import warmed  # a sibling script
+
     mode, url, data, out = sys.argv[1], sys.argv[2], Path(sys.argv[3]), Path(sys.argv[4])
     queries = queries_of(data, url)
-    archive = Archive.open(Settings(data_dir=data, database_url=url))
-    anonymous = Actor.anonymous()
     result: dict[str, Any] = {"load_before": os.getloadavg()}
+    archive, timed = warmed(Settings(data_dir=data, database_url=url), queries)
+    anonymous = Actor.anonymous()
     try:
-        for q in queries[:20]:
-            search(archive, anonymous, q, limit=10, facets=True)
-        timed = queries[20:]
         if mode == "cpu":
             clock = ServerClock(archive.engine)
             per_query = []
