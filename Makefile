@@ -39,6 +39,10 @@ test: system-deps install-test
 	$(BIN)/ruff check src tests bench
 	$(BIN)/mypy
 	$(BIN)/lint-imports --no-logo
+	@# The suite starts hundreds of Python processes (servers, CLI runs, ingest workers); where
+	@# PYTHONDONTWRITEBYTECODE is set (as on CI machines) each compiled all of src again: ~1 s
+	@# of CPU each. The bytecode written once here is what they read.
+	$(BIN)/python -m compileall -q src
 	$(BIN)/pytest -n auto
 
 # Refresh the phone screenshots committed under docs/screenshots (tests write only to
