@@ -95,6 +95,9 @@ def test_upload_then_code_an_event(staff_site: str, tmp_path: Path, level: str,
         screenshot(page, f"staff-job-{level}-{backend}")
         page.click("table a")  # the new source's workspace
         page.wait_for_selector("#source-text")
+        # The text is in the page before workspace.js, which listens for the selection, has
+        # run (a script at the end of the body): selecting earlier changes nothing.
+        page.wait_for_load_state()
         assert page.locator("mark.sugg-count").count() >= 1
         _select(page, "중국 공안에 체포돼 강제북송")
         expect(page.locator("#sel-quote")).to_have_value("중국 공안에 체포돼 강제북송")
