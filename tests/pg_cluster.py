@@ -93,6 +93,22 @@ def _run(run_as: list[str], *command: str) -> None:
         raise ClusterError(f"{' '.join(command[:2])} failed: {done.stderr.strip() or done.stdout}")
 
 
+# A test makes a database of its own (CREATE DATABASE … TEMPLATE): on this machine's disk
+# that cost 0.45-0.55 s each, whichever strategy, in memory 0.03-0.05 s — some 850 times
+# a run. The cluster goes in memory when there is room for it (its databases, and the WAL up
+# to max_wal_size, 1 GB); nothing in it outlives the run.
+MEMORY_DIR = Path("/dev/shm")
+MEMORY_NEEDED = 4 * 1024**3
+
+
+def _memory_dir() -> str | None:
+    try:
+        room = shutil.disk_usage(MEMORY_DIR).free
+    except OSError:
+        return None
+    return str(MEMORY_DIR) if room >= MEMORY_NEEDED and os.access(MEMORY_DIR, os.W_OK) else None
+
+
 def start() -> Cluster:
     """initdb into a new temporary directory and start a server there on a free local port."""
     bindir = find_bindir()
@@ -100,7 +116,7 @@ def start() -> Cluster:
         raise ClusterError("no PostgreSQL programs (initdb) found: `scripts/system-deps test` "
                            "installs them, or set SILLOK_TEST_POSTGRES to a server")
     run_as: list[str] = []
-    directory = Path(tempfile.mkdtemp(prefix="sillok-pg-"))
+    directory = Path(tempfile.mkdtemp(prefix="sillok-pg-", dir=_memory_dir()))
     try:
         if os.geteuid() == 0:
             try:
