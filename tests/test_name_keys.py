@@ -92,6 +92,16 @@ def test_spacing_does_not_change_the_given_name_key(name: tuple[str, str],
     assert _meets(surname + given_name, f"{last} {''.join(parts)}"), parts
 
 
+def test_a_hyphenated_given_name_in_capitals_is_not_a_surname() -> None:
+    # Found by the test above in a full run: "U-U" was taken for a surname in capitals (UN
+    # style, KIM Young-hee), so gang U-U and gang U U had different given-name keys.
+    for last, given_name in (("gang", "U"), ("Kim", "O"), ("PAK", "HA")):
+        keys = {k.given for joiner in (" ", "-")
+                if (k := name_keys(f"{last} {given_name}{joiner}{given_name}")) is not None}
+        assert len(keys) == 1, (last, given_name, keys)
+    assert name_keys("KIM Young-hee").surname == name_keys("김영희").surname  # type: ignore[union-attr]
+
+
 def test_the_issues_examples() -> None:
     chulsoo = {name_keys(n).given for n in  # type: ignore[union-attr]
                ("Kim Cheolsu", "Kim Chulsoo", "Kim Cheol-su", "Kim Chul Soo", "김철수")}
