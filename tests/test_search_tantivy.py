@@ -163,8 +163,6 @@ def test_a_write_made_without_the_index_or_a_lost_index_is_rebuilt_on_open(
         tantivy_settings: Settings) -> None:
     Archive.open(tantivy_settings).close()
     tantivy_store.forget(tantivy_settings)
-    # The test template's copy of its index (SQLite), gone as from an archive made before.
-    shutil.rmtree(tantivy_store.index_dir(tantivy_settings), ignore_errors=True)
     plain = Archive.open(dataclasses.replace(tantivy_settings, search_backend="database"))
     source = make_source(plain, text=f"[가상] {WORD} 마을의 기록.")
     plain.close()
