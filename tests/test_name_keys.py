@@ -100,6 +100,8 @@ def test_a_hyphenated_given_name_in_capitals_is_not_a_surname() -> None:
                 if (k := name_keys(f"{last} {given_name}{joiner}{given_name}")) is not None}
         assert len(keys) == 1, (last, given_name, keys)
     assert name_keys("KIM Young-hee").surname == name_keys("김영희").surname  # type: ignore[union-attr]
+    # Found the same way: run together in capitals, UU spells no surname (김우우).
+    assert name_keys("Kim UU").surname == name_keys("김우우").surname  # type: ignore[union-attr]
 
 
 def test_the_issues_examples() -> None:

@@ -181,8 +181,10 @@ def _split_latin(text: str) -> list[tuple[str, list[str]]]:
     words = _LATIN_WORD.findall(text)
     if len(words) < 2:
         return []
-    # A surname is one word: a hyphenated word in capitals is a given name (Kang U-U).
-    upper = [w for w in words if len(w) > 1 and w.isupper() and "-" not in w]
+    # A surname is one word: a hyphenated word in capitals is a given name (Kang U-U), and so
+    # is one that spells no surname, even with a slip (Kim UU: 김우우).
+    upper = [w for w in words if len(w) > 1 and w.isupper() and "-" not in w
+             and (surname_readings(w) or surname_slip_readings(w))]
     if len(upper) == 1 and len(upper) < len(words):  # UN and passport style: surname in capitals
         return [(upper[0], [w for w in words if w is not upper[0]])]
     first, last = surname_readings(words[0]), surname_readings(words[-1])
