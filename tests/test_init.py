@@ -78,9 +78,11 @@ def test_old_archive_is_migrated(empty_settings: Settings) -> None:
 
 
 # 0002: before the search index; 0008: before name key pairs; 0009: before public copies;
-# 0011: before analysts' copies (lifecycle.INDEX_REVISION).
+# 0011: before analysts' copies; 0028: before the matcher of migration 0029
+# (lifecycle.INDEX_REVISION).
 @pytest.mark.parametrize(("revision", "rebuilt"), [("0002", True), ("0008", True),
-                                                   ("0011", True), ("0012", False)])
+                                                   ("0011", True), ("0028", True),
+                                                   ("0029", False)])
 def test_only_an_archive_whose_index_is_out_of_date_is_reindexed_on_upgrade(
         empty_settings: Settings, monkeypatch: pytest.MonkeyPatch, revision: str,
         rebuilt: bool) -> None:

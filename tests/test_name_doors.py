@@ -48,6 +48,7 @@ from sillok.archive.public_export import export_public
 from sillok.archive.service import Archive
 from sillok.cli.main import app as cli_app
 from sillok.config import Settings
+from sillok.language.analyzer import analyse, analyse_word
 from sillok.search.service import search
 from sillok.search.tantivy_store import index_dir
 from sillok.security.policy import Role
@@ -215,7 +216,7 @@ def _plant(archive: Archive, world: World) -> None:
             title = ("가상 증언: " if language == "ko" else "Fictional testimony: ") \
                 + _sentence(spellings[-1])
             text = ("[가상 자료] " if language == "ko" else "[Fictional document] ") + \
-                " ".join(_sentence(s) for s in spellings) + " 회령, Hoeryong."
+                " ".join(_sentence(s) for s in spellings) + f" {FILLER}"
             source = archive.create(ADMIN, "source", {
                 "level": "public", "kind": "testimony", "language": language, "title": title,
                 "text": text})
@@ -231,14 +232,29 @@ def _plant(archive: Archive, world: World) -> None:
     world.ids = ids
 
 
+# Every planted text ends with a place, so that it is found by something besides names.
+FILLER = "회령, Hoeryong."
+
+
+def _reads_as_filler(word: str) -> bool:
+    """Whether the search reads the word as the filler place: names are searched by their
+    sound (name keys), and 희룡 (Hui-ryong, a given name) sounds as 회령 (Hoeryong) does —
+    every planted text would be found by it, for the place, not the name."""
+    filler = set(analyse(FILLER))
+    return any(set(terms) <= filler for terms in analyse_word(word))
+
+
 def _clean(world: World, app_text: str) -> World:
     """The world less the names the application itself writes (Songhwa, a county, is also a
-    given name): N_NAMES witnesses none of whose spellings any page shows before it has any."""
+    given name) or the search reads as the planted texts' place: N_NAMES witnesses none of
+    whose spellings any page shows before it has any."""
     finder_text = _norm(app_text)
     kept = []
     for w in world.witnesses:
         forms = [f for _, s, _, _ in w.spellings for f in _forms(s)]
         forms += [_norm(w.hangul), _norm(w.given)]
+        if any(_reads_as_filler(word) for word in (w.hangul, w.given)):
+            continue
         if not any(_finder([f]).search(finder_text) for f in forms):
             kept.append(w)
     assert len(kept) >= N_NAMES, "too few names the application does not write itself"

@@ -84,10 +84,25 @@ def test_other_names_and_plain_text_are_left_alone(data: st.DataObject) -> None:
     "Раrk Chul-soo",
     "PARK CHUL SOO", "park chulsoo", "Pak Chol-su", "Bak Cheol-su", "Ch'ŏl-su Pak",
     "Chul Soo Park", "CHULSOO", "철수", "박철", "Park Cheol", "Chul\u200bsoo",
+    # Yale (linguists' romanization), and a dot inside the name, as in an address.
+    "Pak Cholswu", "Cholswu", "PAK CHOL-SWU", "박.철.수", "Pak.Chol.Su", "park.chulsoo",
 ])
 def test_the_spellings_the_issue_names(text: str) -> None:
     matcher = NameMatcher([(1, ["박철수"])])
     assert matcher.mask(f"보도: {text}는 말했다.", {1: LABEL}) == f"보도: {LABEL}는 말했다."
+
+
+def test_a_dot_joins_a_name_only_with_a_letter_on_each_side() -> None:
+    matcher = NameMatcher([(1, ["박철수"]), (2, ["김영희"])])
+    text = "[가상] 박철. 수원에서, Kim. Young-hee 씨와 mail kim.younghee@example.org."
+    masked = matcher.mask(text, {1: "[A]", 2: "[B]"})
+    assert masked == "[가상] [A]. 수원에서, Kim. [B] 씨와 mail [B]@example.org."
+
+
+def test_yale_spellings_of_other_vowels_and_consonants() -> None:
+    matcher = NameMatcher([(1, ["김영희"]), (2, ["이순자"]), (3, ["최정은"])])
+    text = "Kim Yonghuy, Yi Swunca and Choy Cong-un (Yale)."
+    assert matcher.mask(text, {1: "[A]", 2: "[B]", 3: "[C]"}) == "[A], [B] and [C] (Yale)."
 
 
 def test_an_i_with_a_dot_does_not_turn_masking_off() -> None:

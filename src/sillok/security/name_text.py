@@ -5,9 +5,10 @@ A name can be written so that plain string search misses it while a reader still
 name: fullwidth letters (Ｐａｒｋ), decomposed Hangul (NFD jamo, or compatibility jamo typed
 one by one), a zero-width space or a soft hyphen inside it, Cyrillic letters that look Latin,
 any case ('İ' included, whose lower case is two characters), and separators between its
-syllables or parts (박 철수, 박-철수, 박·철수, Chul-soo, PARK, Chul Soo). ``fold`` undoes all of
-that and keeps, for each letter it yields, where in the original it starts and ends, so a
-match is replaced in the original exactly and nothing beside it.
+syllables or parts (박 철수, 박-철수, 박·철수, 박.철.수, Chul-soo, PARK, Chul Soo, park.chulsoo
+in an address). ``fold`` undoes all of that and keeps, for each letter it yields, where in the
+original it starts and ends, so a match is replaced in the original exactly and nothing beside
+it.
 
 Hangul syllables are also read through the initial sound law (두음법칙), so the North's and the
 South's spellings of one name meet: an initial ㄹ is read as ㄴ, and ㄴ before i or y as ㅇ
@@ -23,7 +24,8 @@ from dataclasses import dataclass, field
 # Gaps between letters. JOIN: nothing a reader sees as a break (zero-width characters, soft
 # hyphen, apostrophes and combining marks left over); a name may run through one anywhere.
 # SOFT: what people put between the syllables or parts of a name. HARD: anything else — a
-# name never runs across a full stop, a digit or a line of another script.
+# name never runs across a full stop, a digit or a line of another script. A dot with a letter
+# on each side (박.철.수, Pak.Chol.Su, park.chulsoo@…) is SOFT: it ends no sentence there.
 NONE, JOIN, SOFT, HARD = 0, 1, 2, 3
 
 _JOINERS = set("\u200b\u200c\u200d\u2060\ufeff\u00ad\u034f\u180e\u061c\u200e\u200f"
@@ -137,7 +139,7 @@ def _fold_plain(text: str) -> Folded:
         s, e = run.span()
         letters.append(run.group(0))
         between = plain[last:s]
-        out.gap.append(SOFT if between == " " else _gap_of(between) if s else HARD)
+        out.gap.append(SOFT if between in (" ", ".") else _gap_of(between) if s else HARD)
         out.gap.extend(bytes(e - s - 1))
         out.start.extend(range(s, e))
         out.end.extend(range(s + 1, e + 1))
@@ -182,6 +184,8 @@ def _fold_any(text: str) -> Folded:
                 emit(canonical_syllable(ch), i, i + 1)
                 continue
             kind = _gap_char(ch)
+            if ch == "." and _inner_dot(text, i):
+                kind = SOFT
             if kind != HARD:
                 pending = max(pending, kind)
                 continue
@@ -197,6 +201,17 @@ def _fold_any(text: str) -> Folded:
         flush_jamo()
     out.letters = "".join(letters)
     return out
+
+
+def _inner_dot(text: str, i: int) -> bool:
+    """A dot with a letter on each side, an invisible character or two between them aside
+    (Guk\u200b.gyeong)."""
+    j, k = i - 1, i + 1
+    while j >= 0 and _gap_char(text[j]) == JOIN:
+        j -= 1
+    while k < len(text) and _gap_char(text[k]) == JOIN:
+        k += 1
+    return j >= 0 and k < len(text) and text[j].isalpha() and text[k].isalpha()
 
 
 def _compose(jamo: list[tuple[int, int]]) -> list[tuple[str | None, int, int]]:

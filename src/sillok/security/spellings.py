@@ -2,8 +2,9 @@
 
 Generated from the jamo, not listed name by name: each initial, vowel and final has the
 spellings the systems and habits give it — Revised Romanization (Cheol), McCune–Reischauer
-without its marks (Ch'ŏl → chol), the DPRK's spellings (Ri, Rodong), and the South's everyday
-ones (Chul, Soo, Young, Hee, Lee, Park) — and a syllable's spellings are every combination.
+without its marks (Ch'ŏl → chol), Yale's other letters (Swunca, Choy: linguists' system),
+the DPRK's spellings (Ri, Rodong), and the South's everyday ones (Chul, Soo, Young,
+Hee, Lee, Park) — and a syllable's spellings are every combination.
 Over-generating is the safe side here: a spelling no one uses only costs a little matching,
 while a missing one lets a name through. Facts: shared/reference/nk-facts.md §4.
 """
@@ -42,6 +43,18 @@ EXTRA = {
     "황": ("whang",), "최": ("choy",), "우": ("woo", "wu"), "욱": ("wook",), "운": ("woon",),
     "웅": ("woong",), "김": ("ghim",), "노": ("roh", "rho"), "엄": ("uhm",),
 }
+# Yale's letters where no system above has them (ㅈ c, ㅜ wu, ㅢ uy …), kept apart from the
+# tables above: the linkage evaluation set draws its spellings from those (linkage/evalset.py),
+# and a generator of test data should not change with the matcher. Not Yale's ㅓ "e" and ㅕ
+# "ye" (철 chel, 영 yeng): with 5,000 protected names ㅓ as "e" made "use", "see", "these",
+# "whose" and "chosen" names in ordinary English (139 more spans over docs/*.md), and ㅕ as
+# "ye" (ㅖ's spelling too) cost person linkage 0.001 of F1 on seeds 7 and held-out 5 (more
+# readings of each romanized name). Telling a name from an English word needs more than
+# spellings.
+YALE_INITIAL = {12: ("c",), 13: ("cc",)}
+YALE_MEDIAL = {3: ("yay",), 5: ("ey",), 7: ("yey",), 10: ("way",),
+               13: ("wu",), 14: ("we",), 15: ("wey",), 19: ("uy",)}
+YALE_FINAL = {22: ("c",), 23: ("ch",), 24: ("kh",), 25: ("th",), 26: ("ph",), 27: ("h",)}
 _WOO = 13  # ㅜ: after a silent initial also written with a w (Woo, Wook)
 
 
@@ -77,13 +90,15 @@ def spelling_costs(syllable: str) -> dict[str, int]:
         code = ord(variant) - SYLLABLE_FIRST
         initial, rest = divmod(code, 588)
         medial, final = divmod(rest, 28)
-        vowels = MEDIAL[medial]
+        vowels = MEDIAL[medial] + YALE_MEDIAL.get(medial, ())
         if initial == 11 and medial == _WOO:
             vowels = (*vowels, "woo", "wu")
         if initial == 11 and medial == 20:
             vowels = (*vowels, "yi")
-        for (i, a), (j, b), (k, c) in product(enumerate(INITIAL[initial]), enumerate(vowels),
-                                              enumerate(FINAL[final])):
+        initials = INITIAL[initial] + YALE_INITIAL.get(initial, ())
+        finals = FINAL[final] + YALE_FINAL.get(final, ())
+        for (i, a), (j, b), (k, c) in product(enumerate(initials), enumerate(vowels),
+                                              enumerate(finals)):
             add(a + b + c, extra + i + j + k)
         for spelling in EXTRA.get(variant, ()):
             add(spelling, extra + 1)
