@@ -16,7 +16,14 @@ from typer.testing import CliRunner
 from sillok.cli.main import app
 from sillok.linkage import evalset
 from sillok.linkage.keys import name_keys, person_keys
-from sillok.linkage.model import NEAR_FROM, _table, clusters_of, korean_settings, one_deleted
+from sillok.linkage.model import (
+    NEAR_FROM,
+    _table,
+    clusters_of,
+    connection,
+    korean_settings,
+    one_deleted,
+)
 from sillok.linkage.pairs import Pair
 from sillok.linkage.records import LinkRecord
 
@@ -194,3 +201,10 @@ def test_eval_linkage_cli(runner: CliRunner, tmp_path: Path) -> None:
     bad.write_text('{"names": ["김영희"]}\n', encoding="utf-8")
     out = runner.invoke(app, ["eval-linkage", str(bad)])
     assert out.exit_code != 0 and "line 1" in out.stderr
+
+
+def test_duckdb_draws_no_progress_bar_into_the_output() -> None:
+    # Past two seconds a DuckDB query draws a bar on standard output, which landed inside
+    # `sillok eval-linkage --json`'s JSON on a busy machine.
+    con = connection()
+    assert con.execute("SELECT current_setting('enable_progress_bar')").fetchone() == (False,)

@@ -242,13 +242,21 @@ def _train(linker: Linker, baseline: bool, seed: int, max_pairs: float) -> list[
     return skipped
 
 
+def connection() -> duckdb.DuckDBPyConnection:
+    """DuckDB in memory, without its progress bar: past two seconds a query draws one on
+    standard output, inside the JSON of `sillok eval-linkage --json` and `sillok link`."""
+    con = duckdb.connect(":memory:")
+    con.execute("SET enable_progress_bar = false")
+    return con
+
+
 def link(records: Sequence[LinkRecord], *, baseline: bool = False, seed: int = 1,
          threshold: float = MATCH_THRESHOLD, max_pairs: float = 1e6,
          gazetteer: Gazetteer | None = None) -> Linkage:
     """Score the candidate pairs of ``records`` and cluster those at ``threshold`` or above."""
     if len(records) < 2:
         return Linkage([], {r.id: r.id for r in records}, 0)
-    db = DuckDBAPI()
+    db = DuckDBAPI(connection=connection())
     table = db.register(_table(records, gazetteer))
     settings = baseline_settings() if baseline else korean_settings()
     # splink's training notes (levels unseen in a pass, sampling advice) are for a person
