@@ -43,6 +43,26 @@ GIVEN = {
     "란": ["Ran"], "송": ["Song"], "애": ["Ae"], "의": ["Eui", "Ui"],
 }
 GIVEN_SYLLABLES = sorted(s for s in GIVEN if len(s) == 1)
+# Chinese characters the names may be written in (Korean documents, Chinese police and court
+# papers): a common character for each syllable, and the simplified form where it differs.
+HANJA = {
+    "김": "金", "이": "李", "박": "朴", "최": "崔", "정": "鄭", "강": "姜", "조": "趙", "윤": "尹",
+    "장": "張", "임": "林", "한": "韓", "오": "吳", "서": "徐", "신": "申", "권": "權", "황": "黃",
+    "안": "安", "송": "宋", "류": "柳", "유": "劉", "홍": "洪", "전": "全", "고": "高", "문": "文",
+    "양": "梁", "손": "孫", "배": "裵", "백": "白", "허": "許", "남": "南", "노": "盧", "리": "李",
+    "로": "魯", "량": "梁", "림": "林",
+    "철": "哲", "수": "洙", "영": "英", "희": "姬", "민": "敏", "준": "俊", "연": "蓮", "지": "智",
+    "훈": "勳", "현": "賢", "우": "宇", "성": "成", "진": "珍", "경": "慶", "숙": "淑", "호": "浩",
+    "동": "東", "혁": "赫", "광": "光", "명": "明", "순": "順", "옥": "玉", "선": "善", "미": "美",
+    "은": "恩", "혜": "惠", "재": "在", "상": "相", "규": "圭", "태": "泰", "용": "龍", "석": "錫",
+    "일": "一", "국": "國", "춘": "春", "학": "學", "복": "福", "화": "花", "련": "蓮", "룡": "龍",
+    "길": "吉", "주": "珠", "원": "元", "향": "香", "금": "錦", "란": "蘭", "애": "愛", "의": "義",
+}
+HANJA_ALSO = {"수": "秀", "영": "永", "희": "熙", "정": "貞", "연": "妍", "진": "眞", "경": "京"}
+SIMPLIFIED = {"鄭": "郑", "張": "张", "韓": "韩", "吳": "吴", "權": "权", "黃": "黄", "劉": "刘",
+              "孫": "孙", "許": "许", "盧": "卢", "魯": "鲁", "趙": "赵", "勳": "勋", "賢": "贤",
+              "慶": "庆", "東": "东", "順": "顺", "龍": "龙", "錫": "锡", "國": "国", "學": "学",
+              "蓮": "莲", "錦": "锦", "蘭": "兰", "愛": "爱", "義": "义", "裵": "裴", "眞": "真"}
 
 RR_INITIAL = ["g", "kk", "n", "d", "tt", "r", "m", "b", "pp", "s", "ss", "", "j", "jj", "ch",
               "k", "t", "p", "h"]
@@ -122,7 +142,17 @@ def written(draw: st.DrawFn, surname: str, given: str) -> tuple[str, str]:
     """One way of writing the name or a fragment of it: (text, what it is)."""
     form = draw(st.sampled_from(["name", "name", "given", "partial"]
                                 if len(given) >= 2 else ["name"]))
-    script = draw(st.sampled_from(["hangul", "latin"]))
+    script = draw(st.sampled_from(["hangul", "latin", "hangul", "latin", "hanja"]))
+    if script == "hanja":
+        chars = [draw(st.sampled_from([HANJA[s], HANJA_ALSO.get(s, HANJA[s])]))
+                 for s in surname + given]
+        if draw(st.booleans()):
+            chars = [SIMPLIFIED.get(c, c) for c in chars]
+        text = {"name": "".join(chars), "given": "".join(chars[1:]),
+                "partial": "".join(chars[:2])}[form]
+        if len(text) > 1 and draw(st.booleans()):
+            text = text[:1] + draw(st.sampled_from([" ", "·"])) + text[1:]
+        return text, f"{form} in Hanja"
     if script == "hangul":
         parts = {"name": [surname, given], "given": [given],
                  "partial": [surname, given[0]]}[form]
@@ -162,7 +192,14 @@ def written(draw: st.DrawFn, surname: str, given: str) -> tuple[str, str]:
 def placed(draw: st.DrawFn, surname: str, given: str) -> tuple[str, str, str, str]:
     """A fictional sentence with the name written in it: (before, name, after, what)."""
     text, what = draw(written(surname, given))
-    if "Hangul" in what:
+    if "Hanja" in what and what.startswith("name") and len(text) >= 3 and \
+            text.isalpha() and draw(st.booleans()):
+        # In a Chinese sentence the characters around a name are read as syllables too, with
+        # no space to end a word: only whole names of three syllables or more are told apart
+        # there (a given name alone, 哲洙被遣返, or one with a space, is not: docs/security.md).
+        before = draw(st.sampled_from(["據報道，", "[虚构] ", "脱北者", ""]))
+        after = draw(st.sampled_from(["被遣返。", "说：", "（虚构）", ""]))
+    elif "Hangul" in what or "Hanja" in what:
         before = draw(st.sampled_from(["[가상] ", "증언에 따르면 ", "(가상 자료) İstanbul 출신 ",
                                        ""]))
         after = draw(st.sampled_from([" 씨는 회령에서 체포됐다.", "는 보위부에 끌려갔다.",

@@ -236,24 +236,26 @@ def _plant(archive: Archive, world: World) -> None:
 FILLER = "회령, Hoeryong."
 
 
-def _reads_as_filler(word: str) -> bool:
-    """Whether the search reads the word as the filler place: names are searched by their
-    sound (name keys), and 희룡 (Hui-ryong, a given name) sounds as 회령 (Hoeryong) does —
-    every planted text would be found by it, for the place, not the name."""
-    filler = set(analyse(FILLER))
-    return any(set(terms) <= filler for terms in analyse_word(word))
+def _sounds_like_fixed_text(word: str) -> bool:
+    """Whether the search reads the word as words every planted record has (the place, the
+    act's type): names are searched by their sound (name keys), and 희룡 (Hui-ryong, a given
+    name) sounds as 회령 (Hoeryong), 강재 as 강제 (forced, in 강제북송) — every planted record
+    would be found by it, for those words, not the name."""
+    fixed = set(analyse(FRAMES))
+    return any(set(terms) <= fixed for terms in analyse_word(word))
 
 
 def _clean(world: World, app_text: str) -> World:
     """The world less the names the application itself writes (Songhwa, a county, is also a
-    given name) or the search reads as the planted texts' place: N_NAMES witnesses none of
+    given name) or the search reads as the planted records' fixed words: N_NAMES witnesses none of
     whose spellings any page shows before it has any."""
     finder_text = _norm(app_text)
     kept = []
     for w in world.witnesses:
         forms = [f for _, s, _, _ in w.spellings for f in _forms(s)]
         forms += [_norm(w.hangul), _norm(w.given)]
-        if any(_reads_as_filler(word) for word in (w.hangul, w.given)):
+        if any(_sounds_like_fixed_text(word)
+               for word in (w.hangul, w.given, w.surname + w.given[:1])):
             continue
         if not any(_finder([f]).search(finder_text) for f in forms):
             kept.append(w)

@@ -86,6 +86,8 @@ def test_other_names_and_plain_text_are_left_alone(data: st.DataObject) -> None:
     "Chul Soo Park", "CHULSOO", "철수", "박철", "Park Cheol", "Chul\u200bsoo",
     # Yale (linguists' romanization), and a dot inside the name, as in an address.
     "Pak Cholswu", "Cholswu", "PAK CHOL-SWU", "박.철.수", "Pak.Chol.Su", "park.chulsoo",
+    # In Chinese characters (Hanja), as Korean and Chinese papers write names.
+    "朴哲洙", "朴 哲洙", "哲洙", "朴哲",
 ])
 def test_the_spellings_the_issue_names(text: str) -> None:
     matcher = NameMatcher([(1, ["박철수"])])
@@ -97,6 +99,20 @@ def test_a_dot_joins_a_name_only_with_a_letter_on_each_side() -> None:
     text = "[가상] 박철. 수원에서, Kim. Young-hee 씨와 mail kim.younghee@example.org."
     masked = matcher.mask(text, {1: "[A]", 2: "[B]"})
     assert masked == "[가상] [A]. 수원에서, Kim. [B] 씨와 mail [B]@example.org."
+
+
+def test_chinese_characters_by_any_of_their_readings_and_simplified() -> None:
+    # 金 is read 김 in names and 금 in words; 顺 is the simplified 順; 樂 has three readings.
+    matcher = NameMatcher([(1, ["김영희"]), (2, ["이순자"]), (3, ["최악천"]), (4, ["금옥"])])
+    text = "據報道，金英姬和李顺子被遣返。崔樂天说：金玉。"
+    masked = matcher.mask(text, {1: "[A]", 2: "[B]", 3: "[C]", 4: "[D]"})
+    assert masked == "據報道，[A]和[B]被遣返。[C]说：[D]。"
+
+
+def test_chinese_text_without_the_names_is_left_alone() -> None:
+    matcher = NameMatcher([(1, ["김영희"]), (2, ["이순자"]), (3, ["박철수"])])
+    text = "[虚构] 据报道，脱北者在中国被逮捕后遣返朝鲜，关押在拘留所。北韓 人權 問題."
+    assert matcher.spans(text) == []
 
 
 def test_yale_spellings_of_other_vowels_and_consonants() -> None:

@@ -140,6 +140,8 @@ class NameMatcher:
             return []
         found: list[tuple[int, int, Entry]] = []
         found.extend(self._hangul_matches(folded))
+        for variant in folded.variants():  # the other readings of Chinese characters
+            found.extend(self._hangul_matches(variant))
         found.extend(self._latin_matches(folded))
         chosen: list[NameSpan] = []
         taken_to = -1

@@ -13,13 +13,22 @@ it.
 Hangul syllables are also read through the initial sound law (두음법칙), so the North's and the
 South's spellings of one name meet: an initial ㄹ is read as ㄴ, and ㄴ before i or y as ㅇ
 (리/니/이, 류/유, 로/노, 량/양). The mapping keeps one syllable for one syllable.
+
+A Chinese character (Hanja, or a simplified one in a Chinese document) is read as the Hangul
+syllable it is read as in Korean (朴哲洙 as 박철수; data/hanja/readings.tsv, from Unicode's
+Unihan): one letter for one character. A character read several ways (金: 김, 금) gives its
+first reading (personal names' first) and keeps the others as ``alternatives``, which
+``variants`` puts in its place.
 """
 
 from __future__ import annotations
 
 import re
 import unicodedata
+from collections.abc import Iterator
 from dataclasses import dataclass, field
+from functools import cache
+from importlib import resources
 
 # Gaps between letters. JOIN: nothing a reader sees as a break (zero-width characters, soft
 # hyphen, apostrophes and combining marks left over); a name may run through one anywhere.
@@ -87,6 +96,19 @@ class Folded:
     start: list[int] = field(default_factory=list)
     end: list[int] = field(default_factory=list)
     gap: bytearray = field(default_factory=bytearray)
+    # Letters read from a Chinese character with several readings: position -> readings.
+    alternatives: dict[int, tuple[str, ...]] = field(default_factory=dict)
+
+    def variants(self) -> Iterator[Folded]:
+        """The text again with the other readings of its Chinese characters: the k-th has
+        each such character's k-th reading (its last, if it has fewer), so every reading of
+        every character is read once."""
+        most = max((len(r) for r in self.alternatives.values()), default=1)
+        for k in range(1, most):
+            letters = list(self.letters)
+            for position, readings in self.alternatives.items():
+                letters[position] = readings[min(k, len(readings) - 1)]
+            yield Folded("".join(letters), self.start, self.end, self.gap)
 
     def gap_inside(self, i: int, j: int) -> int:
         """The strongest gap between letters i..j-1 (none for a single letter)."""
@@ -150,6 +172,7 @@ def _fold_plain(text: str) -> Folded:
 
 def _fold_any(text: str) -> Folded:
     out = Folded()
+    hanja = hanja_readings()
     letters: list[str] = []
     pending = HARD  # the gap before the next letter
 
@@ -183,6 +206,12 @@ def _fold_any(text: str) -> Folded:
             if is_hangul(ch):
                 emit(canonical_syllable(ch), i, i + 1)
                 continue
+            readings = hanja.get(ch)
+            if readings:
+                if len(readings) > 1:
+                    out.alternatives[len(letters)] = readings
+                emit(readings[0], i, i + 1)
+                continue
             kind = _gap_char(ch)
             if ch == "." and _inner_dot(text, i):
                 kind = SOFT
@@ -201,6 +230,18 @@ def _fold_any(text: str) -> Folded:
         flush_jamo()
     out.letters = "".join(letters)
     return out
+
+
+@cache
+def hanja_readings() -> dict[str, tuple[str, ...]]:
+    """Each Chinese character's Korean readings, canonical (scripts/make_hanja_readings.py)."""
+    text = (resources.files("sillok") / "data" / "hanja" / "readings.tsv").read_text("utf-8")
+    table: dict[str, tuple[str, ...]] = {}
+    for line in text.splitlines():
+        if line and not line.startswith("#"):
+            char, readings = line.split("\t")
+            table[char] = tuple(readings.split())
+    return table
 
 
 def _inner_dot(text: str, i: int) -> bool:

@@ -1,7 +1,8 @@
 """search index: public copies made again by a name matcher that finds more spellings
 
 The name matcher now also finds a protected name written with dots between its parts
-(박.철.수, Pak.Chol.Su, park.chulsoo in an address) and in Yale's letters (Swunca, Choy, Huy).
+(박.철.수, Pak.Chol.Su, park.chulsoo in an address), in Yale's letters (Swunca, Choy, Huy) and
+in Chinese characters (朴哲洙, simplified 李顺子).
 Public and analysts' copies made before it may still hold such a spelling; nothing in the
 schema changes, but `sillok init` rebuilds the search index of an archive upgraded from
 before this revision (archive/lifecycle.py, INDEX_REVISION), so those copies are made
