@@ -154,6 +154,9 @@ def main() -> None:
                     help="share of requests with a query not asked before (0–1)")
     ap.add_argument("--search-backend", default="database", choices=("database", "tantivy"),
                     help="SILLOK_SEARCH_BACKEND of the server")
+    ap.add_argument("--api-first", action="store_true",
+                    help="the API phase before the page phase (the first meets the new "
+                         "questions' words for the first time)")
     args = ap.parse_args()
     if not 0 <= args.new_share < 1:
         raise SystemExit("error: --new-share must be at least 0 and below 1")
@@ -194,12 +197,14 @@ def main() -> None:
                 args.connections, args.threads, Path(tmp), "warmup") if args.warmup else {}
             half = args.duration // 2
             new = [urllib.parse.quote(q) for q in new_queries(20_000)]
-            page = _phase(base, [f"/search?q={q}" for q in mixed(
-                quoted, new[:10_000], args.new_share)], half, args.connections, args.threads,
-                Path(tmp), "page")
-            api = _phase(base, [f"/api/v1/search?q={q}&facets=true" for q in mixed(
-                quoted, new[10_000:], args.new_share)], half, args.connections, args.threads,
-                Path(tmp), "api")
+            phases = {
+                "page": [f"/search?q={q}" for q in mixed(quoted, new[:10_000], args.new_share)],
+                "api": [f"/api/v1/search?q={q}&facets=true"
+                        for q in mixed(quoted, new[10_000:], args.new_share)]}
+            done = {name: _phase(base, phases[name], half, args.connections, args.threads,
+                                 Path(tmp), name)
+                    for name in (("api", "page") if args.api_first else ("page", "api"))}
+            page, api = done["page"], done["api"]
         stop.set()
         samples.append(_rss_mb(server.pid))
     finally:
@@ -214,7 +219,7 @@ def main() -> None:
         "archive": str(args.data_dir), "backend": "postgresql" if args.database_url
         else "sqlite", "search_backend": args.search_backend, "workers": args.workers,
         "connections": args.connections,
-        "new_share": args.new_share,
+        "new_share": args.new_share, "order": "api, page" if args.api_first else "page, api",
         "warmup": warmup, "search_page": page, "search_api": api,
         "rss_mb": {"start": round(samples[0], 1), "peak": round(max(samples), 1),
                    "end": round(samples[-1], 1), "samples": len(samples),
