@@ -19,7 +19,7 @@ from fastapi.templating import Jinja2Templates
 from sillok.archive.redacted_text import REDACTED
 from sillok.archive.redactions import localise
 from sillok.archive.service import Archive
-from sillok.errors import Forbidden, Invalid, NotFound
+from sillok.errors import Invalid
 from sillok.extract.lexicon import lexicon_for
 from sillok.search import thesaurus
 from sillok.search.query import FILTER_KEYS, MAX_QUERY
@@ -91,14 +91,13 @@ def router(archive: Archive, templates: Jinja2Templates) -> APIRouter:
 def _act_details(archive: Archive, actor: Actor, items: list[dict[str, Any]]) -> None:
     """An act's label is its violation only: give each act hit its date, place and facility,
     as the reader's act page shows them, so that a list of acts can be told apart."""
-    for item in items:
-        if item.get("type") != "act":
-            continue
-        try:
-            fields = archive.get(actor, "act", int(item["id"]))["fields"]
-        except (NotFound, Forbidden):
-            continue
-        item["detail"] = {k: fields.get(k) for k in ("date", "place", "facility")}
+    acts = [item for item in items if item.get("type") == "act"]
+    shown = archive.views_of(actor, "act", [int(item["id"]) for item in acts])
+    for item in acts:
+        found = shown.get(int(item["id"]))
+        if found is not None:
+            fields = found["fields"]
+            item["detail"] = {k: fields.get(k) for k in ("date", "place", "facility")}
 
 
 def search_url(q: str, page: int = 1, expand: bool = True) -> str:
