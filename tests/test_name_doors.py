@@ -32,6 +32,7 @@ import sqlite3
 import unicodedata
 from collections.abc import Iterator
 from dataclasses import dataclass, field, replace
+from functools import cache
 from pathlib import Path
 from typing import Any
 from urllib.parse import quote, quote_plus
@@ -241,8 +242,13 @@ def _sounds_like_fixed_text(word: str) -> bool:
     act's type): names are searched by their sound (name keys), and 희룡 (Hui-ryong, a given
     name) sounds as 회령 (Hoeryong), 강재 as 강제 (forced, in 강제북송) — every planted record
     would be found by it, for those words, not the name."""
-    fixed = set(analyse(FRAMES))
+    fixed = _fixed_terms()
     return any(set(terms) <= fixed for terms in analyse_word(word))
+
+
+@cache
+def _fixed_terms() -> frozenset[str]:
+    return frozenset(analyse(FRAMES))
 
 
 def _clean(world: World, app_text: str) -> World:

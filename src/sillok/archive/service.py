@@ -7,7 +7,7 @@ Every read goes through the policy's query filter.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, replace
 from typing import Any
@@ -281,12 +281,7 @@ class Archive:
             rows = session.execute(
                 select(kind.model).where(_visible(kind, actor), kind.model.id.in_(ids))
             ).scalars().all()
-            items = self._masked(session, actor,
-                                 [views.view(kind, obj, session, actor, full=False)
-                                  for obj in rows])
-            audit_bulk_read(session, actor, "view", kind.name,
-                            [obj.id for obj in rows if obj.level == "restricted"],
-                            {"ids": sorted(ids)})
+            items = self._listed(session, actor, kind, rows, "view", {"ids": sorted(ids)})
         return {int(item["id"]): item for item in items}
 
     def list_records(
@@ -326,13 +321,20 @@ class Archive:
                 select(kind.model).where(*where).order_by(*_order(kind.model, newest_first))
                 .limit(limit).offset(offset)
             ).scalars().all()
-            items = [views.view(kind, obj, session, actor, full=False) for obj in rows]
-            items = self._masked(session, actor, items)
-            audit_bulk_read(session, actor, "list", kind.name,
-                            [obj.id for obj in rows if obj.level == "restricted"],
-                            {"filters": filters or {}, "limit": limit, "offset": offset,
-                             "total": int(total)})
+            items = self._listed(session, actor, kind, rows, "list", {
+                "filters": filters or {}, "limit": limit, "offset": offset,
+                "total": int(total)})
         return Page(total=int(total), items=items)
+
+    def _listed(self, session: Session, actor: Actor, kind: Kind, rows: Sequence[Any],
+                action: str, asked: dict[str, Any]) -> list[dict[str, Any]]:
+        """Records as a list shows them (no related records), names masked for the reader,
+        and the restricted ones among them on the record as one bulk read."""
+        items = self._masked(session, actor, [views.view(kind, obj, session, actor, full=False)
+                                              for obj in rows])
+        audit_bulk_read(session, actor, action, kind.name,
+                        [obj.id for obj in rows if obj.level == "restricted"], asked)
+        return items
 
     def _masked(self, session: Session, actor: Actor,
                 items: list[dict[str, Any]]) -> list[dict[str, Any]]:
